@@ -1,0 +1,425 @@
+//! The columnar workspace: posts as dictionary-encoded key columns, day numbers and one
+//! numeric column per [`Measure`]; the small dimension tables (campaigns, creators,
+//! assets, comments) as plain rows. Built for one-pass filtering and group-by.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::calendar::{Day, Timestamp};
+use super::schema::{Measure, Objective, MEASURE_COUNT};
+
+/// Day value of a post without a date.
+pub const NO_DAY: Day = Day::MIN;
+
+/// A dictionary of strings: each distinct value gets a dense `u32` code.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dict {
+    values: Vec<String>,
+    codes: HashMap<String, u32>,
+}
+
+impl Dict {
+    /// The code of `value`, adding it when new.
+    pub fn intern(&mut self, value: &str) -> u32 {
+        if let Some(&code) = self.codes.get(value) {
+            return code;
+        }
+        let code = self.values.len() as u32;
+        self.values.push(value.to_owned());
+        self.codes.insert(value.to_owned(), code);
+        code
+    }
+
+    /// The code of `value`, if present.
+    pub fn code(&self, value: &str) -> Option<u32> {
+        self.codes.get(value).copied()
+    }
+
+    /// The string of a code (empty for an unknown code).
+    pub fn value(&self, code: u32) -> &str {
+        self.values.get(code as usize).map_or("", String::as_str)
+    }
+
+    /// Number of distinct values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// True when no value was interned.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// All values, by code.
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+}
+
+/// A column of strings kept in one buffer (cheap for a million rows).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StrColumn {
+    bytes: String,
+    ends: Vec<u32>,
+}
+
+impl StrColumn {
+    /// Appends a value.
+    pub fn push(&mut self, value: &str) {
+        self.bytes.push_str(value);
+        self.ends.push(self.bytes.len() as u32);
+    }
+
+    /// The value of row `i` (empty past the end).
+    pub fn get(&self, i: usize) -> &str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start as usize..end as usize]
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Disclosure status of one posts row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[repr(u8)]
+pub enum Disclosure {
+    Unknown = 0,
+    Disclosed = 1,
+    Undisclosed = 2,
+}
+
+/// How the disclosure status of the posts was obtained (shown next to FTC compliance).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisclosureMethod {
+    /// No `disclosed` column and no caption: unknown.
+    #[default]
+    None,
+    /// From the `disclosed` column.
+    Column,
+    /// Detected from caption hashtags/phrases.
+    Caption,
+    /// Some files gave the column, others were detected from captions.
+    Mixed,
+}
+
+/// The posts table, stored by column. All columns have `len()` rows.
+#[derive(Clone, Debug, Default)]
+pub struct Posts {
+    /// Platform keys (`instagram`, `tiktok`, `youtube`, `x`, …).
+    pub platforms: Dict,
+    /// Campaign ids.
+    pub campaigns: Dict,
+    /// Creator ids.
+    pub creators: Dict,
+    /// Content formats (`reel`, `video`, `story`, …).
+    pub formats: Dict,
+    /// Per-row codes into the dictionaries above.
+    pub platform: Vec<u32>,
+    pub campaign: Vec<u32>,
+    pub creator: Vec<u32>,
+    pub format: Vec<u32>,
+    /// Day number of the post, or [`NO_DAY`].
+    pub day: Vec<Day>,
+    /// Post ids (empty string when the file had none).
+    pub post_id: StrColumn,
+    /// Captions (empty string when the file had none).
+    pub caption: StrColumn,
+    /// Disclosure status per row.
+    pub disclosure: Vec<Disclosure>,
+    /// One numeric column per measure, indexed by `Measure as usize`. Missing values are 0;
+    /// whether a column was supplied at all is in `present`.
+    pub measures: Vec<Vec<f64>>,
+    /// Which measures some loaded file supplied. A KPI whose inputs are absent is n/a.
+    pub present: [bool; MEASURE_COUNT],
+    /// How disclosure was obtained.
+    pub disclosure_method: DisclosureMethod,
+}
+
+/// One posts row, as readers and generators produce it before it is stored.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PostRow {
+    pub platform: String,
+    pub date: Option<Day>,
+    pub post_id: String,
+    pub campaign_id: String,
+    pub creator_id: String,
+    pub format: String,
+    pub caption: String,
+    pub disclosure: Option<bool>,
+    /// Values by `Measure as usize`; `None` = not given. `PostCount` defaults to 1.
+    pub values: [Option<f64>; MEASURE_COUNT],
+}
+
+impl Posts {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.day.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.day.is_empty()
+    }
+
+    /// The column of a measure (empty slice before any row was pushed).
+    pub fn measure(&self, m: Measure) -> &[f64] {
+        self.measures.get(m as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// True when some loaded file supplied this measure.
+    pub fn has(&self, m: Measure) -> bool {
+        self.present[m as usize]
+    }
+
+    /// Appends one row. `post_count` defaults to 1, and the derived disclosure measures
+    /// are filled from `row.disclosure`.
+    pub fn push(&mut self, row: &PostRow) {
+        if self.measures.len() != MEASURE_COUNT {
+            self.measures = vec![Vec::new(); MEASURE_COUNT];
+        }
+        self.platform.push(self.platforms.intern(&row.platform));
+        self.campaign.push(self.campaigns.intern(&row.campaign_id));
+        self.creator.push(self.creators.intern(&row.creator_id));
+        self.format.push(self.formats.intern(&row.format));
+        self.day.push(row.date.unwrap_or(NO_DAY));
+        self.post_id.push(&row.post_id);
+        self.caption.push(&row.caption);
+        let post_count = row.values[Measure::PostCount as usize].unwrap_or(1.0);
+        let mut values = row.values;
+        values[Measure::PostCount as usize] = Some(post_count);
+        let disclosure = match row.disclosure {
+            None => Disclosure::Unknown,
+            Some(true) => Disclosure::Disclosed,
+            Some(false) => Disclosure::Undisclosed,
+        };
+        self.disclosure.push(disclosure);
+        if row.disclosure.is_some() {
+            values[Measure::DisclosureKnownPosts as usize] = Some(post_count);
+            values[Measure::DisclosedPosts as usize] =
+                Some(if disclosure == Disclosure::Disclosed { post_count } else { 0.0 });
+        }
+        for (i, v) in values.iter().enumerate() {
+            self.measures[i].push(v.unwrap_or(0.0));
+            if v.is_some() {
+                self.present[i] = true;
+            }
+        }
+    }
+
+    /// The row at `i` rebuilt as a [`PostRow`] (for exports and round trips).
+    pub fn row(&self, i: usize) -> PostRow {
+        let mut values = [None; MEASURE_COUNT];
+        for (m, slot) in values.iter_mut().enumerate() {
+            if self.present[m] {
+                *slot = Some(self.measures[m][i]);
+            }
+        }
+        PostRow {
+            platform: self.platforms.value(self.platform[i]).to_owned(),
+            date: (self.day[i] != NO_DAY).then_some(self.day[i]),
+            post_id: self.post_id.get(i).to_owned(),
+            campaign_id: self.campaigns.value(self.campaign[i]).to_owned(),
+            creator_id: self.creators.value(self.creator[i]).to_owned(),
+            format: self.formats.value(self.format[i]).to_owned(),
+            caption: self.caption.get(i).to_owned(),
+            disclosure: match self.disclosure[i] {
+                Disclosure::Unknown => None,
+                Disclosure::Disclosed => Some(true),
+                Disclosure::Undisclosed => Some(false),
+            },
+            values,
+        }
+    }
+
+    /// Number of rows that have no date.
+    pub fn undated_rows(&self) -> usize {
+        self.day.iter().filter(|&&d| d == NO_DAY).count()
+    }
+
+    /// First and last day with data, if any row is dated.
+    pub fn date_span(&self) -> Option<(Day, Day)> {
+        let mut dated = self.day.iter().copied().filter(|&d| d != NO_DAY);
+        let first = dated.next()?;
+        Some(dated.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d))))
+    }
+}
+
+/// One campaign.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub campaign_id: String,
+    pub name: String,
+    pub objective: Option<Objective>,
+    pub start_date: Option<Day>,
+    pub end_date: Option<Day>,
+    pub planned_launch_date: Option<Day>,
+    pub launch_date: Option<Day>,
+    pub budget: Option<f64>,
+    pub site_aov: Option<f64>,
+    pub clv: Option<f64>,
+    pub awareness_pre: Option<f64>,
+    pub awareness_post: Option<f64>,
+    pub sentiment_pre: Option<f64>,
+    pub sentiment_post: Option<f64>,
+    pub brand_conversation: Option<f64>,
+    pub category_conversation: Option<f64>,
+}
+
+/// One creator (the partnership with them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Creator {
+    pub creator_id: String,
+    pub name: String,
+    /// Platform key, as in [`Posts::platforms`].
+    pub platform: Option<String>,
+    /// Current followers (creator lists give only this).
+    pub followers: Option<f64>,
+    pub followers_start: Option<f64>,
+    pub followers_end: Option<f64>,
+    /// 0–100.
+    pub brand_fit: Option<f64>,
+    /// 1–5.
+    pub content_rating: Option<f64>,
+    pub deliverables_committed: Option<f64>,
+    pub deliverables_on_time: Option<f64>,
+    pub contract_terms_met: Option<bool>,
+    /// Shopify discount code attributed to this creator.
+    pub discount_code: Option<String>,
+    pub country: Option<String>,
+    pub age_band: Option<String>,
+    /// Share of the audience that is female, 0–1.
+    pub female_share: Option<f64>,
+    /// Engagement rate as reported by a creator list, 0–1.
+    pub engagement_rate: Option<f64>,
+    pub avg_likes: Option<f64>,
+    pub influence_score: Option<f64>,
+}
+
+/// One asset submitted for approval.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Asset {
+    pub asset_id: String,
+    pub campaign_id: String,
+    pub creator_id: String,
+    pub submitted_at: Option<Timestamp>,
+    pub approved_at: Option<Timestamp>,
+}
+
+/// Sentiment label of a comment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sentiment {
+    Positive,
+    Neutral,
+    Negative,
+}
+
+impl Sentiment {
+    /// Parses `positive|neutral|negative` (also `pos/neu/neg`, `+/0/-`, `1/0/-1`).
+    pub fn parse(raw: &str) -> Option<Sentiment> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "positive" | "pos" | "+" | "1" => Some(Sentiment::Positive),
+            "neutral" | "neu" | "0" => Some(Sentiment::Neutral),
+            "negative" | "neg" | "-" | "-1" => Some(Sentiment::Negative),
+            _ => None,
+        }
+    }
+}
+
+/// One comment.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub post_id: String,
+    pub text: String,
+    pub created_at: Option<Timestamp>,
+    pub sentiment: Option<Sentiment>,
+    pub replied_at: Option<Timestamp>,
+}
+
+/// Everything loaded: the input of the metrics engine.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    pub posts: Posts,
+    pub campaigns: Vec<Campaign>,
+    pub creators: Vec<Creator>,
+    pub assets: Vec<Asset>,
+    pub comments: Vec<Comment>,
+}
+
+impl Workspace {
+    /// True when no table has a row.
+    pub fn is_empty(&self) -> bool {
+        self.posts.is_empty()
+            && self.campaigns.is_empty()
+            && self.creators.is_empty()
+            && self.assets.is_empty()
+            && self.comments.is_empty()
+    }
+
+    /// The campaign with this id.
+    pub fn campaign(&self, id: &str) -> Option<&Campaign> {
+        self.campaigns.iter().find(|c| c.campaign_id == id)
+    }
+
+    /// The creator with this id.
+    pub fn creator(&self, id: &str) -> Option<&Creator> {
+        self.creators.iter().find(|c| c.creator_id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_fills_defaults_and_presence() {
+        let mut posts = Posts::default();
+        let mut row = PostRow {
+            platform: "tiktok".into(),
+            date: Some(10),
+            post_id: "p1".into(),
+            disclosure: Some(false),
+            ..PostRow::default()
+        };
+        row.values[Measure::Likes as usize] = Some(5.0);
+        posts.push(&row);
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts.measure(Measure::PostCount), &[1.0]);
+        assert_eq!(posts.measure(Measure::Likes), &[5.0]);
+        assert!(posts.has(Measure::Likes));
+        assert!(!posts.has(Measure::Reach));
+        assert_eq!(posts.measure(Measure::DisclosedPosts), &[0.0]);
+        assert_eq!(posts.measure(Measure::DisclosureKnownPosts), &[1.0]);
+        let back = posts.row(0);
+        assert_eq!(back.post_id, "p1");
+        assert_eq!(back.values[Measure::Likes as usize], Some(5.0));
+        assert_eq!(back.values[Measure::Reach as usize], None);
+    }
+
+    #[test]
+    fn str_column_and_dict() {
+        let mut c = StrColumn::default();
+        c.push("ab");
+        c.push("");
+        c.push("cde");
+        assert_eq!((c.get(0), c.get(1), c.get(2), c.get(9)), ("ab", "", "cde", ""));
+        let mut d = Dict::default();
+        assert_eq!(d.intern("x"), 0);
+        assert_eq!(d.intern("y"), 1);
+        assert_eq!(d.intern("x"), 0);
+        assert_eq!(d.value(1), "y");
+    }
+}

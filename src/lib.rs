@@ -1,0 +1,11 @@
+//! Influencer-marketing KPI dashboard.
+//!
+//! `data` and `metrics` are pure Rust (no UI, no browser APIs) and are tested natively
+//! with `cargo test`. `ui` is the leptos front end; it only exists in the wasm build and
+//! depends on the pure core, never the other way round.
+
+pub mod data;
+pub mod metrics;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
