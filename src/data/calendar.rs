@@ -154,7 +154,10 @@ mod tests {
             let (y, m, dd) = ymd_from_day(d);
             assert_eq!(day_from_ymd(y, m, dd), Some(d));
         }
-        assert_eq!(format_day(parse_iso_day("2024-02-29").unwrap()), "2024-02-29");
+        assert_eq!(
+            format_day(parse_iso_day("2024-02-29").unwrap()),
+            "2024-02-29"
+        );
     }
 
     #[test]
@@ -163,7 +166,13 @@ mod tests {
         assert_eq!(weekday(d), 3);
         assert_eq!(format_day(Granularity::Week.period_start(d)), "2025-05-12");
         assert_eq!(format_day(Granularity::Month.period_start(d)), "2025-05-01");
-        assert_eq!(format_day(Granularity::Quarter.period_start(d)), "2025-04-01");
-        assert_eq!(Granularity::Quarter.label(Granularity::Quarter.period_start(d)), "2025-Q2");
+        assert_eq!(
+            format_day(Granularity::Quarter.period_start(d)),
+            "2025-04-01"
+        );
+        assert_eq!(
+            Granularity::Quarter.label(Granularity::Quarter.period_start(d)),
+            "2025-Q2"
+        );
     }
 }

@@ -347,9 +347,15 @@ mod tests {
 
     #[test]
     fn every_numeric_posts_column_has_a_measure() {
-        for c in POSTS_COLUMNS.iter().filter(|c| c.value_type == ValueType::Number) {
+        for c in POSTS_COLUMNS
+            .iter()
+            .filter(|c| c.value_type == ValueType::Number)
+        {
             assert!(Measure::from_column(c.name).is_some(), "{}", c.name);
         }
-        assert_eq!(Measure::from_column("disclosed"), Some(Measure::DisclosedPosts));
+        assert_eq!(
+            Measure::from_column("disclosed"),
+            Some(Measure::DisclosedPosts)
+        );
     }
 }

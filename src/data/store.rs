@@ -209,7 +209,11 @@ impl Posts {
         if row.disclosure.is_some() {
             values[Measure::DisclosureKnownPosts as usize] = Some(post_count);
             values[Measure::DisclosedPosts as usize] =
-                Some(if disclosure == Disclosure::Disclosed { post_count } else { 0.0 });
+                Some(if disclosure == Disclosure::Disclosed {
+                    post_count
+                } else {
+                    0.0
+                });
         }
         for (i, v) in values.iter().enumerate() {
             self.measures[i].push(v.unwrap_or(0.0));
@@ -415,7 +419,10 @@ mod tests {
         c.push("ab");
         c.push("");
         c.push("cde");
-        assert_eq!((c.get(0), c.get(1), c.get(2), c.get(9)), ("ab", "", "cde", ""));
+        assert_eq!(
+            (c.get(0), c.get(1), c.get(2), c.get(9)),
+            ("ab", "", "cde", "")
+        );
         let mut d = Dict::default();
         assert_eq!(d.intern("x"), 0);
         assert_eq!(d.intern("y"), 1);

@@ -38,7 +38,9 @@ impl KpiValue {
     /// `numerator / denominator`, or n/a naming the zero denominator.
     pub fn ratio(numerator: f64, denominator: f64, denominator_name: &str) -> KpiValue {
         if denominator == 0.0 || !denominator.is_finite() || !numerator.is_finite() {
-            KpiValue::na(format!("{denominator_name} is 0 in this selection (division by zero)"))
+            KpiValue::na(format!(
+                "{denominator_name} is 0 in this selection (division by zero)"
+            ))
         } else {
             KpiValue::Value(numerator / denominator)
         }
@@ -237,9 +239,13 @@ pub fn select_rows(ws: &Workspace, filter: &Filter) -> Vec<u32> {
     let campaigns = selected_codes(&filter.campaigns, &p.campaigns);
     let creators = selected_codes(&filter.creators, &p.creators);
     let formats = selected_codes(&filter.formats, &p.formats);
-    let (from, to) = (filter.from.unwrap_or(Day::MIN + 1), filter.to.unwrap_or(Day::MAX));
+    let (from, to) = (
+        filter.from.unwrap_or(Day::MIN + 1),
+        filter.to.unwrap_or(Day::MAX),
+    );
     let dated_only = filter.has_date_range();
-    let passes = |codes: &Option<Vec<bool>>, code: u32| codes.as_ref().is_none_or(|k| k[code as usize]);
+    let passes =
+        |codes: &Option<Vec<bool>>, code: u32| codes.as_ref().is_none_or(|k| k[code as usize]);
     (0..p.len())
         .filter(|&i| {
             let day = p.day[i];
@@ -254,13 +260,21 @@ pub fn select_rows(ws: &Workspace, filter: &Filter) -> Vec<u32> {
 }
 
 /// Computes every KPI for the rows that pass `filter`, overall, per group and per period.
-pub fn compute(ws: &Workspace, filter: &Filter, settings: &Settings, granularity: Granularity) -> Results {
+pub fn compute(
+    ws: &Workspace,
+    filter: &Filter,
+    settings: &Settings,
+    granularity: Granularity,
+) -> Results {
     let p = &ws.posts;
     let rows = select_rows(ws, filter);
     let dicts = [&p.platforms, &p.campaigns, &p.creators, &p.formats];
     let codes = [&p.platform, &p.campaign, &p.creator, &p.format];
     let mut overall = Sums::default();
-    let mut by_dim: Vec<Vec<Sums>> = dicts.iter().map(|d| vec![Sums::default(); d.len()]).collect();
+    let mut by_dim: Vec<Vec<Sums>> = dicts
+        .iter()
+        .map(|d| vec![Sums::default(); d.len()])
+        .collect();
     let mut by_period: std::collections::BTreeMap<Day, Sums> = Default::default();
     let mut undated = 0;
     for &r in &rows {
@@ -337,8 +351,13 @@ pub enum Scope {
 pub fn kpis_from_sums(ws: &Workspace, sums: &Sums, _scope: &Scope, settings: &Settings) -> KpiSet {
     let posts = &ws.posts;
     let need = |ms: &[Measure]| -> Option<KpiValue> {
-        let missing: Vec<&str> = ms.iter().filter(|m| !posts.has(**m)).map(|m| m.column()).collect();
-        (!missing.is_empty()).then(|| KpiValue::na(format!("needs column(s): {}", missing.join(", "))))
+        let missing: Vec<&str> = ms
+            .iter()
+            .filter(|m| !posts.has(**m))
+            .map(|m| m.column())
+            .collect();
+        (!missing.is_empty())
+            .then(|| KpiValue::na(format!("needs column(s): {}", missing.join(", "))))
     };
     let ratio = |num: &[Measure], den: Measure, den_name: &str| -> KpiValue {
         let mut all = num.to_vec();

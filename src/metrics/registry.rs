@@ -129,7 +129,8 @@ macro_rules! platform_er {
             id: $id,
             name: $name,
             group: KpiGroup::Engagement,
-            definition: "Engagement rate of this platform's posts, against the platform's own target.",
+            definition:
+                "Engagement rate of this platform's posts, against the platform's own target.",
             formula: "Σ(likes + comments + shares + saves) / Σreach, over this platform's posts",
             unit: Unit::Ratio,
             direction: Direction::HigherIsBetter,
