@@ -1,9 +1,41 @@
 //! The ingest pipeline's public API: detect a file's table kind and column mapping, then
 //! load it into a [`Workspace`] with every rejected row and value reported.
-//! (Readers, mapping and value parsing live in sibling modules.)
+//! Readers ([`super::csv`], [`super::json`]), header mapping ([`super::mapping`]), value
+//! parsing ([`super::values`]) and per-table validation ([`super::loader`]) live in
+//! sibling modules. CSV and JSON are told apart by content, not by the file name.
+//!
+//! # What is rejected, and why
+//! Every rejected row and every dropped value becomes an [`Issue`] (file, line, column,
+//! raw value, reason), and `rows_read == rows_used + rows_rejected` always holds.
+//!
+//! A **whole row** is rejected when:
+//! - its number of fields differs from the header's;
+//! - all of its fields are blank ("empty row");
+//! - a posts row has no platform (no platform cell and no `LoadOptions.platform`);
+//! - a posts row's date cannot be read (a wrong date would put it in the wrong period;
+//!   a *blank* date is fine: the row loads undated);
+//! - a campaigns/creators/assets row lacks its key (`campaign_id`/`creator_id`/`asset_id`);
+//! - it is YouTube Studio's `Total` row ("YouTube total row");
+//! - a Shopify order has no discount code, or one that matches no creator of the
+//!   workspace (every line-item row of that order is rejected);
+//! - under [`DuplicatePolicy::KeepLast`], a later row of the same file has its `post_id`.
+//!
+//! Only the **value** is dropped (the row stays, `row_rejected == false`) when a number,
+//! boolean, objective, sentiment or a date of a non-posts table cannot be read.
+//!
+//! Duplicates: a `post_id` repeated in the file or already in the workspace is reported;
+//! `KeepLast` keeps the newest row, `Sum` adds the counts into the first (post count,
+//! followers and disclosure counts are not added). Campaigns, creators and assets whose
+//! key already exists are updated with the fields the new row gives.
+//!
+//! A file in which nothing is usable gives a [`LoadError`] and leaves the workspace
+//! untouched: rows are staged and checked before anything is applied.
 
 use serde::{Deserialize, Serialize};
 
+use super::csv::{CsvReader, Record};
+use super::json;
+use super::loader::{Prepared, TableLoader};
 use super::schema::TableKind;
 use super::store::Workspace;
 
@@ -120,29 +152,342 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-/// Detects a file's kind, encoding and column mapping without loading it.
-pub fn detect(file_name: &str, _bytes: &[u8]) -> Result<Detection, LoadError> {
-    Err(LoadError {
+/// Bytes read by [`detect`] to find a CSV header.
+const DETECT_PREFIX: usize = 1 << 16;
+
+fn load_error(file_name: &str, message: impl Into<String>) -> LoadError {
+    LoadError {
         file_name: file_name.to_owned(),
-        message: "ingest not implemented yet".into(),
-    })
+        message: message.into(),
+    }
+}
+
+/// `Some(true)` for JSON, `Some(false)` for CSV, `None` while only whitespace was seen.
+fn sniff_json(bytes: &[u8]) -> Option<bool> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    body.iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .map(|&b| b == b'[' || b == b'{')
+}
+
+/// The bytes as text: UTF-8 (BOM dropped), else Windows-1252.
+fn decode_text(bytes: &[u8]) -> (String, &'static str) {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => (text.to_owned(), "utf-8"),
+        Err(_) => (
+            body.iter().map(|&b| super::csv::windows1252_char(b)).collect(),
+            "windows-1252",
+        ),
+    }
+}
+
+/// Detects a file's kind, encoding and column mapping without loading it.
+pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
+    match sniff_json(bytes) {
+        None => Err(load_error(file_name, "the file is empty")),
+        Some(true) => {
+            let (text, encoding) = decode_text(bytes);
+            let doc = json::parse(&text).map_err(|e| load_error(file_name, e))?;
+            let table = doc
+                .tables
+                .into_iter()
+                .find(|t| !t.rows.is_empty())
+                .ok_or_else(|| load_error(file_name, "the JSON holds no rows"))?;
+            let loader = TableLoader::new(file_name, table.headers, &LoadOptions::default(), table.kind);
+            let mut detection = loader.detection;
+            detection.encoding = encoding.into();
+            if doc.is_workspace {
+                detection.format_name = "Workspace document".into();
+            }
+            Ok(detection)
+        }
+        Some(false) => {
+            let mut reader = CsvReader::new();
+            let mut headers: Option<Vec<String>> = None;
+            let mut take_header = |_: usize, r: &Record<'_>| {
+                if headers.is_none() {
+                    headers = Some(r.iter().map(str::to_owned).collect());
+                }
+            };
+            reader.feed(&bytes[..bytes.len().min(DETECT_PREFIX)], &mut take_header);
+            reader.finish(&mut take_header);
+            let headers = headers.ok_or_else(|| load_error(file_name, "the file is empty"))?;
+            let mut detection = TableLoader::new(file_name, headers, &LoadOptions::default(), None).detection;
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            detection.encoding = if std::str::from_utf8(body).is_ok() {
+                "utf-8"
+            } else {
+                "windows-1252"
+            }
+            .into();
+            Ok(detection)
+        }
+    }
 }
 
 /// Loads a CSV, JSON, NDJSON or workspace-JSON file into `ws`.
 pub fn load(
-    _ws: &mut Workspace,
+    ws: &mut Workspace,
     file_name: &str,
-    _bytes: &[u8],
-    _options: &LoadOptions,
+    bytes: &[u8],
+    options: &LoadOptions,
 ) -> Result<FileReport, LoadError> {
-    Err(LoadError {
-        file_name: file_name.to_owned(),
-        message: "ingest not implemented yet".into(),
-    })
+    let mut streaming = StreamingLoad::new(file_name, options.clone());
+    streaming.feed(bytes);
+    streaming.finish(ws)
+}
+
+enum Input {
+    Sniffing(Vec<u8>),
+    Csv {
+        reader: CsvReader,
+        table: Option<TableLoader>,
+    },
+    Json(Vec<u8>),
+}
+
+/// A load fed in chunks (the worker reads big files this way). CSV is parsed as the
+/// chunks arrive and never held whole; JSON is buffered until [`StreamingLoad::finish`].
+pub struct StreamingLoad {
+    file_name: String,
+    options: LoadOptions,
+    input: Input,
+}
+
+impl StreamingLoad {
+    /// A load of `file_name` with the user's options.
+    pub fn new(file_name: &str, options: LoadOptions) -> StreamingLoad {
+        StreamingLoad {
+            file_name: file_name.to_owned(),
+            options,
+            input: Input::Sniffing(Vec::new()),
+        }
+    }
+
+    /// Reads the next chunk of the file.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        let StreamingLoad {
+            file_name,
+            options,
+            input,
+        } = self;
+        match input {
+            Input::Sniffing(buf) => {
+                buf.extend_from_slice(chunk);
+                let Some(is_json) = sniff_json(buf) else {
+                    return;
+                };
+                let bytes = std::mem::take(buf);
+                *input = if is_json {
+                    Input::Json(bytes)
+                } else {
+                    let mut reader = CsvReader::new();
+                    let mut table = None;
+                    feed_csv(&mut reader, &mut table, file_name, options, &bytes, false);
+                    Input::Csv { reader, table }
+                };
+            }
+            Input::Csv { reader, table } => feed_csv(reader, table, file_name, options, chunk, false),
+            Input::Json(buf) => buf.extend_from_slice(chunk),
+        }
+    }
+
+    /// The detection, once a CSV header has been read.
+    pub fn detection(&self) -> Option<&Detection> {
+        match &self.input {
+            Input::Csv { table: Some(t), .. } => Some(&t.detection),
+            _ => None,
+        }
+    }
+
+    /// Ends the input and applies the file to `ws` (or leaves `ws` untouched on error).
+    pub fn finish(self, ws: &mut Workspace) -> Result<FileReport, LoadError> {
+        let StreamingLoad {
+            file_name,
+            options,
+            input,
+        } = self;
+        match input {
+            Input::Sniffing(_) => Err(load_error(&file_name, "the file is empty")),
+            Input::Json(bytes) => finish_json(ws, &file_name, &options, &bytes),
+            Input::Csv {
+                mut reader,
+                mut table,
+            } => {
+                feed_csv(&mut reader, &mut table, &file_name, &options, &[], true);
+                let mut loader = table.ok_or_else(|| load_error(&file_name, "the file is empty"))?;
+                let encoding = reader.encoding();
+                loader.detection.encoding = encoding.label().into();
+                if encoding != super::csv::Encoding::Utf8 {
+                    loader.notices.push(
+                        "The file is not UTF-8: it was decoded as Windows-1252 (Latin-1).".into(),
+                    );
+                }
+                if reader.repaired_fields() > 0 {
+                    loader.notices.push(format!(
+                        "{} fields held double-encoded UTF-8 text (like `CÃ´te`) and were repaired.",
+                        reader.repaired_fields()
+                    ));
+                }
+                if let Some(line) = reader.unclosed_quote_line() {
+                    loader.notices.push(format!(
+                        "The quoted field that starts on line {line} never closes: the rest of the file went into it."
+                    ));
+                }
+                finalize(ws, &file_name, vec![loader], None, None)
+            }
+        }
+    }
+}
+
+fn feed_csv(
+    reader: &mut CsvReader,
+    table: &mut Option<TableLoader>,
+    file_name: &str,
+    options: &LoadOptions,
+    chunk: &[u8],
+    last: bool,
+) {
+    let mut on_record = |line: usize, record: &Record<'_>| match table {
+        Some(loader) => loader.add_record(line, record),
+        None => {
+            let headers = record.iter().map(|h| h.trim().to_owned()).collect();
+            *table = Some(TableLoader::new(file_name, headers, options, None));
+        }
+    };
+    if last {
+        reader.finish(&mut on_record);
+    } else {
+        reader.feed(chunk, &mut on_record);
+    }
+}
+
+fn finish_json(
+    ws: &mut Workspace,
+    file_name: &str,
+    options: &LoadOptions,
+    bytes: &[u8],
+) -> Result<FileReport, LoadError> {
+    let (text, encoding) = decode_text(bytes);
+    let doc = json::parse(&text).map_err(|e| load_error(file_name, e))?;
+    let mut loaders = Vec::new();
+    for table in doc.tables {
+        if doc.is_workspace && table.rows.is_empty() {
+            continue;
+        }
+        let label = match table.kind {
+            Some(kind) if doc.is_workspace => format!("{file_name} ({})", kind.name()),
+            _ => file_name.to_owned(),
+        };
+        let mut loader = TableLoader::new(&label, table.headers, options, table.kind);
+        loader.detection.encoding = encoding.into();
+        for (n, cells) in &table.rows {
+            loader.add_record(*n, cells.as_slice());
+        }
+        loaders.push(loader);
+    }
+    let Some(first) = loaders.first_mut() else {
+        return Err(load_error(file_name, "the JSON holds no rows"));
+    };
+    for (n, reason) in &doc.bad_records {
+        first.reject_record(*n, reason);
+    }
+    let format_name = doc.is_workspace.then(|| "Workspace document".to_owned());
+    let method = if doc.is_workspace {
+        doc.disclosure_method
+    } else {
+        None
+    };
+    finalize(ws, file_name, loaders, format_name, method)
+}
+
+/// Prepares every table, refuses the file when nothing is usable, else applies it.
+fn finalize(
+    ws: &mut Workspace,
+    file_name: &str,
+    loaders: Vec<TableLoader>,
+    format_name: Option<String>,
+    disclosure_method: Option<super::store::DisclosureMethod>,
+) -> Result<FileReport, LoadError> {
+    if let Some(fatal) = loaders.iter().find_map(|l| l.fatal.clone()) {
+        return Err(load_error(file_name, fatal));
+    }
+    let prepared: Vec<Prepared> = loaders.into_iter().map(|l| l.prepare(ws)).collect();
+    let mut report: Option<FileReport> = None;
+    for p in &prepared {
+        let l = &p.loader;
+        let r = report.get_or_insert_with(|| FileReport {
+            file_name: file_name.to_owned(),
+            detection: l.detection.clone(),
+            rows_read: 0,
+            rows_used: 0,
+            rows_rejected: 0,
+            issues: Vec::new(),
+            notices: Vec::new(),
+        });
+        r.rows_read += l.rows_read;
+        r.rows_rejected += l.rows_rejected;
+        r.rows_used += l.rows_used();
+        r.issues.extend(l.issues.iter().cloned());
+        r.notices.extend(l.notices.iter().cloned());
+    }
+    let mut report = report.ok_or_else(|| load_error(file_name, "the file holds no table"))?;
+    if let Some(name) = format_name {
+        report.detection.format_name = name;
+    }
+    if report.rows_used == 0 {
+        let message = match report.issues.iter().find(|i| i.row_rejected) {
+            _ if report.rows_read == 0 => "the file has a header but no rows".to_owned(),
+            Some(first) => format!(
+                "no usable rows: all {} rows were rejected (first, line {}: {})",
+                report.rows_read, first.line, first.reason
+            ),
+            None => format!("no usable rows: all {} rows were rejected", report.rows_read),
+        };
+        return Err(load_error(file_name, message));
+    }
+    for p in prepared {
+        p.apply(ws, disclosure_method);
+    }
+    Ok(report)
 }
 
 /// The workspace as one JSON document `{"posts":[...],"campaigns":[...],...}` that
 /// [`load`] reads back losslessly.
-pub fn workspace_json(_ws: &Workspace) -> String {
-    String::from("{}")
+pub fn workspace_json(ws: &Workspace) -> String {
+    json::workspace_document_json(ws)
+}
+
+/// Every issue of the reports as CSV (`file,line,column,raw_value,reason,row_rejected`),
+/// for the "download rejected rows" button.
+pub fn rejected_rows_csv(reports: &[FileReport]) -> String {
+    let mut out = String::from("file,line,column,raw_value,reason,row_rejected\n");
+    for issue in reports.iter().flat_map(|r| &r.issues) {
+        let cells = [
+            issue.file.as_str(),
+            &issue.line.to_string(),
+            issue.column.as_deref().unwrap_or(""),
+            &issue.raw_value,
+            &issue.reason,
+            if issue.row_rejected { "true" } else { "false" },
+        ];
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&csv_cell(cell));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A cell quoted per RFC 4180 when it needs to be.
+fn csv_cell(cell: &str) -> String {
+    if cell.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", cell.replace('"', "\"\""))
+    } else {
+        cell.to_owned()
+    }
 }

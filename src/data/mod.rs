@@ -2,7 +2,13 @@
 //! validation reports and the columnar workspace. Pure Rust.
 
 pub mod calendar;
+pub mod csv;
 pub mod demo;
+pub mod disclosure;
 pub mod ingest;
+pub mod json;
+pub mod loader;
+pub mod mapping;
 pub mod schema;
 pub mod store;
+pub mod values;

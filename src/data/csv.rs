@@ -1,0 +1,445 @@
+//! A streaming, byte-level CSV reader: RFC 4180 quoting (escaped quotes, embedded
+//! newlines), CRLF/LF/CR line ends, a UTF-8 BOM, the delimiter (`,` `;` or tab) sniffed
+//! from the header line, and UTF-8 with a fallback to Windows-1252 (a superset of
+//! Latin-1). Fields that are UTF-8 text wrongly decoded once (`CÃ´te` → `Côte`) are
+//! repaired.
+//!
+//! Input arrives in chunks through [`CsvReader::feed`]; each record is handed to a
+//! callback with the 1-based line where it starts. Fields live in one reused buffer, so
+//! the hot path allocates nothing per field or row.
+
+/// The text encoding a reader settled on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    /// Windows-1252 (Latin-1 plus typographic characters in 0x80–0x9F).
+    Windows1252,
+}
+
+impl Encoding {
+    /// The WHATWG label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+}
+
+/// One record: its fields as text.
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'a> {
+    text: &'a str,
+    ends: &'a [usize],
+}
+
+impl<'a> Record<'a> {
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the record has no field.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Field `i` (empty past the end).
+    pub fn get(&self, i: usize) -> &'a str {
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    /// The fields in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: an escaped quote or the closing one.
+    QuoteInQuoted,
+}
+
+/// The streaming reader. Feed chunks, then call [`CsvReader::finish`].
+#[derive(Debug)]
+pub struct CsvReader {
+    delimiter: Option<u8>,
+    pending: Vec<u8>,
+    at_file_start: bool,
+    state: State,
+    raw: Vec<u8>,
+    raw_ends: Vec<usize>,
+    decoded: String,
+    decoded_ends: Vec<usize>,
+    record_has_content: bool,
+    line: usize,
+    record_line: usize,
+    after_cr: bool,
+    encoding: Encoding,
+    repaired_fields: usize,
+    unclosed_quote_line: Option<usize>,
+}
+
+impl Default for CsvReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CsvReader {
+    /// A reader that sniffs its delimiter from the first line.
+    pub fn new() -> Self {
+        CsvReader {
+            delimiter: None,
+            pending: Vec::new(),
+            at_file_start: true,
+            state: State::FieldStart,
+            raw: Vec::with_capacity(1024),
+            raw_ends: Vec::with_capacity(32),
+            decoded: String::new(),
+            decoded_ends: Vec::new(),
+            record_has_content: false,
+            line: 1,
+            record_line: 1,
+            after_cr: false,
+            encoding: Encoding::Utf8,
+            repaired_fields: 0,
+            unclosed_quote_line: None,
+        }
+    }
+
+    /// The delimiter, once sniffed.
+    pub fn delimiter(&self) -> Option<u8> {
+        self.delimiter
+    }
+
+    /// The encoding the reader decoded with (it switches to Windows-1252 at the first
+    /// field that is not UTF-8).
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Number of fields whose double-encoded UTF-8 was repaired.
+    pub fn repaired_fields(&self) -> usize {
+        self.repaired_fields
+    }
+
+    /// The line of a quoted field still open at the end of the input, if any.
+    pub fn unclosed_quote_line(&self) -> Option<usize> {
+        self.unclosed_quote_line
+    }
+
+    /// Reads a chunk; calls `on_record(line, record)` for every complete record.
+    pub fn feed(&mut self, chunk: &[u8], on_record: &mut impl FnMut(usize, &Record<'_>)) {
+        if self.delimiter.is_some() {
+            self.consume(chunk, on_record);
+            return;
+        }
+        self.pending.extend_from_slice(chunk);
+        if self.pending.contains(&b'\n') || self.pending.contains(&b'\r') {
+            self.start(on_record);
+        }
+    }
+
+    /// Ends the input: emits the last record if it has no line end.
+    pub fn finish(&mut self, on_record: &mut impl FnMut(usize, &Record<'_>)) {
+        if self.delimiter.is_none() {
+            self.start(on_record);
+        }
+        if self.state == State::Quoted {
+            self.unclosed_quote_line = Some(self.record_line);
+        }
+        if self.record_has_content {
+            self.end_record(on_record);
+        }
+    }
+
+    fn start(&mut self, on_record: &mut impl FnMut(usize, &Record<'_>)) {
+        let mut pending = std::mem::take(&mut self.pending);
+        let body = pending.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&pending);
+        self.delimiter = Some(sniff_delimiter(body));
+        self.at_file_start = false;
+        self.consume(body, on_record);
+        pending.clear();
+        self.pending = pending;
+    }
+
+    fn consume(&mut self, chunk: &[u8], on_record: &mut impl FnMut(usize, &Record<'_>)) {
+        let delim = self.delimiter.unwrap_or(b',');
+        let len = chunk.len();
+        let mut i = 0;
+        while i < len {
+            if self.after_cr && chunk[i] == b'\n' {
+                self.after_cr = false;
+                if self.state == State::Quoted {
+                    self.raw.push(b'\n');
+                }
+                i += 1;
+                continue;
+            }
+            self.after_cr = false;
+            match self.state {
+                State::FieldStart | State::Unquoted => {
+                    if self.state == State::FieldStart && chunk[i] == b'"' {
+                        self.state = State::Quoted;
+                        self.record_has_content = true;
+                        i += 1;
+                        continue;
+                    }
+                    let start = i;
+                    while i < len && !matches!(chunk[i], b'\n' | b'\r') && chunk[i] != delim {
+                        i += 1;
+                    }
+                    if i > start {
+                        self.raw.extend_from_slice(&chunk[start..i]);
+                        self.state = State::Unquoted;
+                        self.record_has_content = true;
+                    }
+                    if i == len {
+                        break;
+                    }
+                    let c = chunk[i];
+                    i += 1;
+                    if c == delim {
+                        self.end_field();
+                        self.record_has_content = true;
+                    } else {
+                        self.new_line(c);
+                        if self.record_has_content {
+                            self.end_record(on_record);
+                        } else {
+                            self.record_line = self.line;
+                        }
+                    }
+                }
+                State::Quoted => {
+                    let start = i;
+                    while i < len && !matches!(chunk[i], b'"' | b'\n' | b'\r') {
+                        i += 1;
+                    }
+                    self.raw.extend_from_slice(&chunk[start..i]);
+                    if i == len {
+                        break;
+                    }
+                    let c = chunk[i];
+                    i += 1;
+                    if c == b'"' {
+                        self.state = State::QuoteInQuoted;
+                    } else {
+                        self.new_line(c);
+                        self.raw.push(c);
+                    }
+                }
+                State::QuoteInQuoted => {
+                    let c = chunk[i];
+                    i += 1;
+                    if c == b'"' {
+                        self.raw.push(b'"');
+                        self.state = State::Quoted;
+                    } else if c == delim {
+                        self.end_field();
+                    } else if c == b'\n' || c == b'\r' {
+                        self.new_line(c);
+                        self.end_record(on_record);
+                    } else {
+                        // Lenient: text after a closing quote is kept.
+                        self.raw.push(c);
+                        self.state = State::Unquoted;
+                    }
+                }
+            }
+        }
+    }
+
+    fn new_line(&mut self, c: u8) {
+        self.line += 1;
+        self.after_cr = c == b'\r';
+    }
+
+    fn end_field(&mut self) {
+        self.raw_ends.push(self.raw.len());
+        self.state = State::FieldStart;
+    }
+
+    fn end_record(&mut self, on_record: &mut impl FnMut(usize, &Record<'_>)) {
+        self.end_field();
+        let line = self.record_line;
+        if let Some(record) = self.decode() {
+            on_record(line, &record);
+        }
+        self.raw.clear();
+        self.raw_ends.clear();
+        self.record_has_content = false;
+        self.record_line = self.line;
+    }
+
+    /// The current record as text, switching to Windows-1252 when it is not UTF-8.
+    fn decode(&mut self) -> Option<Record<'_>> {
+        if self.encoding == Encoding::Utf8 {
+            let valid = match std::str::from_utf8(&self.raw) {
+                Ok(text) => self.raw_ends.iter().all(|&e| text.is_char_boundary(e)),
+                Err(_) => false,
+            };
+            if valid {
+                if self.raw.contains(&0xC3) || self.raw.contains(&0xC2) {
+                    self.repair_mojibake();
+                    return Some(Record {
+                        text: &self.decoded,
+                        ends: &self.decoded_ends,
+                    });
+                }
+                return Some(Record {
+                    text: std::str::from_utf8(&self.raw).unwrap_or(""),
+                    ends: &self.raw_ends,
+                });
+            }
+            self.encoding = Encoding::Windows1252;
+        }
+        self.decoded.clear();
+        self.decoded_ends.clear();
+        let mut start = 0;
+        for &end in &self.raw_ends {
+            for &b in &self.raw[start..end] {
+                self.decoded.push(windows1252_char(b));
+            }
+            self.decoded_ends.push(self.decoded.len());
+            start = end;
+        }
+        Some(Record {
+            text: &self.decoded,
+            ends: &self.decoded_ends,
+        })
+    }
+
+    /// Copies the (valid UTF-8) record into `decoded`, repairing double-encoded fields.
+    fn repair_mojibake(&mut self) {
+        self.decoded.clear();
+        self.decoded_ends.clear();
+        let mut start = 0;
+        for &end in &self.raw_ends {
+            let field = std::str::from_utf8(&self.raw[start..end]).unwrap_or("");
+            match repair_field(field) {
+                Some(fixed) => {
+                    self.decoded.push_str(&fixed);
+                    self.repaired_fields += 1;
+                }
+                None => self.decoded.push_str(field),
+            }
+            self.decoded_ends.push(self.decoded.len());
+            start = end;
+        }
+    }
+}
+
+/// The delimiter of a header line: the most frequent of `,` `;` tab outside quotes.
+fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in bytes {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    candidates[best]
+}
+
+const WINDOWS1252_HIGH: [char; 32] = [
+    '\u{20AC}', '\u{81}', '\u{201A}', '\u{192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
+    '\u{2C6}', '\u{2030}', '\u{160}', '\u{2039}', '\u{152}', '\u{8D}', '\u{17D}', '\u{8F}',
+    '\u{90}', '\u{2018}', '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}',
+    '\u{2DC}', '\u{2122}', '\u{161}', '\u{203A}', '\u{153}', '\u{9D}', '\u{17E}', '\u{178}',
+];
+
+/// The character of a Windows-1252 byte.
+pub fn windows1252_char(b: u8) -> char {
+    if (0x80..0xA0).contains(&b) {
+        WINDOWS1252_HIGH[usize::from(b - 0x80)]
+    } else {
+        char::from(b)
+    }
+}
+
+fn windows1252_byte(c: char) -> Option<u8> {
+    let code = c as u32;
+    if code < 0x80 || (0xA0..=0xFF).contains(&code) {
+        return Some(code as u8);
+    }
+    WINDOWS1252_HIGH
+        .iter()
+        .position(|&h| h == c)
+        .map(|i| 0x80 + i as u8)
+}
+
+/// The field re-decoded when it is UTF-8 that was once read as Windows-1252
+/// (`CÃ´te d'Ivoire` → `Côte d'Ivoire`); `None` when it is not.
+pub fn repair_field(field: &str) -> Option<String> {
+    if !field.chars().any(|c| ('\u{C2}'..='\u{F4}').contains(&c)) {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = field.chars().map(windows1252_byte).collect();
+    String::from_utf8(bytes?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_chunked(input: &[u8], chunk: usize) -> Vec<(usize, Vec<String>)> {
+        let mut out = Vec::new();
+        let mut reader = CsvReader::new();
+        let mut push = |line: usize, r: &Record<'_>| {
+            out.push((line, r.iter().map(str::to_owned).collect()))
+        };
+        for c in input.chunks(chunk.max(1)) {
+            reader.feed(c, &mut push);
+        }
+        reader.finish(&mut push);
+        out
+    }
+
+    #[test]
+    fn quotes_newlines_and_chunking_agree() {
+        let input = b"\xEF\xBB\xBFa,b,c\r\n1,\"x, \"\"y\"\"\",3\r\n\r\n2,\"multi\r\nline\",4\n5,,";
+        let expected = vec![
+            (1, vec!["a".to_owned(), "b".into(), "c".into()]),
+            (2, vec!["1".to_owned(), "x, \"y\"".into(), "3".into()]),
+            (4, vec!["2".to_owned(), "multi\r\nline".into(), "4".into()]),
+            (6, vec!["5".to_owned(), "".into(), "".into()]),
+        ];
+        for size in [1, 2, 3, 7, 1000] {
+            assert_eq!(read_chunked(input, size), expected, "chunk size {size}");
+        }
+    }
+
+    #[test]
+    fn sniffs_semicolon_and_tab() {
+        let rows = read_chunked(b"a;b\n\"1,5\";2\n", 4);
+        assert_eq!(rows[1].1, vec!["1,5", "2"]);
+        let rows = read_chunked(b"a\tb\tc,d\n1\t2,3\t4\n", 4);
+        assert_eq!(rows[1].1, vec!["1", "2,3", "4"]);
+    }
+
+    #[test]
+    fn decodes_latin1_and_repairs_mojibake() {
+        let rows = read_chunked(b"a,b\ncaf\xE9,\xA0x\n", 3);
+        assert_eq!(rows[1].1, vec!["café", "\u{a0}x"]);
+        let rows = read_chunked("c\nCÃ´te d'Ivoire\nCafé\n".as_bytes(), 5);
+        assert_eq!(rows[1].1, vec!["Côte d'Ivoire"]);
+        assert_eq!(rows[2].1, vec!["Café"]);
+    }
+}

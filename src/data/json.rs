@@ -1,0 +1,271 @@
+//! JSON readers and the workspace document: an array of row objects, NDJSON (one object
+//! per line), and `{"posts":[...],"campaigns":[...],"creators":[...],"assets":[...],
+//! "comments":[...]}` with canonical column names. Rows become text cells so that they
+//! run through the same mapping and value parsing as CSV.
+
+use serde_json::{Map, Value};
+
+use super::calendar::{day_of_timestamp, format_day, Timestamp};
+use super::schema::{Measure, TableKind, ValueType};
+use super::store::{DisclosureMethod, Workspace};
+
+/// One table read from JSON: the union of the row objects' keys, in first-seen order, and
+/// each row's cells (blank when a key is absent or null).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JsonTable {
+    /// The table named by a workspace document; `None` for plain rows.
+    pub kind: Option<TableKind>,
+    pub headers: Vec<String>,
+    /// `(record number or NDJSON line, cells)`.
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+/// A parsed JSON file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct JsonDocument {
+    pub tables: Vec<JsonTable>,
+    /// True for a workspace document.
+    pub is_workspace: bool,
+    /// The disclosure method stored in a workspace document.
+    pub disclosure_method: Option<DisclosureMethod>,
+    /// Records that were not objects: `(record number, reason)`.
+    pub bad_records: Vec<(usize, String)>,
+}
+
+/// Parses a JSON array of objects, a single object, a workspace document or NDJSON.
+pub fn parse(text: &str) -> Result<JsonDocument, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => Ok(rows_document(
+            items.into_iter().enumerate().map(|(i, v)| (i + 1, v)),
+        )),
+        Ok(Value::Object(map)) if is_workspace(&map) => Ok(workspace_document(map)),
+        Ok(Value::Object(map)) => Ok(rows_document([(1, Value::Object(map))])),
+        Ok(_) => Err("the JSON is neither an array of rows nor an object".into()),
+        Err(whole_error) => parse_ndjson(text).ok_or_else(|| format!("invalid JSON: {whole_error}")),
+    }
+}
+
+fn is_workspace(map: &Map<String, Value>) -> bool {
+    map.iter()
+        .any(|(k, v)| TableKind::from_name(k).is_some() && v.is_array())
+}
+
+fn parse_ndjson(text: &str) -> Option<JsonDocument> {
+    let mut records = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(line) {
+            Ok(v) => records.push((i + 1, v)),
+            Err(e) => bad.push((i + 1, format!("invalid JSON line: {e}"))),
+        }
+    }
+    // NDJSON only when most lines parse; otherwise the file is broken JSON.
+    if records.is_empty() || bad.len() > records.len() {
+        return None;
+    }
+    let mut doc = rows_document(records);
+    doc.bad_records.extend(bad);
+    doc.bad_records.sort();
+    Some(doc)
+}
+
+fn rows_document(records: impl IntoIterator<Item = (usize, Value)>) -> JsonDocument {
+    let mut doc = JsonDocument::default();
+    let table = table_of_rows(None, records, &mut doc.bad_records);
+    doc.tables.push(table);
+    doc
+}
+
+fn workspace_document(mut map: Map<String, Value>) -> JsonDocument {
+    let mut doc = JsonDocument {
+        is_workspace: true,
+        disclosure_method: map
+            .remove("disclosure_method")
+            .and_then(|v| serde_json::from_value(v).ok()),
+        ..JsonDocument::default()
+    };
+    for kind in TableKind::ALL {
+        if let Some(Value::Array(items)) = map.remove(kind.name()) {
+            let mut bad = Vec::new();
+            let records = items.into_iter().enumerate().map(|(i, v)| (i + 1, v));
+            doc.tables.push(table_of_rows(Some(kind), records, &mut bad));
+            doc.bad_records.extend(
+                bad.into_iter()
+                    .map(|(i, reason)| (i, format!("{}: {reason}", kind.name()))),
+            );
+        }
+    }
+    doc
+}
+
+fn table_of_rows(
+    kind: Option<TableKind>,
+    records: impl IntoIterator<Item = (usize, Value)>,
+    bad: &mut Vec<(usize, String)>,
+) -> JsonTable {
+    let mut table = JsonTable {
+        kind,
+        ..JsonTable::default()
+    };
+    let mut objects = Vec::new();
+    for (n, value) in records {
+        match value {
+            Value::Object(obj) => {
+                for key in obj.keys() {
+                    if !table.headers.contains(key) {
+                        table.headers.push(key.clone());
+                    }
+                }
+                objects.push((n, obj));
+            }
+            _ => bad.push((n, "not a JSON object".into())),
+        }
+    }
+    for (n, obj) in objects {
+        let cells = table
+            .headers
+            .iter()
+            .map(|h| obj.get(h).map_or_else(String::new, cell_text))
+            .collect();
+        table.rows.push((n, cells));
+    }
+    table
+}
+
+/// A JSON value as cell text (numbers keep every digit; nested values stay JSON).
+fn cell_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => i.to_string(),
+            (None, Some(f)) => f.to_string(),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS`.
+pub fn format_timestamp(ts: Timestamp) -> String {
+    let day = day_of_timestamp(ts);
+    let secs = ts - Timestamp::from(day) * 86_400;
+    format!(
+        "{}T{:02}:{:02}:{:02}",
+        format_day(day),
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The workspace as one JSON document that [`parse`] and the loader read back losslessly.
+pub fn workspace_document_json(ws: &Workspace) -> String {
+    let mut doc = Map::new();
+    doc.insert("posts".into(), Value::Array(posts_json(ws)));
+    doc.insert("campaigns".into(), table_json(TableKind::Campaigns, &ws.campaigns));
+    doc.insert("creators".into(), table_json(TableKind::Creators, &ws.creators));
+    doc.insert("assets".into(), table_json(TableKind::Assets, &ws.assets));
+    doc.insert("comments".into(), table_json(TableKind::Comments, &ws.comments));
+    doc.insert(
+        "disclosure_method".into(),
+        serde_json::to_value(ws.posts.disclosure_method).unwrap_or(Value::Null),
+    );
+    Value::Object(doc).to_string()
+}
+
+fn posts_json(ws: &Workspace) -> Vec<Value> {
+    let posts = &ws.posts;
+    (0..posts.len())
+        .map(|i| {
+            let row = posts.row(i);
+            let mut obj = Map::new();
+            let mut text = |key: &str, value: String| {
+                if !value.is_empty() {
+                    obj.insert(key.into(), Value::String(value));
+                }
+            };
+            text("platform", row.platform);
+            text("date", row.date.map(format_day).unwrap_or_default());
+            text("post_id", row.post_id);
+            text("campaign_id", row.campaign_id);
+            text("creator_id", row.creator_id);
+            text("format", row.format);
+            text("caption", row.caption);
+            if let Some(d) = row.disclosure {
+                obj.insert("disclosed".into(), Value::Bool(d));
+            }
+            for m in Measure::ALL {
+                if matches!(m, Measure::DisclosedPosts | Measure::DisclosureKnownPosts) {
+                    continue;
+                }
+                if let Some(v) = row.values[m as usize] {
+                    obj.insert(m.column().into(), number_json(v));
+                }
+            }
+            Value::Object(obj)
+        })
+        .collect()
+}
+
+fn number_json(v: f64) -> Value {
+    serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)
+}
+
+/// Rows of a dimension table via serde, with day and timestamp fields written as ISO text.
+fn table_json<T: serde::Serialize>(kind: TableKind, rows: &[T]) -> Value {
+    let rows = rows
+        .iter()
+        .map(|row| {
+            let mut value = serde_json::to_value(row).unwrap_or(Value::Null);
+            if let Value::Object(obj) = &mut value {
+                obj.retain(|_, v| !v.is_null());
+                for col in kind.columns() {
+                    let Some(v) = obj.get_mut(col.name) else {
+                        continue;
+                    };
+                    match (col.value_type, v.as_i64()) {
+                        (ValueType::Date, Some(day)) => {
+                            *v = Value::String(format_day(day as i32));
+                        }
+                        (ValueType::DateTime, Some(ts)) => {
+                            *v = Value::String(format_timestamp(ts));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            value
+        })
+        .collect();
+    Value::Array(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_arrays_and_ndjson() {
+        let doc = parse(r#"[{"a":1,"b":"x"},{"b":null,"c":true},7]"#).unwrap();
+        let t = &doc.tables[0];
+        assert_eq!(t.headers, vec!["a", "b", "c"]);
+        assert_eq!(t.rows[0], (1, vec!["1".into(), "x".into(), String::new()]));
+        assert_eq!(t.rows[1], (2, vec![String::new(), String::new(), "true".into()]));
+        assert_eq!(doc.bad_records, vec![(3, "not a JSON object".into())]);
+        let doc = parse("{\"a\":1.5}\n\n{\"a\":2}\n").unwrap();
+        assert_eq!(doc.tables[0].rows, vec![(1, vec!["1.5".into()]), (3, vec!["2".into()])]);
+        assert!(parse("{nope").is_err());
+    }
+
+    #[test]
+    fn formats_timestamps() {
+        assert_eq!(format_timestamp(86_400 + 3_661), "1970-01-02T01:01:01");
+        assert_eq!(format_timestamp(-1), "1969-12-31T23:59:59");
+    }
+}

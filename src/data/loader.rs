@@ -1,0 +1,955 @@
+//! One table's way in: resolves the header mapping once to column indices, validates
+//! and stages each record (nothing touches the workspace yet), then prepares the merge
+//! against the workspace (duplicates, Shopify attribution) and applies it only when
+//! something is usable. The rejection rules are documented in [`super::ingest`].
+
+use std::collections::HashMap;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::csv::Record;
+use super::disclosure;
+use super::ingest::{ColumnMapping, Detection, DuplicatePolicy, Issue, LoadOptions};
+use super::mapping::{self, ExportFormat, DISCOUNT_CODE};
+use super::schema::{Column, Measure, Objective, TableKind, ValueType, MEASURE_COUNT};
+use super::store::{
+    Asset, Campaign, Comment, Creator, Disclosure, DisclosureMethod, PostRow, Posts, Sentiment,
+    Workspace,
+};
+use super::values::{
+    is_missing, parse_bool, parse_date, parse_datetime, parse_number, platform_key,
+};
+
+/// Issues kept per file; more are counted in a notice.
+const MAX_ISSUES: usize = 100_000;
+/// Longest raw value quoted in an issue.
+const MAX_RAW_CHARS: usize = 300;
+
+/// The cells of one record, from CSV or JSON.
+pub trait Cells {
+    fn count(&self) -> usize;
+    fn cell(&self, i: usize) -> &str;
+}
+
+impl Cells for Record<'_> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &str {
+        self.get(i)
+    }
+}
+
+impl Cells for [String] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> &str {
+        self.get(i).map_or("", String::as_str)
+    }
+}
+
+/// Where a source column goes in a posts row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PostField {
+    Platform,
+    Date,
+    PostId,
+    Campaign,
+    Creator,
+    Format,
+    Caption,
+    Disclosed,
+    Measure(Measure),
+    DiscountCode,
+}
+
+impl PostField {
+    fn of(target: &str) -> Option<PostField> {
+        Some(match target {
+            "platform" => PostField::Platform,
+            "date" => PostField::Date,
+            "post_id" => PostField::PostId,
+            "campaign_id" => PostField::Campaign,
+            "creator_id" => PostField::Creator,
+            "format" => PostField::Format,
+            "caption" => PostField::Caption,
+            "disclosed" => PostField::Disclosed,
+            DISCOUNT_CODE => PostField::DiscountCode,
+            other => PostField::Measure(Measure::from_column(other)?),
+        })
+    }
+}
+
+/// A Shopify order gathered from its line-item rows.
+#[derive(Clone, Debug, Default)]
+struct Order {
+    lines: Vec<usize>,
+    date: Option<i32>,
+    total: Option<f64>,
+    code: String,
+}
+
+/// Rows staged while reading.
+enum Staged {
+    Posts { posts: Posts, lines: Vec<usize> },
+    Orders { orders: Vec<(String, Order)>, index: HashMap<String, usize> },
+    Rows(Vec<(usize, Map<String, Value>)>),
+}
+
+/// A table's loader: created from the header, fed records, then prepared and applied.
+pub struct TableLoader {
+    file: String,
+    options: LoadOptions,
+    pub detection: Detection,
+    format: ExportFormat,
+    header_count: usize,
+    post_fields: Vec<(usize, PostField)>,
+    caption_sources: Vec<usize>,
+    dim_fields: Vec<(usize, &'static Column)>,
+    post_id_source: Option<usize>,
+    detect_disclosure: bool,
+    staged: Staged,
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+    pub issues: Vec<Issue>,
+    pub notices: Vec<String>,
+    issues_dropped: usize,
+    undated: usize,
+    disclosure_from_column: bool,
+    disclosure_from_caption: bool,
+    row: PostRow,
+    row_issues: Vec<Issue>,
+    /// Set when the file cannot be loaded at all.
+    pub fatal: Option<String>,
+}
+
+impl TableLoader {
+    /// A loader for a table with these headers. `forced_kind` comes from a workspace
+    /// document; `options.kind` and `options.mapping` override the detection.
+    pub fn new(
+        file: &str,
+        headers: Vec<String>,
+        options: &LoadOptions,
+        forced_kind: Option<TableKind>,
+    ) -> TableLoader {
+        let (detected_kind, detected_format) = mapping::detect_kind(&headers);
+        let kind = forced_kind.or(options.kind).unwrap_or(detected_kind);
+        let format = if forced_kind.is_some() {
+            ExportFormat::Generic
+        } else if detected_format.kind().is_none_or(|k| k == kind) {
+            detected_format
+        } else {
+            ExportFormat::Generic
+        };
+        let mut column_mapping = mapping::auto_mapping(&headers, kind, format);
+        if let Some(user) = &options.mapping {
+            apply_user_mapping(&mut column_mapping, user, kind);
+        }
+        let targets: Vec<Option<&str>> = column_mapping
+            .iter()
+            .map(|m| m.target.as_deref())
+            .collect();
+        let mut post_fields = Vec::new();
+        let mut caption_sources = Vec::new();
+        let mut dim_fields = Vec::new();
+        for (i, target) in targets.iter().enumerate() {
+            let Some(target) = target else { continue };
+            if kind == TableKind::Posts {
+                match PostField::of(target) {
+                    Some(PostField::Caption) => caption_sources.push(i),
+                    Some(field) => post_fields.push((i, field)),
+                    None => {}
+                }
+            } else if let Some(col) = kind.columns().iter().find(|c| c.name == *target) {
+                dim_fields.push((i, col));
+            }
+        }
+        let has = |f: PostField| post_fields.iter().any(|(_, pf)| *pf == f);
+        let is_orders = kind == TableKind::Posts && has(PostField::DiscountCode);
+        let needs_platform = kind == TableKind::Posts && !is_orders && !has(PostField::Platform);
+        let post_id_source = post_fields
+            .iter()
+            .find(|(_, f)| *f == PostField::PostId)
+            .map(|(i, _)| *i);
+        let staged = if is_orders {
+            Staged::Orders {
+                orders: Vec::new(),
+                index: HashMap::new(),
+            }
+        } else if kind == TableKind::Posts {
+            Staged::Posts {
+                posts: Posts::default(),
+                lines: Vec::new(),
+            }
+        } else {
+            Staged::Rows(Vec::new())
+        };
+        let mut loader = TableLoader {
+            file: file.to_owned(),
+            options: options.clone(),
+            detection: Detection {
+                kind,
+                format_name: format.name(kind),
+                encoding: "utf-8".into(),
+                headers: headers.clone(),
+                mapping: column_mapping,
+                needs_platform,
+            },
+            format,
+            header_count: headers.len(),
+            post_fields,
+            caption_sources,
+            dim_fields,
+            post_id_source,
+            detect_disclosure: forced_kind.is_none(),
+            staged,
+            rows_read: 0,
+            rows_rejected: 0,
+            issues: Vec::new(),
+            notices: Vec::new(),
+            issues_dropped: 0,
+            undated: 0,
+            disclosure_from_column: false,
+            disclosure_from_caption: false,
+            row: PostRow::default(),
+            row_issues: Vec::new(),
+            fatal: None,
+        };
+        loader.check_required_columns();
+        loader
+    }
+
+    fn check_required_columns(&mut self) {
+        let kind = self.detection.kind;
+        if kind == TableKind::Posts && self.detection.needs_platform {
+            match self.options.platform.as_deref().and_then(platform_key) {
+                Some(p) => self.notices.push(format!(
+                    "The file has no platform column: every row gets the platform '{p}'."
+                )),
+                None => {
+                    self.fatal = Some(
+                        "the file has no platform column: choose the platform of its rows"
+                            .into(),
+                    )
+                }
+            }
+        }
+        if kind == TableKind::Posts && matches!(self.staged, Staged::Orders { .. }) {
+            return;
+        }
+        for col in kind.columns().iter().filter(|c| c.required) {
+            let mapped = self.detection.mapping.iter().any(|m| m.target.as_deref() == Some(col.name));
+            if !mapped && col.name != "platform" {
+                self.fatal = Some(format!(
+                    "no column maps to `{}`, which a {} table needs",
+                    col.name,
+                    kind.name()
+                ));
+            }
+        }
+    }
+
+    /// Number of rows kept so far (before duplicates and attribution).
+    pub fn rows_used(&self) -> usize {
+        self.rows_read - self.rows_rejected
+    }
+
+    /// Counts a record that could not be read as a row (e.g. a JSON value that is not
+    /// an object) as read and rejected.
+    pub fn reject_record(&mut self, line: usize, reason: &str) {
+        self.rows_read += 1;
+        self.reject(line, None, "", reason);
+    }
+
+    /// Validates and stages one record.
+    pub fn add_record<C: Cells + ?Sized>(&mut self, line: usize, cells: &C) {
+        self.rows_read += 1;
+        if self.fatal.is_some() {
+            self.rows_rejected += 1;
+            return;
+        }
+        if cells.count() != self.header_count {
+            let raw = (0..cells.count()).map(|i| cells.cell(i)).collect::<Vec<_>>().join(",");
+            let reason = format!(
+                "the row has {} fields, the header has {}",
+                cells.count(),
+                self.header_count
+            );
+            self.reject(line, None, &raw, &reason);
+            return;
+        }
+        if (0..cells.count()).all(|i| cells.cell(i).trim().is_empty()) {
+            self.reject(line, None, "", "empty row");
+            return;
+        }
+        if self.format == ExportFormat::YouTubeStudio {
+            if let Some(src) = self.post_id_source {
+                if cells.cell(src).trim().eq_ignore_ascii_case("total") {
+                    let column = self.detection.headers[src].clone();
+                    self.reject(line, Some(column), cells.cell(src), "YouTube total row");
+                    return;
+                }
+            }
+        }
+        self.row_issues.clear();
+        let outcome = match self.staged {
+            Staged::Rows(_) => self.dimension_row(line, cells),
+            _ => self.post_row(line, cells),
+        };
+        match outcome {
+            Ok(()) => {
+                let issues = std::mem::take(&mut self.row_issues);
+                for issue in &issues {
+                    self.push_issue(issue.clone());
+                }
+                self.row_issues = issues;
+            }
+            Err((column, raw, reason)) => self.reject(line, column, &raw, &reason),
+        }
+    }
+
+    fn value_issue(&mut self, line: usize, src: usize, raw: &str, reason: &str) {
+        self.row_issues.push(Issue {
+            file: self.file.clone(),
+            line,
+            column: self.detection.headers.get(src).cloned(),
+            raw_value: clip(raw),
+            reason: format!("{reason}: value dropped"),
+            row_rejected: false,
+        });
+    }
+
+    fn reject(&mut self, line: usize, column: Option<String>, raw: &str, reason: &str) {
+        self.rows_rejected += 1;
+        self.push_issue(Issue {
+            file: self.file.clone(),
+            line,
+            column,
+            raw_value: clip(raw),
+            reason: reason.to_owned(),
+            row_rejected: true,
+        });
+    }
+
+    fn push_issue(&mut self, issue: Issue) {
+        if self.issues.len() < MAX_ISSUES {
+            self.issues.push(issue);
+        } else {
+            self.issues_dropped += 1;
+        }
+    }
+
+    fn header(&self, src: usize) -> Option<String> {
+        self.detection.headers.get(src).cloned()
+    }
+
+    /// Fills `self.row` (posts) or an order line; `Err((column, raw, reason))` rejects it.
+    fn post_row<C: Cells + ?Sized>(
+        &mut self,
+        line: usize,
+        cells: &C,
+    ) -> Result<(), (Option<String>, String, String)> {
+        let mut row = std::mem::take(&mut self.row);
+        row.platform.clear();
+        row.date = None;
+        row.post_id.clear();
+        row.campaign_id.clear();
+        row.creator_id.clear();
+        row.format.clear();
+        row.caption.clear();
+        row.disclosure = None;
+        row.values = [None; MEASURE_COUNT];
+        let mut code = "";
+        let locale = self.options.number_locale;
+        let order = self.options.date_order;
+        let fields = std::mem::take(&mut self.post_fields);
+        let mut result = Ok(());
+        for &(src, field) in &fields {
+            let raw = cells.cell(src);
+            match field {
+                PostField::Platform => {
+                    if let Some(p) = platform_key(raw) {
+                        row.platform = p;
+                    }
+                }
+                PostField::Date => match parse_date(raw, order) {
+                    Ok(d) => row.date = d,
+                    Err(reason) => {
+                        result = Err((self.header(src), raw.to_owned(), format!("unreadable date ({reason})")));
+                        break;
+                    }
+                },
+                PostField::PostId => row.post_id.push_str(raw.trim()),
+                PostField::Campaign => row.campaign_id.push_str(raw.trim()),
+                PostField::Creator => row.creator_id.push_str(raw.trim()),
+                PostField::Format => {
+                    if !is_missing(raw) {
+                        row.format.push_str(&raw.trim().to_lowercase());
+                    }
+                }
+                PostField::Caption => {}
+                PostField::DiscountCode => code = raw.trim(),
+                PostField::Disclosed => match parse_bool(raw) {
+                    Ok(v) => row.disclosure = v,
+                    Err(reason) => self.value_issue(line, src, raw, &reason),
+                },
+                PostField::Measure(m) => match parse_number(raw, locale) {
+                    Ok(v) => row.values[m as usize] = v,
+                    Err(reason) => self.value_issue(line, src, raw, &reason),
+                },
+            }
+        }
+        self.post_fields = fields;
+        for &src in &self.caption_sources {
+            let part = cells.cell(src).trim();
+            if !part.is_empty() {
+                if !row.caption.is_empty() {
+                    row.caption.push(' ');
+                }
+                row.caption.push_str(part);
+            }
+        }
+        if result.is_ok() {
+            result = self.stage_post(line, &mut row, code);
+        }
+        self.row = row;
+        result
+    }
+
+    fn stage_post(
+        &mut self,
+        line: usize,
+        row: &mut PostRow,
+        code: &str,
+    ) -> Result<(), (Option<String>, String, String)> {
+        if row.campaign_id.is_empty() {
+            if let Some(c) = &self.options.campaign_id {
+                row.campaign_id.push_str(c);
+            }
+        }
+        if row.creator_id.is_empty() {
+            if let Some(c) = &self.options.creator_id {
+                row.creator_id.push_str(c);
+            }
+        }
+        match &mut self.staged {
+            Staged::Orders { orders, index } => {
+                if row.post_id.is_empty() {
+                    return Err((None, String::new(), "order without a Name".into()));
+                }
+                let pos = *index.entry(row.post_id.clone()).or_insert_with(|| {
+                    orders.push((row.post_id.clone(), Order::default()));
+                    orders.len() - 1
+                });
+                let order = &mut orders[pos].1;
+                order.lines.push(line);
+                order.date = order.date.or(row.date);
+                order.total = order.total.or(row.values[Measure::Revenue as usize]);
+                if order.code.is_empty() {
+                    order.code = code.to_owned();
+                }
+                Ok(())
+            }
+            Staged::Posts { posts, lines } => {
+                if row.platform.is_empty() {
+                    match self.options.platform.as_deref().and_then(platform_key) {
+                        Some(p) => row.platform = p,
+                        None => return Err((Some("platform".into()), String::new(), "missing platform".into())),
+                    }
+                }
+                if row.disclosure.is_some() {
+                    self.disclosure_from_column = true;
+                } else if self.detect_disclosure {
+                    row.disclosure = disclosure::detect(&row.caption);
+                    self.disclosure_from_caption |= row.disclosure.is_some();
+                }
+                if row.date.is_none() {
+                    self.undated += 1;
+                }
+                posts.push(row);
+                lines.push(line);
+                Ok(())
+            }
+            Staged::Rows(_) => Ok(()),
+        }
+    }
+
+    fn dimension_row<C: Cells + ?Sized>(
+        &mut self,
+        line: usize,
+        cells: &C,
+    ) -> Result<(), (Option<String>, String, String)> {
+        let kind = self.detection.kind;
+        let mut map = Map::new();
+        let fields = std::mem::take(&mut self.dim_fields);
+        for &(src, col) in &fields {
+            let raw = cells.cell(src);
+            match self.dimension_value(col, raw) {
+                Ok(Some(v)) => {
+                    map.insert(col.name.to_owned(), v);
+                }
+                Ok(None) => {}
+                Err(reason) => self.value_issue(line, src, raw, &reason),
+            }
+        }
+        self.dim_fields = fields;
+        if kind == TableKind::Creators && !map.contains_key("platform") {
+            if let Some(p) = self.options.platform.as_deref().and_then(platform_key) {
+                map.insert("platform".into(), Value::String(p));
+            }
+        }
+        if kind == TableKind::Assets {
+            for (col, fallback) in [
+                ("campaign_id", &self.options.campaign_id),
+                ("creator_id", &self.options.creator_id),
+            ] {
+                if let (false, Some(v)) = (map.contains_key(col), fallback) {
+                    map.insert(col.into(), Value::String(v.clone()));
+                }
+            }
+        }
+        if let Some(col) = kind.columns().iter().find(|c| c.required) {
+            if !map.contains_key(col.name) {
+                return Err((Some(col.name.to_owned()), String::new(), format!("missing {}", col.name)));
+            }
+        }
+        if map.is_empty() {
+            return Err((None, String::new(), "no usable value in the row".into()));
+        }
+        if let Staged::Rows(rows) = &mut self.staged {
+            rows.push((line, map));
+        }
+        Ok(())
+    }
+
+    fn dimension_value(&self, col: &Column, raw: &str) -> Result<Option<Value>, String> {
+        let keep_text = matches!(col.name, "text" | "name");
+        if !keep_text && is_missing(raw) || raw.trim().is_empty() {
+            return Ok(None);
+        }
+        let number = |v: Option<f64>| v.and_then(serde_json::Number::from_f64).map(Value::Number);
+        Ok(match col.value_type {
+            ValueType::Text if col.name == "sentiment" => Some(Value::String(
+                match Sentiment::parse(raw).ok_or("not a sentiment (positive/neutral/negative)")? {
+                    Sentiment::Positive => "positive",
+                    Sentiment::Neutral => "neutral",
+                    Sentiment::Negative => "negative",
+                }
+                .into(),
+            )),
+            ValueType::Text => Some(Value::String(raw.trim().to_owned())),
+            ValueType::Number => number(parse_number(raw, self.options.number_locale)?),
+            ValueType::Date => parse_date(raw, self.options.date_order)?.map(Value::from),
+            ValueType::DateTime => parse_datetime(raw, self.options.date_order)?.map(Value::from),
+            ValueType::Bool => parse_bool(raw)?.map(Value::Bool),
+            ValueType::Platform => platform_key(raw).map(Value::String),
+            ValueType::Objective => Some(Value::String(
+                Objective::parse(raw)
+                    .ok_or("not an objective (awareness/leads/sales)")?
+                    .name()
+                    .into(),
+            )),
+        })
+    }
+
+    /// Checks the staged rows against the workspace (read-only) and plans the merge.
+    pub fn prepare(mut self, ws: &Workspace) -> Prepared {
+        let staged = std::mem::replace(&mut self.staged, Staged::Rows(Vec::new()));
+        let change = match staged {
+            Staged::Orders { orders, .. } => {
+                let (posts, lines) = self.attribute_orders(orders, ws);
+                self.prepare_posts(posts, lines, ws)
+            }
+            Staged::Posts { posts, lines } => {
+                let counts = vec![1; lines.len()];
+                self.prepare_posts(posts, lines.into_iter().zip(counts).collect(), ws)
+            }
+            Staged::Rows(rows) => match self.detection.kind {
+                TableKind::Campaigns => Change::Campaigns(self.prepare_rows(rows, &ws.campaigns, |c| &c.campaign_id)),
+                TableKind::Creators => Change::Creators(self.prepare_rows(rows, &ws.creators, |c| &c.creator_id)),
+                TableKind::Assets => Change::Assets(self.prepare_rows(rows, &ws.assets, |a| &a.asset_id)),
+                TableKind::Comments | TableKind::Posts => {
+                    Change::Comments(self.prepare_rows(rows, &ws.comments, |_| ""))
+                }
+            },
+        };
+        if self.undated > 0 {
+            self.notices.push(format!(
+                "{} rows have no date: they count in the totals but stay out of period views and trends.",
+                self.undated
+            ));
+        }
+        if self.issues_dropped > 0 {
+            self.notices.push(format!("{} more issues were not listed.", self.issues_dropped));
+        }
+        Prepared { loader: self, change }
+    }
+
+    /// Shopify orders → posts rows (conversions 1, revenue = total, post_count 0) of the
+    /// creator whose discount code the order used.
+    fn attribute_orders(
+        &mut self,
+        orders: Vec<(String, Order)>,
+        ws: &Workspace,
+    ) -> (Posts, Vec<(usize, usize)>) {
+        let by_code: HashMap<String, &Creator> = ws
+            .creators
+            .iter()
+            .filter_map(|c| Some((c.discount_code.as_deref()?.trim().to_lowercase(), c)))
+            .collect();
+        let mut posts = Posts::default();
+        let mut lines = Vec::new();
+        let mut attributed = 0;
+        for (name, order) in orders {
+            let creator = by_code.get(&order.code.to_lowercase());
+            let platform = creator
+                .and_then(|c| c.platform.clone())
+                .or_else(|| self.options.platform.as_deref().and_then(platform_key));
+            let problem = match (order.code.is_empty(), creator, &platform) {
+                (true, _, _) => Some("order without a discount code: no creator to attribute it to".to_owned()),
+                (false, None, _) => Some(format!("discount code {} matches no creator", order.code)),
+                (false, Some(c), None) => Some(format!("creator {} has no platform: give the platform", c.creator_id)),
+                _ => None,
+            };
+            if let Some(reason) = problem {
+                for &line in &order.lines {
+                    self.reject(line, Some("Discount Code".into()), &order.code, &reason);
+                }
+                continue;
+            }
+            let (Some(creator), Some(platform)) = (creator, platform) else { continue };
+            let mut row = PostRow {
+                platform,
+                date: order.date,
+                post_id: name,
+                campaign_id: self.options.campaign_id.clone().unwrap_or_default(),
+                creator_id: creator.creator_id.clone(),
+                ..PostRow::default()
+            };
+            row.values[Measure::Conversions as usize] = Some(1.0);
+            row.values[Measure::Revenue as usize] = order.total;
+            row.values[Measure::PostCount as usize] = Some(0.0);
+            if row.date.is_none() {
+                self.undated += 1;
+            }
+            posts.push(&row);
+            lines.push((order.lines[0], order.lines.len()));
+            attributed += 1;
+        }
+        if attributed > 0 {
+            self.notices.push(format!(
+                "{attributed} orders were attributed to creators through their discount codes."
+            ));
+        }
+        (posts, lines)
+    }
+
+    fn prepare_posts(&mut self, mut posts: Posts, lines: Vec<(usize, usize)>, ws: &Workspace) -> Change {
+        let policy = self.options.duplicates;
+        let mut keep = vec![true; posts.len()];
+        let mut first: HashMap<String, usize> = HashMap::new();
+        for i in 0..posts.len() {
+            let id = posts.post_id.get(i);
+            if id.is_empty() {
+                continue;
+            }
+            let Some(&j) = first.get(id) else {
+                first.insert(id.to_owned(), i);
+                continue;
+            };
+            let id = id.to_owned();
+            match policy {
+                DuplicatePolicy::KeepLast => {
+                    keep[j] = false;
+                    self.rows_rejected += lines[j].1;
+                    self.push_issue(self.dup_issue(lines[j].0, &id, format!("duplicate post_id: replaced by line {}", lines[i].0), true));
+                    first.insert(id, i);
+                }
+                DuplicatePolicy::Sum => {
+                    keep[i] = false;
+                    let (values, disclosure) = measures_of(&posts, i);
+                    add_into(&mut posts, j, &values, disclosure);
+                    self.push_issue(self.dup_issue(lines[i].0, &id, format!("duplicate post_id (first on line {}): numbers added to it", lines[j].0), false));
+                }
+            }
+        }
+        let mut ws_merge = Vec::new();
+        if !ws.posts.is_empty() {
+            let existing: HashMap<&str, usize> = (0..ws.posts.len())
+                .map(|k| (ws.posts.post_id.get(k), k))
+                .filter(|(id, _)| !id.is_empty())
+                .collect();
+            for i in 0..posts.len() {
+                let Some(&k) = existing.get(posts.post_id.get(i)).filter(|_| keep[i]) else {
+                    continue;
+                };
+                let (reason, merge) = match policy {
+                    DuplicatePolicy::KeepLast => ("post_id already in the workspace: replaced the earlier row", false),
+                    DuplicatePolicy::Sum => ("post_id already in the workspace: numbers added to it", true),
+                };
+                self.push_issue(self.dup_issue(lines[i].0, posts.post_id.get(i), reason.into(), false));
+                ws_merge.push((k, i, merge));
+                if merge {
+                    keep[i] = false;
+                }
+            }
+        }
+        let method = match (self.disclosure_from_column, self.disclosure_from_caption) {
+            (true, true) => DisclosureMethod::Mixed,
+            (true, false) => DisclosureMethod::Column,
+            (false, true) => DisclosureMethod::Caption,
+            (false, false) => DisclosureMethod::None,
+        };
+        Change::Posts { posts, keep, ws_merge, method }
+    }
+
+    fn dup_issue(&self, line: usize, id: &str, reason: String, row_rejected: bool) -> Issue {
+        Issue {
+            file: self.file.clone(),
+            line,
+            column: Some("post_id".into()),
+            raw_value: clip(id),
+            reason,
+            row_rejected,
+        }
+    }
+
+    /// Rows of a dimension table as structs; a key already seen (in the file or the
+    /// workspace) is updated with the fields this row gives.
+    fn prepare_rows<T: Serialize + DeserializeOwned + Default + Clone>(
+        &mut self,
+        rows: Vec<(usize, Map<String, Value>)>,
+        existing: &[T],
+        key_of: fn(&T) -> &str,
+    ) -> Vec<(Option<usize>, T)> {
+        let kind = self.detection.kind;
+        let key_col = kind.columns().iter().find(|c| c.required).map(|c| c.name);
+        let existing_index: HashMap<&str, usize> = match key_col {
+            Some(_) => existing.iter().enumerate().map(|(i, t)| (key_of(t), i)).collect(),
+            None => HashMap::new(),
+        };
+        let mut out: Vec<(Option<usize>, T)> = Vec::new();
+        let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
+        let mut updated = 0;
+        for (line, mut map) in rows {
+            let key = key_col
+                .and_then(|k| map.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let (slot, base) = if let Some(&(pos, first_line)) = seen.get(&key).filter(|_| key_col.is_some()) {
+                let issue = Issue {
+                    file: self.file.clone(),
+                    line,
+                    column: key_col.map(str::to_owned),
+                    raw_value: clip(&key),
+                    reason: format!("duplicate {} (first on line {first_line}): fields merged", key_col.unwrap_or("key")),
+                    row_rejected: false,
+                };
+                self.push_issue(issue);
+                (Some(pos), serde_json::to_value(&out[pos].1))
+            } else if let Some(&k) = existing_index.get(key.as_str()).filter(|_| key_col.is_some()) {
+                updated += 1;
+                (None, serde_json::to_value(&existing[k]).map(|v| (k, v)).map(|(_, v)| v))
+            } else {
+                if kind == TableKind::Creators && !map.contains_key("name") {
+                    map.insert("name".into(), Value::String(key.clone()));
+                }
+                (None, serde_json::to_value(T::default()))
+            };
+            let merged = base.ok().and_then(|mut base| {
+                if let Value::Object(obj) = &mut base {
+                    obj.extend(map);
+                }
+                serde_json::from_value::<T>(base).ok()
+            });
+            let Some(value) = merged else {
+                self.reject(line, None, &key, "the row could not be stored");
+                continue;
+            };
+            match slot {
+                Some(pos) => out[pos].1 = value,
+                None => {
+                    let ws_index = existing_index.get(key.as_str()).copied().filter(|_| key_col.is_some());
+                    out.push((ws_index, value));
+                    if key_col.is_some() {
+                        seen.insert(key, (out.len() - 1, line));
+                    }
+                }
+            }
+        }
+        if updated > 0 {
+            self.notices.push(format!(
+                "{updated} {} already in the workspace were updated with this file's values.",
+                kind.name()
+            ));
+        }
+        out
+    }
+}
+
+/// A table ready to be applied to the workspace.
+pub struct Prepared {
+    pub loader: TableLoader,
+    change: Change,
+}
+
+enum Change {
+    Posts {
+        posts: Posts,
+        keep: Vec<bool>,
+        /// `(workspace row, staged row, add numbers)`; without adding, the workspace row
+        /// is replaced by the staged one.
+        ws_merge: Vec<(usize, usize, bool)>,
+        method: DisclosureMethod,
+    },
+    Campaigns(Vec<(Option<usize>, Campaign)>),
+    Creators(Vec<(Option<usize>, Creator)>),
+    Assets(Vec<(Option<usize>, Asset)>),
+    Comments(Vec<(Option<usize>, Comment)>),
+}
+
+impl Prepared {
+    /// Applies the change to the workspace.
+    pub fn apply(self, ws: &mut Workspace, method_override: Option<DisclosureMethod>) {
+        match self.change {
+            Change::Posts { posts, keep, ws_merge, method } => {
+                if !ws_merge.is_empty() {
+                    let old = std::mem::take(&mut ws.posts);
+                    let mut removed = vec![false; old.len()];
+                    let mut rebuilt = Posts {
+                        disclosure_method: old.disclosure_method,
+                        ..Posts::default()
+                    };
+                    for &(k, _, merge) in &ws_merge {
+                        removed[k] = !merge;
+                    }
+                    let mut new_index = vec![usize::MAX; old.len()];
+                    for k in (0..old.len()).filter(|&k| !removed[k]) {
+                        new_index[k] = rebuilt.len();
+                        append_row(&mut rebuilt, &old, k);
+                    }
+                    for &(k, i, merge) in &ws_merge {
+                        if merge {
+                            let (values, disclosure) = measures_of(&posts, i);
+                            add_into(&mut rebuilt, new_index[k], &values, disclosure);
+                            for (m, present) in posts.present.iter().enumerate() {
+                                rebuilt.present[m] |= present;
+                            }
+                        }
+                    }
+                    ws.posts = rebuilt;
+                }
+                for i in (0..posts.len()).filter(|&i| keep[i]) {
+                    append_row(&mut ws.posts, &posts, i);
+                }
+                let method = method_override.unwrap_or(method);
+                ws.posts.disclosure_method = combine_methods(ws.posts.disclosure_method, method);
+            }
+            Change::Campaigns(rows) => apply_rows(&mut ws.campaigns, rows),
+            Change::Creators(rows) => apply_rows(&mut ws.creators, rows),
+            Change::Assets(rows) => apply_rows(&mut ws.assets, rows),
+            Change::Comments(rows) => apply_rows(&mut ws.comments, rows),
+        }
+    }
+}
+
+fn apply_rows<T>(table: &mut Vec<T>, rows: Vec<(Option<usize>, T)>) {
+    for (slot, row) in rows {
+        match slot.and_then(|k| table.get_mut(k)) {
+            Some(existing) => *existing = row,
+            None => table.push(row),
+        }
+    }
+}
+
+/// The method of a workspace after adding posts obtained with `added`.
+pub fn combine_methods(current: DisclosureMethod, added: DisclosureMethod) -> DisclosureMethod {
+    use DisclosureMethod::{Mixed, None};
+    match (current, added) {
+        (None, m) | (m, None) => m,
+        (a, b) if a == b => a,
+        _ => Mixed,
+    }
+}
+
+/// Appends row `i` of `src` to `dst`, column by column (no per-row allocation).
+fn append_row(dst: &mut Posts, src: &Posts, i: usize) {
+    if dst.measures.len() != MEASURE_COUNT {
+        dst.measures = vec![Vec::new(); MEASURE_COUNT];
+    }
+    dst.platform.push(dst.platforms.intern(src.platforms.value(src.platform[i])));
+    dst.campaign.push(dst.campaigns.intern(src.campaigns.value(src.campaign[i])));
+    dst.creator.push(dst.creators.intern(src.creators.value(src.creator[i])));
+    dst.format.push(dst.formats.intern(src.formats.value(src.format[i])));
+    dst.day.push(src.day[i]);
+    dst.post_id.push(src.post_id.get(i));
+    dst.caption.push(src.caption.get(i));
+    dst.disclosure.push(src.disclosure[i]);
+    for m in 0..MEASURE_COUNT {
+        dst.measures[m].push(src.measures[m][i]);
+        dst.present[m] |= src.present[m];
+    }
+}
+
+/// Measures that add up when duplicate rows of one post are summed (not the post count,
+/// the follower count or the derived disclosure counts).
+fn summable(m: Measure) -> bool {
+    !matches!(
+        m,
+        Measure::PostCount | Measure::Followers | Measure::DisclosedPosts | Measure::DisclosureKnownPosts
+    )
+}
+
+fn measures_of(posts: &Posts, i: usize) -> ([f64; MEASURE_COUNT], Disclosure) {
+    let mut values = [0.0; MEASURE_COUNT];
+    for (m, v) in values.iter_mut().enumerate() {
+        *v = posts.measures[m][i];
+    }
+    (values, posts.disclosure[i])
+}
+
+/// Adds a duplicate's numbers into row `j` and combines the disclosure status.
+fn add_into(posts: &mut Posts, j: usize, values: &[f64; MEASURE_COUNT], disclosure: Disclosure) {
+    for m in Measure::ALL.into_iter().filter(|&m| summable(m)) {
+        posts.measures[m as usize][j] += values[m as usize];
+    }
+    let combined = match (posts.disclosure[j], disclosure) {
+        (Disclosure::Disclosed, _) | (_, Disclosure::Disclosed) => Disclosure::Disclosed,
+        (Disclosure::Unknown, d) => d,
+        (d, _) => d,
+    };
+    posts.disclosure[j] = combined;
+    let count = posts.measures[Measure::PostCount as usize][j];
+    if combined != Disclosure::Unknown {
+        posts.measures[Measure::DisclosureKnownPosts as usize][j] = count;
+        posts.measures[Measure::DisclosedPosts as usize][j] =
+            if combined == Disclosure::Disclosed { count } else { 0.0 };
+        posts.present[Measure::DisclosureKnownPosts as usize] = true;
+        posts.present[Measure::DisclosedPosts as usize] = true;
+    }
+}
+
+fn apply_user_mapping(mapping: &mut [ColumnMapping], user: &[(String, Option<String>)], kind: TableKind) {
+    let valid = |t: &str| t == DISCOUNT_CODE || kind.columns().iter().any(|c| c.name == t);
+    for m in mapping.iter_mut() {
+        let norm = mapping::normalize_header(&m.source);
+        if let Some((_, target)) = user
+            .iter()
+            .find(|(src, _)| *src == m.source || mapping::normalize_header(src) == norm)
+        {
+            m.target = target.clone().filter(|t| valid(t));
+        }
+    }
+}
+
+/// A raw value shortened for an issue.
+fn clip(raw: &str) -> String {
+    match raw.char_indices().nth(MAX_RAW_CHARS) {
+        Some((end, _)) => format!("{}…", &raw[..end]),
+        None => raw.to_owned(),
+    }
+}

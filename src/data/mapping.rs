@@ -1,0 +1,377 @@
+//! Header auto-mapping: recognises real exports (Meta Business Suite, Instagram Insights,
+//! TikTok Studio, YouTube Studio, Shopify orders, creator lists) and our canonical
+//! columns, detects the table kind from the headers, and maps each header onto a
+//! canonical column (or ignores it).
+//!
+//! Headers are compared in a normalised form (`"Comments added"` → `comments_added`).
+//! Several source columns may feed `caption` (they are joined, so an Insights `Hashtags`
+//! column counts for disclosure detection); any other target takes its first source.
+
+use super::ingest::ColumnMapping;
+use super::schema::TableKind;
+
+/// The export formats recognised from their headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Canonical or loosely named columns.
+    Generic,
+    MetaPosts,
+    InstagramInsights,
+    TikTokStudio,
+    YouTubeStudio,
+    ShopifyOrders,
+    CreatorList,
+}
+
+impl ExportFormat {
+    /// The name shown on the mapping screen.
+    pub fn name(self, kind: TableKind) -> String {
+        match self {
+            ExportFormat::Generic => format!("Generic {} table", kind.name()),
+            ExportFormat::MetaPosts => "Meta Business Suite (Instagram posts)".into(),
+            ExportFormat::InstagramInsights => "Instagram Insights (posts)".into(),
+            ExportFormat::TikTokStudio => "TikTok Studio (videos)".into(),
+            ExportFormat::YouTubeStudio => "YouTube Studio (Table data)".into(),
+            ExportFormat::ShopifyOrders => "Shopify orders".into(),
+            ExportFormat::CreatorList => "Creator list".into(),
+        }
+    }
+
+    /// The table the format fills.
+    pub fn kind(self) -> Option<TableKind> {
+        match self {
+            ExportFormat::Generic => None,
+            ExportFormat::CreatorList => Some(TableKind::Creators),
+            _ => Some(TableKind::Posts),
+        }
+    }
+
+    /// Header aliases specific to the format, tried before the generic ones.
+    fn aliases(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            ExportFormat::YouTubeStudio => &[("content", "post_id")],
+            ExportFormat::ShopifyOrders => &[
+                ("name", "post_id"),
+                ("created_at", "date"),
+                ("total", "revenue"),
+                ("discount_code", DISCOUNT_CODE),
+            ],
+            _ => &[],
+        }
+    }
+}
+
+/// The pseudo-target of a Shopify order's discount code (resolved to a creator).
+pub const DISCOUNT_CODE: &str = "discount_code";
+
+/// `"Comments added"` → `comments_added`; `"Video publish time"` → `video_publish_time`.
+pub fn normalize_header(header: &str) -> String {
+    let mut out = String::with_capacity(header.len());
+    for c in header.trim_start_matches('\u{feff}').chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    while out.ends_with('_') {
+        out.pop();
+    }
+    out
+}
+
+/// The format whose signature headers are all present.
+pub fn detect_format(normalized: &[String]) -> ExportFormat {
+    let has = |h: &str| normalized.iter().any(|n| n == h);
+    let all = |hs: &[&str]| hs.iter().all(|h| has(h));
+    if all(&["name", "created_at", "total", "discount_code"]) {
+        ExportFormat::ShopifyOrders
+    } else if all(&["content", "video_title", "video_publish_time"]) {
+        ExportFormat::YouTubeStudio
+    } else if all(&["video_title", "post_time"]) || all(&["video_link", "total_views"]) {
+        ExportFormat::TikTokStudio
+    } else if all(&["post_id", "publish_time"]) && (has("permalink") || has("account_username"))
+    {
+        ExportFormat::MetaPosts
+    } else if all(&["impressions", "from_home"]) {
+        ExportFormat::InstagramInsights
+    } else if has("channel_info") && (has("followers") || has("influence_score")) {
+        ExportFormat::CreatorList
+    } else {
+        ExportFormat::Generic
+    }
+}
+
+const POSTS_ALIASES: &[(&str, &str)] = &[
+    ("network", "platform"),
+    ("social_network", "platform"),
+    ("channel", "platform"),
+    ("platform_name", "platform"),
+    ("publish_time", "date"),
+    ("published", "date"),
+    ("published_at", "date"),
+    ("publish_date", "date"),
+    ("post_time", "date"),
+    ("post_date", "date"),
+    ("posted_at", "date"),
+    ("created_time", "date"),
+    ("date_posted", "date"),
+    ("video_publish_time", "date"),
+    ("upload_date", "date"),
+    ("timestamp", "date"),
+    ("id", "post_id"),
+    ("media_id", "post_id"),
+    ("video_id", "post_id"),
+    ("campaign", "campaign_id"),
+    ("campaign_name", "campaign_id"),
+    ("creator", "creator_id"),
+    ("influencer", "creator_id"),
+    ("username", "creator_id"),
+    ("account_username", "creator_id"),
+    ("handle", "creator_id"),
+    ("post_type", "format"),
+    ("media_type", "format"),
+    ("content_type", "format"),
+    ("type", "format"),
+    ("total_impressions", "impressions"),
+    ("accounts_reached", "reach"),
+    ("total_reach", "reach"),
+    ("total_views", "views"),
+    ("video_views", "views"),
+    ("plays", "views"),
+    ("total_likes", "likes"),
+    ("like_count", "likes"),
+    ("total_comments", "comments"),
+    ("comments_added", "comments"),
+    ("comment_count", "comments"),
+    ("total_shares", "shares"),
+    ("add_to_favorites", "saves"),
+    ("favorites", "saves"),
+    ("saved", "saves"),
+    ("link_clicks", "clicks"),
+    ("website_clicks", "clicks"),
+    ("orders", "conversions"),
+    ("purchases", "conversions"),
+    ("sales", "revenue"),
+    ("total_sales", "revenue"),
+    ("spend", "cost"),
+    ("amount_spent", "cost"),
+    ("fee", "cost"),
+    ("creator_fee", "cost"),
+    ("description", "caption"),
+    ("video_title", "caption"),
+    ("title", "caption"),
+    ("text", "caption"),
+    ("hashtags", "caption"),
+    ("paid_partnership", "disclosed"),
+    ("is_ad", "disclosed"),
+    ("follower_count", "followers"),
+];
+
+const CREATORS_ALIASES: &[(&str, &str)] = &[
+    ("creator", "creator_id"),
+    ("channel_info", "creator_id"),
+    ("username", "creator_id"),
+    ("handle", "creator_id"),
+    ("influencer", "creator_id"),
+    ("account", "creator_id"),
+    ("creator_name", "name"),
+    ("full_name", "name"),
+    ("display_name", "name"),
+    ("network", "platform"),
+    ("follower_count", "followers"),
+    ("subscribers", "followers"),
+    ("60d_eng_rate", "engagement_rate"),
+    ("eng_rate", "engagement_rate"),
+    ("engagement", "engagement_rate"),
+    ("code", "discount_code"),
+    ("promo_code", "discount_code"),
+    ("coupon_code", "discount_code"),
+    ("top_country", "country"),
+];
+
+const CAMPAIGNS_ALIASES: &[(&str, &str)] = &[
+    ("campaign", "campaign_id"),
+    ("campaign_name", "name"),
+    ("start", "start_date"),
+    ("end", "end_date"),
+];
+
+const ASSETS_ALIASES: &[(&str, &str)] = &[
+    ("asset", "asset_id"),
+    ("submitted", "submitted_at"),
+    ("approved", "approved_at"),
+];
+
+const COMMENTS_ALIASES: &[(&str, &str)] = &[
+    ("comment", "text"),
+    ("comment_text", "text"),
+    ("message", "text"),
+    ("timestamp", "created_at"),
+    ("date", "created_at"),
+    ("replied", "replied_at"),
+];
+
+fn generic_aliases(kind: TableKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        TableKind::Posts => POSTS_ALIASES,
+        TableKind::Creators => CREATORS_ALIASES,
+        TableKind::Campaigns => CAMPAIGNS_ALIASES,
+        TableKind::Assets => ASSETS_ALIASES,
+        TableKind::Comments => COMMENTS_ALIASES,
+    }
+}
+
+/// The canonical column a normalised header maps to for a table kind and format.
+fn target_of(normalized: &str, kind: TableKind, format: ExportFormat) -> Option<&'static str> {
+    let lookup = |table: &'static [(&'static str, &'static str)]| {
+        table
+            .iter()
+            .find(|(alias, _)| *alias == normalized)
+            .map(|(_, target)| *target)
+    };
+    if let Some(t) = lookup(format.aliases()) {
+        return Some(t);
+    }
+    if format == ExportFormat::ShopifyOrders {
+        return None;
+    }
+    kind.columns()
+        .iter()
+        .find(|c| c.name == normalized)
+        .map(|c| c.name)
+        .or_else(|| lookup(generic_aliases(kind)))
+}
+
+/// Maps each header onto a canonical column of `kind` (`None` = ignored).
+pub fn auto_mapping(headers: &[String], kind: TableKind, format: ExportFormat) -> Vec<ColumnMapping> {
+    let mut used: Vec<&str> = Vec::new();
+    headers
+        .iter()
+        .map(|h| {
+            let target = target_of(&normalize_header(h), kind, format)
+                .filter(|t| *t == "caption" || !used.contains(t));
+            if let Some(t) = target {
+                used.push(t);
+            }
+            ColumnMapping {
+                source: h.clone(),
+                target: target.map(str::to_owned),
+            }
+        })
+        .collect()
+}
+
+/// The table kind and export format detected from a file's headers.
+pub fn detect_kind(headers: &[String]) -> (TableKind, ExportFormat) {
+    let normalized: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    let format = detect_format(&normalized);
+    if let Some(kind) = format.kind() {
+        return (kind, format);
+    }
+    let score = |kind: TableKind| {
+        auto_mapping(headers, kind, format)
+            .iter()
+            .filter(|m| m.target.is_some())
+            .count()
+    };
+    let kind = TableKind::ALL
+        .into_iter()
+        .fold((TableKind::Posts, 0), |best, kind| {
+            let s = score(kind);
+            if s > best.1 {
+                (kind, s)
+            } else {
+                best
+            }
+        })
+        .0;
+    (kind, format)
+}
+
+/// A stable key for a set of headers (order and case do not matter), under which the UI
+/// remembers the user's mapping.
+pub fn header_signature(headers: &[String]) -> String {
+    let mut normalized: Vec<String> = headers.iter().map(|h| normalize_header(h)).collect();
+    normalized.sort();
+    normalized.dedup();
+    // FNV-1a, 64 bit.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in normalized.join("\u{1f}").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("h{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(s: &str) -> Vec<String> {
+        s.split(',').map(|h| h.trim().to_owned()).collect()
+    }
+
+    fn targets(s: &str) -> (TableKind, ExportFormat, Vec<Option<String>>) {
+        let h = headers(s);
+        let (kind, format) = detect_kind(&h);
+        let m = auto_mapping(&h, kind, format);
+        (kind, format, m.into_iter().map(|m| m.target).collect())
+    }
+
+    fn some(names: &[&str]) -> Vec<Option<String>> {
+        names
+            .iter()
+            .map(|n| (!n.is_empty()).then(|| (*n).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn maps_real_exports() {
+        let (kind, format, t) = targets("Post ID, Account username, Description, Publish time, Permalink, Post type, Views, Impressions, Reach, Likes, Shares, Follows, Comments, Saves");
+        assert_eq!((kind, format), (TableKind::Posts, ExportFormat::MetaPosts));
+        assert_eq!(
+            t,
+            some(&[
+                "post_id", "creator_id", "caption", "date", "", "format", "views",
+                "impressions", "reach", "likes", "shares", "", "comments", "saves"
+            ])
+        );
+        let (_, format, t) = targets("Video title, Video link, Post time, Total views, Total likes, Total comments, Total shares, Add to favorites, Reach");
+        assert_eq!(format, ExportFormat::TikTokStudio);
+        assert_eq!(
+            t,
+            some(&["caption", "", "date", "views", "likes", "comments", "shares", "saves", "reach"])
+        );
+        let (_, format, t) = targets("Content, Video title, Video publish time, Views, Impressions, Likes, Comments added, Shares, Subscribers gained");
+        assert_eq!(format, ExportFormat::YouTubeStudio);
+        assert_eq!(
+            t,
+            some(&["post_id", "caption", "date", "views", "impressions", "likes", "comments", "shares", ""])
+        );
+        let (kind, format, t) = targets("rank,channel_info,influence_score,posts,followers,avg_likes,60d_eng_rate,new_post_avg_like,total_likes,country");
+        assert_eq!((kind, format), (TableKind::Creators, ExportFormat::CreatorList));
+        assert_eq!(
+            t,
+            some(&["", "creator_id", "influence_score", "", "followers", "avg_likes", "engagement_rate", "", "", "country"])
+        );
+    }
+
+    #[test]
+    fn detects_canonical_kinds() {
+        assert_eq!(detect_kind(&headers("campaign_id,name,objective,budget")).0, TableKind::Campaigns);
+        assert_eq!(detect_kind(&headers("creator_id,name,platform,discount_code")).0, TableKind::Creators);
+        assert_eq!(detect_kind(&headers("asset_id,campaign_id,submitted_at,approved_at")).0, TableKind::Assets);
+        assert_eq!(detect_kind(&headers("post_id,text,created_at,sentiment")).0, TableKind::Comments);
+        assert_eq!(detect_kind(&headers("platform,date,likes,campaign_id")).0, TableKind::Posts);
+    }
+
+    #[test]
+    fn signature_ignores_order_and_case() {
+        assert_eq!(
+            header_signature(&headers("Likes,Date")),
+            header_signature(&headers("date, likes"))
+        );
+        assert_ne!(header_signature(&headers("a,b")), header_signature(&headers("a,c")));
+    }
+}

@@ -1,0 +1,494 @@
+//! Messy cell values: numbers with grouping, currency, `k/m/b` suffixes and percentages;
+//! dates in the formats real exports use; booleans; platform aliases.
+//!
+//! Every parser returns `Ok(None)` for a missing value (blank, `NaN`, `null`, `n/a`, …),
+//! `Ok(Some(_))` for a value and `Err(reason)` for text it cannot read, so that the caller
+//! can report the raw value and the reason.
+
+use super::calendar::{day_from_ymd, Day, Timestamp};
+use super::ingest::{DateOrder, NumberLocale};
+
+/// True for text that means "no value": blank, `NaN`, `NaN%`, `null`, `none`, `n/a`, `-`.
+pub fn is_missing(raw: &str) -> bool {
+    let t = raw.trim_matches(|c: char| c.is_whitespace());
+    t.is_empty()
+        || ["nan", "nan%", "null", "none", "n/a", "na", "-", "--", "—"]
+            .iter()
+            .any(|m| t.eq_ignore_ascii_case(m))
+}
+
+/// Parses a number: `12,400`, `1.2K`, `475.8m`, `29.0b`, `1.39%` (→ 0.0139), `$1,234.50`,
+/// `(12)` (→ -12), and `€1.234,50` with [`NumberLocale::CommaDecimal`].
+pub fn parse_number(raw: &str, locale: NumberLocale) -> Result<Option<f64>, String> {
+    let t = raw.trim();
+    if let Some(v) = plain_number(t) {
+        return Ok(Some(v));
+    }
+    if is_missing(t) {
+        return Ok(None);
+    }
+    parse_messy_number(t, locale)
+        .map(Some)
+        .ok_or_else(|| "not a number".to_owned())
+}
+
+/// Fast path: `-?digits(.digits)?`, the shape of nearly every cell of a big file.
+fn plain_number(t: &str) -> Option<f64> {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let b = digits.as_bytes();
+    if b.is_empty() || !b[0].is_ascii_digit() || b.len() > 17 {
+        return None;
+    }
+    let mut dots = 0;
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {}
+            b'.' => dots += 1,
+            _ => return None,
+        }
+    }
+    if dots > 1 || b[b.len() - 1] == b'.' {
+        return None;
+    }
+    t.parse().ok()
+}
+
+fn parse_messy_number(t: &str, locale: NumberLocale) -> Option<f64> {
+    let mut s = t;
+    let mut negative = false;
+    if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+        negative = true;
+        s = inner.trim();
+    }
+    let strip_sign = |s: &mut &str, negative: &mut bool| {
+        if let Some(r) = s.strip_prefix('-').or_else(|| s.strip_prefix('−')) {
+            *negative = !*negative;
+            *s = r.trim_start();
+        } else if let Some(r) = s.strip_prefix('+') {
+            *s = r.trim_start();
+        }
+    };
+    strip_sign(&mut s, &mut negative);
+    s = strip_currency(s);
+    strip_sign(&mut s, &mut negative);
+    let mut scale = 1.0;
+    if let Some(r) = s.strip_suffix('%') {
+        scale = 0.01;
+        s = r.trim_end();
+    }
+    if let Some(last) = s.chars().last() {
+        let multiplier = match last {
+            'k' | 'K' => 1e3,
+            'm' | 'M' => 1e6,
+            'b' | 'B' => 1e9,
+            _ => 1.0,
+        };
+        if multiplier != 1.0 {
+            scale *= multiplier;
+            s = s[..s.len() - 1].trim_end();
+        }
+    }
+    let (group, decimal) = match locale {
+        NumberLocale::DotDecimal => (',', '.'),
+        NumberLocale::CommaDecimal => ('.', ','),
+    };
+    let mut clean = String::with_capacity(s.len());
+    let (int_part, frac_part) = match s.find(decimal) {
+        Some(i) => (&s[..i], Some(&s[i + decimal.len_utf8()..])),
+        None => (s, None),
+    };
+    let mut groups = int_part.split(|c: char| c == group || c == ' ' || c == '\u{a0}' || c == '\'');
+    clean.push_str(groups.next()?);
+    for g in groups {
+        if g.len() != 3 {
+            return None;
+        }
+        clean.push_str(g);
+    }
+    if let Some(frac) = frac_part {
+        clean.push('.');
+        clean.push_str(frac);
+    }
+    let valid = clean.bytes().any(|c| c.is_ascii_digit())
+        && clean.bytes().all(|c| c.is_ascii_digit() || b".eE+-".contains(&c))
+        && clean.as_bytes()[0] != b'e'
+        && clean.as_bytes()[0] != b'E';
+    if !valid {
+        return None;
+    }
+    let v: f64 = clean.parse().ok()?;
+    let v = if negative { -v * scale } else { v * scale };
+    v.is_finite().then_some(v)
+}
+
+fn strip_currency(s: &str) -> &str {
+    const SYMBOLS: [&str; 8] = ["US$", "$", "€", "£", "¥", "₹", "USD", "EUR"];
+    let mut s = s.trim();
+    for sym in SYMBOLS {
+        if let Some(r) = s.strip_prefix(sym) {
+            s = r.trim_start();
+            break;
+        }
+    }
+    for sym in SYMBOLS {
+        if let Some(r) = s.strip_suffix(sym) {
+            s = r.trim_end();
+            break;
+        }
+    }
+    s
+}
+
+/// Parses a boolean: `true/false/yes/no/1/0/y/n` (also `t/f`), case-insensitively.
+pub fn parse_bool(raw: &str) -> Result<Option<bool>, String> {
+    let t = raw.trim();
+    const TRUE: [&str; 5] = ["true", "yes", "1", "y", "t"];
+    const FALSE: [&str; 5] = ["false", "no", "0", "n", "f"];
+    if TRUE.iter().any(|v| t.eq_ignore_ascii_case(v)) {
+        Ok(Some(true))
+    } else if FALSE.iter().any(|v| t.eq_ignore_ascii_case(v)) {
+        Ok(Some(false))
+    } else if is_missing(t) {
+        Ok(None)
+    } else {
+        Err("not a yes/no value".to_owned())
+    }
+}
+
+/// Parses a date; a time part, if any, is dropped. See [`parse_datetime`] for the formats.
+pub fn parse_date(raw: &str, order: DateOrder) -> Result<Option<Day>, String> {
+    parse_date_time(raw, order).map(|o| o.map(|(day, _)| day))
+}
+
+/// Parses a date and time into seconds since 1970 (local time of the export).
+///
+/// Formats: ISO `2025-03-04`, `2025-03-04T10:30:00Z`, `2025-03-04 10:30:00 -0500`;
+/// `MM/DD/YYYY HH:MM` and `M/D/YYYY` (or `DD/MM/YYYY` under [`DateOrder::DayFirst`];
+/// a first number above 12 is always a day); `DD.MM.YYYY`; `Mar 4, 2025`; `4 Mar 2025`;
+/// 12-hour times with `AM`/`PM`.
+pub fn parse_datetime(raw: &str, order: DateOrder) -> Result<Option<Timestamp>, String> {
+    parse_date_time(raw, order)
+        .map(|o| o.map(|(day, secs)| Timestamp::from(day) * 86_400 + Timestamp::from(secs)))
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Token<'a> {
+    Num { value: u32, digits: usize, sep: u8 },
+    Word { text: &'a str, sep: u8 },
+}
+
+impl Token<'_> {
+    fn sep(&self) -> u8 {
+        match *self {
+            Token::Num { sep, .. } | Token::Word { sep, .. } => sep,
+        }
+    }
+}
+
+/// Splits into runs of digits and runs of letters; `sep` is the last non-space
+/// separator before the token (b' ' when only spaces, 0 at the start).
+fn tokenize(s: &str) -> Option<Vec<Token<'_>>> {
+    let b = s.as_bytes();
+    let mut tokens = Vec::with_capacity(8);
+    let mut i = 0;
+    let mut sep = 0u8;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = i - start;
+            if digits > 9 {
+                return None;
+            }
+            let value = s[start..i].parse().ok()?;
+            tokens.push(Token::Num { value, digits, sep });
+            sep = 0;
+        } else if c == b'T' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            sep = c;
+            i += 1;
+        } else if c.is_ascii_alphabetic() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            tokens.push(Token::Word {
+                text: &s[start..i],
+                sep,
+            });
+            sep = 0;
+        } else if c == b' ' || c == b',' {
+            if sep == 0 {
+                sep = b' ';
+            }
+            i += 1;
+        } else if b"-/.:+".contains(&c) {
+            sep = c;
+            i += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(tokens)
+}
+
+fn month_of_name(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = word.to_ascii_lowercase();
+    if lower.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
+}
+
+fn full_year(value: u32, digits: usize) -> Option<i32> {
+    match digits {
+        4 => Some(value as i32),
+        2 => Some(2000 + value as i32),
+        _ => None,
+    }
+}
+
+/// `(day, seconds of the day)`.
+fn parse_date_time(raw: &str, order: DateOrder) -> Result<Option<(Day, u32)>, String> {
+    if is_missing(raw) {
+        return Ok(None);
+    }
+    let bad = || "not a date".to_owned();
+    let tokens = tokenize(raw.trim()).ok_or_else(bad)?;
+    let (year, month, day, rest) = match tokens.as_slice() {
+        [Token::Num {
+            value: y,
+            digits: 4,
+            ..
+        }, Token::Num { value: m, .. }, Token::Num { value: d, .. }, rest @ ..] => {
+            (*y as i32, *m, *d, rest)
+        }
+        [Token::Word { text, .. }, Token::Num { value: d, .. }, Token::Num {
+            value: y,
+            digits,
+            ..
+        }, rest @ ..] => (
+            full_year(*y, *digits).ok_or_else(bad)?,
+            month_of_name(text).ok_or_else(bad)?,
+            *d,
+            rest,
+        ),
+        [Token::Num { value: d, .. }, Token::Word { text, .. }, Token::Num {
+            value: y,
+            digits,
+            ..
+        }, rest @ ..] => (
+            full_year(*y, *digits).ok_or_else(bad)?,
+            month_of_name(text).ok_or_else(bad)?,
+            *d,
+            rest,
+        ),
+        [Token::Num { value: a, .. }, Token::Num { value: b, sep, .. }, Token::Num {
+            value: y,
+            digits,
+            ..
+        }, rest @ ..] => {
+            let day_first = *sep == b'.' || *a > 12 || (order == DateOrder::DayFirst && *b <= 12);
+            let (m, d) = if day_first { (*b, *a) } else { (*a, *b) };
+            (full_year(*y, *digits).ok_or_else(bad)?, m, d, rest)
+        }
+        _ => return Err(bad()),
+    };
+    let day_number = day_from_ymd(year, month, day).ok_or_else(|| "no such date".to_owned())?;
+    let secs = parse_time(rest).ok_or_else(|| "unreadable time".to_owned())?;
+    Ok(Some((day_number, secs)))
+}
+
+/// The time after a date: `HH:MM[:SS[.fff]] [AM|PM] [Z|UTC|GMT|±HHMM]`, or nothing.
+fn parse_time(tokens: &[Token<'_>]) -> Option<u32> {
+    let mut secs = 0;
+    let mut rest = tokens;
+    if let [Token::Num { value: h, .. }, Token::Num {
+        value: m, sep: b':', ..
+    }, tail @ ..] = rest
+    {
+        let (s, tail) = match tail {
+            [Token::Num {
+                value: s, sep: b':', ..
+            }, tail @ ..] => (*s, tail),
+            _ => (0, tail),
+        };
+        let tail = match tail {
+            [Token::Num { sep: b'.', .. }, t @ ..] => t,
+            _ => tail,
+        };
+        let mut hour = *h;
+        rest = tail;
+        if let [Token::Word { text, .. }, t @ ..] = rest {
+            if text.eq_ignore_ascii_case("pm") && hour < 12 {
+                hour += 12;
+                rest = t;
+            } else if text.eq_ignore_ascii_case("am") {
+                if hour == 12 {
+                    hour = 0;
+                }
+                rest = t;
+            }
+        }
+        if hour > 23 || *m > 59 || s > 60 {
+            return None;
+        }
+        secs = hour * 3600 + m * 60 + s.min(59);
+    }
+    // Time zones are ignored: times stay in the export's local time.
+    let zone_ok = rest.iter().all(|t| match *t {
+        Token::Word { text, .. } => ["z", "utc", "gmt"]
+            .iter()
+            .any(|z| text.eq_ignore_ascii_case(z)),
+        Token::Num { .. } => matches!(t.sep(), b'+' | b'-' | b':'),
+    });
+    zone_ok.then_some(secs)
+}
+
+/// The platform key of a name or alias: `instagram|tiktok|youtube|x|facebook|linkedin|
+/// pinterest|twitch|snapchat`; unknown names become lowercased trimmed text. `None` when
+/// blank.
+pub fn platform_key(raw: &str) -> Option<String> {
+    let trimmed = raw.trim();
+    if is_missing(trimmed) {
+        return None;
+    }
+    let compact: String = trimmed
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    const EXACT: [(&str, &str); 14] = [
+        ("ig", "instagram"),
+        ("insta", "instagram"),
+        ("reels", "instagram"),
+        ("tt", "tiktok"),
+        ("yt", "youtube"),
+        ("shorts", "youtube"),
+        ("x", "x"),
+        ("xcom", "x"),
+        ("tweet", "x"),
+        ("fb", "facebook"),
+        ("meta", "facebook"),
+        ("li", "linkedin"),
+        ("pin", "pinterest"),
+        ("snap", "snapchat"),
+    ];
+    const PREFIX: [&str; 9] = [
+        "instagram",
+        "tiktok",
+        "youtube",
+        "twitter",
+        "facebook",
+        "linkedin",
+        "pinterest",
+        "twitch",
+        "snapchat",
+    ];
+    if let Some((_, key)) = EXACT.iter().find(|(alias, _)| *alias == compact) {
+        return Some((*key).to_owned());
+    }
+    if let Some(p) = PREFIX.iter().find(|p| compact.starts_with(*p)) {
+        return Some(if *p == "twitter" { "x" } else { p }.to_owned());
+    }
+    Some(trimmed.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::calendar::parse_iso_day;
+
+    fn num(s: &str) -> Result<Option<f64>, String> {
+        parse_number(s, NumberLocale::DotDecimal)
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(num("12,400"), Ok(Some(12_400.0)));
+        assert_eq!(num("1.2K"), Ok(Some(1_200.0)));
+        assert_eq!(num("475.8m"), Ok(Some(475_800_000.0)));
+        assert_eq!(num("29.0b"), Ok(Some(29e9)));
+        assert_eq!(num("3.3k"), Ok(Some(3_300.0)));
+        assert_eq!(num("1.39%"), Ok(Some(0.0139)));
+        assert_eq!(num("NaN%"), Ok(None));
+        assert_eq!(num("NaN"), Ok(None));
+        assert_eq!(num("  "), Ok(None));
+        assert_eq!(num("$1,234.50"), Ok(Some(1_234.5)));
+        assert_eq!(num("-$5"), Ok(Some(-5.0)));
+        assert_eq!(num("(12)"), Ok(Some(-12.0)));
+        assert_eq!(num("-3.5"), Ok(Some(-3.5)));
+        assert_eq!(
+            parse_number("€1.234,50", NumberLocale::CommaDecimal),
+            Ok(Some(1_234.5))
+        );
+        assert!(num("abc").is_err());
+        assert!(num("1,5").is_err());
+        assert!(num("inf").is_err());
+        assert!(num("1.2.3").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        let iso = |s| parse_iso_day(s);
+        let d = |s| parse_date(s, DateOrder::MonthFirst).unwrap();
+        assert_eq!(d("2025-03-04"), iso("2025-03-04"));
+        assert_eq!(d("2025-03-04T10:30:00Z"), iso("2025-03-04"));
+        assert_eq!(d("03/04/2025 14:05"), iso("2025-03-04"));
+        assert_eq!(d("3/4/2025"), iso("2025-03-04"));
+        assert_eq!(d("04.03.2025"), iso("2025-03-04"));
+        assert_eq!(d("Mar 4, 2025"), iso("2025-03-04"));
+        assert_eq!(d("13/04/2025"), iso("2025-04-13"));
+        assert_eq!(
+            parse_date("04/03/2025", DateOrder::DayFirst).unwrap(),
+            iso("2025-03-04")
+        );
+        assert_eq!(d(""), None);
+        assert!(parse_date("2025-02-30", DateOrder::MonthFirst).is_err());
+        assert!(parse_date("soon", DateOrder::MonthFirst).is_err());
+        let ts = parse_datetime("03/04/2025 2:05 PM", DateOrder::MonthFirst).unwrap();
+        assert_eq!(
+            ts,
+            Some(i64::from(iso("2025-03-04").unwrap()) * 86_400 + 14 * 3600 + 5 * 60)
+        );
+        let shopify = parse_datetime("2024-03-05 14:22:10 -0500", DateOrder::MonthFirst);
+        assert_eq!(
+            shopify,
+            Ok(Some(
+                i64::from(iso("2024-03-05").unwrap()) * 86_400 + 14 * 3600 + 22 * 60 + 10
+            ))
+        );
+    }
+
+    #[test]
+    fn booleans_and_platforms() {
+        assert_eq!(parse_bool("Yes"), Ok(Some(true)));
+        assert_eq!(parse_bool("n"), Ok(Some(false)));
+        assert_eq!(parse_bool(""), Ok(None));
+        assert!(parse_bool("maybe").is_err());
+        for (alias, key) in [
+            ("IG", "instagram"),
+            ("Instagram Reels", "instagram"),
+            ("insta", "instagram"),
+            ("twitter", "x"),
+            ("x.com", "x"),
+            ("X", "x"),
+            ("YT", "youtube"),
+            ("Youtube Shorts", "youtube"),
+            ("tik tok", "tiktok"),
+            ("Snap", "snapchat"),
+            (" Mastodon ", "mastodon"),
+        ] {
+            assert_eq!(platform_key(alias).as_deref(), Some(key), "{alias}");
+        }
+        assert_eq!(platform_key(" "), None);
+    }
+}
