@@ -21,8 +21,10 @@ pub fn is_missing(raw: &str) -> bool {
 /// `(12)` (→ -12), and `€1.234,50` with [`NumberLocale::CommaDecimal`].
 pub fn parse_number(raw: &str, locale: NumberLocale) -> Result<Option<f64>, String> {
     let t = raw.trim();
-    if let Some(v) = plain_number(t) {
-        return Ok(Some(v));
+    if locale == NumberLocale::DotDecimal || !t.contains('.') {
+        if let Some(v) = plain_number(t) {
+            return Ok(Some(v));
+        }
     }
     if is_missing(t) {
         return Ok(None);
@@ -429,6 +431,10 @@ mod tests {
         assert_eq!(
             parse_number("€1.234,50", NumberLocale::CommaDecimal),
             Ok(Some(1_234.5))
+        );
+        assert_eq!(
+            parse_number("1.200", NumberLocale::CommaDecimal),
+            Ok(Some(1_200.0))
         );
         assert!(num("abc").is_err());
         assert!(num("1,5").is_err());

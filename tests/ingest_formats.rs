@@ -1,0 +1,410 @@
+//! Ingest of every supported format, against small hand-written fixtures in
+//! tests/fixtures/. Expected values are read off the fixture files by hand.
+
+use kpi_dash::data::calendar::{parse_iso_day, Day};
+use kpi_dash::data::ingest::{
+    detect, load, rejected_rows_csv, workspace_json, DuplicatePolicy, FileReport, Issue,
+    LoadOptions, NumberLocale, StreamingLoad,
+};
+use kpi_dash::data::schema::{Measure, Objective, TableKind};
+use kpi_dash::data::store::{Disclosure, DisclosureMethod, Workspace, NO_DAY};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn with_platform(platform: &str) -> LoadOptions {
+    LoadOptions {
+        platform: Some(platform.into()),
+        ..LoadOptions::default()
+    }
+}
+
+fn day(iso: &str) -> Day {
+    parse_iso_day(iso).expect("valid test date")
+}
+
+fn load_ok(ws: &mut Workspace, name: &str, options: &LoadOptions) -> FileReport {
+    let report = load(ws, name, &fixture(name), options).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        report.rows_read,
+        report.rows_used + report.rows_rejected,
+        "{name}"
+    );
+    report
+}
+
+fn measure(ws: &Workspace, m: Measure) -> Vec<f64> {
+    ws.posts.measure(m).to_vec()
+}
+
+/// `(line, column, raw, reason, row_rejected)` of each issue.
+fn issue_list(report: &FileReport) -> Vec<(usize, Option<&str>, &str, &str, bool)> {
+    report
+        .issues
+        .iter()
+        .map(|i: &Issue| {
+            (
+                i.line,
+                i.column.as_deref(),
+                i.raw_value.as_str(),
+                i.reason.as_str(),
+                i.row_rejected,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn meta_business_suite_export() {
+    let mut ws = Workspace::default();
+    let detection = detect("meta.csv", &fixture("meta_posts.csv")).unwrap();
+    assert_eq!(detection.kind, TableKind::Posts);
+    assert_eq!(detection.format_name, "Meta Business Suite (Instagram posts)");
+    assert!(detection.needs_platform);
+    let report = load_ok(&mut ws, "meta_posts.csv", &with_platform("IG"));
+    assert_eq!((report.rows_read, report.rows_used), (3, 3));
+    assert!(report.issues.is_empty());
+    let posts = &ws.posts;
+    assert_eq!(posts.platforms.value(posts.platform[0]), "instagram");
+    assert_eq!(posts.post_id.get(0), "17890001");
+    assert_eq!(posts.creators.value(posts.creator[0]), "acme_creator");
+    assert_eq!(posts.formats.value(posts.format[1]), "ig image");
+    assert_eq!(posts.day, vec![day("2025-03-04"), day("2025-03-06"), day("2025-03-08")]);
+    // Views "12,400" on row 1 only; impressions blank on row 1.
+    assert_eq!(measure(&ws, Measure::Views), vec![12_400.0, 0.0, 0.0]);
+    assert_eq!(measure(&ws, Measure::Impressions), vec![0.0, 5_100.0, 3_000.0]);
+    assert_eq!(measure(&ws, Measure::Reach), vec![9_800.0, 4_200.0, 2_500.0]);
+    assert_eq!(measure(&ws, Measure::Saves), vec![88.0, 25.0, 9.0]);
+    // "#AD" discloses, "#adventure" does not, no caption is unknown.
+    assert_eq!(
+        posts.disclosure,
+        vec![Disclosure::Disclosed, Disclosure::Undisclosed, Disclosure::Unknown]
+    );
+    assert_eq!(posts.disclosure_method, DisclosureMethod::Caption);
+}
+
+#[test]
+fn file_without_platform_column_needs_one() {
+    let mut ws = Workspace::default();
+    let err = load(&mut ws, "meta.csv", &fixture("meta_posts.csv"), &LoadOptions::default())
+        .unwrap_err();
+    assert!(err.message.contains("no platform column"), "{}", err.message);
+    assert!(ws.is_empty());
+}
+
+#[test]
+fn tiktok_studio_export() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "tiktok_studio.csv", &with_platform("tik tok"));
+    assert_eq!(report.detection.format_name, "TikTok Studio (videos)");
+    assert_eq!((report.rows_read, report.rows_used), (2, 2));
+    assert_eq!(measure(&ws, Measure::Views), vec![1_200.0, 3_300.0]); // 1.2K, "3,300"
+    assert_eq!(measure(&ws, Measure::Saves), vec![30.0, 44.0]); // Add to favorites
+    assert_eq!(measure(&ws, Measure::Comments), vec![12.0, 0.0]); // blank on row 2
+    assert_eq!(ws.posts.day, vec![day("2025-03-01"), day("2025-03-03")]);
+    assert_eq!(ws.posts.disclosure[0], Disclosure::Disclosed); // #sponsored
+    assert_eq!(ws.posts.platforms.value(ws.posts.platform[1]), "tiktok");
+}
+
+#[test]
+fn youtube_total_row_is_rejected_and_reported() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "youtube_table_data.csv", &with_platform("YT"));
+    assert_eq!(
+        (report.rows_read, report.rows_used, report.rows_rejected),
+        (3, 2, 1)
+    );
+    assert_eq!(
+        issue_list(&report),
+        vec![(2, Some("Content"), "Total", "YouTube total row", true)]
+    );
+    assert_eq!(ws.posts.post_id.get(0), "abc123");
+    assert_eq!(ws.posts.day, vec![day("2025-03-04"), day("2025-03-10")]);
+    assert_eq!(measure(&ws, Measure::Comments), vec![25.0, 6.0]); // Comments added
+    assert_eq!(measure(&ws, Measure::Impressions), vec![45_000.0, 16_000.0]);
+}
+
+#[test]
+fn shopify_orders_are_attributed_through_discount_codes() {
+    let mut ws = Workspace::default();
+    let creators = load_ok(&mut ws, "creators_with_codes.csv", &LoadOptions::default());
+    assert_eq!(creators.detection.kind, TableKind::Creators);
+    assert_eq!(ws.creators.len(), 2);
+    assert_eq!(ws.creators[1].platform.as_deref(), Some("tiktok"));
+    let report = load_ok(&mut ws, "shopify_orders.csv", &LoadOptions::default());
+    assert_eq!(report.detection.format_name, "Shopify orders");
+    assert!(!report.detection.needs_platform);
+    // 6 line-item rows: #1001 (lines 2, 3) and #1002 (lines 4, 7) used; #1003 and #1004
+    // rejected.
+    assert_eq!(
+        (report.rows_read, report.rows_used, report.rows_rejected),
+        (6, 4, 2)
+    );
+    assert_eq!(
+        issue_list(&report),
+        vec![
+            (5, Some("Discount Code"), "NOPE", "discount code NOPE matches no creator", true),
+            (
+                6,
+                Some("Discount Code"),
+                "",
+                "order without a discount code: no creator to attribute it to",
+                true
+            ),
+        ]
+    );
+    let posts = &ws.posts;
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts.post_id.get(0), "#1001");
+    assert_eq!(posts.creators.value(posts.creator[0]), "anna");
+    assert_eq!(posts.platforms.value(posts.platform[0]), "instagram");
+    assert_eq!(posts.creators.value(posts.creator[1]), "ben");
+    assert_eq!(posts.platforms.value(posts.platform[1]), "tiktok");
+    assert_eq!(measure(&ws, Measure::Revenue), vec![59.9, 120.0]);
+    assert_eq!(measure(&ws, Measure::Conversions), vec![1.0, 1.0]);
+    assert_eq!(measure(&ws, Measure::PostCount), vec![0.0, 0.0]);
+    assert_eq!(posts.day, vec![day("2025-03-05"), day("2025-03-06")]);
+}
+
+#[test]
+fn shopify_orders_without_creators_are_refused() {
+    let mut ws = Workspace::default();
+    let err = load(&mut ws, "orders.csv", &fixture("shopify_orders.csv"), &LoadOptions::default())
+        .unwrap_err();
+    assert!(err.message.starts_with("no usable rows: all 6 rows"), "{}", err.message);
+    assert!(ws.is_empty());
+}
+
+#[test]
+fn semicolons_and_comma_decimals() {
+    let mut ws = Workspace::default();
+    let options = LoadOptions {
+        number_locale: NumberLocale::CommaDecimal,
+        ..LoadOptions::default()
+    };
+    let report = load_ok(&mut ws, "semicolon_comma_decimal.csv", &options);
+    assert_eq!((report.rows_used, report.rows_rejected), (2, 0));
+    assert_eq!(measure(&ws, Measure::Likes), vec![1_200.0, 300.0]);
+    assert_eq!(measure(&ws, Measure::Revenue), vec![1_234.5, 99.9]);
+    assert_eq!(measure(&ws, Measure::Cost), vec![500.0, 50.0]);
+    assert_eq!(ws.posts.day, vec![day("2025-03-04"), day("2025-03-05")]);
+}
+
+#[test]
+fn tabs_bom_crlf_and_quoted_newlines() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "tab_bom_crlf.tsv", &LoadOptions::default());
+    assert_eq!(report.detection.headers[0], "platform"); // BOM dropped
+    assert_eq!((report.rows_used, report.rows_rejected), (2, 0));
+    assert_eq!(ws.posts.caption.get(0), "Line one\r\nline two #ad");
+    assert_eq!(ws.posts.caption.get(1), "He said \"hi\"");
+    assert_eq!(ws.posts.platforms.value(ws.posts.platform[1]), "x");
+    // Row 1: the column says "no" although the caption has #ad; row 2: blank column,
+    // the caption has no tag.
+    assert_eq!(
+        ws.posts.disclosure,
+        vec![Disclosure::Undisclosed, Disclosure::Undisclosed]
+    );
+    assert_eq!(ws.posts.disclosure_method, DisclosureMethod::Mixed);
+}
+
+#[test]
+fn latin1_is_decoded() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "latin1_posts.csv", &LoadOptions::default());
+    assert_eq!(report.detection.encoding, "windows-1252");
+    assert_eq!(ws.posts.caption.get(0), "Café crème \u{a0}#werbung");
+    assert_eq!(ws.posts.disclosure[0], Disclosure::Disclosed);
+}
+
+#[test]
+fn malformed_rows_are_reported_keep_last() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "malformed_posts.csv", &LoadOptions::default());
+    // 8 rows; rejected: lines 3 (date), 4 (platform), 6 (fields), 7 (empty) and line 2,
+    // replaced by its duplicate on line 9. Used: m4, m6, m1 (line 9).
+    assert_eq!(
+        (report.rows_read, report.rows_used, report.rows_rejected),
+        (8, 3, 5)
+    );
+    assert_eq!(
+        issue_list(&report),
+        vec![
+            (3, Some("date"), "2025-13-45", "unreadable date (no such date)", true),
+            (4, Some("platform"), "", "missing platform", true),
+            (5, Some("likes"), "lots", "not a number: value dropped", false),
+            (5, Some("disclosed"), "maybe", "not a yes/no value: value dropped", false),
+            (6, None, "tiktok,2025-03-04,m5,7", "the row has 4 fields, the header has 6", true),
+            (7, None, "", "empty row", true),
+            (2, Some("post_id"), "m1", "duplicate post_id: replaced by line 9", true),
+        ]
+    );
+    assert_eq!(
+        (0..3).map(|i| ws.posts.post_id.get(i)).collect::<Vec<_>>(),
+        vec!["m4", "m6", "m1"]
+    );
+    assert_eq!(measure(&ws, Measure::Likes), vec![0.0, 8.0, 120.0]);
+    assert_eq!(ws.posts.day[1], NO_DAY);
+    assert!(report.notices.iter().any(|n| n.starts_with("1 rows have no date")));
+    let csv = rejected_rows_csv(&[report]);
+    assert!(csv.starts_with("file,line,column,raw_value,reason,row_rejected\n"));
+    assert!(csv.contains(
+        "malformed_posts.csv,6,,\"tiktok,2025-03-04,m5,7\",\"the row has 4 fields, the header has 6\",true\n"
+    ));
+    assert_eq!(csv.lines().count(), 8);
+}
+
+#[test]
+fn duplicates_can_be_summed() {
+    let mut ws = Workspace::default();
+    let options = LoadOptions {
+        duplicates: DuplicatePolicy::Sum,
+        ..LoadOptions::default()
+    };
+    let report = load_ok(&mut ws, "malformed_posts.csv", &options);
+    assert_eq!((report.rows_used, report.rows_rejected), (4, 4));
+    assert_eq!(ws.posts.post_id.get(0), "m1");
+    // m1: 100 + 120 likes, 10 + 12 comments, still one post.
+    assert_eq!(ws.posts.measure(Measure::Likes)[0], 220.0);
+    assert_eq!(ws.posts.measure(Measure::Comments)[0], 22.0);
+    assert_eq!(ws.posts.measure(Measure::PostCount)[0], 1.0);
+    let dup = report.issues.last().unwrap();
+    assert_eq!(
+        (dup.line, dup.reason.as_str(), dup.row_rejected),
+        (9, "duplicate post_id (first on line 2): numbers added to it", false)
+    );
+}
+
+#[test]
+fn duplicates_against_the_workspace() {
+    let mut ws = Workspace::default();
+    load_ok(&mut ws, "tiktok_studio.csv", &with_platform("tiktok"));
+    load_ok(&mut ws, "meta_posts.csv", &with_platform("ig"));
+    assert_eq!(ws.posts.len(), 5);
+    let report = load_ok(&mut ws, "meta_posts.csv", &with_platform("ig"));
+    assert_eq!(report.rows_used, 3);
+    assert_eq!(report.issues.len(), 3);
+    assert_eq!(
+        report.issues[0].reason,
+        "post_id already in the workspace: replaced the earlier row"
+    );
+    assert_eq!(ws.posts.len(), 5); // replaced, not added
+    let options = LoadOptions {
+        duplicates: DuplicatePolicy::Sum,
+        ..with_platform("ig")
+    };
+    load_ok(&mut ws, "meta_posts.csv", &options);
+    assert_eq!(ws.posts.len(), 5);
+    let likes: f64 = ws.posts.measure(Measure::Likes).iter().sum();
+    // TikTok 150 + 210, Meta (640 + 310 + 120) twice.
+    assert_eq!(likes, 150.0 + 210.0 + 2.0 * (640.0 + 310.0 + 120.0));
+}
+
+#[test]
+fn ndjson_rows_and_bad_lines() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "posts.ndjson", &LoadOptions::default());
+    assert_eq!(
+        (report.rows_read, report.rows_used, report.rows_rejected),
+        (4, 3, 1)
+    );
+    assert_eq!(report.issues[0].line, 3);
+    assert!(report.issues[0].reason.starts_with("invalid JSON line"));
+    assert_eq!(measure(&ws, Measure::Likes), vec![5.0, 1_500.0, 0.0]);
+    assert_eq!(ws.posts.platforms.value(ws.posts.platform[2]), "youtube");
+    assert_eq!(ws.posts.disclosure[0], Disclosure::Disclosed); // #Werbung
+    assert_eq!(ws.posts.day[2], NO_DAY);
+}
+
+#[test]
+fn json_array_of_campaigns() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "campaigns.json", &LoadOptions::default());
+    assert_eq!(report.detection.kind, TableKind::Campaigns);
+    assert_eq!((report.rows_used, report.rows_rejected), (2, 1));
+    assert_eq!(
+        issue_list(&report),
+        vec![(3, Some("campaign_id"), "", "missing campaign_id", true)]
+    );
+    let c1 = ws.campaign("C1").unwrap();
+    assert_eq!(c1.objective, Some(Objective::Sales));
+    assert_eq!(c1.budget, Some(10_000.0));
+    assert_eq!(c1.start_date, Some(day("2025-03-01")));
+    assert_eq!(ws.campaign("C2").unwrap().objective, Some(Objective::Awareness));
+}
+
+#[test]
+fn workspace_document_loads_every_table() {
+    let mut ws = Workspace::default();
+    let report = load_ok(&mut ws, "workspace.json", &LoadOptions::default());
+    assert_eq!(report.detection.format_name, "Workspace document");
+    assert_eq!(report.rows_read, 6); // 2 posts + 1 of each other table
+    assert_eq!(ws.posts.len(), 2);
+    assert_eq!(ws.posts.measure(Measure::PostCount), &[1.0, 3.0]);
+    assert_eq!(ws.posts.measure(Measure::Reach), &[100.5, 0.0]);
+    assert!(ws.posts.has(Measure::Reach));
+    assert_eq!(ws.posts.disclosure, vec![Disclosure::Disclosed, Disclosure::Unknown]);
+    assert_eq!(ws.posts.disclosure_method, DisclosureMethod::Column);
+    assert_eq!(ws.creators[0].discount_code.as_deref(), Some("ANNA10"));
+    assert_eq!(ws.creators[0].contract_terms_met, Some(true));
+    let asset = &ws.assets[0];
+    let feb20 = i64::from(day("2025-02-20")) * 86_400;
+    assert_eq!(asset.submitted_at, Some(feb20 + 9 * 3600));
+    assert_eq!(asset.approved_at, Some(feb20 + 2 * 86_400 + 17 * 3600 + 30 * 60));
+    assert_eq!(ws.comments[0].text, "love it");
+}
+
+#[test]
+fn workspace_json_round_trip_is_lossless() {
+    let mut ws = Workspace::default();
+    load_ok(&mut ws, "workspace.json", &LoadOptions::default());
+    load_ok(&mut ws, "creators_with_codes.csv", &LoadOptions::default());
+    load_ok(&mut ws, "shopify_orders.csv", &LoadOptions::default());
+    load_ok(&mut ws, "meta_posts.csv", &with_platform("ig"));
+    load_ok(&mut ws, "campaigns.json", &LoadOptions::default());
+    let exported = workspace_json(&ws);
+    let mut back = Workspace::default();
+    let report = load(&mut back, "ws.json", exported.as_bytes(), &LoadOptions::default()).unwrap();
+    assert_eq!(report.rows_rejected, 0, "{:?}", report.issues);
+    assert_eq!(back.posts.len(), ws.posts.len());
+    for i in 0..ws.posts.len() {
+        assert_eq!(back.posts.row(i), ws.posts.row(i), "row {i}");
+    }
+    assert_eq!(back.posts.present, ws.posts.present);
+    assert_eq!(back.posts.disclosure_method, ws.posts.disclosure_method);
+    assert_eq!(back.campaigns, ws.campaigns);
+    assert_eq!(back.creators, ws.creators);
+    assert_eq!(back.assets, ws.assets);
+    assert_eq!(back.comments, ws.comments);
+    assert_eq!(workspace_json(&back), exported);
+}
+
+#[test]
+fn streaming_in_small_chunks_matches_one_shot() {
+    let bytes = fixture("malformed_posts.csv");
+    let mut one_shot = Workspace::default();
+    let expected = load(&mut one_shot, "f.csv", &bytes, &LoadOptions::default()).unwrap();
+    for size in [1, 3, 17] {
+        let mut streaming = StreamingLoad::new("f.csv", LoadOptions::default());
+        for chunk in bytes.chunks(size) {
+            streaming.feed(chunk);
+        }
+        let mut ws = Workspace::default();
+        assert_eq!(streaming.finish(&mut ws).unwrap(), expected);
+        assert_eq!(ws.posts.len(), one_shot.posts.len());
+    }
+}
+
+#[test]
+fn nothing_usable_leaves_the_workspace_untouched() {
+    let mut ws = Workspace::default();
+    load_ok(&mut ws, "meta_posts.csv", &with_platform("ig"));
+    let before = workspace_json(&ws);
+    for bytes in [&b""[..], b"  \n", b"platform,likes\n", b"platform,likes\n,\n", b"[1,2]", b"{oops"] {
+        let err = load(&mut ws, "bad", bytes, &LoadOptions::default()).unwrap_err();
+        assert!(!err.message.is_empty());
+        assert_eq!(workspace_json(&ws), before);
+    }
+}
