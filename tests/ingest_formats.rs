@@ -61,7 +61,10 @@ fn meta_business_suite_export() {
     let mut ws = Workspace::default();
     let detection = detect("meta.csv", &fixture("meta_posts.csv")).unwrap();
     assert_eq!(detection.kind, TableKind::Posts);
-    assert_eq!(detection.format_name, "Meta Business Suite (Instagram posts)");
+    assert_eq!(
+        detection.format_name,
+        "Meta Business Suite (Instagram posts)"
+    );
     assert!(detection.needs_platform);
     let report = load_ok(&mut ws, "meta_posts.csv", &with_platform("IG"));
     assert_eq!((report.rows_read, report.rows_used), (3, 3));
@@ -71,16 +74,29 @@ fn meta_business_suite_export() {
     assert_eq!(posts.post_id.get(0), "17890001");
     assert_eq!(posts.creators.value(posts.creator[0]), "acme_creator");
     assert_eq!(posts.formats.value(posts.format[1]), "ig image");
-    assert_eq!(posts.day, vec![day("2025-03-04"), day("2025-03-06"), day("2025-03-08")]);
+    assert_eq!(
+        posts.day,
+        vec![day("2025-03-04"), day("2025-03-06"), day("2025-03-08")]
+    );
     // Views "12,400" on row 1 only; impressions blank on row 1.
     assert_eq!(measure(&ws, Measure::Views), vec![12_400.0, 0.0, 0.0]);
-    assert_eq!(measure(&ws, Measure::Impressions), vec![0.0, 5_100.0, 3_000.0]);
-    assert_eq!(measure(&ws, Measure::Reach), vec![9_800.0, 4_200.0, 2_500.0]);
+    assert_eq!(
+        measure(&ws, Measure::Impressions),
+        vec![0.0, 5_100.0, 3_000.0]
+    );
+    assert_eq!(
+        measure(&ws, Measure::Reach),
+        vec![9_800.0, 4_200.0, 2_500.0]
+    );
     assert_eq!(measure(&ws, Measure::Saves), vec![88.0, 25.0, 9.0]);
     // "#AD" discloses, "#adventure" does not, no caption is unknown.
     assert_eq!(
         posts.disclosure,
-        vec![Disclosure::Disclosed, Disclosure::Undisclosed, Disclosure::Unknown]
+        vec![
+            Disclosure::Disclosed,
+            Disclosure::Undisclosed,
+            Disclosure::Unknown
+        ]
     );
     assert_eq!(posts.disclosure_method, DisclosureMethod::Caption);
 }
@@ -88,9 +104,18 @@ fn meta_business_suite_export() {
 #[test]
 fn file_without_platform_column_needs_one() {
     let mut ws = Workspace::default();
-    let err = load(&mut ws, "meta.csv", &fixture("meta_posts.csv"), &LoadOptions::default())
-        .unwrap_err();
-    assert!(err.message.contains("no platform column"), "{}", err.message);
+    let err = load(
+        &mut ws,
+        "meta.csv",
+        &fixture("meta_posts.csv"),
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.message.contains("no platform column"),
+        "{}",
+        err.message
+    );
     assert!(ws.is_empty());
 }
 
@@ -145,7 +170,13 @@ fn shopify_orders_are_attributed_through_discount_codes() {
     assert_eq!(
         issue_list(&report),
         vec![
-            (5, Some("Discount Code"), "NOPE", "discount code NOPE matches no creator", true),
+            (
+                5,
+                Some("Discount Code"),
+                "NOPE",
+                "discount code NOPE matches no creator",
+                true
+            ),
             (
                 6,
                 Some("Discount Code"),
@@ -171,9 +202,18 @@ fn shopify_orders_are_attributed_through_discount_codes() {
 #[test]
 fn shopify_orders_without_creators_are_refused() {
     let mut ws = Workspace::default();
-    let err = load(&mut ws, "orders.csv", &fixture("shopify_orders.csv"), &LoadOptions::default())
-        .unwrap_err();
-    assert!(err.message.starts_with("no usable rows: all 6 rows"), "{}", err.message);
+    let err = load(
+        &mut ws,
+        "orders.csv",
+        &fixture("shopify_orders.csv"),
+        &LoadOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.message.starts_with("no usable rows: all 6 rows"),
+        "{}",
+        err.message
+    );
     assert!(ws.is_empty());
 }
 
@@ -232,13 +272,43 @@ fn malformed_rows_are_reported_keep_last() {
     assert_eq!(
         issue_list(&report),
         vec![
-            (3, Some("date"), "2025-13-45", "unreadable date (no such date)", true),
+            (
+                3,
+                Some("date"),
+                "2025-13-45",
+                "unreadable date (no such date)",
+                true
+            ),
             (4, Some("platform"), "", "missing platform", true),
-            (5, Some("likes"), "lots", "not a number: value dropped", false),
-            (5, Some("disclosed"), "maybe", "not a yes/no value: value dropped", false),
-            (6, None, "tiktok,2025-03-04,m5,7", "the row has 4 fields, the header has 6", true),
+            (
+                5,
+                Some("likes"),
+                "lots",
+                "not a number: value dropped",
+                false
+            ),
+            (
+                5,
+                Some("disclosed"),
+                "maybe",
+                "not a yes/no value: value dropped",
+                false
+            ),
+            (
+                6,
+                None,
+                "tiktok,2025-03-04,m5,7",
+                "the row has 4 fields, the header has 6",
+                true
+            ),
             (7, None, "", "empty row", true),
-            (2, Some("post_id"), "m1", "duplicate post_id: replaced by line 9", true),
+            (
+                2,
+                Some("post_id"),
+                "m1",
+                "duplicate post_id: replaced by line 9",
+                true
+            ),
         ]
     );
     assert_eq!(
@@ -247,7 +317,10 @@ fn malformed_rows_are_reported_keep_last() {
     );
     assert_eq!(measure(&ws, Measure::Likes), vec![0.0, 8.0, 120.0]);
     assert_eq!(ws.posts.day[1], NO_DAY);
-    assert!(report.notices.iter().any(|n| n.starts_with("1 rows have no date")));
+    assert!(report
+        .notices
+        .iter()
+        .any(|n| n.starts_with("1 rows have no date")));
     let csv = rejected_rows_csv(&[report]);
     assert!(csv.starts_with("file,line,column,raw_value,reason,row_rejected\n"));
     assert!(csv.contains(
@@ -273,7 +346,11 @@ fn duplicates_can_be_summed() {
     let dup = report.issues.last().unwrap();
     assert_eq!(
         (dup.line, dup.reason.as_str(), dup.row_rejected),
-        (9, "duplicate post_id (first on line 2): numbers added to it", false)
+        (
+            9,
+            "duplicate post_id (first on line 2): numbers added to it",
+            false
+        )
     );
 }
 
@@ -332,7 +409,10 @@ fn json_array_of_campaigns() {
     assert_eq!(c1.objective, Some(Objective::Sales));
     assert_eq!(c1.budget, Some(10_000.0));
     assert_eq!(c1.start_date, Some(day("2025-03-01")));
-    assert_eq!(ws.campaign("C2").unwrap().objective, Some(Objective::Awareness));
+    assert_eq!(
+        ws.campaign("C2").unwrap().objective,
+        Some(Objective::Awareness)
+    );
 }
 
 #[test]
@@ -345,14 +425,20 @@ fn workspace_document_loads_every_table() {
     assert_eq!(ws.posts.measure(Measure::PostCount), &[1.0, 3.0]);
     assert_eq!(ws.posts.measure(Measure::Reach), &[100.5, 0.0]);
     assert!(ws.posts.has(Measure::Reach));
-    assert_eq!(ws.posts.disclosure, vec![Disclosure::Disclosed, Disclosure::Unknown]);
+    assert_eq!(
+        ws.posts.disclosure,
+        vec![Disclosure::Disclosed, Disclosure::Unknown]
+    );
     assert_eq!(ws.posts.disclosure_method, DisclosureMethod::Column);
     assert_eq!(ws.creators[0].discount_code.as_deref(), Some("ANNA10"));
     assert_eq!(ws.creators[0].contract_terms_met, Some(true));
     let asset = &ws.assets[0];
     let feb20 = i64::from(day("2025-02-20")) * 86_400;
     assert_eq!(asset.submitted_at, Some(feb20 + 9 * 3600));
-    assert_eq!(asset.approved_at, Some(feb20 + 2 * 86_400 + 17 * 3600 + 30 * 60));
+    assert_eq!(
+        asset.approved_at,
+        Some(feb20 + 2 * 86_400 + 17 * 3600 + 30 * 60)
+    );
     assert_eq!(ws.comments[0].text, "love it");
 }
 
@@ -366,7 +452,13 @@ fn workspace_json_round_trip_is_lossless() {
     load_ok(&mut ws, "campaigns.json", &LoadOptions::default());
     let exported = workspace_json(&ws);
     let mut back = Workspace::default();
-    let report = load(&mut back, "ws.json", exported.as_bytes(), &LoadOptions::default()).unwrap();
+    let report = load(
+        &mut back,
+        "ws.json",
+        exported.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(report.rows_rejected, 0, "{:?}", report.issues);
     assert_eq!(back.posts.len(), ws.posts.len());
     for i in 0..ws.posts.len() {
@@ -402,7 +494,14 @@ fn nothing_usable_leaves_the_workspace_untouched() {
     let mut ws = Workspace::default();
     load_ok(&mut ws, "meta_posts.csv", &with_platform("ig"));
     let before = workspace_json(&ws);
-    for bytes in [&b""[..], b"  \n", b"platform,likes\n", b"platform,likes\n,\n", b"[1,2]", b"{oops"] {
+    for bytes in [
+        &b""[..],
+        b"  \n",
+        b"platform,likes\n",
+        b"platform,likes\n,\n",
+        b"[1,2]",
+        b"{oops",
+    ] {
         let err = load(&mut ws, "bad", bytes, &LoadOptions::default()).unwrap_err();
         assert!(!err.message.is_empty());
         assert_eq!(workspace_json(&ws), before);

@@ -80,19 +80,37 @@ fn instagram_insights_posts() {
     assert_eq!(posts.measure(Measure::Shares)[0], 5.0);
     assert!(!posts.has(Measure::Reach));
     // Caption and hashtags joined for disclosure detection (tags split by U+00A0).
-    assert!(posts.caption.get(0).starts_with("Here are some of the most important"));
-    assert!(posts.caption.get(0).ends_with("#amankharwal\u{a0}#thecleverprogrammer"));
+    assert!(posts
+        .caption
+        .get(0)
+        .starts_with("Here are some of the most important"));
+    assert!(posts
+        .caption
+        .get(0)
+        .ends_with("#amankharwal\u{a0}#thecleverprogrammer"));
     // Last row: 2022-06-03, 12213 impressions, 345 likes.
     assert_eq!(posts.day[175], parse_iso_day("2022-06-03").unwrap());
     assert_eq!(posts.measure(Measure::Impressions)[175], 12_213.0);
     assert_eq!(posts.measure(Measure::Likes)[175], 345.0);
     // Totals (Python csv cross-check): 3,464,652 impressions, 53,286 likes.
-    assert_eq!(posts.measure(Measure::Impressions).iter().sum::<f64>(), 3_464_652.0);
+    assert_eq!(
+        posts.measure(Measure::Impressions).iter().sum::<f64>(),
+        3_464_652.0
+    );
     assert_eq!(posts.measure(Measure::Likes).iter().sum::<f64>(), 53_286.0);
     // No caption holds a disclosure tag: 176 known, 0 disclosed.
     assert_eq!(posts.disclosure_method, DisclosureMethod::Caption);
-    assert_eq!(posts.measure(Measure::DisclosureKnownPosts).iter().sum::<f64>(), 176.0);
-    assert_eq!(posts.measure(Measure::DisclosedPosts).iter().sum::<f64>(), 0.0);
+    assert_eq!(
+        posts
+            .measure(Measure::DisclosureKnownPosts)
+            .iter()
+            .sum::<f64>(),
+        176.0
+    );
+    assert_eq!(
+        posts.measure(Measure::DisclosedPosts).iter().sum::<f64>(),
+        0.0
+    );
     assert_eq!(posts.platforms.values(), &["instagram".to_owned()]);
 }
 
@@ -109,20 +127,32 @@ fn instagram_insights_latin1_without_dates() {
     );
     assert_eq!(report.issues.len(), 1);
     let empty = &report.issues[0];
-    assert_eq!((empty.line, empty.reason.as_str(), empty.row_rejected), (101, "empty row", true));
+    assert_eq!(
+        (empty.line, empty.reason.as_str(), empty.row_rejected),
+        (101, "empty row", true)
+    );
     assert_eq!(ws.posts.undated_rows(), 99);
     assert!(ws.posts.day.iter().all(|&d| d == NO_DAY));
-    assert!(report
-        .notices
-        .iter()
-        .any(|n| n.starts_with("99 rows have no date: they count in the totals but stay out of period views and trends")));
+    assert!(report.notices.iter().any(|n| n.starts_with(
+        "99 rows have no date: they count in the totals but stay out of period views and trends"
+    )));
     // First row: 3920 impressions, 162 likes; hashtags separated by 0xA0 (no-break space).
     assert_eq!(ws.posts.measure(Measure::Impressions)[0], 3920.0);
     assert_eq!(ws.posts.measure(Measure::Likes)[0], 162.0);
-    assert!(ws.posts.caption.get(0).contains("#finance\u{a0}#money\u{a0}#business"));
+    assert!(ws
+        .posts
+        .caption
+        .get(0)
+        .contains("#finance\u{a0}#money\u{a0}#business"));
     // Totals (Python csv cross-check): 459,769 impressions, 15,873 likes.
-    assert_eq!(ws.posts.measure(Measure::Impressions).iter().sum::<f64>(), 459_769.0);
-    assert_eq!(ws.posts.measure(Measure::Likes).iter().sum::<f64>(), 15_873.0);
+    assert_eq!(
+        ws.posts.measure(Measure::Impressions).iter().sum::<f64>(),
+        459_769.0
+    );
+    assert_eq!(
+        ws.posts.measure(Measure::Likes).iter().sum::<f64>(),
+        15_873.0
+    );
 }
 
 #[test]
@@ -136,7 +166,10 @@ fn top_instagram_creators() {
     // 200 creators; "NaN" countries and one "NaN%" rate are missing values, not errors.
     assert_eq!((report.rows_read, report.rows_used), (200, 200));
     assert!(report.issues.is_empty(), "{:?}", report.issues);
-    assert!(report.notices.iter().any(|n| n.starts_with("1 fields held double-encoded")));
+    assert!(report
+        .notices
+        .iter()
+        .any(|n| n.starts_with("1 fields held double-encoded")));
     // Line 2: 1,cristiano,92,3.3k,475.8m,8.7m,1.39%,6.5m,29.0b,Spain
     let ronaldo = ws.creator("cristiano").unwrap();
     assert_eq!(ronaldo.name, "cristiano");
@@ -158,5 +191,8 @@ fn top_instagram_creators() {
     let last = ws.creators.last().unwrap();
     assert_eq!(last.creator_id, "raisa6690");
     assert_eq!(last.avg_likes, Some(232_200.0));
-    assert_eq!(ws.creators.iter().filter(|c| c.country.is_none()).count(), 62);
+    assert_eq!(
+        ws.creators.iter().filter(|c| c.country.is_none()).count(),
+        62
+    );
 }

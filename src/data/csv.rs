@@ -144,7 +144,7 @@ impl CsvReader {
             return;
         }
         self.pending.extend_from_slice(chunk);
-        if self.pending.contains(&b'\n') || self.pending.contains(&b'\r') {
+        if header_line_complete(&self.pending) {
             self.start(on_record);
         }
     }
@@ -339,6 +339,19 @@ impl CsvReader {
     }
 }
 
+/// True once the bytes hold a line end outside quotes (the whole header line).
+fn header_line_complete(bytes: &[u8]) -> bool {
+    let mut quoted = false;
+    for &b in bytes {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The delimiter of a header line: the most frequent of `,` `;` tab outside quotes.
 fn sniff_delimiter(bytes: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
@@ -402,9 +415,8 @@ mod tests {
     fn read_chunked(input: &[u8], chunk: usize) -> Vec<(usize, Vec<String>)> {
         let mut out = Vec::new();
         let mut reader = CsvReader::new();
-        let mut push = |line: usize, r: &Record<'_>| {
-            out.push((line, r.iter().map(str::to_owned).collect()))
-        };
+        let mut push =
+            |line: usize, r: &Record<'_>| out.push((line, r.iter().map(str::to_owned).collect()));
         for c in input.chunks(chunk.max(1)) {
             reader.feed(c, &mut push);
         }

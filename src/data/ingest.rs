@@ -176,7 +176,9 @@ fn decode_text(bytes: &[u8]) -> (String, &'static str) {
     match std::str::from_utf8(body) {
         Ok(text) => (text.to_owned(), "utf-8"),
         Err(_) => (
-            body.iter().map(|&b| super::csv::windows1252_char(b)).collect(),
+            body.iter()
+                .map(|&b| super::csv::windows1252_char(b))
+                .collect(),
             "windows-1252",
         ),
     }
@@ -194,7 +196,12 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
                 .into_iter()
                 .find(|t| !t.rows.is_empty())
                 .ok_or_else(|| load_error(file_name, "the JSON holds no rows"))?;
-            let loader = TableLoader::new(file_name, table.headers, &LoadOptions::default(), table.kind);
+            let loader = TableLoader::new(
+                file_name,
+                table.headers,
+                &LoadOptions::default(),
+                table.kind,
+            );
             let mut detection = loader.detection;
             detection.encoding = encoding.into();
             if doc.is_workspace {
@@ -213,7 +220,8 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
             reader.feed(&bytes[..bytes.len().min(DETECT_PREFIX)], &mut take_header);
             reader.finish(&mut take_header);
             let headers = headers.ok_or_else(|| load_error(file_name, "the file is empty"))?;
-            let mut detection = TableLoader::new(file_name, headers, &LoadOptions::default(), None).detection;
+            let mut detection =
+                TableLoader::new(file_name, headers, &LoadOptions::default(), None).detection;
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             detection.encoding = if std::str::from_utf8(body).is_ok() {
                 "utf-8"
@@ -241,8 +249,8 @@ pub fn load(
 enum Input {
     Sniffing(Vec<u8>),
     Csv {
-        reader: CsvReader,
-        table: Option<TableLoader>,
+        reader: Box<CsvReader>,
+        table: Option<Box<TableLoader>>,
     },
     Json(Vec<u8>),
 }
@@ -282,13 +290,15 @@ impl StreamingLoad {
                 *input = if is_json {
                     Input::Json(bytes)
                 } else {
-                    let mut reader = CsvReader::new();
+                    let mut reader = Box::new(CsvReader::new());
                     let mut table = None;
                     feed_csv(&mut reader, &mut table, file_name, options, &bytes, false);
                     Input::Csv { reader, table }
                 };
             }
-            Input::Csv { reader, table } => feed_csv(reader, table, file_name, options, chunk, false),
+            Input::Csv { reader, table } => {
+                feed_csv(reader, table, file_name, options, chunk, false)
+            }
             Input::Json(buf) => buf.extend_from_slice(chunk),
         }
     }
@@ -316,7 +326,8 @@ impl StreamingLoad {
                 mut table,
             } => {
                 feed_csv(&mut reader, &mut table, &file_name, &options, &[], true);
-                let mut loader = table.ok_or_else(|| load_error(&file_name, "the file is empty"))?;
+                let mut loader =
+                    table.ok_or_else(|| load_error(&file_name, "the file is empty"))?;
                 let encoding = reader.encoding();
                 loader.detection.encoding = encoding.label().into();
                 if encoding != super::csv::Encoding::Utf8 {
@@ -335,7 +346,7 @@ impl StreamingLoad {
                         "The quoted field that starts on line {line} never closes: the rest of the file went into it."
                     ));
                 }
-                finalize(ws, &file_name, vec![loader], None, None)
+                finalize(ws, &file_name, vec![*loader], None, None)
             }
         }
     }
@@ -343,7 +354,7 @@ impl StreamingLoad {
 
 fn feed_csv(
     reader: &mut CsvReader,
-    table: &mut Option<TableLoader>,
+    table: &mut Option<Box<TableLoader>>,
     file_name: &str,
     options: &LoadOptions,
     chunk: &[u8],
@@ -353,7 +364,9 @@ fn feed_csv(
         Some(loader) => loader.add_record(line, record),
         None => {
             let headers = record.iter().map(|h| h.trim().to_owned()).collect();
-            *table = Some(TableLoader::new(file_name, headers, options, None));
+            *table = Some(Box::new(TableLoader::new(
+                file_name, headers, options, None,
+            )));
         }
     };
     if last {
@@ -443,7 +456,10 @@ fn finalize(
                 "no usable rows: all {} rows were rejected (first, line {}: {})",
                 report.rows_read, first.line, first.reason
             ),
-            None => format!("no usable rows: all {} rows were rejected", report.rows_read),
+            None => format!(
+                "no usable rows: all {} rows were rejected",
+                report.rows_read
+            ),
         };
         return Err(load_error(file_name, message));
     }

@@ -41,7 +41,9 @@ pub fn parse(text: &str) -> Result<JsonDocument, String> {
         Ok(Value::Object(map)) if is_workspace(&map) => Ok(workspace_document(map)),
         Ok(Value::Object(map)) => Ok(rows_document([(1, Value::Object(map))])),
         Ok(_) => Err("the JSON is neither an array of rows nor an object".into()),
-        Err(whole_error) => parse_ndjson(text).ok_or_else(|| format!("invalid JSON: {whole_error}")),
+        Err(whole_error) => {
+            parse_ndjson(text).ok_or_else(|| format!("invalid JSON: {whole_error}"))
+        }
     }
 }
 
@@ -92,7 +94,8 @@ fn workspace_document(mut map: Map<String, Value>) -> JsonDocument {
         if let Some(Value::Array(items)) = map.remove(kind.name()) {
             let mut bad = Vec::new();
             let records = items.into_iter().enumerate().map(|(i, v)| (i + 1, v));
-            doc.tables.push(table_of_rows(Some(kind), records, &mut bad));
+            doc.tables
+                .push(table_of_rows(Some(kind), records, &mut bad));
             doc.bad_records.extend(
                 bad.into_iter()
                     .map(|(i, reason)| (i, format!("{}: {reason}", kind.name()))),
@@ -168,10 +171,19 @@ pub fn format_timestamp(ts: Timestamp) -> String {
 pub fn workspace_document_json(ws: &Workspace) -> String {
     let mut doc = Map::new();
     doc.insert("posts".into(), Value::Array(posts_json(ws)));
-    doc.insert("campaigns".into(), table_json(TableKind::Campaigns, &ws.campaigns));
-    doc.insert("creators".into(), table_json(TableKind::Creators, &ws.creators));
+    doc.insert(
+        "campaigns".into(),
+        table_json(TableKind::Campaigns, &ws.campaigns),
+    );
+    doc.insert(
+        "creators".into(),
+        table_json(TableKind::Creators, &ws.creators),
+    );
     doc.insert("assets".into(), table_json(TableKind::Assets, &ws.assets));
-    doc.insert("comments".into(), table_json(TableKind::Comments, &ws.comments));
+    doc.insert(
+        "comments".into(),
+        table_json(TableKind::Comments, &ws.comments),
+    );
     doc.insert(
         "disclosure_method".into(),
         serde_json::to_value(ws.posts.disclosure_method).unwrap_or(Value::Null),
@@ -256,10 +268,16 @@ mod tests {
         let t = &doc.tables[0];
         assert_eq!(t.headers, vec!["a", "b", "c"]);
         assert_eq!(t.rows[0], (1, vec!["1".into(), "x".into(), String::new()]));
-        assert_eq!(t.rows[1], (2, vec![String::new(), String::new(), "true".into()]));
+        assert_eq!(
+            t.rows[1],
+            (2, vec![String::new(), String::new(), "true".into()])
+        );
         assert_eq!(doc.bad_records, vec![(3, "not a JSON object".into())]);
         let doc = parse("{\"a\":1.5}\n\n{\"a\":2}\n").unwrap();
-        assert_eq!(doc.tables[0].rows, vec![(1, vec!["1.5".into()]), (3, vec!["2".into()])]);
+        assert_eq!(
+            doc.tables[0].rows,
+            vec![(1, vec!["1.5".into()]), (3, vec!["2".into()])]
+        );
         assert!(parse("{nope").is_err());
     }
 

@@ -94,8 +94,14 @@ struct Order {
 
 /// Rows staged while reading.
 enum Staged {
-    Posts { posts: Posts, lines: Vec<usize> },
-    Orders { orders: Vec<(String, Order)>, index: HashMap<String, usize> },
+    Posts {
+        posts: Box<Posts>,
+        lines: Vec<usize>,
+    },
+    Orders {
+        orders: Vec<(String, Order)>,
+        index: HashMap<String, usize>,
+    },
     Rows(Vec<(usize, Map<String, Value>)>),
 }
 
@@ -148,10 +154,8 @@ impl TableLoader {
         if let Some(user) = &options.mapping {
             apply_user_mapping(&mut column_mapping, user, kind);
         }
-        let targets: Vec<Option<&str>> = column_mapping
-            .iter()
-            .map(|m| m.target.as_deref())
-            .collect();
+        let targets: Vec<Option<&str>> =
+            column_mapping.iter().map(|m| m.target.as_deref()).collect();
         let mut post_fields = Vec::new();
         let mut caption_sources = Vec::new();
         let mut dim_fields = Vec::new();
@@ -181,7 +185,7 @@ impl TableLoader {
             }
         } else if kind == TableKind::Posts {
             Staged::Posts {
-                posts: Posts::default(),
+                posts: Box::default(),
                 lines: Vec::new(),
             }
         } else {
@@ -231,8 +235,7 @@ impl TableLoader {
                 )),
                 None => {
                     self.fatal = Some(
-                        "the file has no platform column: choose the platform of its rows"
-                            .into(),
+                        "the file has no platform column: choose the platform of its rows".into(),
                     )
                 }
             }
@@ -241,7 +244,11 @@ impl TableLoader {
             return;
         }
         for col in kind.columns().iter().filter(|c| c.required) {
-            let mapped = self.detection.mapping.iter().any(|m| m.target.as_deref() == Some(col.name));
+            let mapped = self
+                .detection
+                .mapping
+                .iter()
+                .any(|m| m.target.as_deref() == Some(col.name));
             if !mapped && col.name != "platform" {
                 self.fatal = Some(format!(
                     "no column maps to `{}`, which a {} table needs",
@@ -272,7 +279,10 @@ impl TableLoader {
             return;
         }
         if cells.count() != self.header_count {
-            let raw = (0..cells.count()).map(|i| cells.cell(i)).collect::<Vec<_>>().join(",");
+            let raw = (0..cells.count())
+                .map(|i| cells.cell(i))
+                .collect::<Vec<_>>()
+                .join(",");
             let reason = format!(
                 "the row has {} fields, the header has {}",
                 cells.count(),
@@ -378,7 +388,11 @@ impl TableLoader {
                 PostField::Date => match parse_date(raw, order) {
                     Ok(d) => row.date = d,
                     Err(reason) => {
-                        result = Err((self.header(src), raw.to_owned(), format!("unreadable date ({reason})")));
+                        result = Err((
+                            self.header(src),
+                            raw.to_owned(),
+                            format!("unreadable date ({reason})"),
+                        ));
                         break;
                     }
                 },
@@ -457,7 +471,13 @@ impl TableLoader {
                 if row.platform.is_empty() {
                     match self.options.platform.as_deref().and_then(platform_key) {
                         Some(p) => row.platform = p,
-                        None => return Err((Some("platform".into()), String::new(), "missing platform".into())),
+                        None => {
+                            return Err((
+                                Some("platform".into()),
+                                String::new(),
+                                "missing platform".into(),
+                            ))
+                        }
                     }
                 }
                 if row.disclosure.is_some() {
@@ -513,7 +533,11 @@ impl TableLoader {
         }
         if let Some(col) = kind.columns().iter().find(|c| c.required) {
             if !map.contains_key(col.name) {
-                return Err((Some(col.name.to_owned()), String::new(), format!("missing {}", col.name)));
+                return Err((
+                    Some(col.name.to_owned()),
+                    String::new(),
+                    format!("missing {}", col.name),
+                ));
             }
         }
         if map.is_empty() {
@@ -565,12 +589,18 @@ impl TableLoader {
             }
             Staged::Posts { posts, lines } => {
                 let counts = vec![1; lines.len()];
-                self.prepare_posts(posts, lines.into_iter().zip(counts).collect(), ws)
+                self.prepare_posts(*posts, lines.into_iter().zip(counts).collect(), ws)
             }
             Staged::Rows(rows) => match self.detection.kind {
-                TableKind::Campaigns => Change::Campaigns(self.prepare_rows(rows, &ws.campaigns, |c| &c.campaign_id)),
-                TableKind::Creators => Change::Creators(self.prepare_rows(rows, &ws.creators, |c| &c.creator_id)),
-                TableKind::Assets => Change::Assets(self.prepare_rows(rows, &ws.assets, |a| &a.asset_id)),
+                TableKind::Campaigns => {
+                    Change::Campaigns(self.prepare_rows(rows, &ws.campaigns, |c| &c.campaign_id))
+                }
+                TableKind::Creators => {
+                    Change::Creators(self.prepare_rows(rows, &ws.creators, |c| &c.creator_id))
+                }
+                TableKind::Assets => {
+                    Change::Assets(self.prepare_rows(rows, &ws.assets, |a| &a.asset_id))
+                }
                 TableKind::Comments | TableKind::Posts => {
                     Change::Comments(self.prepare_rows(rows, &ws.comments, |_| ""))
                 }
@@ -583,9 +613,15 @@ impl TableLoader {
             ));
         }
         if self.issues_dropped > 0 {
-            self.notices.push(format!("{} more issues were not listed.", self.issues_dropped));
+            self.notices.push(format!(
+                "{} more issues were not listed.",
+                self.issues_dropped
+            ));
         }
-        Prepared { loader: self, change }
+        Prepared {
+            loader: self,
+            change,
+        }
     }
 
     /// Shopify orders → posts rows (conversions 1, revenue = total, post_count 0) of the
@@ -609,9 +645,16 @@ impl TableLoader {
                 .and_then(|c| c.platform.clone())
                 .or_else(|| self.options.platform.as_deref().and_then(platform_key));
             let problem = match (order.code.is_empty(), creator, &platform) {
-                (true, _, _) => Some("order without a discount code: no creator to attribute it to".to_owned()),
-                (false, None, _) => Some(format!("discount code {} matches no creator", order.code)),
-                (false, Some(c), None) => Some(format!("creator {} has no platform: give the platform", c.creator_id)),
+                (true, _, _) => {
+                    Some("order without a discount code: no creator to attribute it to".to_owned())
+                }
+                (false, None, _) => {
+                    Some(format!("discount code {} matches no creator", order.code))
+                }
+                (false, Some(c), None) => Some(format!(
+                    "creator {} has no platform: give the platform",
+                    c.creator_id
+                )),
                 _ => None,
             };
             if let Some(reason) = problem {
@@ -620,7 +663,9 @@ impl TableLoader {
                 }
                 continue;
             }
-            let (Some(creator), Some(platform)) = (creator, platform) else { continue };
+            let (Some(creator), Some(platform)) = (creator, platform) else {
+                continue;
+            };
             let mut row = PostRow {
                 platform,
                 date: order.date,
@@ -647,7 +692,12 @@ impl TableLoader {
         (posts, lines)
     }
 
-    fn prepare_posts(&mut self, mut posts: Posts, lines: Vec<(usize, usize)>, ws: &Workspace) -> Change {
+    fn prepare_posts(
+        &mut self,
+        mut posts: Posts,
+        lines: Vec<(usize, usize)>,
+        ws: &Workspace,
+    ) -> Change {
         let policy = self.options.duplicates;
         let mut keep = vec![true; posts.len()];
         let mut first: HashMap<String, usize> = HashMap::new();
@@ -665,14 +715,27 @@ impl TableLoader {
                 DuplicatePolicy::KeepLast => {
                     keep[j] = false;
                     self.rows_rejected += lines[j].1;
-                    self.push_issue(self.dup_issue(lines[j].0, &id, format!("duplicate post_id: replaced by line {}", lines[i].0), true));
+                    self.push_issue(self.dup_issue(
+                        lines[j].0,
+                        &id,
+                        format!("duplicate post_id: replaced by line {}", lines[i].0),
+                        true,
+                    ));
                     first.insert(id, i);
                 }
                 DuplicatePolicy::Sum => {
                     keep[i] = false;
                     let (values, disclosure) = measures_of(&posts, i);
                     add_into(&mut posts, j, &values, disclosure);
-                    self.push_issue(self.dup_issue(lines[i].0, &id, format!("duplicate post_id (first on line {}): numbers added to it", lines[j].0), false));
+                    self.push_issue(self.dup_issue(
+                        lines[i].0,
+                        &id,
+                        format!(
+                            "duplicate post_id (first on line {}): numbers added to it",
+                            lines[j].0
+                        ),
+                        false,
+                    ));
                 }
             }
         }
@@ -687,10 +750,21 @@ impl TableLoader {
                     continue;
                 };
                 let (reason, merge) = match policy {
-                    DuplicatePolicy::KeepLast => ("post_id already in the workspace: replaced the earlier row", false),
-                    DuplicatePolicy::Sum => ("post_id already in the workspace: numbers added to it", true),
+                    DuplicatePolicy::KeepLast => (
+                        "post_id already in the workspace: replaced the earlier row",
+                        false,
+                    ),
+                    DuplicatePolicy::Sum => (
+                        "post_id already in the workspace: numbers added to it",
+                        true,
+                    ),
                 };
-                self.push_issue(self.dup_issue(lines[i].0, posts.post_id.get(i), reason.into(), false));
+                self.push_issue(self.dup_issue(
+                    lines[i].0,
+                    posts.post_id.get(i),
+                    reason.into(),
+                    false,
+                ));
                 ws_merge.push((k, i, merge));
                 if merge {
                     keep[i] = false;
@@ -703,7 +777,12 @@ impl TableLoader {
             (false, true) => DisclosureMethod::Caption,
             (false, false) => DisclosureMethod::None,
         };
-        Change::Posts { posts, keep, ws_merge, method }
+        Change::Posts {
+            posts: Box::new(posts),
+            keep,
+            ws_merge,
+            method,
+        }
     }
 
     fn dup_issue(&self, line: usize, id: &str, reason: String, row_rejected: bool) -> Issue {
@@ -728,7 +807,11 @@ impl TableLoader {
         let kind = self.detection.kind;
         let key_col = kind.columns().iter().find(|c| c.required).map(|c| c.name);
         let existing_index: HashMap<&str, usize> = match key_col {
-            Some(_) => existing.iter().enumerate().map(|(i, t)| (key_of(t), i)).collect(),
+            Some(_) => existing
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (key_of(t), i))
+                .collect(),
             None => HashMap::new(),
         };
         let mut out: Vec<(Option<usize>, T)> = Vec::new();
@@ -740,26 +823,38 @@ impl TableLoader {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_owned();
-            let (slot, base) = if let Some(&(pos, first_line)) = seen.get(&key).filter(|_| key_col.is_some()) {
-                let issue = Issue {
-                    file: self.file.clone(),
-                    line,
-                    column: key_col.map(str::to_owned),
-                    raw_value: clip(&key),
-                    reason: format!("duplicate {} (first on line {first_line}): fields merged", key_col.unwrap_or("key")),
-                    row_rejected: false,
+            let (slot, base) =
+                if let Some(&(pos, first_line)) = seen.get(&key).filter(|_| key_col.is_some()) {
+                    let issue = Issue {
+                        file: self.file.clone(),
+                        line,
+                        column: key_col.map(str::to_owned),
+                        raw_value: clip(&key),
+                        reason: format!(
+                            "duplicate {} (first on line {first_line}): fields merged",
+                            key_col.unwrap_or("key")
+                        ),
+                        row_rejected: false,
+                    };
+                    self.push_issue(issue);
+                    (Some(pos), serde_json::to_value(&out[pos].1))
+                } else if let Some(&k) = existing_index
+                    .get(key.as_str())
+                    .filter(|_| key_col.is_some())
+                {
+                    updated += 1;
+                    (
+                        None,
+                        serde_json::to_value(&existing[k])
+                            .map(|v| (k, v))
+                            .map(|(_, v)| v),
+                    )
+                } else {
+                    if kind == TableKind::Creators && !map.contains_key("name") {
+                        map.insert("name".into(), Value::String(key.clone()));
+                    }
+                    (None, serde_json::to_value(T::default()))
                 };
-                self.push_issue(issue);
-                (Some(pos), serde_json::to_value(&out[pos].1))
-            } else if let Some(&k) = existing_index.get(key.as_str()).filter(|_| key_col.is_some()) {
-                updated += 1;
-                (None, serde_json::to_value(&existing[k]).map(|v| (k, v)).map(|(_, v)| v))
-            } else {
-                if kind == TableKind::Creators && !map.contains_key("name") {
-                    map.insert("name".into(), Value::String(key.clone()));
-                }
-                (None, serde_json::to_value(T::default()))
-            };
             let merged = base.ok().and_then(|mut base| {
                 if let Value::Object(obj) = &mut base {
                     obj.extend(map);
@@ -773,7 +868,10 @@ impl TableLoader {
             match slot {
                 Some(pos) => out[pos].1 = value,
                 None => {
-                    let ws_index = existing_index.get(key.as_str()).copied().filter(|_| key_col.is_some());
+                    let ws_index = existing_index
+                        .get(key.as_str())
+                        .copied()
+                        .filter(|_| key_col.is_some());
                     out.push((ws_index, value));
                     if key_col.is_some() {
                         seen.insert(key, (out.len() - 1, line));
@@ -799,7 +897,7 @@ pub struct Prepared {
 
 enum Change {
     Posts {
-        posts: Posts,
+        posts: Box<Posts>,
         keep: Vec<bool>,
         /// `(workspace row, staged row, add numbers)`; without adding, the workspace row
         /// is replaced by the staged one.
@@ -816,7 +914,12 @@ impl Prepared {
     /// Applies the change to the workspace.
     pub fn apply(self, ws: &mut Workspace, method_override: Option<DisclosureMethod>) {
         match self.change {
-            Change::Posts { posts, keep, ws_merge, method } => {
+            Change::Posts {
+                posts,
+                keep,
+                ws_merge,
+                method,
+            } => {
                 if !ws_merge.is_empty() {
                     let old = std::mem::take(&mut ws.posts);
                     let mut removed = vec![false; old.len()];
@@ -881,10 +984,14 @@ fn append_row(dst: &mut Posts, src: &Posts, i: usize) {
     if dst.measures.len() != MEASURE_COUNT {
         dst.measures = vec![Vec::new(); MEASURE_COUNT];
     }
-    dst.platform.push(dst.platforms.intern(src.platforms.value(src.platform[i])));
-    dst.campaign.push(dst.campaigns.intern(src.campaigns.value(src.campaign[i])));
-    dst.creator.push(dst.creators.intern(src.creators.value(src.creator[i])));
-    dst.format.push(dst.formats.intern(src.formats.value(src.format[i])));
+    dst.platform
+        .push(dst.platforms.intern(src.platforms.value(src.platform[i])));
+    dst.campaign
+        .push(dst.campaigns.intern(src.campaigns.value(src.campaign[i])));
+    dst.creator
+        .push(dst.creators.intern(src.creators.value(src.creator[i])));
+    dst.format
+        .push(dst.formats.intern(src.formats.value(src.format[i])));
     dst.day.push(src.day[i]);
     dst.post_id.push(src.post_id.get(i));
     dst.caption.push(src.caption.get(i));
@@ -900,7 +1007,10 @@ fn append_row(dst: &mut Posts, src: &Posts, i: usize) {
 fn summable(m: Measure) -> bool {
     !matches!(
         m,
-        Measure::PostCount | Measure::Followers | Measure::DisclosedPosts | Measure::DisclosureKnownPosts
+        Measure::PostCount
+            | Measure::Followers
+            | Measure::DisclosedPosts
+            | Measure::DisclosureKnownPosts
     )
 }
 
@@ -926,14 +1036,21 @@ fn add_into(posts: &mut Posts, j: usize, values: &[f64; MEASURE_COUNT], disclosu
     let count = posts.measures[Measure::PostCount as usize][j];
     if combined != Disclosure::Unknown {
         posts.measures[Measure::DisclosureKnownPosts as usize][j] = count;
-        posts.measures[Measure::DisclosedPosts as usize][j] =
-            if combined == Disclosure::Disclosed { count } else { 0.0 };
+        posts.measures[Measure::DisclosedPosts as usize][j] = if combined == Disclosure::Disclosed {
+            count
+        } else {
+            0.0
+        };
         posts.present[Measure::DisclosureKnownPosts as usize] = true;
         posts.present[Measure::DisclosedPosts as usize] = true;
     }
 }
 
-fn apply_user_mapping(mapping: &mut [ColumnMapping], user: &[(String, Option<String>)], kind: TableKind) {
+fn apply_user_mapping(
+    mapping: &mut [ColumnMapping],
+    user: &[(String, Option<String>)],
+    kind: TableKind,
+) {
     let valid = |t: &str| t == DISCOUNT_CODE || kind.columns().iter().any(|c| c.name == t);
     for m in mapping.iter_mut() {
         let norm = mapping::normalize_header(&m.source);

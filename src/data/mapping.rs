@@ -90,8 +90,7 @@ pub fn detect_format(normalized: &[String]) -> ExportFormat {
         ExportFormat::YouTubeStudio
     } else if all(&["video_title", "post_time"]) || all(&["video_link", "total_views"]) {
         ExportFormat::TikTokStudio
-    } else if all(&["post_id", "publish_time"]) && (has("permalink") || has("account_username"))
-    {
+    } else if all(&["post_id", "publish_time"]) && (has("permalink") || has("account_username")) {
         ExportFormat::MetaPosts
     } else if all(&["impressions", "from_home"]) {
         ExportFormat::InstagramInsights
@@ -244,7 +243,11 @@ fn target_of(normalized: &str, kind: TableKind, format: ExportFormat) -> Option<
 }
 
 /// Maps each header onto a canonical column of `kind` (`None` = ignored).
-pub fn auto_mapping(headers: &[String], kind: TableKind, format: ExportFormat) -> Vec<ColumnMapping> {
+pub fn auto_mapping(
+    headers: &[String],
+    kind: TableKind,
+    format: ExportFormat,
+) -> Vec<ColumnMapping> {
     let mut used: Vec<&str> = Vec::new();
     headers
         .iter()
@@ -333,37 +336,90 @@ mod tests {
         assert_eq!(
             t,
             some(&[
-                "post_id", "creator_id", "caption", "date", "", "format", "views",
-                "impressions", "reach", "likes", "shares", "", "comments", "saves"
+                "post_id",
+                "creator_id",
+                "caption",
+                "date",
+                "",
+                "format",
+                "views",
+                "impressions",
+                "reach",
+                "likes",
+                "shares",
+                "",
+                "comments",
+                "saves"
             ])
         );
         let (_, format, t) = targets("Video title, Video link, Post time, Total views, Total likes, Total comments, Total shares, Add to favorites, Reach");
         assert_eq!(format, ExportFormat::TikTokStudio);
         assert_eq!(
             t,
-            some(&["caption", "", "date", "views", "likes", "comments", "shares", "saves", "reach"])
+            some(&[
+                "caption", "", "date", "views", "likes", "comments", "shares", "saves", "reach"
+            ])
         );
         let (_, format, t) = targets("Content, Video title, Video publish time, Views, Impressions, Likes, Comments added, Shares, Subscribers gained");
         assert_eq!(format, ExportFormat::YouTubeStudio);
         assert_eq!(
             t,
-            some(&["post_id", "caption", "date", "views", "impressions", "likes", "comments", "shares", ""])
+            some(&[
+                "post_id",
+                "caption",
+                "date",
+                "views",
+                "impressions",
+                "likes",
+                "comments",
+                "shares",
+                ""
+            ])
         );
         let (kind, format, t) = targets("rank,channel_info,influence_score,posts,followers,avg_likes,60d_eng_rate,new_post_avg_like,total_likes,country");
-        assert_eq!((kind, format), (TableKind::Creators, ExportFormat::CreatorList));
+        assert_eq!(
+            (kind, format),
+            (TableKind::Creators, ExportFormat::CreatorList)
+        );
         assert_eq!(
             t,
-            some(&["", "creator_id", "influence_score", "", "followers", "avg_likes", "engagement_rate", "", "", "country"])
+            some(&[
+                "",
+                "creator_id",
+                "influence_score",
+                "",
+                "followers",
+                "avg_likes",
+                "engagement_rate",
+                "",
+                "",
+                "country"
+            ])
         );
     }
 
     #[test]
     fn detects_canonical_kinds() {
-        assert_eq!(detect_kind(&headers("campaign_id,name,objective,budget")).0, TableKind::Campaigns);
-        assert_eq!(detect_kind(&headers("creator_id,name,platform,discount_code")).0, TableKind::Creators);
-        assert_eq!(detect_kind(&headers("asset_id,campaign_id,submitted_at,approved_at")).0, TableKind::Assets);
-        assert_eq!(detect_kind(&headers("post_id,text,created_at,sentiment")).0, TableKind::Comments);
-        assert_eq!(detect_kind(&headers("platform,date,likes,campaign_id")).0, TableKind::Posts);
+        assert_eq!(
+            detect_kind(&headers("campaign_id,name,objective,budget")).0,
+            TableKind::Campaigns
+        );
+        assert_eq!(
+            detect_kind(&headers("creator_id,name,platform,discount_code")).0,
+            TableKind::Creators
+        );
+        assert_eq!(
+            detect_kind(&headers("asset_id,campaign_id,submitted_at,approved_at")).0,
+            TableKind::Assets
+        );
+        assert_eq!(
+            detect_kind(&headers("post_id,text,created_at,sentiment")).0,
+            TableKind::Comments
+        );
+        assert_eq!(
+            detect_kind(&headers("platform,date,likes,campaign_id")).0,
+            TableKind::Posts
+        );
     }
 
     #[test]
@@ -372,6 +428,9 @@ mod tests {
             header_signature(&headers("Likes,Date")),
             header_signature(&headers("date, likes"))
         );
-        assert_ne!(header_signature(&headers("a,b")), header_signature(&headers("a,c")));
+        assert_ne!(
+            header_signature(&headers("a,b")),
+            header_signature(&headers("a,c"))
+        );
     }
 }

@@ -99,7 +99,7 @@ fn parse_messy_number(t: &str, locale: NumberLocale) -> Option<f64> {
         Some(i) => (&s[..i], Some(&s[i + decimal.len_utf8()..])),
         None => (s, None),
     };
-    let mut groups = int_part.split(|c: char| c == group || c == ' ' || c == '\u{a0}' || c == '\'');
+    let mut groups = int_part.split([group, ' ', '\u{a0}', '\'']);
     clean.push_str(groups.next()?);
     for g in groups {
         if g.len() != 3 {
@@ -112,7 +112,9 @@ fn parse_messy_number(t: &str, locale: NumberLocale) -> Option<f64> {
         clean.push_str(frac);
     }
     let valid = clean.bytes().any(|c| c.is_ascii_digit())
-        && clean.bytes().all(|c| c.is_ascii_digit() || b".eE+-".contains(&c))
+        && clean
+            .bytes()
+            .all(|c| c.is_ascii_digit() || b".eE+-".contains(&c))
         && clean.as_bytes()[0] != b'e'
         && clean.as_bytes()[0] != b'E';
     if !valid {
@@ -274,9 +276,7 @@ fn parse_date_time(raw: &str, order: DateOrder) -> Result<Option<(Day, u32)>, St
             (*y as i32, *m, *d, rest)
         }
         [Token::Word { text, .. }, Token::Num { value: d, .. }, Token::Num {
-            value: y,
-            digits,
-            ..
+            value: y, digits, ..
         }, rest @ ..] => (
             full_year(*y, *digits).ok_or_else(bad)?,
             month_of_name(text).ok_or_else(bad)?,
@@ -284,9 +284,7 @@ fn parse_date_time(raw: &str, order: DateOrder) -> Result<Option<(Day, u32)>, St
             rest,
         ),
         [Token::Num { value: d, .. }, Token::Word { text, .. }, Token::Num {
-            value: y,
-            digits,
-            ..
+            value: y, digits, ..
         }, rest @ ..] => (
             full_year(*y, *digits).ok_or_else(bad)?,
             month_of_name(text).ok_or_else(bad)?,
@@ -294,9 +292,7 @@ fn parse_date_time(raw: &str, order: DateOrder) -> Result<Option<(Day, u32)>, St
             rest,
         ),
         [Token::Num { value: a, .. }, Token::Num { value: b, sep, .. }, Token::Num {
-            value: y,
-            digits,
-            ..
+            value: y, digits, ..
         }, rest @ ..] => {
             let day_first = *sep == b'.' || *a > 12 || (order == DateOrder::DayFirst && *b <= 12);
             let (m, d) = if day_first { (*b, *a) } else { (*a, *b) };
@@ -314,12 +310,16 @@ fn parse_time(tokens: &[Token<'_>]) -> Option<u32> {
     let mut secs = 0;
     let mut rest = tokens;
     if let [Token::Num { value: h, .. }, Token::Num {
-        value: m, sep: b':', ..
+        value: m,
+        sep: b':',
+        ..
     }, tail @ ..] = rest
     {
         let (s, tail) = match tail {
             [Token::Num {
-                value: s, sep: b':', ..
+                value: s,
+                sep: b':',
+                ..
             }, tail @ ..] => (*s, tail),
             _ => (0, tail),
         };
