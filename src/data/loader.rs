@@ -843,12 +843,7 @@ impl TableLoader {
                     .filter(|_| key_col.is_some())
                 {
                     updated += 1;
-                    (
-                        None,
-                        serde_json::to_value(&existing[k])
-                            .map(|v| (k, v))
-                            .map(|(_, v)| v),
-                    )
+                    (None, serde_json::to_value(&existing[k]))
                 } else {
                     if kind == TableKind::Creators && !map.contains_key("name") {
                         map.insert("name".into(), Value::String(key.clone()));
