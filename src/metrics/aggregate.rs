@@ -73,7 +73,8 @@ impl CrossTab {
                 for ((g, k), cell) in self.sparse {
                     out[g as usize].push((k, cell));
                 }
-                out.iter_mut().for_each(|keys| keys.sort_by_key(|(k, _)| *k));
+                out.iter_mut()
+                    .for_each(|keys| keys.sort_by_key(|(k, _)| *k));
             }
         }
         out
@@ -140,7 +141,14 @@ pub(crate) fn aggregate(
     }
     let mut sums: [Vec<Sums>; FAMILIES] = Default::default();
     for (family, slot) in sums.iter_mut().enumerate() {
-        *slot = family_sums(p, rows, &period_of_row, family, group_counts[family], &present);
+        *slot = family_sums(
+            p,
+            rows,
+            &period_of_row,
+            family,
+            group_counts[family],
+            &present,
+        );
     }
     if matches!(
         sentiment,
@@ -187,9 +195,10 @@ pub(crate) fn aggregate(
                 ]
             })
         } else {
-            tab(p.campaigns.len()).run(|r| p.campaign[r], |r| {
-                [1.0, at(cost, r), at(new_customers, r), at(conversions, r)]
-            })
+            tab(p.campaigns.len()).run(
+                |r| p.campaign[r],
+                |r| [1.0, at(cost, r), at(new_customers, r), at(conversions, r)],
+            )
         };
         creators[family] = if family == CREATOR {
             identity(&sums[CREATOR], |s| [s.rows as f64, 0.0, 0.0, 0.0])
@@ -206,14 +215,17 @@ pub(crate) fn aggregate(
                 ]
             })
         } else {
-            tab(p.platforms.len()).run(|r| p.platform[r], |r| {
-                [
-                    1.0,
-                    at(likes, r) + at(comments, r) + at(shares, r) + at(saves, r),
-                    at(denominator, r),
-                    at(impressions, r),
-                ]
-            })
+            tab(p.platforms.len()).run(
+                |r| p.platform[r],
+                |r| {
+                    [
+                        1.0,
+                        at(likes, r) + at(comments, r) + at(shares, r) + at(saves, r),
+                        at(denominator, r),
+                        at(impressions, r),
+                    ]
+                },
+            )
         };
     }
     Aggregation {

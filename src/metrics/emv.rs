@@ -40,7 +40,10 @@ pub fn emv(
             }
             let value = platforms
                 .iter()
-                .map(|p| settings.emv_cpm.get(p.platform).copied().unwrap_or(0.0) * p.impressions / 1000.0)
+                .map(|p| {
+                    settings.emv_cpm.get(p.platform).copied().unwrap_or(0.0) * p.impressions
+                        / 1000.0
+                })
                 .sum::<f64>();
             finite(value)
         }

@@ -308,7 +308,6 @@ pub fn select_rows(ws: &Workspace, filter: &Filter) -> Vec<u32> {
         .collect()
 }
 
-
 /// Computes every KPI for the rows that pass `filter`, overall, per group and per period.
 pub fn compute(
     ws: &Workspace,
@@ -432,7 +431,9 @@ impl<'a> Context<'a> {
             settings,
             er: settings.er_denominator.measure(),
             sentiment,
-            as_of: settings.as_of.or_else(|| p.date_span().map(|(_, last)| last)),
+            as_of: settings
+                .as_of
+                .or_else(|| p.date_span().map(|(_, last)| last)),
             campaign_rows: ws
                 .campaigns
                 .iter()
@@ -526,9 +527,7 @@ impl<'a> Context<'a> {
                     .iter()
                     .max_by(|a, b| a.1[0].total_cmp(&b.1[0]))
                     .map(|(k, _)| p.platforms.value(*k));
-                let platform = row
-                    .and_then(|c| c.platform.as_deref())
-                    .or(main_platform);
+                let platform = row.and_then(|c| c.platform.as_deref()).or(main_platform);
                 let score = influencer_score(
                     &self.engagement_rate(sums.engagements(), sums.get(self.er.0), sums.rows),
                     &self.ratio(sums, &[Measure::Conversions], Measure::Clicks, "clicks"),
@@ -671,7 +670,9 @@ impl<'a> Context<'a> {
             "launch_on_time" => entities::launch_on_time(campaigns),
             "asset_approval_hours" => entities::asset_approval_hours(self.ws, campaigns, creators),
             "ftc_compliance" => match self.need(&[DisclosureKnownPosts]) {
-                Some(_) => KpiValue::na("needs column(s): disclosed (or captions to detect it from)"),
+                Some(_) => {
+                    KpiValue::na("needs column(s): disclosed (or captions to detect it from)")
+                }
                 None => self.ratio(
                     sums,
                     &[DisclosedPosts],

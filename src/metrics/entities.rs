@@ -81,7 +81,11 @@ fn mean_lift(
             _ => None,
         })
         .collect();
-    mean(&lifts).unwrap_or_else(|| needs(&format!("{columns} (no campaign in view has both, with pre ≠ 0)")))
+    mean(&lifts).unwrap_or_else(|| {
+        needs(&format!(
+            "{columns} (no campaign in view has both, with pre ≠ 0)"
+        ))
+    })
 }
 
 fn mean(values: &[f64]) -> Option<KpiValue> {
@@ -174,7 +178,10 @@ pub fn budget_pacing(
         .iter()
         .filter_map(|c| Some((c.cost, planned_spend(c.row?, as_of)?)))
         .fold((0.0, 0.0), |(a, p), (ca, cp)| (a + ca, p + cp));
-    if campaigns.iter().all(|c| c.row.and_then(|r| planned_spend(r, as_of)).is_none()) {
+    if campaigns
+        .iter()
+        .all(|c| c.row.and_then(|r| planned_spend(r, as_of)).is_none())
+    {
         return needs("campaigns.budget, campaigns.start_date, campaigns.end_date");
     }
     KpiValue::ratio(actual, planned, "planned spend to date")
@@ -258,7 +265,10 @@ pub fn delivery_rate(creators: &[CreatorInScope]) -> KpiValue {
 pub fn contract_compliance(creators: &[CreatorInScope]) -> KpiValue {
     creator_ratio(
         creators,
-        |c| c.contract_terms_met.map(|met| (f64::from(u8::from(met)), 1.0)),
+        |c| {
+            c.contract_terms_met
+                .map(|met| (f64::from(u8::from(met)), 1.0))
+        },
         "creators.contract_terms_met",
         "creators with a contract",
     )

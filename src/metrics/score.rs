@@ -54,8 +54,12 @@ pub fn influencer_score(
         }
     };
     let parts = [
-        part(w.engagement, engagement_rate, engagement_floor(platform, settings))
-            .map_err(|e| format!("engagement rate: {e}")),
+        part(
+            w.engagement,
+            engagement_rate,
+            engagement_floor(platform, settings),
+        )
+        .map_err(|e| format!("engagement rate: {e}")),
         part(w.conversion, conversion_rate, conversion_floor)
             .map_err(|e| format!("conversion rate: {e}")),
         match brand_fit {

@@ -84,7 +84,12 @@ pub fn status(_def: &KpiDef, value: &KpiValue, target: Option<Target>) -> Status
 
 /// Status of a KPI in one call: resolves the target from settings (and the scope's site
 /// AOV) and compares.
-pub fn kpi_status(def: &KpiDef, value: &KpiValue, settings: &Settings, site_aov: Option<f64>) -> Status {
+pub fn kpi_status(
+    def: &KpiDef,
+    value: &KpiValue,
+    settings: &Settings,
+    site_aov: Option<f64>,
+) -> Status {
     status(def, value, resolved_target(def, settings, site_aov))
 }
 
