@@ -25,13 +25,13 @@ const NO_GROUP: u32 = u32::MAX;
 /// Above this many cells a cross-tab is kept in a hash map instead of a dense array.
 const DENSE_CELLS: usize = 1 << 20;
 
-/// One key's values inside one group: `[rows, a, b, c]`.
-pub(crate) type Cell = [f64; 4];
+/// One key's values inside one group: `[rows, a, b, c, d]`.
+pub(crate) type Cell = [f64; 5];
 
 /// The keys (campaign, creator or platform codes) with rows in each group of a family.
 pub(crate) type KeysByGroup = Vec<Vec<(u32, Cell)>>;
 
-/// Sums of `[rows, a, b, c]` per (group, key).
+/// Sums of `[rows, a, b, c, d]` per (group, key).
 struct CrossTab {
     keys: usize,
     dense: Option<Vec<Cell>>,
@@ -43,7 +43,7 @@ impl CrossTab {
         let cells = groups.saturating_mul(keys);
         CrossTab {
             keys,
-            dense: (cells <= DENSE_CELLS).then(|| vec![[0.0; 4]; cells]),
+            dense: (cells <= DENSE_CELLS).then(|| vec![[0.0; 5]; cells]),
             sparse: HashMap::new(),
         }
     }
@@ -51,7 +51,7 @@ impl CrossTab {
     fn add(&mut self, group: u32, key: u32, values: Cell) {
         let cell = match &mut self.dense {
             Some(dense) => &mut dense[group as usize * self.keys + key as usize],
-            None => self.sparse.entry((group, key)).or_insert([0.0; 4]),
+            None => self.sparse.entry((group, key)).or_insert([0.0; 5]),
         };
         for (c, v) in cell.iter_mut().zip(values) {
             *c += v;
@@ -89,11 +89,12 @@ pub(crate) struct Aggregation {
     /// First day of each period, ascending.
     pub period_starts: Vec<Day>,
     pub undated: usize,
-    /// Per family and group: campaigns with rows, `[rows, cost, new_customers, conversions]`.
+    /// Per family and group: campaigns with rows, `[rows, cost, new_customers, conversions, 0]`.
     pub campaigns: [KeysByGroup; FAMILIES],
-    /// Per family and group: creators with rows, `[rows, 0, 0, 0]`.
+    /// Per family and group: creators with rows,
+    /// `[rows, engagements, ER denominator, conversions, clicks]`.
     pub creators: [KeysByGroup; FAMILIES],
-    /// Per family and group: platforms with rows, `[rows, engagements, ER denominator, impressions]`.
+    /// Per family and group: platforms with rows, `[rows, engagements, ER denominator, impressions, 0]`.
     pub platforms: [KeysByGroup; FAMILIES],
 }
 
@@ -171,6 +172,8 @@ pub(crate) fn aggregate(
         column(Measure::Conversions),
     );
     let (denominator, impressions) = (column(er_denominator), column(Measure::Impressions));
+    let clicks = column(Measure::Clicks);
+    let engagements = |r: usize| at(likes, r) + at(comments, r) + at(shares, r) + at(saves, r);
 
     let mut campaigns: [KeysByGroup; FAMILIES] = Default::default();
     let mut creators: [KeysByGroup; FAMILIES] = Default::default();
@@ -192,18 +195,46 @@ pub(crate) fn aggregate(
                     s.get(Measure::Cost),
                     s.get(Measure::NewCustomers),
                     s.get(Measure::Conversions),
+                    0.0,
                 ]
             })
         } else {
             tab(p.campaigns.len()).run(
                 |r| p.campaign[r],
-                |r| [1.0, at(cost, r), at(new_customers, r), at(conversions, r)],
+                |r| {
+                    [
+                        1.0,
+                        at(cost, r),
+                        at(new_customers, r),
+                        at(conversions, r),
+                        0.0,
+                    ]
+                },
             )
         };
         creators[family] = if family == CREATOR {
-            identity(&sums[CREATOR], |s| [s.rows as f64, 0.0, 0.0, 0.0])
+            identity(&sums[CREATOR], |s| {
+                [
+                    s.rows as f64,
+                    s.engagements(),
+                    s.get(er_denominator),
+                    s.get(Measure::Conversions),
+                    s.get(Measure::Clicks),
+                ]
+            })
         } else {
-            tab(p.creators.len()).run(|r| p.creator[r], |_| [1.0, 0.0, 0.0, 0.0])
+            tab(p.creators.len()).run(
+                |r| p.creator[r],
+                |r| {
+                    [
+                        1.0,
+                        engagements(r),
+                        at(denominator, r),
+                        at(conversions, r),
+                        at(clicks, r),
+                    ]
+                },
+            )
         };
         platforms[family] = if family == PLATFORM {
             identity(&sums[PLATFORM], |s| {
@@ -212,6 +243,7 @@ pub(crate) fn aggregate(
                     s.engagements(),
                     s.get(er_denominator),
                     s.get(Measure::Impressions),
+                    0.0,
                 ]
             })
         } else {
@@ -220,9 +252,10 @@ pub(crate) fn aggregate(
                 |r| {
                     [
                         1.0,
-                        at(likes, r) + at(comments, r) + at(shares, r) + at(saves, r),
+                        engagements(r),
                         at(denominator, r),
                         at(impressions, r),
+                        0.0,
                     ]
                 },
             )

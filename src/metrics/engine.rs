@@ -11,7 +11,9 @@ use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, MEASURE_COUNT};
 use crate::data::store::{Campaign, Creator, DisclosureMethod, Workspace, NO_DAY};
 
-use super::aggregate::{aggregate, Aggregation, KeysByGroup, CAMPAIGN, CREATOR, FAMILIES, PERIOD};
+use super::aggregate::{
+    aggregate, Aggregation, Cell, KeysByGroup, CAMPAIGN, CREATOR, FAMILIES, PERIOD,
+};
 use super::emv::{emv, PlatformImpressions};
 use super::entities::{self, CampaignInScope, CreatorInScope};
 use super::registry::{registry, KpiDef, PLATFORM_ENGAGEMENT};
@@ -319,7 +321,6 @@ pub fn compute(
     let rows = select_rows(ws, filter);
     let ctx = Context::new(ws, settings);
     let agg = aggregate(ws, &rows, granularity, ctx.er.0, ctx.sentiment);
-    let scores = ctx.creator_scores(&agg);
     let dicts = [&p.platforms, &p.campaigns, &p.creators, &p.formats];
 
     let mut groups = Vec::new();
@@ -329,7 +330,7 @@ pub fn compute(
                 continue;
             }
             let members = ctx.members(&agg, family, code);
-            let (kpis, site_aov) = ctx.evaluate(sums, &members, &scores);
+            let (kpis, site_aov) = ctx.evaluate(sums, &members);
             groups.push(GroupResult {
                 dimension: dim,
                 key: dicts[family].value(code as u32).to_owned(),
@@ -341,7 +342,7 @@ pub fn compute(
     }
     let periods = agg.period_starts.iter().enumerate().map(|(i, &start)| {
         let sums = &agg.sums[PERIOD][i];
-        let (kpis, site_aov) = ctx.evaluate(sums, &ctx.members(&agg, PERIOD, i), &scores);
+        let (kpis, site_aov) = ctx.evaluate(sums, &ctx.members(&agg, PERIOD, i));
         PeriodResult {
             start,
             label: granularity.label(start),
@@ -360,7 +361,7 @@ pub fn compute(
     } else {
         ctx.overall_members(&agg)
     };
-    let (overall, site_aov) = ctx.evaluate(&agg.overall, &overall_members, &scores);
+    let (overall, site_aov) = ctx.evaluate(&agg.overall, &overall_members);
     Results {
         overall,
         overall_sums: agg.overall,
@@ -404,6 +405,8 @@ struct Context<'a> {
     as_of: Option<Day>,
     campaign_rows: HashMap<&'a str, &'a Campaign>,
     creator_rows: HashMap<&'a str, &'a Creator>,
+    /// By creator code: the platform of most of the creator's rows in the workspace.
+    main_platform: Vec<Option<&'a str>>,
 }
 
 const ENGAGEMENT: [Measure; 4] = [
@@ -444,12 +447,13 @@ impl<'a> Context<'a> {
                 .iter()
                 .map(|c| (c.creator_id.as_str(), c))
                 .collect(),
+            main_platform: main_platforms(p),
         }
     }
 
-    fn campaigns(&self, keys: &[(u32, [f64; 4])]) -> Vec<CampaignInScope<'a>> {
+    fn campaigns(&self, keys: &[(u32, Cell)]) -> Vec<CampaignInScope<'a>> {
         keys.iter()
-            .map(|&(code, [_, cost, new_customers, conversions])| {
+            .map(|&(code, [_, cost, new_customers, conversions, _])| {
                 let id = self.ws.posts.campaigns.value(code);
                 CampaignInScope {
                     id,
@@ -463,23 +467,34 @@ impl<'a> Context<'a> {
             .collect()
     }
 
-    fn creators(&self, keys: &[(u32, [f64; 4])]) -> Vec<CreatorInScope<'a>> {
+    fn creators(&self, keys: &[(u32, Cell)]) -> Vec<CreatorInScope<'a>> {
         keys.iter()
-            .map(|&(code, _)| {
-                let id = self.ws.posts.creators.value(code);
-                CreatorInScope {
-                    id,
-                    row: self.creator_rows.get(id).copied(),
-                }
-            })
+            .map(
+                |&(code, [rows, engagements, er_denominator, conversions, clicks])| {
+                    let id = self.ws.posts.creators.value(code);
+                    let row = self.creator_rows.get(id).copied();
+                    CreatorInScope {
+                        id,
+                        row,
+                        platform: row
+                            .and_then(|c| c.platform.as_deref())
+                            .or_else(|| self.main_platform.get(code as usize).copied().flatten()),
+                        rows,
+                        engagements,
+                        er_denominator,
+                        conversions,
+                        clicks,
+                    }
+                },
+            )
             .filter(|c| !c.id.is_empty())
             .collect()
     }
 
-    fn platforms(&self, keys: &[(u32, [f64; 4])]) -> Vec<PlatformInScope<'a>> {
+    fn platforms(&self, keys: &[(u32, Cell)]) -> Vec<PlatformInScope<'a>> {
         keys.iter()
             .map(
-                |&(code, [rows, engagements, denominator, impressions])| PlatformInScope {
+                |&(code, [rows, engagements, denominator, impressions, _])| PlatformInScope {
                     key: self.ws.posts.platforms.value(code),
                     rows,
                     engagements,
@@ -502,7 +517,7 @@ impl<'a> Context<'a> {
 
     /// The members of the whole view: every group with rows.
     fn overall_members(&self, agg: &Aggregation) -> Members<'a> {
-        let all = |tab: &[KeysByGroup; FAMILIES], family: usize| -> Vec<(u32, [f64; 4])> {
+        let all = |tab: &[KeysByGroup; FAMILIES], family: usize| -> Vec<(u32, Cell)> {
             tab[family].iter().flatten().copied().collect()
         };
         Members {
@@ -512,32 +527,44 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// The influencer score of every creator with rows in view (by creator id), from their
-    /// rows in the whole view and their own (or main) platform's ER target.
-    fn creator_scores(&self, agg: &Aggregation) -> HashMap<&'a str, KpiValue> {
-        let p = &self.ws.posts;
-        agg.sums[CREATOR]
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.rows > 0)
-            .map(|(code, sums)| {
-                let id = p.creators.value(code as u32);
-                let row = self.creator_rows.get(id);
-                let main_platform = agg.platforms[CREATOR][code]
-                    .iter()
-                    .max_by(|a, b| a.1[0].total_cmp(&b.1[0]))
-                    .map(|(k, _)| p.platforms.value(*k));
-                let platform = row.and_then(|c| c.platform.as_deref()).or(main_platform);
-                let score = influencer_score(
-                    &self.engagement_rate(sums.engagements(), sums.get(self.er.0), sums.rows),
-                    &self.ratio(sums, &[Measure::Conversions], Measure::Clicks, "clicks"),
-                    row.and_then(|c| c.brand_fit),
-                    platform,
-                    self.settings,
-                );
-                (id, score)
-            })
-            .collect()
+    /// The influencer score of one creator from their rows in the scope.
+    fn creator_score(&self, c: &CreatorInScope) -> KpiValue {
+        let rows = c.rows as u64;
+        let conversion_rate = if let Some(na) = self.need(&[Measure::Conversions, Measure::Clicks])
+        {
+            na
+        } else if rows == 0 {
+            KpiValue::na("no posts in view")
+        } else {
+            KpiValue::ratio(c.conversions, c.clicks, "clicks")
+        };
+        influencer_score(
+            &self.engagement_rate(c.engagements, c.er_denominator, rows),
+            &conversion_rate,
+            c.row.and_then(|r| r.brand_fit),
+            c.platform,
+            self.settings,
+        )
+    }
+
+    /// Mean influencer score over the creators in scope that can be scored.
+    fn mean_score(&self, creators: &[CreatorInScope]) -> KpiValue {
+        if creators.is_empty() {
+            return KpiValue::na("no creators in view");
+        }
+        let scores: Vec<KpiValue> = creators.iter().map(|c| self.creator_score(c)).collect();
+        let values: Vec<f64> = scores.iter().filter_map(KpiValue::value).collect();
+        if values.is_empty() {
+            let reason = scores
+                .into_iter()
+                .find_map(|s| match s {
+                    KpiValue::NotAvailable { reason } => Some(reason),
+                    KpiValue::Value(_) => None,
+                })
+                .unwrap_or_default();
+            return KpiValue::na(format!("no creator can be scored: {reason}"));
+        }
+        KpiValue::Value(values.iter().sum::<f64>() / values.len() as f64)
     }
 
     /// n/a naming the measures the posts table lacks, if any.
@@ -590,12 +617,7 @@ impl<'a> Context<'a> {
     }
 
     /// Every KPI of one scope, and the scope's site AOV.
-    fn evaluate(
-        &self,
-        sums: &Sums,
-        members: &Members<'a>,
-        scores: &HashMap<&str, KpiValue>,
-    ) -> (KpiSet, Option<f64>) {
+    fn evaluate(&self, sums: &Sums, members: &Members<'a>) -> (KpiSet, Option<f64>) {
         use Measure::*;
         let campaigns = &members.campaigns;
         let creators = &members.creators;
@@ -663,7 +685,7 @@ impl<'a> Context<'a> {
             "cpv" => self.ratio(sums, &[Cost], Views, "views"),
             "vtr" => self.ratio(sums, &[Views], Impressions, "impressions"),
             "emv" => self.emv(sums, members),
-            "influencer_score" => mean_score(creators, scores),
+            "influencer_score" => self.mean_score(creators),
             "audience_growth" => entities::audience_growth(creators),
             "delivery_rate" => entities::delivery_rate(creators),
             "content_quality" => entities::content_quality(creators),
@@ -729,26 +751,28 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Mean influencer score over the creators in scope that can be scored.
-fn mean_score(creators: &[CreatorInScope], scores: &HashMap<&str, KpiValue>) -> KpiValue {
-    if creators.is_empty() {
-        return KpiValue::na("no creators in view");
+/// By creator code, the platform of most of the creator's posts rows (whole workspace,
+/// so it does not move with the filter). `None` when the table is too wide to count.
+fn main_platforms(p: &crate::data::store::Posts) -> Vec<Option<&str>> {
+    let (creators, platforms) = (p.creators.len(), p.platforms.len());
+    if creators.saturating_mul(platforms) > 1 << 24 {
+        return vec![None; creators];
     }
-    let values: Vec<f64> = creators
-        .iter()
-        .filter_map(|c| scores.get(c.id)?.value())
-        .collect();
-    if values.is_empty() {
-        let reason = creators
-            .iter()
-            .find_map(|c| match scores.get(c.id) {
-                Some(KpiValue::NotAvailable { reason }) => Some(reason.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| "no creator in view has posts to score".into());
-        return KpiValue::na(format!("no creator can be scored: {reason}"));
+    let mut counts = vec![0u32; creators * platforms];
+    for (&c, &pl) in p.creator.iter().zip(&p.platform) {
+        counts[c as usize * platforms + pl as usize] += 1;
     }
-    KpiValue::Value(values.iter().sum::<f64>() / values.len() as f64)
+    counts
+        .chunks(platforms.max(1))
+        .map(|row| {
+            let (best, n) = row
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))?;
+            (*n > 0).then(|| p.platforms.value(best as u32))
+        })
+        .take(creators)
+        .collect()
 }
 
 /// `n/a: needs column(s): a, b`.

@@ -19,12 +19,21 @@ pub struct CampaignInScope<'a> {
     pub conversions: f64,
 }
 
-/// One creator of a scope.
-#[derive(Clone, Copy, Debug)]
+/// One creator of a scope, with the flows of their rows in that scope.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct CreatorInScope<'a> {
     pub id: &'a str,
     /// Its creators-table row, if any.
     pub row: Option<&'a Creator>,
+    /// The platform whose ER target applies: `creators.platform`, else the platform of
+    /// most of the creator's posts rows in the workspace.
+    pub platform: Option<&'a str>,
+    pub rows: f64,
+    pub engagements: f64,
+    /// Σ of the ER denominator (reach, impressions or followers).
+    pub er_denominator: f64,
+    pub conversions: f64,
+    pub clicks: f64,
 }
 
 /// Campaigns matching the filter's campaign list (used when there are no posts rows).
@@ -56,6 +65,8 @@ pub fn creators_matching<'a>(ws: &'a Workspace, filter: &Filter) -> Vec<CreatorI
         .map(|c| CreatorInScope {
             id: &c.creator_id,
             row: Some(c),
+            platform: c.platform.as_deref(),
+            ..CreatorInScope::default()
         })
         .collect()
 }
