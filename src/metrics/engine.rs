@@ -600,20 +600,35 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Engagements / the ER denominator. Engagement columns that are absent count as 0,
-    /// but at least one of them must be present.
+    /// Engagements / the ER denominator.
     fn engagement_rate(&self, engagements: f64, denominator: f64, rows: u64) -> KpiValue {
+        self.engagement_ratio(engagements, denominator, self.er, rows)
+    }
+
+    /// `engagements / denominator` (or its inverse). Engagement columns that are absent
+    /// count as 0, but at least one of them must be present.
+    fn engagement_ratio(
+        &self,
+        engagements: f64,
+        other: f64,
+        (other_measure, other_name): (Measure, &str),
+        rows: u64,
+    ) -> KpiValue {
         let p = &self.ws.posts;
         if !ENGAGEMENT.iter().any(|m| p.has(*m)) {
             return needs_columns(&["likes", "comments", "shares", "saves"]);
         }
-        if let Some(na) = self.need(&[self.er.0]) {
+        if let Some(na) = self.need(&[other_measure]) {
             return na;
         }
         if rows == 0 {
             return KpiValue::na("no posts in view");
         }
-        KpiValue::ratio(engagements, denominator, self.er.1)
+        if other_measure == Measure::Cost {
+            KpiValue::ratio(other, engagements, "engagements")
+        } else {
+            KpiValue::ratio(engagements, other, other_name)
+        }
     }
 
     /// Every KPI of one scope, and the scope's site AOV.
@@ -636,7 +651,12 @@ impl<'a> Context<'a> {
                 self.engagement_rate(sums.engagements(), sums.get(self.er.0), sums.rows)
             }
             id if id.starts_with("engagement_rate_") => self.platform_engagement(id, members),
-            "avg_engagement_per_post" => self.ratio(sums, &ENGAGEMENT, PostCount, "post count"),
+            "avg_engagement_per_post" => self.engagement_ratio(
+                sums.engagements(),
+                sums.get(PostCount),
+                (PostCount, "post count"),
+                sums.rows,
+            ),
             "comment_sentiment" => self.comment_sentiment(sums),
             "share_of_voice" => match self.need(&[BrandMentions, CompetitorMentions]) {
                 Some(na) => na,
@@ -673,15 +693,12 @@ impl<'a> Context<'a> {
                 KpiValue::Value(v) => KpiValue::Value(v * 1000.0),
                 na => na,
             },
-            "cpe" => match self.need(&[Cost]) {
-                Some(na) => na,
-                None => match self.engagement_rate(sums.engagements(), 1.0, sums.rows) {
-                    KpiValue::Value(_) => {
-                        KpiValue::ratio(sums.get(Cost), sums.engagements(), "engagements")
-                    }
-                    na => na,
-                },
-            },
+            "cpe" => self.engagement_ratio(
+                sums.engagements(),
+                sums.get(Cost),
+                (Cost, "cost"),
+                sums.rows,
+            ),
             "cpv" => self.ratio(sums, &[Cost], Views, "views"),
             "vtr" => self.ratio(sums, &[Views], Impressions, "impressions"),
             "emv" => self.emv(sums, members),
