@@ -658,3 +658,17 @@ fn merging_groups_equals_the_total_and_groups_equal_filters() {
         }
     }
 }
+
+/// Timing check for the scale target: `cargo test --release --test metrics_engine -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn million_rows_timing() {
+    let mut ws = random_workspace(3);
+    let template: Vec<_> = (0..ws.posts.len()).map(|i| ws.posts.row(i)).collect();
+    for i in 0..1_000_000 {
+        ws.posts.push(&template[i % template.len()]);
+    }
+    let start = std::time::Instant::now();
+    let r = run(&ws, &Filter::default(), &Settings::default());
+    println!("{} rows: {:?}", r.rows_in_view, start.elapsed());
+}

@@ -14,6 +14,7 @@ pub fn day(y: i32, m: u32, d: u32) -> Day {
 }
 
 /// A posts row with the given measures.
+#[allow(clippy::too_many_arguments)]
 pub fn post(
     id: &str,
     platform: &str,
