@@ -4,6 +4,7 @@
 //! creators and platforms have rows in it, with their cost, conversions and engagement).
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, MEASURE_COUNT};
@@ -98,16 +99,97 @@ pub(crate) struct Aggregation {
     pub platforms: [KeysByGroup; FAMILIES],
 }
 
-/// The group code of selected row `r` (selection index `k`) in a family.
-#[inline]
-fn group_of(p: &Posts, periods: &[u32], family: usize, k: usize, r: usize) -> u32 {
-    match family {
-        0 => p.platform[r],
-        1 => p.campaign[r],
-        2 => p.creator[r],
-        3 => p.format[r],
-        _ => periods[k],
+/// The group codes of one cell: platform, campaign, creator, format, period.
+type CellKey = [u32; FAMILIES];
+
+/// A fast hasher for small integer keys (FxHash's multiply-rotate); the keys are
+/// dictionary codes, not attacker-chosen, so HashDoS resistance is not needed.
+#[derive(Default)]
+struct CodeHasher(u64);
+
+impl Hasher for CodeHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// The selected rows folded into cells: one per distinct combination of group codes,
+/// with the sums of every measure. Every group, period and cross-tab is a sum of cells.
+struct Cells {
+    keys: Vec<CellKey>,
+    sums: Vec<Sums>,
+    /// The cell of each selected row.
+    of_row: Vec<u32>,
+}
+
+/// Folds the selected rows into cells, column by column.
+fn cells(p: &Posts, rows: &[u32], period_of_row: &[u32], present: &[usize]) -> Cells {
+    let mut index: HashMap<CellKey, u32, BuildHasherDefault<CodeHasher>> = HashMap::default();
+    let mut keys: Vec<CellKey> = Vec::new();
+    let mut last: Option<(CellKey, u32)> = None;
+    let cell_of_row: Vec<u32> = rows
+        .iter()
+        .zip(period_of_row)
+        .map(|(&r, &period)| {
+            let r = r as usize;
+            let key = [
+                p.platform[r],
+                p.campaign[r],
+                p.creator[r],
+                p.format[r],
+                period,
+            ];
+            if let Some((k, c)) = last {
+                if k == key {
+                    return c;
+                }
+            }
+            let c = *index.entry(key).or_insert_with(|| {
+                keys.push(key);
+                (keys.len() - 1) as u32
+            });
+            last = Some((key, c));
+            c
+        })
+        .collect();
+    let mut flat = vec![0.0; keys.len() * MEASURE_COUNT];
+    let flat_cells = flat.as_mut_slice();
+    for &m in present {
+        let col = p.measures[m].as_slice();
+        for (&c, &r) in cell_of_row.iter().zip(rows) {
+            flat_cells[c as usize * MEASURE_COUNT + m] += col[r as usize];
+        }
+    }
+    let mut counts = vec![0u64; keys.len()];
+    for &c in &cell_of_row {
+        counts[c as usize] += 1;
+    }
+    let of_row = cell_of_row;
+    let sums = flat
+        .chunks(MEASURE_COUNT)
+        .zip(counts)
+        .map(|(values, rows)| Sums {
+            values: values.to_vec(),
+            rows,
+        })
+        .collect();
+    Cells { keys, sums, of_row }
 }
 
 /// Runs the pass over the selected rows.
@@ -131,136 +213,68 @@ pub(crate) fn aggregate(
     let present: Vec<usize> = (0..MEASURE_COUNT)
         .filter(|&m| p.present[m] && p.measures.len() == MEASURE_COUNT)
         .collect();
-
-    let mut overall = Sums {
-        rows: rows.len() as u64,
-        ..Sums::default()
-    };
-    for &m in &present {
-        let col = &p.measures[m];
-        overall.values[m] = rows.iter().map(|&r| col[r as usize]).sum();
-    }
-    let mut sums: [Vec<Sums>; FAMILIES] = Default::default();
-    for (family, slot) in sums.iter_mut().enumerate() {
-        *slot = family_sums(
-            p,
-            rows,
-            &period_of_row,
-            family,
-            group_counts[family],
-            &present,
-        );
-    }
+    let mut cells = cells(p, rows, &period_of_row, &present);
     if matches!(
         sentiment,
         SentimentSource::CommentLabels | SentimentSource::Lexicon
     ) {
-        add_comment_counts(ws, rows, &period_of_row, sentiment, &mut overall, &mut sums);
+        add_comment_counts(ws, rows, sentiment, &mut cells);
     }
 
-    let column = |m: Measure| p.measure(m);
-    let (likes, comments, shares, saves) = (
-        column(Measure::Likes),
-        column(Measure::Comments),
-        column(Measure::Shares),
-        column(Measure::Saves),
-    );
-    let at = |col: &[f64], r: usize| col.get(r).copied().unwrap_or(0.0);
-    let (cost, new_customers, conversions) = (
-        column(Measure::Cost),
-        column(Measure::NewCustomers),
-        column(Measure::Conversions),
-    );
-    let (denominator, impressions) = (column(er_denominator), column(Measure::Impressions));
-    let clicks = column(Measure::Clicks);
-    let engagements = |r: usize| at(likes, r) + at(comments, r) + at(shares, r) + at(saves, r);
-
-    let mut campaigns: [KeysByGroup; FAMILIES] = Default::default();
-    let mut creators: [KeysByGroup; FAMILIES] = Default::default();
-    let mut platforms: [KeysByGroup; FAMILIES] = Default::default();
-    for family in 0..FAMILIES {
-        let groups = group_counts[family];
-        let tab = |keys| Tabulation {
-            p,
-            rows,
-            period_of_row: &period_of_row,
-            family,
-            groups,
-            keys,
-        };
-        campaigns[family] = if family == CAMPAIGN {
-            identity(&sums[CAMPAIGN], |s| {
-                [
-                    s.rows as f64,
-                    s.get(Measure::Cost),
-                    s.get(Measure::NewCustomers),
-                    s.get(Measure::Conversions),
-                    0.0,
-                ]
-            })
-        } else {
-            tab(p.campaigns.len()).run(
-                |r| p.campaign[r],
-                |r| {
-                    [
-                        1.0,
-                        at(cost, r),
-                        at(new_customers, r),
-                        at(conversions, r),
-                        0.0,
-                    ]
-                },
-            )
-        };
-        creators[family] = if family == CREATOR {
-            identity(&sums[CREATOR], |s| {
-                [
-                    s.rows as f64,
-                    s.engagements(),
-                    s.get(er_denominator),
-                    s.get(Measure::Conversions),
-                    s.get(Measure::Clicks),
-                ]
-            })
-        } else {
-            tab(p.creators.len()).run(
-                |r| p.creator[r],
-                |r| {
-                    [
-                        1.0,
-                        engagements(r),
-                        at(denominator, r),
-                        at(conversions, r),
-                        at(clicks, r),
-                    ]
-                },
-            )
-        };
-        platforms[family] = if family == PLATFORM {
-            identity(&sums[PLATFORM], |s| {
-                [
-                    s.rows as f64,
-                    s.engagements(),
-                    s.get(er_denominator),
-                    s.get(Measure::Impressions),
-                    0.0,
-                ]
-            })
-        } else {
-            tab(p.platforms.len()).run(
-                |r| p.platform[r],
-                |r| {
-                    [
-                        1.0,
-                        engagements(r),
-                        at(denominator, r),
-                        at(impressions, r),
-                        0.0,
-                    ]
-                },
-            )
-        };
+    let mut overall = Sums::default();
+    let mut sums: [Vec<Sums>; FAMILIES] =
+        std::array::from_fn(|f| vec![Sums::default(); group_counts[f]]);
+    for (key, cell) in cells.keys.iter().zip(&cells.sums) {
+        overall.merge(cell);
+        for (family, &g) in key.iter().enumerate() {
+            if g != NO_GROUP {
+                sums[family][g as usize].merge(cell);
+            }
+        }
     }
+
+    let campaign_cell = |s: &Sums| {
+        [
+            s.rows as f64,
+            s.get(Measure::Cost),
+            s.get(Measure::NewCustomers),
+            s.get(Measure::Conversions),
+            0.0,
+        ]
+    };
+    let creator_cell = |s: &Sums| {
+        [
+            s.rows as f64,
+            s.engagements(),
+            s.get(er_denominator),
+            s.get(Measure::Conversions),
+            s.get(Measure::Clicks),
+        ]
+    };
+    let platform_cell = |s: &Sums| {
+        [
+            s.rows as f64,
+            s.engagements(),
+            s.get(er_denominator),
+            s.get(Measure::Impressions),
+            0.0,
+        ]
+    };
+    let tabulate = |family: usize, key_family: usize, cell: &dyn Fn(&Sums) -> Cell| {
+        if family == key_family {
+            return identity(&sums[family], cell);
+        }
+        let mut tab = CrossTab::new(group_counts[family], group_counts[key_family]);
+        for (key, s) in cells.keys.iter().zip(&cells.sums) {
+            if key[family] != NO_GROUP {
+                tab.add(key[family], key[key_family], cell(s));
+            }
+        }
+        tab.into_groups(group_counts[family])
+    };
+    let campaigns = std::array::from_fn(|f| tabulate(f, CAMPAIGN, &campaign_cell));
+    let creators = std::array::from_fn(|f| tabulate(f, CREATOR, &creator_cell));
+    let platforms = std::array::from_fn(|f| tabulate(f, PLATFORM, &platform_cell));
     Aggregation {
         overall,
         sums,
@@ -272,33 +286,8 @@ pub(crate) fn aggregate(
     }
 }
 
-/// One cross-tabulation of a family's groups against a key column.
-struct Tabulation<'a> {
-    p: &'a Posts,
-    rows: &'a [u32],
-    period_of_row: &'a [u32],
-    family: usize,
-    groups: usize,
-    keys: usize,
-}
-
-impl Tabulation<'_> {
-    /// Sums `cell(row)` per (group, `key_of(row)`) over the selected rows.
-    fn run(self, key_of: impl Fn(usize) -> u32, cell: impl Fn(usize) -> Cell) -> KeysByGroup {
-        let mut tab = CrossTab::new(self.groups, self.keys);
-        for (k, &r) in self.rows.iter().enumerate() {
-            let r = r as usize;
-            let g = group_of(self.p, self.period_of_row, self.family, k, r);
-            if g != NO_GROUP {
-                tab.add(g, key_of(r), cell(r));
-            }
-        }
-        tab.into_groups(self.groups)
-    }
-}
-
 /// A family's groups keyed by themselves (a campaign group holds just that campaign).
-fn identity(sums: &[Sums], cell: impl Fn(&Sums) -> Cell) -> KeysByGroup {
+fn identity(sums: &[Sums], cell: &dyn Fn(&Sums) -> Cell) -> KeysByGroup {
     sums.iter()
         .enumerate()
         .map(|(g, s)| {
@@ -307,44 +296,6 @@ fn identity(sums: &[Sums], cell: impl Fn(&Sums) -> Cell) -> KeysByGroup {
             } else {
                 Vec::new()
             }
-        })
-        .collect()
-}
-
-/// Sums of every present measure per group of one family, column by column.
-fn family_sums(
-    p: &Posts,
-    rows: &[u32],
-    period_of_row: &[u32],
-    family: usize,
-    groups: usize,
-    present: &[usize],
-) -> Vec<Sums> {
-    let mut counts = vec![0u64; groups];
-    let codes: Vec<u32> = rows
-        .iter()
-        .enumerate()
-        .map(|(k, &r)| group_of(p, period_of_row, family, k, r as usize))
-        .collect();
-    for &g in &codes {
-        if g != NO_GROUP {
-            counts[g as usize] += 1;
-        }
-    }
-    let mut flat = vec![0.0; groups * MEASURE_COUNT];
-    for &m in present {
-        let col = &p.measures[m];
-        for (&g, &r) in codes.iter().zip(rows) {
-            if g != NO_GROUP {
-                flat[g as usize * MEASURE_COUNT + m] += col[r as usize];
-            }
-        }
-    }
-    flat.chunks(MEASURE_COUNT.max(1))
-        .zip(counts)
-        .map(|(values, rows)| Sums {
-            values: values.to_vec(),
-            rows,
         })
         .collect()
 }
@@ -385,16 +336,9 @@ fn periods(p: &Posts, rows: &[u32], granularity: Granularity) -> (Vec<u32>, Vec<
 }
 
 /// Adds the comments table's sentiment counts (labels or lexicon) into the
-/// `comments_positive/neutral/negative` slots of the sums of the posts they belong to.
-fn add_comment_counts(
-    ws: &Workspace,
-    rows: &[u32],
-    period_of_row: &[u32],
-    source: SentimentSource,
-    overall: &mut Sums,
-    sums: &mut [Vec<Sums>; FAMILIES],
-) {
-    let mut by_post: HashMap<&str, [f64; 3]> = HashMap::new();
+/// `comments_positive/neutral/negative` slots of the cells of the posts they belong to.
+fn add_comment_counts(ws: &Workspace, rows: &[u32], source: SentimentSource, cells: &mut Cells) {
+    let mut by_post: HashMap<&str, [f64; 3], BuildHasherDefault<CodeHasher>> = HashMap::default();
     for c in &ws.comments {
         let Some(label) = comment_label(c, source) else {
             continue;
@@ -406,28 +350,21 @@ fn add_comment_counts(
         };
         by_post.entry(c.post_id.as_str()).or_default()[slot] += 1.0;
     }
+    if by_post.is_empty() {
+        return;
+    }
     let measures = [
         Measure::CommentsPositive,
         Measure::CommentsNeutral,
         Measure::CommentsNegative,
     ];
     let p = &ws.posts;
-    for (k, &r) in rows.iter().enumerate() {
-        let r = r as usize;
-        let Some(counts) = by_post.get(p.post_id.get(r)) else {
+    for (&r, &c) in rows.iter().zip(&cells.of_row) {
+        let Some(counts) = by_post.get(p.post_id.get(r as usize)) else {
             continue;
         };
-        let add = |s: &mut Sums| {
-            for (m, n) in measures.iter().zip(counts) {
-                s.values[*m as usize] += n;
-            }
-        };
-        add(overall);
-        for (family, groups) in sums.iter_mut().enumerate() {
-            let g = group_of(p, period_of_row, family, k, r);
-            if g != NO_GROUP {
-                add(&mut groups[g as usize]);
-            }
+        for (m, n) in measures.iter().zip(counts) {
+            cells.sums[c as usize].values[*m as usize] += n;
         }
     }
 }
