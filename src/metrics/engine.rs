@@ -1,15 +1,25 @@
 //! The engine: one pure function from (workspace, filter, settings) to results. One pass
 //! over the posts columns fills mergeable [`Sums`] for the whole selection, every group
-//! (platform, campaign, creator, format) and every period; KPIs are ratios of those sums.
+//! (platform, campaign, creator, format) and every period; post-level KPIs are ratios of
+//! those sums, campaign- and creator-level KPIs read the campaigns and creators in scope.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, MEASURE_COUNT};
-use crate::data::store::{Workspace, NO_DAY};
+use crate::data::store::{Campaign, Creator, DisclosureMethod, Workspace, NO_DAY};
 
-use super::registry::{registry, KpiDef};
-use super::settings::Settings;
+use super::aggregate::{
+    aggregate, Aggregation, Cell, KeysByGroup, CAMPAIGN, CREATOR, FAMILIES, PERIOD,
+};
+use super::emv::{emv, PlatformImpressions};
+use super::entities::{self, CampaignInScope, CreatorInScope};
+use super::registry::{registry, KpiDef, PLATFORM_ENGAGEMENT};
+use super::score::influencer_score;
+use super::sentiment::{comments_source, SentimentSource};
+use super::settings::{ErDenominator, Settings};
 
 /// A KPI's value: a number in the KPI's unit, or why it can't be computed.
 /// Never NaN or infinite.
@@ -179,6 +189,9 @@ pub struct GroupResult {
     pub key: String,
     pub sums: Sums,
     pub kpis: KpiSet,
+    /// Conversion-weighted site AOV of the group's campaigns (resolves AOV's target).
+    #[serde(default)]
+    pub site_aov: Option<f64>,
 }
 
 /// The KPIs of one period.
@@ -189,6 +202,9 @@ pub struct PeriodResult {
     pub label: String,
     pub sums: Sums,
     pub kpis: KpiSet,
+    /// Conversion-weighted site AOV of the period's campaigns.
+    #[serde(default)]
+    pub site_aov: Option<f64>,
 }
 
 /// Everything the views need for one filter.
@@ -204,6 +220,22 @@ pub struct Results {
     /// Rows in view, and how many of them have no date.
     pub rows_in_view: usize,
     pub undated_rows_in_view: usize,
+    /// Where comment sentiment came from (shown next to the KPI).
+    #[serde(default)]
+    pub sentiment_source: SentimentSource,
+    /// How post disclosure was obtained (shown next to FTC compliance).
+    #[serde(default)]
+    pub disclosure_method: DisclosureMethod,
+    /// The engagement-rate denominator used (shown wherever the rate is).
+    #[serde(default)]
+    pub er_denominator: ErDenominator,
+    /// Conversion-weighted site AOV of the campaigns in view: AOV's target is this + 15%
+    /// (see `targets::resolved_target`).
+    #[serde(default)]
+    pub site_aov: Option<f64>,
+    /// The as-of day budget pacing used (Settings, else the last date in the data).
+    #[serde(default)]
+    pub as_of: Option<Day>,
 }
 
 impl Results {
@@ -215,6 +247,25 @@ impl Results {
     /// One group.
     pub fn group(&self, dimension: Dimension, key: &str) -> Option<&GroupResult> {
         self.groups_of(dimension).find(|g| g.key == key)
+    }
+
+    /// The groups of a dimension with a value for `kpi_id`, best first (by the KPI's
+    /// direction; within-range KPIs by distance to 1). Take the head for a top list and
+    /// the tail for a bottom list. Groups without a key are left out.
+    pub fn ranked(&self, dimension: Dimension, kpi_id: &str) -> Vec<(&GroupResult, f64)> {
+        let direction = super::registry::kpi(kpi_id).map(|d| d.direction);
+        let mut ranked: Vec<(&GroupResult, f64)> = self
+            .groups_of(dimension)
+            .filter(|g| !g.key.is_empty())
+            .filter_map(|g| Some((g, g.kpis.get(kpi_id).value()?)))
+            .collect();
+        let badness = |v: f64| match direction {
+            Some(super::registry::Direction::LowerIsBetter) => v,
+            Some(super::registry::Direction::WithinRange) => (v - 1.0).abs(),
+            _ => -v,
+        };
+        ranked.sort_by(|a, b| badness(a.1).total_cmp(&badness(b.1)));
+        ranked
     }
 }
 
@@ -268,130 +319,480 @@ pub fn compute(
 ) -> Results {
     let p = &ws.posts;
     let rows = select_rows(ws, filter);
+    let ctx = Context::new(ws, settings);
+    let agg = aggregate(ws, &rows, granularity, ctx.er.0, ctx.sentiment);
     let dicts = [&p.platforms, &p.campaigns, &p.creators, &p.formats];
-    let codes = [&p.platform, &p.campaign, &p.creator, &p.format];
-    let mut overall = Sums::default();
-    let mut by_dim: Vec<Vec<Sums>> = dicts
-        .iter()
-        .map(|d| vec![Sums::default(); d.len()])
-        .collect();
-    let mut by_period: std::collections::BTreeMap<Day, Sums> = Default::default();
-    let mut undated = 0;
-    for &r in &rows {
-        let r = r as usize;
-        let day = p.day[r];
-        let period = if day == NO_DAY {
-            undated += 1;
-            None
-        } else {
-            Some(by_period.entry(granularity.period_start(day)).or_default())
-        };
-        let mut targets: Vec<&mut Sums> = Vec::with_capacity(6);
-        targets.push(&mut overall);
-        for (d, sums) in by_dim.iter_mut().enumerate() {
-            // Safe: each dimension vector is distinct.
-            targets.push(&mut sums[codes[d][r] as usize]);
-        }
-        if let Some(s) = period {
-            targets.push(s);
-        }
-        for t in targets {
-            for (m, col) in p.measures.iter().enumerate() {
-                t.values[m] += col[r];
-            }
-            t.rows += 1;
-        }
-    }
-    let kpis_for = |sums: &Sums, scope: &Scope| kpis_from_sums(ws, sums, scope, settings);
+
     let mut groups = Vec::new();
-    for (d, dim) in Dimension::ALL.into_iter().enumerate() {
-        for (code, sums) in by_dim[d].iter().enumerate() {
+    for (family, dim) in Dimension::ALL.into_iter().enumerate() {
+        for (code, sums) in agg.sums[family].iter().enumerate() {
             if sums.rows == 0 {
                 continue;
             }
-            let key = dicts[d].value(code as u32).to_owned();
-            let scope = Scope::Group(dim, key.clone());
+            let members = ctx.members(&agg, family, code);
+            let (kpis, site_aov) = ctx.evaluate(sums, &members);
             groups.push(GroupResult {
                 dimension: dim,
-                kpis: kpis_for(sums, &scope),
-                key,
+                key: dicts[family].value(code as u32).to_owned(),
                 sums: sums.clone(),
+                kpis,
+                site_aov,
             });
         }
     }
-    let periods = by_period
-        .into_iter()
-        .map(|(start, sums)| PeriodResult {
+    let periods = agg.period_starts.iter().enumerate().map(|(i, &start)| {
+        let sums = &agg.sums[PERIOD][i];
+        let (kpis, site_aov) = ctx.evaluate(sums, &ctx.members(&agg, PERIOD, i));
+        PeriodResult {
             start,
             label: granularity.label(start),
-            kpis: kpis_for(&sums, &Scope::Period),
-            sums,
-        })
-        .collect();
+            sums: sums.clone(),
+            kpis,
+            site_aov,
+        }
+    });
+    let periods = periods.collect();
+    let overall_members = if p.is_empty() {
+        Members {
+            campaigns: entities::campaigns_matching(ws, filter),
+            creators: entities::creators_matching(ws, filter),
+            platforms: Vec::new(),
+        }
+    } else {
+        ctx.overall_members(&agg)
+    };
+    let (overall, site_aov) = ctx.evaluate(&agg.overall, &overall_members);
     Results {
-        overall: kpis_for(&overall, &Scope::Overall(filter.clone())),
-        overall_sums: overall,
+        overall,
+        overall_sums: agg.overall,
         groups,
         periods,
         granularity,
         rows_in_view: rows.len(),
-        undated_rows_in_view: undated,
+        undated_rows_in_view: agg.undated,
+        sentiment_source: ctx.sentiment,
+        disclosure_method: p.disclosure_method,
+        er_denominator: settings.er_denominator,
+        site_aov,
+        as_of: ctx.as_of,
     }
 }
 
-/// What a set of sums covers (campaign- and creator-level KPIs depend on it).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Scope {
-    Overall(Filter),
-    Group(Dimension, String),
-    Period,
+/// One platform of a scope with its engagement flows.
+#[derive(Clone, Copy, Debug)]
+struct PlatformInScope<'a> {
+    key: &'a str,
+    rows: f64,
+    engagements: f64,
+    denominator: f64,
+    impressions: f64,
 }
 
-/// Every KPI from a set of sums.
-pub fn kpis_from_sums(ws: &Workspace, sums: &Sums, _scope: &Scope, settings: &Settings) -> KpiSet {
-    let posts = &ws.posts;
-    let need = |ms: &[Measure]| -> Option<KpiValue> {
-        let missing: Vec<&str> = ms
+/// The campaigns, creators and platforms with rows in one scope.
+struct Members<'a> {
+    campaigns: Vec<CampaignInScope<'a>>,
+    creators: Vec<CreatorInScope<'a>>,
+    platforms: Vec<PlatformInScope<'a>>,
+}
+
+/// What every KPI evaluation of one `compute` call shares.
+struct Context<'a> {
+    ws: &'a Workspace,
+    settings: &'a Settings,
+    /// The ER denominator measure and its name.
+    er: (Measure, &'static str),
+    sentiment: SentimentSource,
+    as_of: Option<Day>,
+    campaign_rows: HashMap<&'a str, &'a Campaign>,
+    creator_rows: HashMap<&'a str, &'a Creator>,
+    /// By creator code: the platform of most of the creator's rows in the workspace.
+    main_platform: Vec<Option<&'a str>>,
+}
+
+const ENGAGEMENT: [Measure; 4] = [
+    Measure::Likes,
+    Measure::Comments,
+    Measure::Shares,
+    Measure::Saves,
+];
+
+impl<'a> Context<'a> {
+    fn new(ws: &'a Workspace, settings: &'a Settings) -> Context<'a> {
+        let p = &ws.posts;
+        let counts = [
+            Measure::CommentsPositive,
+            Measure::CommentsNeutral,
+            Measure::CommentsNegative,
+        ];
+        let sentiment = if counts.iter().any(|m| p.has(*m)) {
+            SentimentSource::PostCounts
+        } else {
+            comments_source(&ws.comments)
+        };
+        Context {
+            ws,
+            settings,
+            er: settings.er_denominator.measure(),
+            sentiment,
+            as_of: settings
+                .as_of
+                .or_else(|| p.date_span().map(|(_, last)| last)),
+            campaign_rows: ws
+                .campaigns
+                .iter()
+                .map(|c| (c.campaign_id.as_str(), c))
+                .collect(),
+            creator_rows: ws
+                .creators
+                .iter()
+                .map(|c| (c.creator_id.as_str(), c))
+                .collect(),
+            main_platform: main_platforms(p),
+        }
+    }
+
+    fn campaigns(&self, keys: &[(u32, Cell)]) -> Vec<CampaignInScope<'a>> {
+        keys.iter()
+            .map(|&(code, [_, cost, new_customers, conversions, _])| {
+                let id = self.ws.posts.campaigns.value(code);
+                CampaignInScope {
+                    id,
+                    row: self.campaign_rows.get(id).copied(),
+                    cost,
+                    new_customers,
+                    conversions,
+                }
+            })
+            .filter(|c| !c.id.is_empty())
+            .collect()
+    }
+
+    fn creators(&self, keys: &[(u32, Cell)]) -> Vec<CreatorInScope<'a>> {
+        keys.iter()
+            .map(
+                |&(code, [rows, engagements, er_denominator, conversions, clicks])| {
+                    let id = self.ws.posts.creators.value(code);
+                    let row = self.creator_rows.get(id).copied();
+                    CreatorInScope {
+                        id,
+                        row,
+                        platform: row
+                            .and_then(|c| c.platform.as_deref())
+                            .or_else(|| self.main_platform.get(code as usize).copied().flatten()),
+                        rows,
+                        engagements,
+                        er_denominator,
+                        conversions,
+                        clicks,
+                    }
+                },
+            )
+            .filter(|c| !c.id.is_empty())
+            .collect()
+    }
+
+    fn platforms(&self, keys: &[(u32, Cell)]) -> Vec<PlatformInScope<'a>> {
+        keys.iter()
+            .map(
+                |&(code, [rows, engagements, denominator, impressions, _])| PlatformInScope {
+                    key: self.ws.posts.platforms.value(code),
+                    rows,
+                    engagements,
+                    denominator,
+                    impressions,
+                },
+            )
+            .collect()
+    }
+
+    /// The members of group `g` of a family.
+    fn members(&self, agg: &Aggregation, family: usize, g: usize) -> Members<'a> {
+        let at = |tab: &[KeysByGroup; FAMILIES]| tab[family].get(g).cloned().unwrap_or_default();
+        Members {
+            campaigns: self.campaigns(&at(&agg.campaigns)),
+            creators: self.creators(&at(&agg.creators)),
+            platforms: self.platforms(&at(&agg.platforms)),
+        }
+    }
+
+    /// The members of the whole view: every group with rows.
+    fn overall_members(&self, agg: &Aggregation) -> Members<'a> {
+        let all = |tab: &[KeysByGroup; FAMILIES], family: usize| -> Vec<(u32, Cell)> {
+            tab[family].iter().flatten().copied().collect()
+        };
+        Members {
+            campaigns: self.campaigns(&all(&agg.campaigns, CAMPAIGN)),
+            creators: self.creators(&all(&agg.creators, CREATOR)),
+            platforms: self.platforms(&all(&agg.platforms, super::aggregate::PLATFORM)),
+        }
+    }
+
+    /// The influencer score of one creator from their rows in the scope.
+    fn creator_score(&self, c: &CreatorInScope) -> KpiValue {
+        let rows = c.rows as u64;
+        let conversion_rate = if let Some(na) = self.need(&[Measure::Conversions, Measure::Clicks])
+        {
+            na
+        } else if rows == 0 {
+            KpiValue::na("no posts in view")
+        } else {
+            KpiValue::ratio(c.conversions, c.clicks, "clicks")
+        };
+        influencer_score(
+            &self.engagement_rate(c.engagements, c.er_denominator, rows),
+            &conversion_rate,
+            c.row.and_then(|r| r.brand_fit),
+            c.platform,
+            self.settings,
+        )
+    }
+
+    /// Mean influencer score over the creators in scope that can be scored.
+    fn mean_score(&self, creators: &[CreatorInScope]) -> KpiValue {
+        if creators.is_empty() {
+            return KpiValue::na("no creators in view");
+        }
+        let scores: Vec<KpiValue> = creators.iter().map(|c| self.creator_score(c)).collect();
+        let values: Vec<f64> = scores.iter().filter_map(KpiValue::value).collect();
+        if values.is_empty() {
+            let reason = scores
+                .into_iter()
+                .find_map(|s| match s {
+                    KpiValue::NotAvailable { reason } => Some(reason),
+                    KpiValue::Value(_) => None,
+                })
+                .unwrap_or_default();
+            return KpiValue::na(format!("no creator can be scored: {reason}"));
+        }
+        KpiValue::Value(values.iter().sum::<f64>() / values.len() as f64)
+    }
+
+    /// n/a naming the measures the posts table lacks, if any.
+    fn need(&self, measures: &[Measure]) -> Option<KpiValue> {
+        let missing: Vec<&str> = measures
             .iter()
-            .filter(|m| !posts.has(**m))
+            .filter(|m| !self.ws.posts.has(**m))
             .map(|m| m.column())
             .collect();
-        (!missing.is_empty())
-            .then(|| KpiValue::na(format!("needs column(s): {}", missing.join(", "))))
-    };
-    let ratio = |num: &[Measure], den: Measure, den_name: &str| -> KpiValue {
+        (!missing.is_empty()).then(|| needs_columns(&missing))
+    }
+
+    /// Σnumerators / Σdenominator over a scope's rows.
+    fn ratio(&self, sums: &Sums, num: &[Measure], den: Measure, den_name: &str) -> KpiValue {
         let mut all = num.to_vec();
         all.push(den);
-        if let Some(na) = need(&all) {
+        if let Some(na) = self.need(&all) {
             return na;
+        }
+        if sums.rows == 0 {
+            return KpiValue::na("no posts in view");
         }
         let n: f64 = num.iter().map(|m| sums.get(*m)).sum();
         KpiValue::ratio(n, sums.get(den), den_name)
-    };
-    use Measure::*;
-    const ENG: [Measure; 4] = [Likes, Comments, Shares, Saves];
-    KpiSet::from_fn(|def| match def.id {
-        "engagement_rate" => {
-            let (den, name) = settings.er_denominator.measure();
-            ratio(&ENG, den, name)
+    }
+
+    /// A Σ of one measure over a scope's rows.
+    fn total(&self, sums: &Sums, m: Measure) -> KpiValue {
+        match self.need(&[m]) {
+            Some(na) => na,
+            None if sums.rows == 0 => KpiValue::na("no posts in view"),
+            None => KpiValue::Value(sums.get(m)),
         }
-        "avg_engagement_per_post" => ratio(&ENG, PostCount, "post count"),
-        "ctr" => ratio(&[Clicks], Impressions, "impressions"),
-        "conversion_rate" => ratio(&[Conversions], Clicks, "clicks"),
-        "aov" => ratio(&[Revenue], Conversions, "conversions"),
-        "cpl" => ratio(&[Cost], Leads, "leads"),
-        "lead_quality" => ratio(&[Sqls], Leads, "leads"),
-        "roas" => ratio(&[Revenue], Cost, "cost"),
-        "cpa" => ratio(&[Cost], NewCustomers, "new customers"),
-        "cpm" => match ratio(&[Cost], Impressions, "impressions") {
-            KpiValue::Value(v) => KpiValue::Value(v * 1000.0),
+    }
+
+    /// Engagements / the ER denominator.
+    fn engagement_rate(&self, engagements: f64, denominator: f64, rows: u64) -> KpiValue {
+        self.engagement_ratio(engagements, denominator, self.er, rows)
+    }
+
+    /// `engagements / denominator` (or its inverse). Engagement columns that are absent
+    /// count as 0, but at least one of them must be present.
+    fn engagement_ratio(
+        &self,
+        engagements: f64,
+        other: f64,
+        (other_measure, other_name): (Measure, &str),
+        rows: u64,
+    ) -> KpiValue {
+        let p = &self.ws.posts;
+        if !ENGAGEMENT.iter().any(|m| p.has(*m)) {
+            return needs_columns(&["likes", "comments", "shares", "saves"]);
+        }
+        if let Some(na) = self.need(&[other_measure]) {
+            return na;
+        }
+        if rows == 0 {
+            return KpiValue::na("no posts in view");
+        }
+        if other_measure == Measure::Cost {
+            KpiValue::ratio(other, engagements, "engagements")
+        } else {
+            KpiValue::ratio(engagements, other, other_name)
+        }
+    }
+
+    /// Every KPI of one scope, and the scope's site AOV.
+    fn evaluate(&self, sums: &Sums, members: &Members<'a>) -> (KpiSet, Option<f64>) {
+        use Measure::*;
+        let campaigns = &members.campaigns;
+        let creators = &members.creators;
+        let per_campaign = |m: Measure| match self.total(sums, m) {
+            KpiValue::Value(total) => KpiValue::ratio(
+                total,
+                campaigns.len() as f64,
+                "the number of campaigns with posts",
+            ),
             na => na,
-        },
-        "cpv" => ratio(&[Cost], Views, "views"),
-        "vtr" => ratio(&[Views], Impressions, "impressions"),
-        "response_rate" => ratio(&[CommentsReplied24h], Comments, "comments"),
-        "impressions" => need(&[Impressions]).unwrap_or(KpiValue::Value(sums.get(Impressions))),
-        "reach" => need(&[Reach]).unwrap_or(KpiValue::Value(sums.get(Reach))),
-        _ => KpiValue::na("not computed yet"),
-    })
+        };
+        let cpa = self.ratio(sums, &[Cost], NewCustomers, "new customers");
+        let site_aov = entities::site_aov(campaigns);
+        let kpis = KpiSet::from_fn(|def| match def.id {
+            "engagement_rate" => {
+                self.engagement_rate(sums.engagements(), sums.get(self.er.0), sums.rows)
+            }
+            id if id.starts_with("engagement_rate_") => self.platform_engagement(id, members),
+            "avg_engagement_per_post" => self.engagement_ratio(
+                sums.engagements(),
+                sums.get(PostCount),
+                (PostCount, "post count"),
+                sums.rows,
+            ),
+            "comment_sentiment" => self.comment_sentiment(sums),
+            "share_of_voice" => match self.need(&[BrandMentions, CompetitorMentions]) {
+                Some(na) => na,
+                None => KpiValue::ratio(
+                    sums.get(BrandMentions),
+                    sums.get(BrandMentions) + sums.get(CompetitorMentions),
+                    "brand + competitor mentions",
+                ),
+            },
+            "response_rate" => self.ratio(sums, &[CommentsReplied24h], Comments, "comments"),
+            "ctr" => self.ratio(sums, &[Clicks], Impressions, "impressions"),
+            "conversion_rate" => self.ratio(sums, &[Conversions], Clicks, "clicks"),
+            "aov" => self.ratio(sums, &[Revenue], Conversions, "conversions"),
+            "cpl" => self.ratio(sums, &[Cost], Leads, "leads"),
+            "lead_quality" => self.ratio(sums, &[Sqls], Leads, "leads"),
+            "brand_recall_lift" => entities::brand_recall_lift(campaigns),
+            "brand_sentiment_shift" => entities::brand_sentiment_shift(campaigns),
+            "share_of_conversation" => entities::share_of_conversation(campaigns),
+            "impressions" => self.total(sums, Impressions),
+            "reach" => self.total(sums, Reach),
+            "impressions_per_campaign" => per_campaign(Impressions),
+            "reach_per_campaign" => per_campaign(Reach),
+            "roas" => self.ratio(sums, &[Revenue], Cost, "cost"),
+            "cpa" => cpa.clone(),
+            "clv_ratio" => match (entities::weighted_clv(campaigns), &cpa) {
+                (KpiValue::Value(clv), KpiValue::Value(cpa)) => KpiValue::ratio(clv, *cpa, "CPA"),
+                (KpiValue::NotAvailable { reason }, _) => KpiValue::na(format!("CLV: {reason}")),
+                (_, na) => na.clone(),
+            },
+            "budget_pacing" => {
+                entities::budget_pacing(campaigns, self.as_of, self.ws.posts.has(Cost))
+            }
+            "cpm" => match self.ratio(sums, &[Cost], Impressions, "impressions") {
+                KpiValue::Value(v) => KpiValue::Value(v * 1000.0),
+                na => na,
+            },
+            "cpe" => self.engagement_ratio(
+                sums.engagements(),
+                sums.get(Cost),
+                (Cost, "cost"),
+                sums.rows,
+            ),
+            "cpv" => self.ratio(sums, &[Cost], Views, "views"),
+            "vtr" => self.ratio(sums, &[Views], Impressions, "impressions"),
+            "emv" => self.emv(sums, members),
+            "influencer_score" => self.mean_score(creators),
+            "audience_growth" => entities::audience_growth(creators),
+            "delivery_rate" => entities::delivery_rate(creators),
+            "content_quality" => entities::content_quality(creators),
+            "launch_on_time" => entities::launch_on_time(campaigns),
+            "asset_approval_hours" => entities::asset_approval_hours(self.ws, campaigns, creators),
+            "ftc_compliance" => match self.need(&[DisclosureKnownPosts]) {
+                Some(_) => {
+                    KpiValue::na("needs column(s): disclosed (or captions to detect it from)")
+                }
+                None => self.ratio(
+                    sums,
+                    &[DisclosedPosts],
+                    DisclosureKnownPosts,
+                    "posts with a known disclosure status",
+                ),
+            },
+            "contract_compliance" => entities::contract_compliance(creators),
+            other => KpiValue::na(format!("unknown KPI {other}")),
+        });
+        (kpis, site_aov)
+    }
+
+    /// `engagement_rate_<platform>`: the ratio over that platform's rows in the scope.
+    fn platform_engagement(&self, id: &str, members: &Members) -> KpiValue {
+        let Some((key, _)) = PLATFORM_ENGAGEMENT.iter().find(|(_, kpi)| *kpi == id) else {
+            return KpiValue::na(format!("unknown KPI {id}"));
+        };
+        match members.platforms.iter().find(|p| p.key == *key) {
+            Some(p) => self.engagement_rate(p.engagements, p.denominator, p.rows as u64),
+            None => KpiValue::na(format!("no {key} posts in view")),
+        }
+    }
+
+    /// Positive / (positive + neutral + negative) from the counts the sums carry.
+    fn comment_sentiment(&self, sums: &Sums) -> KpiValue {
+        use Measure::{CommentsNegative, CommentsNeutral, CommentsPositive};
+        if self.sentiment == SentimentSource::None {
+            return KpiValue::na(
+                "needs column(s): comments_positive, comments_neutral, comments_negative (or a comments table with sentiment labels or text)",
+            );
+        }
+        if sums.rows == 0 {
+            return KpiValue::na("no posts in view");
+        }
+        let positive = sums.get(CommentsPositive);
+        let all = positive + sums.get(CommentsNeutral) + sums.get(CommentsNegative);
+        KpiValue::ratio(positive, all, "classified comments")
+    }
+
+    fn emv(&self, sums: &Sums, members: &Members) -> KpiValue {
+        if sums.rows == 0 {
+            return KpiValue::na("no posts in view");
+        }
+        let platforms: Vec<PlatformImpressions> = members
+            .platforms
+            .iter()
+            .map(|p| PlatformImpressions {
+                platform: p.key,
+                impressions: p.impressions,
+            })
+            .collect();
+        emv(&self.ws.posts, sums, &platforms, self.settings)
+    }
+}
+
+/// By creator code, the platform of most of the creator's posts rows (whole workspace,
+/// so it does not move with the filter). `None` when the table is too wide to count.
+fn main_platforms(p: &crate::data::store::Posts) -> Vec<Option<&str>> {
+    let (creators, platforms) = (p.creators.len(), p.platforms.len());
+    if creators.saturating_mul(platforms) > 1 << 24 {
+        return vec![None; creators];
+    }
+    let mut counts = vec![0u32; creators * platforms];
+    for (&c, &pl) in p.creator.iter().zip(&p.platform) {
+        counts[c as usize * platforms + pl as usize] += 1;
+    }
+    counts
+        .chunks(platforms.max(1))
+        .map(|row| {
+            let (best, n) = row
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))?;
+            (*n > 0).then(|| p.platforms.value(best as u32))
+        })
+        .take(creators)
+        .collect()
+}
+
+/// `n/a: needs column(s): a, b`.
+pub fn needs_columns(columns: &[&str]) -> KpiValue {
+    KpiValue::na(format!("needs column(s): {}", columns.join(", ")))
 }

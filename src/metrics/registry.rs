@@ -441,7 +441,7 @@ static REGISTRY: &[KpiDef] = &[
         name: "Influencer performance score",
         group: KpiGroup::Influencer,
         definition: "Composite score based on engagement, conversion, and brand fit.",
-        formula: "100 × (w_e·min(ER / ER target, 1) + w_c·min(CR / CR target, 1) + w_b·brand_fit / 100) / (w_e + w_c + w_b); weights 40/40/20 by default; mean over creators",
+        formula: "per creator: 100 × (w_e·min(ER / ER_low, 1) + w_c·min(CR / CR_low, 1) + w_b·brand_fit / 100) / (w_e + w_c + w_b), where ER is the creator's engagement rate over their posts in scope, ER_low the lower bound of their platform's ER target, CR = Σconversions / Σclicks and CR_low the lower bound of the conversion-rate target; weights 40/40/20 by default (Settings); overall = mean over the creators in scope that can be scored",
         unit: Unit::Score,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(80.0)),

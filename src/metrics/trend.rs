@@ -1,6 +1,23 @@
-//! Trends: a KPI against the previous period of equal length.
+//! Trends: a KPI against a compare period (the previous period of equal length, or the
+//! same period a year earlier). The arrow follows the value; whether it is good follows
+//! the KPI's direction, so a falling CPA is good.
 
 use serde::{Deserialize, Serialize};
+
+use crate::data::calendar::{day_from_ymd, days_in_month, ymd_from_day, Day};
+use crate::data::store::Workspace;
+
+use super::engine::{Filter, KpiSet, KpiValue};
+use super::registry::{Direction, KpiDef};
+
+/// Which way the value moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrow {
+    Up,
+    Down,
+    Flat,
+}
 
 /// Change against the compare period.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -9,4 +26,114 @@ pub struct Trend {
     pub change: Option<f64>,
     /// Whether the move is good given the KPI's direction; `None` when neutral/unknown.
     pub good: Option<bool>,
+    /// Which way the value moved; `None` when either side is n/a.
+    #[serde(default)]
+    pub arrow: Option<Arrow>,
+}
+
+/// The trend of a KPI from its previous to its current value.
+pub fn trend(current: &KpiValue, previous: &KpiValue, direction: Direction) -> Trend {
+    let (Some(now), Some(before)) = (current.value(), previous.value()) else {
+        return Trend {
+            change: None,
+            good: None,
+            arrow: None,
+        };
+    };
+    let delta = now - before;
+    let arrow = if delta.abs() <= 1e-12 * before.abs().max(1.0) {
+        Arrow::Flat
+    } else if delta > 0.0 {
+        Arrow::Up
+    } else {
+        Arrow::Down
+    };
+    let change = (before != 0.0).then(|| delta / before.abs());
+    let good = match (arrow, direction) {
+        (Arrow::Flat, _) | (_, Direction::WithinRange) => None,
+        (Arrow::Up, d) => Some(d == Direction::HigherIsBetter),
+        (Arrow::Down, d) => Some(d == Direction::LowerIsBetter),
+    };
+    Trend {
+        change,
+        good,
+        arrow: Some(arrow),
+    }
+}
+
+/// The trend of every KPI between two result sets, in registry order.
+pub fn trends(current: &KpiSet, previous: &KpiSet) -> Vec<(&'static KpiDef, Trend)> {
+    current
+        .iter()
+        .zip(previous.iter())
+        .map(|((def, now), (_, before))| (def, trend(now, before, def.direction)))
+        .collect()
+}
+
+/// What the current window is compared with.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CompareMode {
+    /// The period of equal length just before.
+    #[default]
+    PreviousPeriod,
+    /// The same dates one year earlier.
+    YearAgo,
+}
+
+/// The default window when the filter has no date range: the last 90 days of the data.
+pub const DEFAULT_WINDOW_DAYS: Day = 90;
+
+/// A current window and its compare window: both are complete filters to pass to
+/// `compute` (they keep the platform/campaign/creator/format lists of the input filter).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompareWindow {
+    pub current: Filter,
+    pub previous: Filter,
+}
+
+/// The current window of `filter` and the window it is compared with.
+///
+/// The current window is the filter's date range; a missing `to` is the last date in the
+/// data, a missing `from` the first; with no range at all it is the last 90 days of the
+/// data. `None` when the data has no dates and the filter no complete range.
+pub fn compare_window(ws: &Workspace, filter: &Filter, mode: CompareMode) -> Option<CompareWindow> {
+    let span = ws.posts.date_span();
+    let (from, to) = match (filter.from, filter.to) {
+        (Some(from), Some(to)) => (from, to),
+        (None, None) => {
+            let last = span?.1;
+            (last - (DEFAULT_WINDOW_DAYS - 1), last)
+        }
+        (Some(from), None) => (from, span.map_or(from, |(_, last)| last.max(from))),
+        (None, Some(to)) => (span.map_or(to, |(first, _)| first.min(to)), to),
+    };
+    let (prev_from, prev_to) = match mode {
+        CompareMode::PreviousPeriod => {
+            let length = to - from + 1;
+            (from - length, from - 1)
+        }
+        CompareMode::YearAgo => (year_earlier(from), year_earlier(to)),
+    };
+    let window = |from, to| Filter {
+        from: Some(from),
+        to: Some(to),
+        ..filter.clone()
+    };
+    Some(CompareWindow {
+        current: window(from, to),
+        previous: window(prev_from, prev_to),
+    })
+}
+
+/// The default comparison: the last 90 days of the data against the 90 days before them.
+pub fn default_window(ws: &Workspace) -> Option<CompareWindow> {
+    compare_window(ws, &Filter::default(), CompareMode::PreviousPeriod)
+}
+
+/// The same calendar day one year earlier (29 February becomes 28 February).
+pub fn year_earlier(day: Day) -> Day {
+    let (y, m, d) = ymd_from_day(day);
+    let d = d.min(days_in_month(y - 1, m));
+    day_from_ymd(y - 1, m, d).unwrap_or(day - 365)
 }
