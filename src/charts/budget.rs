@@ -68,7 +68,7 @@ pub fn budget(title: &str, y_label: &str, rows: &[(String, f64, f64)]) -> Chart 
         let amounts = rows
             .iter()
             .flat_map(|(_, budget, actual)| [*budget, *actual]);
-        let y = value_axis(amounts, true);
+        let y = with_legend_room(value_axis(amounts, true));
         let mut chart = category_chart(root, title, rows.len(), y)?;
         draw_category_mesh(&mut chart, &labels, "Campaign", y_label)?;
         let series = [("Budget", PRIMARY, -0.38), ("Actual spend", SECONDARY, 0.0)];

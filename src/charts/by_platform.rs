@@ -2,14 +2,13 @@
 
 use super::*;
 
+/// One platform: `(platform, value, target band (low, high))`.
+pub type PlatformRow = (String, Option<f64>, Option<(f64, f64)>);
+
 /// Bars per platform: `(platform, value, target band)`; a `None` value leaves its slot empty.
-pub fn by_platform(
-    title: &str,
-    y_label: &str,
-    rows: &[(String, Option<f64>, Option<(f64, f64)>)],
-) -> Chart {
+pub fn by_platform(title: &str, y_label: &str, rows: &[PlatformRow]) -> Chart {
     let unit = unit_of(y_label);
-    let rows: Vec<(String, Option<f64>, Option<(f64, f64)>)> = rows
+    let rows: Vec<PlatformRow> = rows
         .iter()
         .map(|(platform, value, band)| {
             let value = value.filter(|v| v.is_finite());
@@ -61,7 +60,9 @@ pub fn by_platform(
             .iter()
             .filter_map(|(_, _, band)| *band)
             .flat_map(|(low, high)| [low, high]);
+        let has_bands = rows.iter().any(|(_, _, band)| band.is_some());
         let y = value_axis(values.chain(bounds), true);
+        let y = if has_bands { with_legend_room(y) } else { y };
         let mut chart = category_chart(root, title, rows.len(), y)?;
         draw_category_mesh(&mut chart, &labels, "Platform", y_label)?;
 
@@ -74,7 +75,6 @@ pub fn by_platform(
                 Rectangle::new([(x - 0.42, low), (x + 0.42, high)], band_color.filled())
             })
             .collect();
-        let has_bands = !bands.is_empty();
         if has_bands {
             chart
                 .draw_series(bands)?

@@ -48,7 +48,7 @@ pub fn funnel(title: &str, stages: &[(String, f64)]) -> Chart {
         });
         let end = high * 1.2;
         // Start at the decade below the smallest value, at most 15 decades under the largest.
-        let start = 10f64.powf(low.log10().floor()).max(end * 1e-15).min(low);
+        let start = 10f64.powf(low.log10().floor()).max(end * 1e-15);
         let count = stages.len();
         let mut chart = ChartBuilder::on(root)
             .caption(title, text_style(22))
@@ -75,8 +75,12 @@ pub fn funnel(title: &str, stages: &[(String, f64)]) -> Chart {
         let row_of = |i: usize| (count - 1 - i) as f64;
         let bars = stages.iter().enumerate().filter_map(|(i, (_, value))| {
             let y = row_of(i);
-            positive(*value)
-                .map(|v| Rectangle::new([(start, y - 0.3), (v, y + 0.1)], PRIMARY.filled()))
+            positive(*value).map(|v| {
+                Rectangle::new(
+                    [(start, y - 0.3), (v.max(start), y + 0.1)],
+                    PRIMARY.filled(),
+                )
+            })
         });
         chart.draw_series(bars)?;
         let captions = labels

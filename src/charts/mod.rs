@@ -21,7 +21,7 @@ mod scatter;
 mod trend;
 
 pub use budget::budget;
-pub use by_platform::by_platform;
+pub use by_platform::{by_platform, PlatformRow};
 pub use funnel::funnel;
 pub use scatter::scatter;
 pub use trend::trend;
@@ -317,6 +317,12 @@ fn value_axis(values: impl IntoIterator<Item = f64>, include_zero: bool) -> Rang
         high + pad
     };
     start..end
+}
+
+/// `range` with 30% more room on top, so that a legend in a top corner clears the data.
+fn with_legend_room(range: Range<f64>) -> Range<f64> {
+    let room = (range.end - range.start) * 0.3;
+    range.start..(range.end + room).min(PLOT_LIMIT * 1.5)
 }
 
 /// A compact tick label: `1.5k`, `2M`, `0.25`, `3.1e15`.

@@ -80,6 +80,11 @@ pub fn scatter(
     render(title, summary, table, |root| {
         let x = value_axis(drawable.iter().map(|p| p.1), true);
         let y = value_axis(drawable.iter().map(|p| p.2), true);
+        let y = if target.is_some() {
+            with_legend_room(y)
+        } else {
+            y
+        };
         let mut chart = ChartBuilder::on(root)
             .caption(title, text_style(22))
             .margin(12)

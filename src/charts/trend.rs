@@ -58,6 +58,11 @@ pub fn trend(
         let band_bounds = band.into_iter().flat_map(|(low, high)| [low, high]);
         let plotted = values.iter().filter_map(|v| plottable(*v));
         let y = value_axis(plotted.chain(band_bounds), false);
+        let y = if band.is_some() {
+            with_legend_room(y)
+        } else {
+            y
+        };
         let mut chart = category_chart(root, title, count, y)?;
         draw_category_mesh(&mut chart, &labels, "Period", y_label)?;
         if let Some((low, high)) = band {
