@@ -431,7 +431,7 @@ fn header_with_unit(label: &str, unit_label: &str) -> String {
     }
 }
 
-/// A ratio as a percentage, or `None` when the denominator is zero or either side is missing.
+/// `part` as a percentage of `whole`, or `None` when `whole` is zero or the ratio is not finite.
 fn percent_of(part: f64, whole: f64) -> Option<f64> {
     let ratio = part / whole;
     (whole != 0.0 && ratio.is_finite()).then_some(ratio * 100.0)
