@@ -4,6 +4,7 @@
 //! with `cargo test`. `ui` is the leptos front end; it only exists in the wasm build and
 //! depends on the pure core, never the other way round.
 
+pub mod charts;
 pub mod data;
 pub mod metrics;
 
