@@ -4,7 +4,9 @@
 //! with `cargo test`. `ui` is the leptos front end; it only exists in the wasm build and
 //! depends on the pure core, never the other way round.
 
+pub mod charts;
 pub mod data;
+pub mod display;
 pub mod metrics;
 
 #[cfg(target_arch = "wasm32")]
