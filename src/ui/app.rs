@@ -91,7 +91,7 @@ fn Shell() -> impl IntoView {
                     {critical} " critical"
                 </a>
                 <span class="dataset">"Dataset: " <span id="dataset-name">{move || state.dataset_name.get()}</span></span>
-                <span class="privacy">"🔒 Your data stays in this browser"</span>
+                <span class="privacy">"Your data stays in this browser"</span>
             </div>
         </header>
         <Show when=show_filters>
