@@ -44,6 +44,7 @@ pub fn trend(
 }
 
 /// One bar per platform against its target band.
+#[allow(clippy::type_complexity)]
 pub fn by_platform(
     title: &str,
     y_label: &str,

@@ -154,7 +154,7 @@ fn CampaignOverview() -> impl IntoView {
                 Target::AboveSiteAov(_) => 5.0,
             })
             .unwrap_or(5.0);
-        let platform_rows: Vec<(String, Option<f64>, Option<(f64, f64)>)> = PLATFORM_ENGAGEMENT
+        let platform_rows: Vec<_> = PLATFORM_ENGAGEMENT
             .iter()
             .filter_map(|(platform, id)| {
                 let g = r.group(Dimension::Platform, platform)?;
