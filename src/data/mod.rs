@@ -3,6 +3,9 @@
 
 pub mod calendar;
 pub mod demo;
+pub mod export;
 pub mod ingest;
+pub mod rng;
 pub mod schema;
 pub mod store;
+pub mod synth;
