@@ -143,7 +143,7 @@ pub fn demo_scenario(seed: u64) -> Scenario {
         creators,
         viral: Some((high_roas, star)),
         viral_impressions: 1_000_000.0 + rng.range(150_000.0, 450_000.0),
-        short_captions: false,
+        compact: false,
     }
 }
 
@@ -232,7 +232,7 @@ const AGE_BANDS: [&str; 4] = ["18-24", "25-34", "25-34", "35-44"];
 /// Creator `i` of the demo: a star (index 0), mostly micro creators, some mid-size.
 fn demo_creator(i: usize, rng: &mut Rng) -> CreatorPlan {
     let id = format!("K{:02}", i + 1);
-    let mut plan = creator_plan(i, demo_platform(i), rng);
+    let mut plan = creator_plan(i, demo_platform(i), DEMO_TIERS, rng);
     plan.row.creator_id = id.clone();
     if id == STAR_CREATOR {
         set_followers(&mut plan.row, 1_150_000.0, 1.12);
@@ -252,14 +252,33 @@ fn demo_creator(i: usize, rng: &mut Rng) -> CreatorPlan {
     plan
 }
 
+/// Shares of nano (3K–10K followers) and micro (10K–100K) creators; the rest are
+/// mid-size (100K–350K).
+#[derive(Clone, Copy)]
+struct TierMix {
+    nano: f64,
+    micro: f64,
+}
+
+/// The demo's creators: mostly micro.
+const DEMO_TIERS: TierMix = TierMix {
+    nano: 0.12,
+    micro: 0.68,
+};
+/// The large dataset's long tail: mostly nano and micro, which also keeps rows short.
+const LARGE_TIERS: TierMix = TierMix {
+    nano: 0.5,
+    micro: 0.47,
+};
+
 /// A healthy creator `i` on `platform`: followers by tier, fit, rating, deliveries.
-fn creator_plan(i: usize, platform: usize, rng: &mut Rng) -> CreatorPlan {
+fn creator_plan(i: usize, platform: usize, mix: TierMix, rng: &mut Rng) -> CreatorPlan {
     let first = FIRST_NAMES[i % FIRST_NAMES.len()];
     let last = LAST_NAMES[(i * 7) % LAST_NAMES.len()];
     let tier = rng.unit();
-    let followers = if tier < 0.12 {
+    let followers = if tier < mix.nano {
         rng.range(3_000.0, 10_000.0)
-    } else if tier < 0.8 {
+    } else if tier < mix.nano + mix.micro {
         let u = rng.unit();
         10_000.0 + 90_000.0 * u * u
     } else {
@@ -323,14 +342,14 @@ pub fn generate(seed: u64) -> Workspace {
 }
 
 /// The large synthetic dataset of the benchmark: 40 campaigns and 600 healthy-ish
-/// creators over the three years ending 2026-10-31, with `posts` posts and short captions.
+/// creators over the three years ending 2026-10-31, with `posts` compact posts.
 pub fn large_scenario(seed: u64, posts: usize) -> Scenario {
     let mut rng = Rng::derive(seed, 20);
     let first_day = ymd((2023, 11, 1));
     let last_day = ymd((2026, 10, 31));
     let creators: Vec<CreatorPlan> = (0..600)
         .map(|i| {
-            let mut plan = creator_plan(i, i % 4, &mut rng);
+            let mut plan = creator_plan(i, i % 4, LARGE_TIERS, &mut rng);
             plan.undisclosed_every = if i % 50 == 7 { 20 } else { 0 };
             plan
         })
@@ -374,6 +393,6 @@ pub fn large_scenario(seed: u64, posts: usize) -> Scenario {
         creators,
         viral: Some((count / 2, 0)),
         viral_impressions: 1_200_000.0,
-        short_captions: true,
+        compact: true,
     }
 }

@@ -133,8 +133,9 @@ pub struct Scenario {
     pub viral: Option<(usize, usize)>,
     /// Impressions of the viral post.
     pub viral_impressions: f64,
-    /// Short captions keep large files small.
-    pub short_captions: bool,
+    /// Compact rows (tag-only captions, whole-dollar money) keep large files near 110
+    /// bytes a row.
+    pub compact: bool,
 }
 
 impl Scenario {
@@ -215,8 +216,13 @@ fn timestamp(day: Day, hour: f64) -> Timestamp {
     day as Timestamp * 86_400 + (hour * 3600.0) as Timestamp
 }
 
-fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+/// Money rounded to cents, or to whole dollars in compact rows.
+fn money(x: f64, compact: bool) -> f64 {
+    if compact {
+        x.round()
+    } else {
+        (x * 100.0).round() / 100.0
+    }
 }
 
 impl Rng {
@@ -336,11 +342,11 @@ impl PostStream<'_> {
         let conversions = rng.count_noisy(clicks * conversion_rate, 0.3);
         // The order value that makes the planned ROAS come out on average.
         let aov = campaign.roas * platform.cpm / (1000.0 * campaign.ctr * campaign.conversion_rate);
-        let revenue = cents(conversions * aov * rng.noise(0.15));
+        let revenue = money(conversions * aov * rng.noise(0.15), s.compact);
         let leads = rng.count_noisy(clicks * campaign.lead_rate, 0.3);
         let sqls = rng.count_scaled(leads, 0.5, 0.72);
         let new_customers = rng.count_scaled(conversions, 0.6, 0.85);
-        let cost = cents(expected * platform.cpm / 1000.0 * rng.noise(0.1));
+        let cost = money(expected * platform.cpm / 1000.0 * rng.noise(0.1), s.compact);
         let positive = rng.count_scaled(comments, 0.66, 0.84).min(comments);
         let negative = rng.count_scaled(comments - positive, 0.2, 0.45);
         let replied = rng.count_scaled(comments, 0.78, 0.95).min(comments);
@@ -352,7 +358,7 @@ impl PostStream<'_> {
         let every = creator.undisclosed_every;
         let disclosed = every == 0 || ordinal % every != every - 1;
         let format = formats_pick(rng, platform.formats);
-        let caption = caption(rng, &campaign.row.name, disclosed, s.short_captions);
+        let caption = caption(rng, &campaign.row.name, disclosed, s.compact);
         self.spend[c] += cost;
 
         let mut values = [None; MEASURE_COUNT];
@@ -433,6 +439,7 @@ const DISCLOSURES: [&str; 5] = [
     "Paid partnership",
     "#sponsored #gifted",
 ];
+const SHORT_DISCLOSURES: [&str; 4] = ["#ad", "#ad", "#ad", "#sponsored"];
 const TOPICS: [&str; 6] = [
     "#skincare",
     "#fitness",
@@ -442,15 +449,17 @@ const TOPICS: [&str; 6] = [
     "#foodie",
 ];
 
-/// A caption; disclosed posts carry #ad, #sponsored or "Paid partnership".
-fn caption(rng: &mut Rng, campaign_name: &str, disclosed: bool, short: bool) -> String {
-    let tag = if disclosed {
-        *rng.pick(&DISCLOSURES)
+/// A caption; disclosed posts carry #ad, #sponsored or "Paid partnership". A compact
+/// caption is the tag alone.
+fn caption(rng: &mut Rng, campaign_name: &str, disclosed: bool, compact: bool) -> String {
+    let tags: &[&str] = if compact {
+        &SHORT_DISCLOSURES
     } else {
-        ""
+        &DISCLOSURES
     };
-    if short {
-        return format!("New drop {tag}").trim_end().to_owned();
+    let tag = if disclosed { *rng.pick(tags) } else { "" };
+    if compact {
+        return tag.to_owned();
     }
     let opener = rng.pick(&OPENERS);
     let topic = rng.pick(&TOPICS);
