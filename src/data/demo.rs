@@ -6,12 +6,12 @@
 //! comments. Its planted problems make every alert rule of the spec fire once:
 //! - undisclosed posts from [`UNDISCLOSED_CREATORS`] (every 12th post each);
 //! - [`CONTRACT_BREACH_CREATOR`] did not meet their contract terms;
-//! - campaign [`LOW_ENGAGEMENT_CAMPAIGN`] engages at ~3% (< 3.5%), and X posts at ~1.9%
+//! - campaign [`LOW_ENGAGEMENT_CAMPAIGN`] engages at ~2.8% (< 3.5%), and X posts at ~1.7%
 //!   (< 0.7 × the 3% X target);
-//! - [`LOW_CONVERSION_CAMPAIGN`] converts ~1.5% of clicks;
-//! - [`LOW_ROAS_CAMPAIGN`] returns ~2.4×, [`HIGH_ROAS_CAMPAIGN`] ~8.3×;
+//! - [`LOW_CONVERSION_CAMPAIGN`] converts ~1.4% of clicks;
+//! - [`LOW_ROAS_CAMPAIGN`] returns ~2.3×, [`HIGH_ROAS_CAMPAIGN`] ~8.9×;
 //! - [`OVER_PACED_CAMPAIGN`] is still running and has spent ~1.4× its planned spend to date;
-//! - [`LOW_SCORE_CREATOR`] scores ~45 (weak engagement and conversion, brand fit 34);
+//! - [`LOW_SCORE_CREATOR`] scores ~36 (weak engagement and conversion, brand fit 34);
 //! - [`STAR_CREATOR`] has one post of ≥ 1M impressions and > $100K revenue in total.
 
 use super::calendar::{day_from_ymd, Day};
@@ -66,9 +66,7 @@ struct DemoCampaign {
 const fn plan(
     name: &'static str,
     objective: Objective,
-    start: (i32, u32, u32),
-    end: (i32, u32, u32),
-    launch_delay_days: Day,
+    (start, end, launch_delay_days): ((i32, u32, u32), (i32, u32, u32), Day),
     (ctr, conversion_rate, roas): (f64, f64, f64),
     engagement_factor: f64,
     pacing: f64,
@@ -93,19 +91,19 @@ use Objective::{Awareness, Leads, Sales};
 /// C07 returns below 3, C08 over-paces; C04 and C06 launched late.
 #[rustfmt::skip]
 const DEMO_CAMPAIGNS: [DemoCampaign; 8] = [
-    //    name                  objective   start           end             late  (ctr,  conv,  roas) er    pacing
-    plan("Holiday Glow",       Sales,     (2025, 11, 1),  (2026, 1, 15),  0, (0.026, 0.042, 5.4), 1.0,  1.0),
-    plan("New Year Reset",     Leads,     (2025, 12, 15), (2026, 3, 15),  0, (0.024, 0.015, 3.8), 1.0,  0.98),
-    plan("Spring Drop",        Sales,     (2026, 2, 1),   (2026, 4, 30),  0, (0.031, 0.048, 8.3), 1.05, 1.01),
-    plan("Brand Story",        Awareness, (2026, 3, 1),   (2026, 6, 30),  6, (0.018, 0.03,  3.6), 0.36, 0.97),
-    plan("Summer Launch",      Sales,     (2026, 5, 1),   (2026, 8, 15),  0, (0.028, 0.038, 5.0), 1.0,  1.02),
-    plan("Creator Academy",    Leads,     (2026, 6, 1),   (2026, 9, 15),  2, (0.025, 0.034, 4.2), 1.0,  0.99),
-    plan("Back to School",     Awareness, (2026, 7, 15),  (2026, 10, 15), 0, (0.02,  0.026, 2.4), 1.0,  0.96),
-    plan("Black Friday Early", Sales,     (2026, 9, 1),   (2026, 12, 31), 0, (0.029, 0.04,  6.0), 1.1,  1.4),
+    //    name                  objective  (start           end             late) (ctr,  conv,  roas) er    pacing
+    plan("Holiday Glow",       Sales,     ((2025, 11, 1),  (2026, 1, 15),  0), (0.026, 0.042, 5.4), 1.0,  1.0),
+    plan("New Year Reset",     Leads,     ((2025, 12, 15), (2026, 3, 15),  0), (0.024, 0.015, 3.8), 1.0,  0.98),
+    plan("Spring Drop",        Sales,     ((2026, 2, 1),   (2026, 4, 30),  0), (0.031, 0.048, 8.3), 1.05, 1.01),
+    plan("Brand Story",        Awareness, ((2026, 3, 1),   (2026, 6, 30),  6), (0.018, 0.03,  3.6), 0.36, 0.97),
+    plan("Summer Launch",      Sales,     ((2026, 5, 1),   (2026, 8, 15),  0), (0.028, 0.038, 5.0), 1.0,  1.02),
+    plan("Creator Academy",    Leads,     ((2026, 6, 1),   (2026, 9, 15),  2), (0.025, 0.034, 4.2), 1.0,  0.99),
+    plan("Back to School",     Awareness, ((2026, 7, 15),  (2026, 10, 15), 0), (0.02,  0.026, 2.4), 1.0,  0.96),
+    plan("Black Friday Early", Sales,     ((2026, 9, 1),   (2026, 12, 31), 0), (0.029, 0.04,  6.0), 1.1,  1.4),
 ];
 
-/// Creator indices that never post for the low-engagement or low-conversion campaigns
-/// (their own weakness would push their score under 70 too): the X creators.
+/// The campaigns X creators post for: not the low-engagement C04 nor the low-conversion
+/// C02, which on top of X's weak engagement would push their scores under 70 too.
 const X_CAMPAIGNS: [usize; 6] = [0, 2, 4, 5, 6, 7];
 
 /// Platform of creator `i` (index into [`PLATFORMS`]): per ten creators, 4 Instagram,
@@ -150,7 +148,7 @@ pub fn demo_scenario(seed: u64) -> Scenario {
 /// The two campaigns creator `k` posts for.
 fn demo_rosters(k: usize, platform: usize) -> [usize; 2] {
     if k == creator_index(STAR_CREATOR) {
-        return [campaign_index(HIGH_ROAS_CAMPAIGN), 4];
+        return [campaign_index(HIGH_ROAS_CAMPAIGN), campaign_index("C05")];
     }
     if PLATFORMS[platform].key == WEAK_PLATFORM {
         // An offset of 1–5 within the six allowed campaigns never repeats the first.

@@ -45,7 +45,7 @@ impl Rng {
         if n == 0 {
             return 0;
         }
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        ((self.next_u64() as u128 * n as u128) >> 64) as usize
     }
 
     /// True with probability `p`.
@@ -53,8 +53,7 @@ impl Rng {
         self.unit() < p
     }
 
-    /// One element of a non-empty slice (the first when empty would be asked: callers
-    /// pass constant, non-empty tables).
+    /// One element of `items`, which must not be empty (callers pass constant tables).
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
