@@ -2,30 +2,9 @@
 //! `format`), compare mode (`compare`) and granularity (`g`); date presets relative to
 //! the last date in the data; and the compare period. Pure, so links round-trip.
 
-use crate::data::calendar::{
-    day_from_ymd, days_in_month, format_day, parse_iso_day, ymd_from_day, Day, Granularity,
-};
+use crate::data::calendar::{format_day, parse_iso_day, Day, Granularity};
 use crate::metrics::engine::Filter;
-
-/// What the trend arrows compare against.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum CompareMode {
-    /// The period of equal length just before.
-    #[default]
-    Previous,
-    /// The same dates a year earlier.
-    Year,
-}
-
-impl CompareMode {
-    /// URL value.
-    pub fn name(self) -> &'static str {
-        match self {
-            CompareMode::Previous => "previous",
-            CompareMode::Year => "year",
-        }
-    }
-}
+use crate::metrics::trend::CompareMode;
 
 /// The granularity used when the URL gives none.
 pub const DEFAULT_GRANULARITY: Granularity = Granularity::Week;
@@ -52,7 +31,7 @@ impl Default for ViewQuery {
             campaign: String::new(),
             creator: String::new(),
             format: String::new(),
-            compare: CompareMode::Previous,
+            compare: CompareMode::PreviousPeriod,
             granularity: DEFAULT_GRANULARITY,
         }
     }
@@ -70,8 +49,8 @@ impl ViewQuery {
             creator: text("creator"),
             format: text("format"),
             compare: match text("compare").as_str() {
-                "year" => CompareMode::Year,
-                _ => CompareMode::Previous,
+                "year" => CompareMode::YearAgo,
+                _ => CompareMode::PreviousPeriod,
             },
             granularity: Granularity::from_name(&text("g")).unwrap_or(DEFAULT_GRANULARITY),
         }
@@ -82,8 +61,8 @@ impl ViewQuery {
         let from = self.from.map(format_day).unwrap_or_default();
         let to = self.to.map(format_day).unwrap_or_default();
         let compare = match self.compare {
-            CompareMode::Previous => "",
-            CompareMode::Year => "year",
+            CompareMode::PreviousPeriod => "",
+            CompareMode::YearAgo => "year",
         };
         let g = if self.granularity == DEFAULT_GRANULARITY {
             ""
@@ -125,34 +104,6 @@ impl ViewQuery {
             formats: list(&self.format),
         }
     }
-
-    /// The filter of the compare period, or `None` without a date range. A missing bound
-    /// is taken from the data's span.
-    pub fn compare_filter(&self, span: Option<(Day, Day)>) -> Option<Filter> {
-        if self.from.is_none() && self.to.is_none() {
-            return None;
-        }
-        let from = self.from.or(span.map(|s| s.0))?;
-        let to = self.to.or(span.map(|s| s.1))?;
-        let (from, to) = match self.compare {
-            CompareMode::Previous => {
-                let len = to - from + 1;
-                (from - len, from - 1)
-            }
-            CompareMode::Year => (year_earlier(from), year_earlier(to)),
-        };
-        Some(Filter {
-            from: Some(from),
-            to: Some(to),
-            ..self.filter()
-        })
-    }
-}
-
-/// The same calendar date a year earlier (29 Feb becomes 28 Feb).
-pub fn year_earlier(day: Day) -> Day {
-    let (y, m, d) = ymd_from_day(day);
-    day_from_ymd(y - 1, m, d.min(days_in_month(y - 1, m))).unwrap_or(day - 365)
 }
 
 /// Date-range presets of the filter bar.
@@ -267,7 +218,7 @@ mod tests {
             ("g", "month"),
         ]);
         assert_eq!(q.from, Some(day("2025-01-01")));
-        assert_eq!(q.compare, CompareMode::Year);
+        assert_eq!(q.compare, CompareMode::YearAgo);
         assert_eq!(q.granularity, Granularity::Month);
         assert_eq!(
             q.to_query_string(),
@@ -280,32 +231,6 @@ mod tests {
     fn malformed_values_fall_back_to_defaults() {
         let q = parse(&[("from", "01/02/2025"), ("g", "hour"), ("compare", "x")]);
         assert_eq!(q, ViewQuery::default());
-    }
-
-    #[test]
-    fn compare_periods() {
-        let mut q = parse(&[("from", "2025-03-01"), ("to", "2025-03-10")]);
-        // 10 days: the previous period is 19 Feb … 28 Feb 2025.
-        let prev = q.compare_filter(None).unwrap();
-        assert_eq!(
-            (prev.from, prev.to),
-            (Some(day("2025-02-19")), Some(day("2025-02-28")))
-        );
-        q.compare = CompareMode::Year;
-        let year = q.compare_filter(None).unwrap();
-        assert_eq!(
-            (year.from, year.to),
-            (Some(day("2024-03-01")), Some(day("2024-03-10")))
-        );
-        assert_eq!(year_earlier(day("2024-02-29")), day("2023-02-28"));
-        assert_eq!(ViewQuery::default().compare_filter(Some((1, 9))), None);
-        // Only `from`: the end comes from the data span.
-        let open = parse(&[("from", "2025-03-01")]);
-        let f = open.compare_filter(Some((0, day("2025-03-05")))).unwrap();
-        assert_eq!(
-            (f.from, f.to),
-            (Some(day("2025-02-24")), Some(day("2025-02-28")))
-        );
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The leptos front end: thin, renders engine results. Routes live in `routes/`,
 //! reusable pieces in `components/`, shared state in `state.rs`.
 
-pub mod adapters;
 pub mod app;
 pub mod browser;
 pub mod components;

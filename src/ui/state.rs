@@ -7,17 +7,19 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::data::calendar::format_day;
 use crate::data::calendar::Day;
 use crate::data::demo::{generate, DEMO_SEED};
 use crate::data::ingest::{self, Detection, FileReport, LoadOptions};
+use crate::data::mapping::header_signature;
 use crate::data::store::Workspace;
 use crate::display::format::NumberStyle;
 use crate::display::query::ViewQuery;
-use crate::metrics::alerts::{Alert, Severity};
-use crate::metrics::engine::{compute, Results};
+use crate::metrics::alerts::{evaluate, Alert, Severity};
+use crate::metrics::engine::{compute, Filter, Results};
 use crate::metrics::settings::Settings;
+use crate::metrics::trend::compare_window;
 
-use super::adapters;
 use super::browser::{load_json, mark, save_json};
 
 /// Local-storage key of the settings.
@@ -52,9 +54,38 @@ pub struct AppState {
     /// First and last dated day of the workspace.
     pub span: Memo<Option<(Day, Day)>>,
     pub results: Memo<Arc<Results>>,
-    /// Results of the compare period (`None` without a date range).
-    pub compare_results: Memo<Option<Arc<Results>>>,
+    /// The trend comparison of the whole view (`None` when the data has no dates).
+    pub comparison: Memo<Option<Arc<Comparison>>>,
     pub alerts: Memo<Vec<Alert>>,
+}
+
+/// What the trend arrows compare: the current window's results against the compare
+/// window's, and a label saying which dates they are.
+#[derive(Debug, PartialEq)]
+pub struct Comparison {
+    pub current: Results,
+    pub previous: Results,
+    pub label: String,
+}
+
+/// The comparison for `filter`: its date range (or the last 90 days of the data when it
+/// has none) against the previous period of equal length or the year before.
+pub fn comparison(
+    ws: &Workspace,
+    filter: &Filter,
+    query: &ViewQuery,
+    settings: &Settings,
+) -> Option<Arc<Comparison>> {
+    let window = compare_window(ws, filter, query.compare)?;
+    let range = |f: &Filter| match (f.from, f.to) {
+        (Some(a), Some(b)) => format!("{} to {}", format_day(a), format_day(b)),
+        _ => String::new(),
+    };
+    Some(Arc::new(Comparison {
+        label: format!("{} vs {}", range(&window.current), range(&window.previous)),
+        current: compute(ws, &window.current, settings, query.granularity),
+        previous: compute(ws, &window.previous, settings, query.granularity),
+    }))
 }
 
 /// Memo-friendly wrapper: `Arc<Results>` compares by value.
@@ -86,18 +117,14 @@ impl AppState {
                 settings.with(|s| arc_results(compute(ws, &q.filter(), s, q.granularity)))
             })
         });
-        let compare_results =
-            Memo::new(move |_| {
-                let q = query.get();
-                let filter = q.compare_filter(span.get())?;
-                Some(workspace.with(|ws| {
-                    settings.with(|s| arc_results(compute(ws, &filter, s, q.granularity)))
-                }))
-            });
+        let comparison = Memo::new(move |_| {
+            let q = query.get();
+            workspace.with(|ws| settings.with(|s| comparison(ws, &q.filter(), &q, s)))
+        });
         let alerts = Memo::new(move |_| {
             let q = query.get();
             let r = results.get();
-            workspace.with(|ws| settings.with(|s| adapters::alerts(ws, &q.filter(), s, &r)))
+            workspace.with(|ws| settings.with(|s| evaluate(ws, &q.filter(), s, &r)))
         });
         let state = AppState {
             workspace,
@@ -112,7 +139,7 @@ impl AppState {
             query,
             span,
             results,
-            compare_results,
+            comparison,
             alerts,
         };
         provide_context(state);
@@ -206,7 +233,7 @@ impl AppState {
                 Err(e) => errors.push(e.to_string()),
                 Ok(detection) => {
                     let saved = remembered
-                        .get(&adapters::header_signature(&detection.headers))
+                        .get(&header_signature(&detection.headers))
                         .cloned();
                     let nothing_mapped = detection.mapping.iter().all(|m| m.target.is_none());
                     let options = LoadOptions {
@@ -247,10 +274,7 @@ impl AppState {
             load_json(MAPPINGS_KEY).unwrap_or_default();
         for p in &pending {
             if let Some(mapping) = &p.options.mapping {
-                remembered.insert(
-                    adapters::header_signature(&p.detection.headers),
-                    mapping.clone(),
-                );
+                remembered.insert(header_signature(&p.detection.headers), mapping.clone());
             }
         }
         save_json(MAPPINGS_KEY, &remembered);

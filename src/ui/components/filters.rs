@@ -6,7 +6,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::data::calendar::{format_day, parse_iso_day, Granularity};
-use crate::display::query::{CompareMode, Preset, ViewQuery};
+use crate::display::query::{Preset, ViewQuery};
+use crate::metrics::trend::CompareMode;
 use crate::ui::state::use_app;
 
 /// `(value, label)` options of a select, "All …" first.
@@ -195,7 +196,7 @@ pub fn FilterBar() -> impl IntoView {
                     ("year".to_owned(), "Same period last year".to_owned()),
                 ])
                 selected=Signal::derive(move || q().compare.name().to_owned())
-                on_pick=pick(|q, v| q.compare = if v == "year" { CompareMode::Year } else { CompareMode::Previous })/>
+                on_pick=pick(|q, v| q.compare = if v == "year" { CompareMode::YearAgo } else { CompareMode::PreviousPeriod })/>
             <FilterSelect id="filter-granularity" label="Granularity"
                 options=Signal::derive(|| Granularity::ALL.iter().map(|g| (g.name().to_owned(), g.name().to_owned())).collect())
                 selected=Signal::derive(move || q().granularity.name().to_owned())

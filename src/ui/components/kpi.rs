@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use crate::display::format::raw_value;
 use crate::metrics::engine::{Dimension, KpiValue};
 use crate::metrics::registry::{kpi, Direction, KpiDef};
-use crate::metrics::targets::{effective_target, Status};
-use crate::ui::adapters;
+use crate::metrics::targets::{effective_target, kpi_status, Status};
+use crate::metrics::trend::{trend, Trend};
 use crate::ui::state::use_app;
+use crate::ui::state::Comparison;
 
 /// `data-group` value for a group key.
 pub fn group_attr(dimension: Dimension, key: &str) -> String {
@@ -81,8 +82,8 @@ fn tone(good: Option<bool>) -> &'static str {
 pub fn KpiCard(
     def: &'static KpiDef,
     value: KpiValue,
-    /// The value in the compare period, when there is one.
-    previous: Option<KpiValue>,
+    /// The trend against the compare period and the label of both windows.
+    trend: Option<(Trend, String)>,
     #[prop(optional_no_strip)] group: Option<String>,
     /// Extra line under the value (e.g. the engagement-rate denominator).
     #[prop(optional_no_strip)]
@@ -99,10 +100,11 @@ pub fn KpiCard(
     );
     let described_by = desc_id.clone();
     let status_value = value.clone();
+    let site_aov = state.results.with_untracked(|r| r.site_aov);
     let status = Memo::new(move |_| {
         state
             .settings
-            .with(|s| adapters::status(def, &status_value, s))
+            .with(|s| kpi_status(def, &status_value, s, site_aov))
     });
     let card_class = move || {
         let st = status.get();
@@ -118,14 +120,15 @@ pub fn KpiCard(
             None => "No target".into(),
         })
     };
-    let trend = previous.map(|p| adapters::trend(&value, &p, def.direction));
-    let change = trend.and_then(|t| t.change);
+    let change = trend.as_ref().and_then(|(t, _)| t.change);
     let trend_text = state.style.with_untracked(|s| s.change(change));
-    let trend_class = format!("kpi-trend {}", tone(trend.and_then(|t| t.good)));
-    let trend_label = if change.is_some() {
-        format!("{trend_text} vs compare period")
-    } else {
-        trend_text
+    let trend_class = format!(
+        "kpi-trend {}",
+        tone(trend.as_ref().and_then(|(t, _)| t.good))
+    );
+    let trend_label = match &trend {
+        Some((_, window)) if change.is_some() => format!("{trend_text}, {window}"),
+        _ => trend_text,
     };
     view! {
         <article class=card_class title=def.definition aria-describedby=described_by>
@@ -141,4 +144,13 @@ pub fn KpiCard(
             <p id=desc_id class="visually-hidden">{def.definition}</p>
         </article>
     }
+}
+
+/// The trend of a KPI in a comparison, with the comparison's label.
+pub fn kpi_trend(def: &KpiDef, comparison: Option<&Comparison>) -> Option<(Trend, String)> {
+    comparison.map(|c| {
+        let now = c.current.overall.get(def.id);
+        let before = c.previous.overall.get(def.id);
+        (trend(&now, &before, def.direction), c.label.clone())
+    })
 }

@@ -7,55 +7,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::charts;
-use crate::data::schema::{Measure, Objective};
+use crate::data::schema::Measure;
 use crate::metrics::engine::{compute, Dimension, Results};
+use crate::metrics::objective::campaign_headline;
 use crate::metrics::registry::{kpi, Target, Unit};
 use crate::metrics::targets::effective_target;
 use crate::ui::components::chart::ChartView;
 use crate::ui::components::kpi::group_attr;
 use crate::ui::components::table::{Cell, DataTable};
-use crate::ui::state::use_app;
+use crate::ui::state::{comparison, use_app};
 use crate::ui::{id_path, link};
 
 use super::{count_cell, group_kpi, groups_by, key_label, kpi_cards, money_cell};
-
-/// Headline KPI ids for an objective (seed 001: KPIs follow the objective).
-pub fn objective_kpis(objective: Option<Objective>) -> &'static [&'static str] {
-    match objective {
-        Some(Objective::Awareness) => &[
-            "impressions",
-            "reach",
-            "engagement_rate",
-            "cpm",
-            "share_of_voice",
-            "brand_recall_lift",
-        ],
-        Some(Objective::Leads) => &[
-            "cpl",
-            "lead_quality",
-            "ctr",
-            "conversion_rate",
-            "engagement_rate",
-            "cpa",
-        ],
-        Some(Objective::Sales) => &[
-            "roas",
-            "conversion_rate",
-            "aov",
-            "cpa",
-            "ctr",
-            "engagement_rate",
-        ],
-        None => &[
-            "roas",
-            "engagement_rate",
-            "ctr",
-            "conversion_rate",
-            "cpa",
-            "cpm",
-        ],
-    }
-}
 
 /// A trend chart of one KPI over the periods, in display units.
 pub fn trend_chart(
@@ -113,15 +76,13 @@ pub fn CampaignPage() -> impl IntoView {
                 .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
         })
     });
-    let previous = Memo::new(move |_| {
+    let comparison = Memo::new(move |_| {
         let q = state.query.get();
-        let mut filter = q.compare_filter(state.span.get())?;
+        let mut filter = q.filter();
         filter.campaigns = vec![id.get()];
-        Some(state.workspace.with(|ws| {
-            state
-                .settings
-                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
-        }))
+        state
+            .workspace
+            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
     });
     move || {
         let id = id.get();
@@ -142,12 +103,12 @@ pub fn CampaignPage() -> impl IntoView {
             .unwrap_or_else(|| id.clone());
         let objective = camp.as_ref().and_then(|c| c.objective);
         let group = Some(group_attr(Dimension::Campaign, &id));
-        let defs = objective_kpis(objective)
+        let defs = campaign_headline(&ws, &id)
             .iter()
             .filter_map(|k| kpi(k))
             .collect();
-        let prev = previous.get();
-        let cards = kpi_cards(defs, &r.overall, prev.as_ref().map(|p| &p.overall), group);
+        let comparison = comparison.get();
+        let cards = kpi_cards(defs, &r.overall, comparison.as_deref(), group);
         let settings = state.settings.get();
         let q = state.query.get();
         let trends = ["engagement_rate", "roas", "ctr"]
@@ -209,7 +170,7 @@ pub fn CampaignPage() -> impl IntoView {
         let pacing = kpi_cards(
             ["budget_pacing"].iter().filter_map(|k| kpi(k)).collect(),
             &r.overall,
-            prev.as_ref().map(|p| &p.overall),
+            comparison.as_deref(),
             Some(group_attr(Dimension::Campaign, &id)),
         );
         let budget_text = state.style.with(|st| match budget {

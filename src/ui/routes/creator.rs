@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::data::schema::Measure;
-use crate::metrics::engine::{compute, Dimension};
+use crate::metrics::engine::{compute, Dimension, Results};
 use crate::metrics::registry::kpi;
-use crate::ui::adapters;
+use crate::metrics::renewal::{recommend, renewal_inputs};
 use crate::ui::components::chart::ChartView;
 use crate::ui::components::kpi::group_attr;
 use crate::ui::components::table::{Cell, DataTable};
-use crate::ui::state::use_app;
+use crate::ui::state::{comparison, use_app};
 
 use super::campaign::trend_chart;
 use super::creators::{followers_of, tier};
@@ -44,15 +44,13 @@ pub fn CreatorPage() -> impl IntoView {
                 .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
         })
     });
-    let previous = Memo::new(move |_| {
+    let comparison = Memo::new(move |_| {
         let q = state.query.get();
-        let mut filter = q.compare_filter(state.span.get())?;
+        let mut filter = q.filter();
         filter.creators = vec![id.get()];
-        Some(state.workspace.with(|ws| {
-            state
-                .settings
-                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
-        }))
+        state
+            .workspace
+            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
     });
     move || {
         let id = id.get();
@@ -72,12 +70,12 @@ pub fn CreatorPage() -> impl IntoView {
             .map(|c| c.name.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| id.clone());
-        let prev = previous.get();
+        let comparison = comparison.get();
         let defs = CREATOR_KPIS.iter().filter_map(|k| kpi(k)).collect();
         let cards = kpi_cards(
             defs,
             &r.overall,
-            prev.as_ref().map(|p| &p.overall),
+            comparison.as_deref(),
             Some(group_attr(Dimension::Creator, &id)),
         );
         let charts = ["engagement_rate", "roas"]
@@ -126,12 +124,14 @@ pub fn CreatorPage() -> impl IntoView {
         } else {
             view! { <dl class="facts">{audience.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}</dl> }.into_any()
         };
-        let (decision, reason) = adapters::renewal(
-            &r.overall.get("influencer_score"),
-            &r.overall.get("roas"),
-            creator.as_ref().and_then(|c| c.contract_terms_met),
-            &settings,
-        );
+        let filter = state.query.with(|q| q.filter());
+        let mut inputs = renewal_inputs(&ws, &filter, &id, &r, None);
+        if let Some(c) = &comparison {
+            let roas = |r: &Results| r.overall.get("roas").value();
+            (inputs.roas, inputs.previous_roas) = (roas(&c.current), roas(&c.previous));
+        }
+        let advice = recommend(&inputs, &settings);
+        let (decision, reason) = (advice.verdict, advice.reason);
         view! {
             <h1>{name}</h1>
             <p class="subtitle">{format!("Creator {id}")}</p>

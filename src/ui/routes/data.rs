@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::data::ingest::rejected_rows_csv;
 use crate::data::ingest::{workspace_json, FileReport};
-use crate::ui::adapters::rejected_rows_csv;
 use crate::ui::browser::download;
 use crate::ui::components::upload::Upload;
 use crate::ui::state::use_app;

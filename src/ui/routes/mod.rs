@@ -16,22 +16,22 @@ use leptos::prelude::*;
 use crate::data::schema::Measure;
 use crate::metrics::engine::{Dimension, GroupResult, KpiSet, Results};
 use crate::metrics::registry::KpiDef;
-use crate::ui::components::kpi::{group_attr, KpiCard};
+use crate::ui::components::kpi::{group_attr, kpi_trend, KpiCard};
 use crate::ui::components::table::Cell;
-use crate::ui::state::use_app;
+use crate::ui::state::{use_app, Comparison};
 
-/// KPI cards for `defs`, with trends against `previous` when there is one.
+/// KPI cards for `defs`, with trends from `comparison` when there is one.
 pub fn kpi_cards(
     defs: Vec<&'static KpiDef>,
     current: &KpiSet,
-    previous: Option<&KpiSet>,
+    comparison: Option<&Comparison>,
     group: Option<String>,
 ) -> impl IntoView {
     defs.into_iter()
         .map(|def| {
             let value = current.get(def.id);
-            let prev = previous.map(|p| p.get(def.id));
-            view! { <KpiCard def=def value=value previous=prev group=group.clone()/> }
+            let trend = kpi_trend(def, comparison);
+            view! { <KpiCard def=def value=value trend=trend group=group.clone()/> }
         })
         .collect_view()
 }

@@ -7,21 +7,19 @@ use leptos::prelude::*;
 use crate::charts;
 use crate::data::schema::Measure;
 use crate::metrics::engine::Dimension;
+use crate::metrics::objective::SUMMARY_HEADLINE as HEADLINE;
 use crate::metrics::registry::Target;
 use crate::metrics::registry::{kpi, registry, KpiGroup, PLATFORM_ENGAGEMENT};
 use crate::metrics::targets::effective_target;
 use crate::ui::browser::mark;
 use crate::ui::components::alerts::AlertSummary;
 use crate::ui::components::chart::ChartView;
-use crate::ui::components::kpi::KpiCard;
+use crate::ui::components::kpi::{kpi_trend, KpiCard};
 use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
 use super::{group_kpi, groups_by, key_label, kpi_cards, money_cell, EmptyState};
-
-/// The headline KPIs, in the spec's order.
-pub const HEADLINE: [&str; 3] = ["roas", "engagement_rate", "brand_sentiment_shift"];
 
 /// The Executive Summary view.
 #[component]
@@ -50,7 +48,7 @@ fn Headline() -> impl IntoView {
     let state = use_app();
     move || {
         let r = state.results.get();
-        let prev = state.compare_results.get();
+        let comparison = state.comparison.get();
         let denominator = state.settings.with(|s| s.er_denominator.measure().1);
         let undated = r.undated_rows_in_view;
         let cards = HEADLINE
@@ -60,8 +58,8 @@ fn Headline() -> impl IntoView {
                 let note =
                     (def.id == "engagement_rate").then(|| format!("Denominator: {denominator}"));
                 let value = r.overall.get(def.id);
-                let previous = prev.as_ref().map(|p| p.overall.get(def.id));
-                view! { <KpiCard def=def value=value previous=previous note=note/> }
+                let trend = kpi_trend(def, comparison.as_deref());
+                view! { <KpiCard def=def value=value trend=trend note=note/> }
             })
             .collect_view();
         view! {
@@ -81,7 +79,7 @@ fn GroupSections() -> impl IntoView {
     let state = use_app();
     move || {
         let r = state.results.get();
-        let prev = state.compare_results.get();
+        let comparison = state.comparison.get();
         KpiGroup::ALL
             .into_iter()
             .map(|group| {
@@ -94,7 +92,7 @@ fn GroupSections() -> impl IntoView {
                 view! {
                     <section class="panel" aria-labelledby=label_id>
                         <h2 id=title_id>{group.name()}</h2>
-                        <div class="cards">{kpi_cards(defs, &r.overall, prev.as_ref().map(|p| &p.overall), None)}</div>
+                        <div class="cards">{kpi_cards(defs, &r.overall, comparison.as_deref(), None)}</div>
                     </section>
                 }
             })
