@@ -41,6 +41,8 @@ const CHROMIUM_ARGS = [
 
 /** How long to wait for the app to show its KPIs (wasm start-up included). */
 const KPI_TIMEOUT_MS = 20_000;
+/** How long a click or a selection waits for its element. */
+const ACTION_TIMEOUT_MS = 10_000;
 
 /** Console or page errors that mean a Rust panic reached the browser. */
 const PANIC_PATTERN = /panicked at|RuntimeError: unreachable/;
@@ -68,6 +70,7 @@ export async function startSession() {
     /** Opens a new page (own context, so no state leaks between tests) on `route`. */
     async open(route = '/', { width = 1440, height = 900 } = {}) {
       const context = await browser.newContext({ viewport: { width, height } });
+      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
       const app = new AppPage(await context.newPage(), baseUrl);
       await app.goto(route);
       return app;
