@@ -1,24 +1,24 @@
 //! `/campaigns/:id`: the campaign deep dive — objective-driven headline KPIs, trends,
 //! creators with ROI, content by format and platform, the funnel and budget pacing.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::charts;
 use crate::data::schema::Measure;
-use crate::metrics::engine::{compute, Dimension, Results};
+use crate::metrics::engine::{Dimension, Results};
 use crate::metrics::objective::campaign_headline;
 use crate::metrics::registry::{kpi, Target, Unit};
 use crate::metrics::targets::effective_target;
 use crate::ui::components::chart::ChartView;
 use crate::ui::components::kpi::group_attr;
 use crate::ui::components::table::{Cell, DataTable};
-use crate::ui::state::{comparison, use_app};
-use crate::ui::{id_path, link};
+use crate::ui::state::use_app;
 
-use super::{count_cell, group_kpi, groups_by, key_label, kpi_cards, money_cell};
+use super::{
+    count_cell, display_name, group_kpi, groups_by, key_label, kpi_cards, money_cell,
+    scoped_results, subject_link,
+};
 
 /// A trend chart of one KPI over the periods, in display units.
 pub fn trend_chart(
@@ -66,24 +66,7 @@ pub fn CampaignPage() -> impl IntoView {
     let state = use_app();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
-    let results = Memo::new(move |_| {
-        let q = state.query.get();
-        let mut filter = q.filter();
-        filter.campaigns = vec![id.get()];
-        state.workspace.with(|ws| {
-            state
-                .settings
-                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
-        })
-    });
-    let comparison = Memo::new(move |_| {
-        let q = state.query.get();
-        let mut filter = q.filter();
-        filter.campaigns = vec![id.get()];
-        state
-            .workspace
-            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
-    });
+    let (results, comparison) = scoped_results(Dimension::Campaign, id);
     move || {
         let id = id.get();
         let ws = state.workspace.get();
@@ -96,11 +79,7 @@ pub fn CampaignPage() -> impl IntoView {
             }
             .into_any();
         }
-        let name = camp
-            .as_ref()
-            .map(|c| c.name.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| id.clone());
+        let name = display_name(&ws, Dimension::Campaign, &id);
         let objective = camp.as_ref().and_then(|c| c.objective);
         let group = Some(group_attr(Dimension::Campaign, &id));
         let defs = campaign_headline(&ws, &id)
@@ -119,16 +98,8 @@ pub fn CampaignPage() -> impl IntoView {
         let creator_rows: Vec<Vec<Cell>> = groups_by(&r, Dimension::Creator, Measure::Revenue)
             .into_iter()
             .map(|g| {
-                let cname = ws
-                    .creator(&g.key)
-                    .map(|c| c.name.clone())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| key_label(&g.key));
                 vec![
-                    Cell::Link {
-                        text: cname,
-                        href: link(&id_path("/creators", &g.key), &q),
-                    },
+                    subject_link(&ws, Dimension::Creator, &g.key, &q),
                     money_cell(g.sums.get(Measure::Cost)),
                     money_cell(g.sums.get(Measure::Revenue)),
                     group_kpi(&g, "roas"),

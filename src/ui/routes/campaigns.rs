@@ -6,9 +6,8 @@ use crate::data::schema::Measure;
 use crate::metrics::engine::Dimension;
 use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
-use crate::ui::{id_path, link};
 
-use super::{group_kpi, groups_by, key_label, money_cell, EmptyState};
+use super::{group_kpi, groups_by, money_cell, subject_link, EmptyState};
 
 /// The campaigns table.
 #[component]
@@ -22,16 +21,9 @@ pub fn CampaignsPage() -> impl IntoView {
             .into_iter()
             .map(|g| {
                 let camp = ws.campaign(&g.key);
-                let name = camp
-                    .map(|c| c.name.clone())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| key_label(&g.key));
                 let objective = camp.and_then(|c| c.objective).map_or("—", |o| o.name());
                 vec![
-                    Cell::Link {
-                        text: name,
-                        href: link(&id_path("/campaigns", &g.key), &q),
-                    },
+                    subject_link(&ws, Dimension::Campaign, &g.key, &q),
                     Cell::Text(objective.into()),
                     money_cell(g.sums.get(Measure::Cost)),
                     camp.and_then(|c| c.budget)

@@ -1,23 +1,21 @@
 //! `/creators/:id`: one creator's KPIs, history over time, audience and the renewal
 //! recommendation.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::data::schema::Measure;
-use crate::metrics::engine::{compute, Dimension, Results};
+use crate::metrics::engine::{Dimension, Results};
 use crate::metrics::registry::kpi;
 use crate::metrics::renewal::{recommend, renewal_inputs};
 use crate::ui::components::chart::ChartView;
 use crate::ui::components::kpi::group_attr;
 use crate::ui::components::table::{Cell, DataTable};
-use crate::ui::state::{comparison, use_app};
+use crate::ui::state::use_app;
 
 use super::campaign::trend_chart;
 use super::creators::{followers_of, tier};
-use super::{kpi_cards, money_cell};
+use super::{display_name, kpi_cards, money_cell, scoped_results};
 
 const CREATOR_KPIS: [&str; 6] = [
     "engagement_rate",
@@ -34,24 +32,7 @@ pub fn CreatorPage() -> impl IntoView {
     let state = use_app();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
-    let results = Memo::new(move |_| {
-        let q = state.query.get();
-        let mut filter = q.filter();
-        filter.creators = vec![id.get()];
-        state.workspace.with(|ws| {
-            state
-                .settings
-                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
-        })
-    });
-    let comparison = Memo::new(move |_| {
-        let q = state.query.get();
-        let mut filter = q.filter();
-        filter.creators = vec![id.get()];
-        state
-            .workspace
-            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
-    });
+    let (results, comparison) = scoped_results(Dimension::Creator, id);
     move || {
         let id = id.get();
         let ws = state.workspace.get();
@@ -65,11 +46,7 @@ pub fn CreatorPage() -> impl IntoView {
             .into_any();
         }
         let settings = state.settings.get();
-        let name = creator
-            .as_ref()
-            .map(|c| c.name.clone())
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| id.clone());
+        let name = display_name(&ws, Dimension::Creator, &id);
         let comparison = comparison.get();
         let defs = CREATOR_KPIS.iter().filter_map(|k| kpi(k)).collect();
         let cards = kpi_cards(

@@ -10,7 +10,7 @@ use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
-use super::{count_cell, group_kpi, groups_by, key_label, money_cell, EmptyState};
+use super::{count_cell, display_name, group_kpi, groups_by, money_cell, EmptyState};
 
 /// Follower tier by the settings' bounds (upper bounds exclusive).
 pub fn tier(followers: f64, bounds: &TierBounds) -> &'static str {
@@ -48,10 +48,7 @@ pub fn CreatorsPage() -> impl IntoView {
             .into_iter()
             .filter_map(|g| {
                 let c = ws.creator(&g.key);
-                let name = c
-                    .map(|c| c.name.clone())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| key_label(&g.key));
+                let name = display_name(&ws, Dimension::Creator, &g.key);
                 let haystack = format!(
                     "{name} {} {}",
                     g.key,

@@ -11,14 +11,19 @@ pub mod not_found;
 pub mod settings;
 pub mod summary;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::data::schema::Measure;
-use crate::metrics::engine::{Dimension, GroupResult, KpiSet, Results};
+use crate::data::store::Workspace;
+use crate::display::query::ViewQuery;
+use crate::metrics::engine::{compute, Dimension, GroupResult, KpiSet, Results};
 use crate::metrics::registry::KpiDef;
 use crate::ui::components::kpi::{group_attr, kpi_trend, KpiCard};
 use crate::ui::components::table::Cell;
-use crate::ui::state::{use_app, Comparison};
+use crate::ui::state::{comparison, use_app, Comparison};
+use crate::ui::{id_path, link};
 
 /// KPI cards for `defs`, with trends from `comparison` when there is one.
 pub fn kpi_cards(
@@ -88,4 +93,62 @@ pub fn key_label(key: &str) -> String {
     } else {
         key.to_owned()
     }
+}
+
+/// Display name of a campaign or creator key: its name from the campaigns or creators
+/// table, else the key itself.
+pub fn display_name(ws: &Workspace, dimension: Dimension, key: &str) -> String {
+    let name = match dimension {
+        Dimension::Campaign => ws.campaign(key).map(|c| c.name.as_str()),
+        Dimension::Creator => ws.creator(key).map(|c| c.name.as_str()),
+        _ => None,
+    };
+    name.filter(|n| !n.is_empty())
+        .map_or_else(|| key_label(key), str::to_owned)
+}
+
+/// A table cell showing a campaign's or creator's name and linking to its page.
+pub fn subject_link(ws: &Workspace, dimension: Dimension, key: &str, q: &ViewQuery) -> Cell {
+    let prefix = match dimension {
+        Dimension::Creator => "/creators",
+        _ => "/campaigns",
+    };
+    Cell::Link {
+        text: display_name(ws, dimension, key),
+        href: link(&id_path(prefix, key), q),
+    }
+}
+
+/// The results and the trend comparison of one campaign's or creator's page: the URL
+/// query's filter narrowed to `id`.
+pub fn scoped_results(
+    dimension: Dimension,
+    id: Memo<String>,
+) -> (Memo<Arc<Results>>, Memo<Option<Arc<Comparison>>>) {
+    let state = use_app();
+    let scoped_filter = move |q: &ViewQuery| {
+        let mut filter = q.filter();
+        match dimension {
+            Dimension::Creator => filter.creators = vec![id.get()],
+            _ => filter.campaigns = vec![id.get()],
+        }
+        filter
+    };
+    let results = Memo::new(move |_| {
+        let q = state.query.get();
+        let filter = scoped_filter(&q);
+        state.workspace.with(|ws| {
+            state
+                .settings
+                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
+        })
+    });
+    let trend = Memo::new(move |_| {
+        let q = state.query.get();
+        let filter = scoped_filter(&q);
+        state
+            .workspace
+            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
+    });
+    (results, trend)
 }

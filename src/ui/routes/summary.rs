@@ -19,7 +19,9 @@ use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
-use super::{group_kpi, groups_by, key_label, kpi_cards, money_cell, EmptyState};
+use super::{
+    display_name, group_kpi, groups_by, key_label, kpi_cards, money_cell, subject_link, EmptyState,
+};
 
 /// The Executive Summary view.
 #[component]
@@ -111,12 +113,8 @@ fn CampaignOverview() -> impl IntoView {
             groups_by(&r, Dimension::Campaign, Measure::Cost)
                 .into_iter()
                 .map(|g| {
-                    let camp = ws.campaign(&g.key);
-                    let name = camp
-                        .map(|c| c.name.clone())
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or_else(|| key_label(&g.key));
-                    let budget = camp.and_then(|c| c.budget);
+                    let name = display_name(&ws, Dimension::Campaign, &g.key);
+                    let budget = ws.campaign(&g.key).and_then(|c| c.budget);
                     (g.key.clone(), name, budget, g.sums.get(Measure::Cost), g)
                 })
                 .collect();
@@ -216,16 +214,8 @@ fn TopLists() -> impl IntoView {
             .into_iter()
             .take(5)
             .map(|g| {
-                let name = ws
-                    .creator(&g.key)
-                    .map(|c| c.name.clone())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| key_label(&g.key));
                 vec![
-                    Cell::Link {
-                        text: name,
-                        href: link(&id_path("/creators", &g.key), &q),
-                    },
+                    subject_link(&ws, Dimension::Creator, &g.key, &q),
                     money_cell(g.sums.get(Measure::Revenue)),
                     group_kpi(&g, "roas"),
                     group_kpi(&g, "engagement_rate"),
@@ -243,16 +233,8 @@ fn TopLists() -> impl IntoView {
             .into_iter()
             .take(5)
             .map(|g| {
-                let name = ws
-                    .campaign(&g.key)
-                    .map(|c| c.name.clone())
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or_else(|| key_label(&g.key));
                 vec![
-                    Cell::Link {
-                        text: name,
-                        href: link(&id_path("/campaigns", &g.key), &q),
-                    },
+                    subject_link(&ws, Dimension::Campaign, &g.key, &q),
                     group_kpi(&g, "roas"),
                     money_cell(g.sums.get(Measure::Revenue)),
                     group_kpi(&g, "conversion_rate"),
