@@ -57,20 +57,14 @@ pub fn funnel(title: &str, stages: &[(String, f64)]) -> Chart {
             .y_label_area_size(24)
             .build_cartesian_2d((start..end).log_scale(), category_axis(count))?;
         let x_formatter = |x: &f64| axis_number(*x);
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
+        let mut mesh = chart.configure_mesh();
+        mesh.disable_y_mesh()
             .y_labels(0)
             .x_labels(6)
             .x_label_formatter(&x_formatter)
             .x_desc("Value (log scale)")
-            .y_desc("Stage")
-            .label_style(text_style(15))
-            .axis_desc_style(text_style(16))
-            .axis_style(AXIS)
-            .bold_line_style(GRID)
-            .max_light_lines(0)
-            .draw()?;
+            .y_desc("Stage");
+        house_style(&mut mesh).draw()?;
         // Stage i sits at y = count - 1 - i so that the first stage is drawn on top.
         let row_of = |i: usize| (count - 1 - i) as f64;
         let bars = stages.iter().enumerate().filter_map(|(i, (_, value))| {

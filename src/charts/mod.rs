@@ -26,6 +26,7 @@ pub use funnel::funnel;
 pub use scatter::scatter;
 pub use trend::trend;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -201,21 +202,31 @@ fn draw_category_mesh(
     let max_chars = (520 / shown / 7).clamp(4, 18);
     let x_formatter = |x: &f64| category_label(labels, *x, max_chars);
     let y_formatter = |y: &f64| axis_number(*y);
-    chart
-        .configure_mesh()
-        .disable_x_mesh()
+    let mut mesh = chart.configure_mesh();
+    mesh.disable_x_mesh()
         .x_labels(shown)
         .x_label_formatter(&x_formatter)
         .y_label_formatter(&y_formatter)
         .x_desc(x_desc)
-        .y_desc(y_desc)
-        .label_style(text_style(15))
+        .y_desc(y_desc);
+    house_style(&mut mesh).draw()?;
+    Ok(())
+}
+
+/// The house style of every chart's axes and grid: label sizes, axis colour, light grid.
+fn house_style<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType: std::fmt::Debug>,
+    Y: Ranged<ValueType: std::fmt::Debug>,
+    DB: DrawingBackend,
+{
+    mesh.label_style(text_style(15))
         .axis_desc_style(text_style(16))
         .axis_style(AXIS)
         .bold_line_style(GRID)
         .max_light_lines(0)
-        .draw()?;
-    Ok(())
 }
 
 /// Draws the legend at `position` (call only when there is more than one series).

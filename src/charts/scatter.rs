@@ -92,18 +92,12 @@ pub fn scatter(
             .y_label_area_size(64)
             .build_cartesian_2d(x.clone(), y.clone())?;
         let formatter = |v: &f64| axis_number(*v);
-        chart
-            .configure_mesh()
-            .x_label_formatter(&formatter)
+        let mut mesh = chart.configure_mesh();
+        mesh.x_label_formatter(&formatter)
             .y_label_formatter(&formatter)
             .x_desc(x_label)
-            .y_desc(y_label)
-            .label_style(text_style(15))
-            .axis_desc_style(text_style(16))
-            .axis_style(AXIS)
-            .bold_line_style(GRID)
-            .max_light_lines(0)
-            .draw()?;
+            .y_desc(y_label);
+        house_style(&mut mesh).draw()?;
 
         if let Some(target) = target {
             // From the origin to where the line leaves the plot (right edge or top edge).
