@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::data::calendar::Day;
-use crate::data::ingest::NumberLocale;
+use crate::data::ingest::{DateOrder, DuplicatePolicy, LoadOptions, NumberLocale};
 use crate::data::schema::Measure;
 
 use super::registry::Target;
@@ -158,8 +158,25 @@ pub struct Settings {
     pub as_of: Option<Day>,
     /// Shown before money values.
     pub currency_symbol: String,
-    /// How numbers are displayed.
+    /// How numbers are displayed, and read from uploaded files.
     pub number_locale: NumberLocale,
+    /// How ambiguous dates such as `03/04/2025` are read from uploaded files.
+    pub date_order: DateOrder,
+    /// What to do with a repeated `post_id` in uploaded files.
+    pub duplicates: DuplicatePolicy,
+}
+
+impl Settings {
+    /// The load options every uploaded file starts from (number locale, date order,
+    /// duplicate policy).
+    pub fn import_options(&self) -> LoadOptions {
+        LoadOptions {
+            number_locale: self.number_locale,
+            date_order: self.date_order,
+            duplicates: self.duplicates,
+            ..LoadOptions::default()
+        }
+    }
 }
 
 impl Default for Settings {
@@ -185,6 +202,8 @@ impl Default for Settings {
             as_of: None,
             currency_symbol: "$".into(),
             number_locale: NumberLocale::default(),
+            date_order: DateOrder::default(),
+            duplicates: DuplicatePolicy::default(),
         }
     }
 }

@@ -238,7 +238,7 @@ impl AppState {
                     let nothing_mapped = detection.mapping.iter().all(|m| m.target.is_none());
                     let options = LoadOptions {
                         mapping: saved.clone(),
-                        ..LoadOptions::default()
+                        ..self.settings.with_untracked(|s| s.import_options())
                     };
                     let bytes = Arc::new(bytes);
                     if detection.needs_platform || (nothing_mapped && saved.is_none()) {

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::data::ingest::NumberLocale;
+use crate::data::ingest::{DateOrder, DuplicatePolicy, NumberLocale};
 use crate::metrics::registry::{registry, KpiDef, Target, Unit};
 use crate::metrics::settings::{EmvMethod, ErDenominator, Settings};
 use crate::metrics::targets::effective_target;
@@ -221,10 +221,22 @@ pub fn SettingsPage() -> impl IntoView {
                     <input id="currency-symbol" type="text" maxlength="4" prop:value=move || state.settings.with(|s| s.currency_symbol.clone())
                         on:change=move |ev| { let v = event_target_value(&ev); state.settings.update(|s| s.currency_symbol = v); }/>
                 </div>
-                {select_field(state, "number-locale", "Number format",
+                {select_field(state, "number-locale", "Number format (display and uploads)",
                     &[("dot_decimal", "1,234.50"), ("comma_decimal", "1.234,50")],
                     |s| match s.number_locale { NumberLocale::DotDecimal => "dot_decimal", NumberLocale::CommaDecimal => "comma_decimal" },
                     |s, v| s.number_locale = if v == "comma_decimal" { NumberLocale::CommaDecimal } else { NumberLocale::DotDecimal })}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="set-import"><h2 id="set-import">"Uploads"</h2>
+            <div class="form-grid">
+                {select_field(state, "date-order", "Ambiguous dates such as 03/04/2025",
+                    &[("month_first", "Month first (MM/DD/YYYY)"), ("day_first", "Day first (DD/MM/YYYY)")],
+                    |s| match s.date_order { DateOrder::MonthFirst => "month_first", DateOrder::DayFirst => "day_first" },
+                    |s, v| s.date_order = if v == "day_first" { DateOrder::DayFirst } else { DateOrder::MonthFirst })}
+                {select_field(state, "duplicate-policy", "Repeated post_id",
+                    &[("keep_last", "Keep the last row"), ("sum", "Sum the rows")],
+                    |s| match s.duplicates { DuplicatePolicy::KeepLast => "keep_last", DuplicatePolicy::Sum => "sum" },
+                    |s, v| s.duplicates = if v == "sum" { DuplicatePolicy::Sum } else { DuplicatePolicy::KeepLast })}
             </div>
         </section>
         <section class="panel" aria-labelledby="set-tiers"><h2 id="set-tiers">"Creator tiers (followers, upper bounds)"</h2>
