@@ -49,12 +49,16 @@ pub fn tier(followers: f64, bounds: &TierBounds) -> Tier {
     }
 }
 
-/// A creator's tier from `followers`, else `followers_end`, else `followers_start`.
-pub fn creator_tier(creator: &Creator, bounds: &TierBounds) -> Option<Tier> {
+/// A creator's follower count: `followers`, else `followers_end`, else `followers_start`.
+pub fn creator_followers(creator: &Creator) -> Option<f64> {
     creator
         .followers
         .or(creator.followers_end)
         .or(creator.followers_start)
         .filter(|f| f.is_finite())
-        .map(|f| tier(f, bounds))
+}
+
+/// A creator's tier from [`creator_followers`].
+pub fn creator_tier(creator: &Creator, bounds: &TierBounds) -> Option<Tier> {
+    creator_followers(creator).map(|f| tier(f, bounds))
 }

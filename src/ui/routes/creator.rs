@@ -14,8 +14,8 @@ use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 
 use super::campaign::trend_chart;
-use super::creators::{followers_of, tier};
 use super::{display_name, kpi_cards, money_cell, scoped_results};
+use crate::metrics::tiers::{creator_followers, tier};
 
 const CREATOR_KPIS: [&str; 6] = [
     "engagement_rate",
@@ -73,7 +73,7 @@ pub fn CreatorPage() -> impl IntoView {
                 ]
             })
             .collect();
-        let followers = followers_of(creator.as_ref());
+        let followers = creator.as_ref().and_then(creator_followers);
         let style = state.style.get();
         let mut audience: Vec<(&str, String)> = Vec::new();
         if let Some(c) = &creator {
@@ -83,7 +83,7 @@ pub fn CreatorPage() -> impl IntoView {
             if let Some(f) = followers {
                 audience.push((
                     "Followers",
-                    format!("{} ({})", style.compact(f), tier(f, &settings.tiers)),
+                    format!("{} ({})", style.compact(f), tier(f, &settings.tiers).name()),
                 ));
             }
             if let Some(v) = &c.country {

@@ -3,35 +3,13 @@
 use leptos::prelude::*;
 
 use crate::data::schema::Measure;
-use crate::data::store::Creator;
 use crate::metrics::engine::Dimension;
-use crate::metrics::settings::TierBounds;
+use crate::metrics::tiers::{creator_followers, tier};
 use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
 use super::{count_cell, display_name, group_kpi, groups_by, money_cell, EmptyState};
-
-/// Follower tier by the settings' bounds (upper bounds exclusive).
-pub fn tier(followers: f64, bounds: &TierBounds) -> &'static str {
-    if followers < bounds.nano {
-        "Nano"
-    } else if followers < bounds.micro {
-        "Micro"
-    } else if followers < bounds.mid {
-        "Mid-tier"
-    } else if followers < bounds.macro_ {
-        "Macro"
-    } else {
-        "Mega"
-    }
-}
-
-/// The best follower count known for a creator.
-pub fn followers_of(creator: Option<&Creator>) -> Option<f64> {
-    let c = creator?;
-    c.followers_end.or(c.followers).or(c.followers_start)
-}
 
 /// The creators table.
 #[component]
@@ -58,7 +36,7 @@ pub fn CreatorsPage() -> impl IntoView {
                 if !needle.is_empty() && !haystack.contains(&needle) {
                     return None;
                 }
-                let followers = followers_of(c);
+                let followers = c.and_then(creator_followers);
                 let contract = match c.and_then(|c| c.contract_terms_met) {
                     Some(true) => "Met",
                     Some(false) => "Breached",
@@ -73,7 +51,7 @@ pub fn CreatorsPage() -> impl IntoView {
                         c.and_then(|c| c.platform.clone())
                             .unwrap_or_else(|| "—".into()),
                     ),
-                    Cell::Text(followers.map_or("—", |f| tier(f, &tiers)).into()),
+                    Cell::Text(followers.map_or("—", |f| tier(f, &tiers).name()).into()),
                     followers.map_or(Cell::Text("—".into()), count_cell),
                     group_kpi(&g, "engagement_rate"),
                     count_cell(g.sums.get(Measure::Conversions)),
