@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use crate::data::ingest::{DateOrder, DuplicatePolicy, NumberLocale};
 use crate::metrics::registry::{registry, KpiDef, Target, Unit};
 use crate::metrics::settings::{EmvMethod, ErDenominator, Settings};
-use crate::metrics::targets::effective_target;
+use crate::metrics::targets::{effective_target, suggest_target};
 use crate::ui::browser::download;
 use crate::ui::state::{use_app, AppState};
 
@@ -129,7 +129,34 @@ fn target_fields(state: AppState, def: &'static KpiDef) -> impl IntoView {
         }
         None => ().into_any(),
     };
-    fields
+    view! { {fields} {suggested_target(state, def)} }
+}
+
+/// Seed 001's suggestion (the previous period's value improved by 20%) with an Accept
+/// button; nothing when there is no history to suggest from.
+fn suggested_target(state: AppState, def: &'static KpiDef) -> impl IntoView {
+    move || {
+        let comparison = state.comparison.get()?;
+        let target = suggest_target(def, &comparison.previous.overall.get(def.id))?;
+        let text = state.style.with(|s| s.target(&target, def.unit));
+        let window = comparison
+            .label
+            .rsplit(" vs ")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let accept = move |_| {
+            state
+                .settings
+                .update(|s| _ = s.target_overrides.insert(def.id.to_owned(), target));
+        };
+        Some(view! {
+            <p class="suggestion" data-suggested-target=def.id>
+                {format!("Suggested: {text} (+20% over {window}) ")}
+                <button type="button" on:click=accept>{format!("Accept for {}", def.name)}</button>
+            </p>
+        })
+    }
 }
 
 /// The settings view.
