@@ -1,4 +1,4 @@
-//! The three real exports in ../shared/fixtures/real/ load with no manual mapping, apart
+//! The three real exports (copied byte for byte from ../shared/fixtures/real/ into tests/fixtures/real/) load with no manual mapping, apart
 //! from giving the platform. Expected values were read off the files by hand; row counts
 //! and totals were cross-checked with Python's csv module.
 
@@ -8,10 +8,7 @@ use kpi_dash::data::schema::{Measure, TableKind};
 use kpi_dash::data::store::{DisclosureMethod, Workspace, NO_DAY};
 
 fn real(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../shared/fixtures/real/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

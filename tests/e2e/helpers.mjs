@@ -21,8 +21,8 @@ export const REPO_ROOT = path.resolve(HERE, '../..');
 export const ARTIFACTS_DIR = path.join(HERE, 'artifacts');
 /** The e2e fixtures folder. */
 export const FIXTURES_DIR = path.join(HERE, 'fixtures');
-/** The real exports shared beside the repository (never edited). */
-export const REAL_FIXTURES_DIR = path.resolve(REPO_ROOT, '../shared/fixtures/real');
+/** The real exports, byte-for-byte copies of ../shared/fixtures/real (never edited). */
+export const REAL_FIXTURES_DIR = path.join(REPO_ROOT, 'tests/fixtures/real');
 
 /** Relative tolerance of every KPI comparison. */
 export const RELATIVE_TOLERANCE = 1e-9;
