@@ -1,5 +1,6 @@
-//! The three real exports (copied byte for byte from ../shared/fixtures/real/ into tests/fixtures/real/) load with no manual mapping, apart
-//! from giving the platform. Expected values were read off the files by hand; row counts
+//! The three real exports load with no manual mapping, apart from giving the platform.
+//! They are byte-for-byte copies of ../shared/fixtures/real/ in tests/fixtures/real/, so
+//! a clean clone tests without the shared folder. Expected values were read off the files by hand; row counts
 //! and totals were cross-checked with Python's csv module.
 
 use kpi_dash::data::calendar::parse_iso_day;
