@@ -8,6 +8,10 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# binaryen's wasm-opt from npm (tests/e2e), ahead of Debian's: Debian 12's binaryen 108
+# rewrites wasm-bindgen's externref table export onto the funcref table, and the
+# optimised bundle then fails at start-up (WebAssembly.Table.set(): Argument 1 is invalid).
+export PATH="$REPO_ROOT/tests/e2e/node_modules/binaryen/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export DEBIAN_FRONTEND=noninteractive
 

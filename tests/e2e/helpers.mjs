@@ -17,8 +17,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 /** The repository root. */
 export const REPO_ROOT = path.resolve(HERE, '../..');
-/** Where screenshots go (gitignored). */
+/** Where test artifacts go (gitignored). */
 export const ARTIFACTS_DIR = path.join(HERE, 'artifacts');
+/** Where screenshots go. */
+export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, 'screenshots');
 /** The e2e fixtures folder. */
 export const FIXTURES_DIR = path.join(HERE, 'fixtures');
 /** The real exports, byte-for-byte copies of ../shared/fixtures/real (never edited). */
@@ -105,6 +107,21 @@ export class AppPage {
   async navigate(route) {
     await this.page.locator(`nav[aria-label="Main"] a[href="${route}"]`).first().click();
     await this.page.waitForURL((url) => url.pathname === route);
+  }
+
+  /** Waits until the app has rendered its view (the `<h1>` is there). */
+  async waitForView() {
+    await this.page.locator('main h1').first().waitFor({ timeout: KPI_TIMEOUT_MS });
+  }
+
+  /** The current URL's query parameter `key` (null when absent). */
+  queryParam(key) {
+    return new URL(this.page.url()).searchParams.get(key);
+  }
+
+  /** Waits until the URL matches `predicate(url)`, after a filter change. */
+  async waitForUrl(predicate) {
+    await this.page.waitForURL((url) => predicate(url));
   }
 
   /** Waits until the KPI cards are rendered (the ROAS value is there). */
@@ -221,10 +238,10 @@ export class AppPage {
     );
   }
 
-  /** Saves a full-page screenshot as artifacts/<name>.png; returns its path. */
+  /** Saves a full-page screenshot as artifacts/screenshots/<name>.png; returns its path. */
   async screenshot(name) {
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
-    const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
     await this.page.screenshot({ path: file, fullPage: true });
     return file;
   }

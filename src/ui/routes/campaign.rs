@@ -2,10 +2,12 @@
 //! creators with ROI, content by format and platform, the funnel and budget pacing.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::charts;
+use crate::data::calendar::format_day;
 use crate::data::schema::Measure;
+use crate::data::store::Workspace;
 use crate::metrics::engine::{Dimension, Results};
 use crate::metrics::objective::campaign_headline;
 use crate::metrics::registry::{kpi, Target, Unit};
@@ -60,6 +62,56 @@ pub fn trend_chart(
     Some((title, chart))
 }
 
+/// The post named by `?post=<id>` (an alert's link to a post), picked out on its
+/// campaign's page: its facts and counts. `None` when the id is not in the campaign.
+fn post_panel(ws: &Workspace, campaign: &str, post_id: &str) -> Option<AnyView> {
+    let posts = &ws.posts;
+    let i = (0..posts.len()).find(|&i| {
+        posts.post_id.get(i) == post_id && posts.campaigns.value(posts.campaign[i]) == campaign
+    })?;
+    let row = posts.row(i);
+    let style = use_app().style.get_untracked();
+    let count = |m: Measure| {
+        row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.number(v, 0))
+    };
+    let money = |m: Measure| row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.money(v));
+    let disclosure = match row.disclosure {
+        Some(true) => "Disclosed",
+        Some(false) => "Not disclosed",
+        None => "Unknown",
+    };
+    let facts: Vec<(&str, String)> = vec![
+        ("Date", row.date.map_or_else(|| "—".to_owned(), format_day)),
+        ("Platform", row.platform.clone()),
+        ("Creator", key_label(&row.creator_id)),
+        ("Format", key_label(&row.format)),
+        ("Ad disclosure", disclosure.to_owned()),
+        ("Impressions", count(Measure::Impressions)),
+        ("Reach", count(Measure::Reach)),
+        ("Likes", count(Measure::Likes)),
+        ("Comments", count(Measure::Comments)),
+        ("Clicks", count(Measure::Clicks)),
+        ("Conversions", count(Measure::Conversions)),
+        ("Revenue", money(Measure::Revenue)),
+        ("Cost", money(Measure::Cost)),
+        ("Caption", row.caption.clone()),
+    ];
+    let facts = facts
+        .into_iter()
+        .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
+        .collect_view();
+    let title = format!("Post {post_id}");
+    Some(
+        view! {
+            <section class="panel post-focus" data-post=post_id.to_owned() aria-labelledby="post-title">
+                <h2 id="post-title">{title}</h2>
+                <dl class="facts">{facts}</dl>
+            </section>
+        }
+        .into_any(),
+    )
+}
+
 /// The campaign deep dive.
 #[component]
 pub fn CampaignPage() -> impl IntoView {
@@ -67,6 +119,8 @@ pub fn CampaignPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
     let (results, comparison) = scoped_results(Dimension::Campaign, id);
+    let query_map = use_query_map();
+    let post = Memo::new(move |_| query_map.with(|m| m.get("post")).unwrap_or_default());
     move || {
         let id = id.get();
         let ws = state.workspace.get();
@@ -148,9 +202,14 @@ pub fn CampaignPage() -> impl IntoView {
             Some(b) => format!("Spent {} of a {} budget.", st.money(spend), st.money(b)),
             None => format!("Spent {}; no budget given.", st.money(spend)),
         });
+        let post_id = post.get();
+        let focus = (!post_id.is_empty())
+            .then(|| post_panel(&ws, &id, &post_id))
+            .flatten();
         view! {
             <h1>{name}</h1>
             <p class="subtitle">{format!("Campaign {id} · objective: {}", objective.map_or("not given", |o| o.name()))}</p>
+            {focus}
             <section class="panel" aria-labelledby="camp-kpis"><h2 id="camp-kpis">"Objective KPIs"</h2><div class="cards">{cards}</div></section>
             <section class="panel" aria-labelledby="camp-trends"><h2 id="camp-trends">"Trends"</h2><div class="charts">{trends}</div></section>
             <section class="panel" aria-labelledby="camp-creators"><h2 id="camp-creators">"Creators"</h2>

@@ -165,6 +165,27 @@ fn CampaignOverview() -> impl IntoView {
                 ))
             })
             .collect();
+        let platform_table: Vec<Vec<Cell>> = groups_by(&r, Dimension::Platform, Measure::Impressions)
+            .into_iter()
+            .map(|g| {
+                let target = PLATFORM_ENGAGEMENT
+                    .iter()
+                    .find(|(platform, _)| *platform == g.key)
+                    .and_then(|(_, id)| kpi(id))
+                    .and_then(|def| {
+                        let t = state.settings.with(|s| effective_target(def, s))?;
+                        Some(state.style.with(|st| st.target(&t, def.unit)))
+                    });
+                vec![
+                    Cell::Text(key_label(&g.key)),
+                    group_kpi(&g, "engagement_rate"),
+                    Cell::Text(target.unwrap_or_else(|| "—".into())),
+                    group_kpi(&g, "impressions"),
+                    group_kpi(&g, "ctr"),
+                    group_kpi(&g, "roas"),
+                ]
+            })
+            .collect();
         let platform_chart = charts::by_platform(
             "Engagement rate by platform",
             "Engagement rate (%)",
@@ -195,6 +216,9 @@ fn CampaignOverview() -> impl IntoView {
                     <ChartView chart=platform_chart title="Engagement rate by platform"/>
                     <ChartView chart=scatter title="Creators: cost vs revenue"/>
                 </div>
+                <DataTable caption="Engagement rate by platform, against each platform's target"
+                    headers=vec!["Platform", "Engagement rate", "Platform target", "Impressions", "CTR", "ROAS"]
+                    rows=Signal::derive(move || platform_table.clone()) sortable=true/>
                 <DataTable caption="Budget vs actual by campaign (actual = Σ cost of the campaign's posts in view)"
                     headers=vec!["Campaign", "Budget", "Actual spend", "Pacing", "ROAS"]
                     rows=Signal::derive(move || table_rows.clone()) sortable=true/>
