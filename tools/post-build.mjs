@@ -28,10 +28,10 @@ if (!index.includes(PLACEHOLDER)) {
   throw new Error(`post-build: ${PLACEHOLDER} not found in ${indexPath}`);
 }
 const hashes = inlineScriptHashes(index);
-writeFileSync(indexPath, index.replace(PLACEHOLDER, hashes.join(' ')));
+writeFileSync(indexPath, index.replaceAll(PLACEHOLDER, hashes.join(' ')));
 
 const template = readFileSync(path.join(source, 'static', '404.html'), 'utf8')
   .replaceAll('__PUBLIC_URL__', publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`);
 const notFound = template.replace('__SCRIPT_HASH__', inlineScriptHashes(template).join(' '));
 writeFileSync(path.join(staging, '404.html'), notFound);
-console.log(`post-build: CSP allows ${hashes.length} inline script(s); 404.html for ${publicUrl}`);
+console.log(`post-build: ${indexPath}: CSP allows ${hashes.length} inline script(s); 404.html for ${publicUrl}`);

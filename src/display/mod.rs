@@ -5,4 +5,5 @@
 pub mod export;
 pub mod format;
 pub mod query;
+pub mod report;
 pub mod share;

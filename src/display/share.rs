@@ -29,7 +29,9 @@ pub const GROUP_KPIS: [&str; 4] = ["roas", "engagement_rate", "conversion_rate",
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotKpi {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Written as a string: Rust's shortest round-trip form, parsed back exactly
+    /// (serde_json's default float parser may be one ULP off).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "exact_float")]
     pub v: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub na: Option<String>,
@@ -55,6 +57,24 @@ impl SnapshotKpi {
             Some(v) if v.is_finite() => KpiValue::Value(v),
             _ => KpiValue::na(self.na.clone().unwrap_or_else(|| "not available".into())),
         }
+    }
+}
+
+/// Serde of an optional `f64` as its exact decimal string.
+mod exact_float {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.serialize_str(&v.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        let text: Option<String> = Option::deserialize(d)?;
+        text.map(|t| t.parse::<f64>().map_err(D::Error::custom))
+            .transpose()
     }
 }
 
@@ -368,6 +388,16 @@ mod tests {
         let err = encode(&snap).unwrap_err();
         assert!(matches!(err, SnapshotError::TooLarge { chars } if chars > MAX_SNAPSHOT_CHARS));
         assert!(err.to_string().contains("8000"));
+    }
+
+    #[test]
+    fn kpi_values_survive_bit_for_bit() {
+        let value = 0.982_758_620_689_655_1_f64; // 57 / 58
+        let kpi = SnapshotKpi::of("delivery_rate", &KpiValue::Value(57.0 / 58.0));
+        let back: SnapshotKpi =
+            serde_json::from_str(&serde_json::to_string(&kpi).unwrap()).unwrap();
+        assert_eq!(back.v.map(f64::to_bits), Some((57.0_f64 / 58.0).to_bits()));
+        assert_eq!(back.v, Some(value));
     }
 
     #[test]

@@ -16,16 +16,17 @@ use super::components::share::{
 use super::routes::{
     alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
     creators::CreatorsPage, data::DataPage, glossary::GlossaryPage, not_found::NotFound,
-    privacy::PrivacyPage, settings::SettingsPage, summary::SummaryPage,
+    privacy::PrivacyPage, report::ReportsPage, settings::SettingsPage, summary::SummaryPage,
 };
 use super::state::AppState;
 
 /// Main navigation entries.
-const NAV: [(&str, &str); 7] = [
+const NAV: [(&str, &str); 8] = [
     ("/", "Summary"),
     ("/campaigns", "Campaigns"),
     ("/creators", "Creators"),
     ("/alerts", "Alerts"),
+    ("/reports", "Reports"),
     ("/glossary", "Glossary"),
     ("/data", "Data"),
     ("/settings", "Settings"),
@@ -121,6 +122,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/data") view=DataPage/>
                 <Route path=path!("/settings") view=SettingsPage/>
                 <Route path=path!("/privacy") view=PrivacyPage/>
+                <Route path=path!("/reports") view=ReportsPage/>
             </Routes>
         </main>
         <footer class="app-footer">

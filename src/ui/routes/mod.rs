@@ -9,6 +9,7 @@ pub mod data;
 pub mod glossary;
 pub mod not_found;
 pub mod privacy;
+pub mod report;
 pub mod settings;
 pub mod summary;
 
