@@ -236,12 +236,24 @@ mod tests {
     fn workspace_export_round_trips_through_the_loader() {
         let mut ws = Workspace::default();
         let csv = "platform,date,campaign_id,impressions,revenue\ntiktok,2025-01-02,C1,1000,50\n";
-        load(&mut ws, "posts.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+        load(
+            &mut ws,
+            "posts.csv",
+            csv.as_bytes(),
+            &LoadOptions::default(),
+        )
+        .unwrap();
         let json = workspace_export_json(&context(), &ws);
         assert!(json.contains("\"exported_with\""));
         assert!(json.contains("Engagement-rate denominator"));
         let mut back = Workspace::default();
-        load(&mut back, "ws.json", json.as_bytes(), &LoadOptions::default()).unwrap();
+        load(
+            &mut back,
+            "ws.json",
+            json.as_bytes(),
+            &LoadOptions::default(),
+        )
+        .unwrap();
         assert_eq!(workspace_json(&back), workspace_json(&ws));
     }
 }

@@ -221,7 +221,11 @@ fn ranked_creators(ws: &Workspace, results: &Results) -> (Vec<RankedCreator>, Ve
 
 /// The report as plain text for an e-mail: title, period, KPIs with change, alert
 /// counts and messages, top and bottom creators, and the settings lines.
-pub fn plain_text(report: &CadenceReport, style: &NumberStyle, settings_lines: &[String]) -> String {
+pub fn plain_text(
+    report: &CadenceReport,
+    style: &NumberStyle,
+    settings_lines: &[String],
+) -> String {
     let mut out = format!(
         "{} influencer report: {} (vs {})\n\n",
         report.cadence.label(),
@@ -287,14 +291,26 @@ mod tests {
         let last = day("2025-03-22"); // a Saturday
         let p = |c| ReportPeriod::ending(c, last);
         assert_eq!(p(Cadence::Daily).current, (last, last));
-        assert_eq!(p(Cadence::Daily).previous, (day("2025-03-21"), day("2025-03-21")));
+        assert_eq!(
+            p(Cadence::Daily).previous,
+            (day("2025-03-21"), day("2025-03-21"))
+        );
         // Weeks start on Monday 2025-03-17; the week before starts 2025-03-10.
         assert_eq!(p(Cadence::Weekly).current, (day("2025-03-17"), last));
-        assert_eq!(p(Cadence::Weekly).previous, (day("2025-03-10"), day("2025-03-15")));
-        assert_eq!(p(Cadence::Monthly).previous, (day("2025-02-01"), day("2025-02-22")));
+        assert_eq!(
+            p(Cadence::Weekly).previous,
+            (day("2025-03-10"), day("2025-03-15"))
+        );
+        assert_eq!(
+            p(Cadence::Monthly).previous,
+            (day("2025-02-01"), day("2025-02-22"))
+        );
         assert_eq!(p(Cadence::Quarterly).current, (day("2025-01-01"), last));
         // 2025-01-01 + 80 days = 2025-03-22, so 2024-10-01 + 80 days = 2024-12-20.
-        assert_eq!(p(Cadence::Quarterly).previous, (day("2024-10-01"), day("2024-12-20")));
+        assert_eq!(
+            p(Cadence::Quarterly).previous,
+            (day("2024-10-01"), day("2024-12-20"))
+        );
         // 31 March against February: clamped to 28 February.
         let end = ReportPeriod::ending(Cadence::Monthly, day("2025-03-31"));
         assert_eq!(end.previous, (day("2025-02-01"), day("2025-02-28")));
@@ -317,17 +333,27 @@ mod tests {
     #[test]
     fn monthly_report_compares_kpis_and_ranks_creators() {
         let ws = workspace();
-        let r = build_report(&ws, &Filter::default(), &Settings::default(), Cadence::Monthly)
-            .unwrap();
+        let r = build_report(
+            &ws,
+            &Filter::default(),
+            &Settings::default(),
+            Cadence::Monthly,
+        )
+        .unwrap();
         assert_eq!(r.period.current, (day("2025-03-01"), day("2025-03-22")));
         let roas = r.kpis.iter().find(|k| k.def.id == "roas").unwrap();
         assert_eq!(roas.current, KpiValue::Value(2.0)); // 800 / 400
         assert_eq!(roas.previous, KpiValue::Value(3.0)); // 300 / 100
         assert_eq!(roas.trend.change, Some(-1.0 / 3.0)); // (2 - 3) / 3
-        assert_eq!(r.top.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["K1", "K2"]);
+        assert_eq!(
+            r.top.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+            ["K1", "K2"]
+        );
         assert!(r.bottom.is_empty(), "two creators all fit in the top list");
         let text = plain_text(&r, &NumberStyle::default(), &["Currency: $".into()]);
-        assert!(text.starts_with("Monthly influencer report: 2025-03-01 to 2025-03-22 (vs 2025-02-01 to 2025-02-22)"));
+        assert!(text.starts_with(
+            "Monthly influencer report: 2025-03-01 to 2025-03-22 (vs 2025-02-01 to 2025-02-22)"
+        ));
         assert!(text.contains("- ROAS: "));
         assert!(text.contains("- K1: ROAS 5"));
         assert!(text.ends_with("- Currency: $\n"));
@@ -338,6 +364,12 @@ mod tests {
         let csv = "platform,impressions\ntiktok,10\n";
         let mut ws = Workspace::default();
         load(&mut ws, "p.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
-        assert!(build_report(&ws, &Filter::default(), &Settings::default(), Cadence::Daily).is_none());
+        assert!(build_report(
+            &ws,
+            &Filter::default(),
+            &Settings::default(),
+            Cadence::Daily
+        )
+        .is_none());
     }
 }

@@ -222,8 +222,7 @@ pub fn encode(snapshot: &Snapshot) -> Result<String, SnapshotError> {
 }
 
 fn pack(snapshot: &Snapshot) -> Result<String, SnapshotError> {
-    let json =
-        serde_json::to_vec(snapshot).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
+    let json = serde_json::to_vec(snapshot).map_err(|e| SnapshotError::Invalid(e.to_string()))?;
     Ok(base64url_encode(&compress_to_vec(&json, 9)))
 }
 
@@ -306,7 +305,8 @@ mod tests {
 
     fn results() -> Results {
         // Two TikTok posts of C1: revenue 50 + 150 = 200, cost 20 + 20 = 40, so ROAS 5.
-        let csv = "platform,date,campaign_id,creator_id,impressions,reach,likes,clicks,revenue,cost\n\
+        let csv =
+            "platform,date,campaign_id,creator_id,impressions,reach,likes,clicks,revenue,cost\n\
                    tiktok,2025-01-02,C1,K1,1000,800,40,10,50,20\n\
                    tiktok,2025-01-03,C1,K2,3000,2000,60,30,150,20\n";
         let mut ws = Workspace::default();

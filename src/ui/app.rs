@@ -11,7 +11,8 @@ use crate::metrics::alerts::Severity;
 use super::browser::{fetch_bytes, file_name_of, same_origin_url};
 use super::components::filters::FilterBar;
 use super::components::share::{
-    app_base, restore_redirected_path, snapshot_in_url, SharePanel, SnapshotPage,
+    app_base, reload_on_snapshot_fragment, restore_redirected_path, snapshot_in_url, SharePanel,
+    SnapshotPage,
 };
 use super::routes::{
     alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
@@ -39,6 +40,7 @@ pub fn App() -> impl IntoView {
     if let Some(payload) = snapshot_in_url() {
         return view! { <SnapshotPage payload=payload/> }.into_any();
     }
+    reload_on_snapshot_fragment();
     let base = app_base();
     restore_redirected_path(&base);
     let base = base.trim_end_matches('/').to_owned();

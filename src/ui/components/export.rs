@@ -75,7 +75,11 @@ pub fn TableCsvButton(
 #[component]
 pub fn ChartExportButtons(chart: Chart, #[prop(into)] title: String) -> impl IntoView {
     let state = use_context::<AppState>();
-    let provenance = move || state.map(|s| export_context(&s).one_line()).unwrap_or_default();
+    let provenance = move || {
+        state
+            .map(|s| export_context(&s).one_line())
+            .unwrap_or_default()
+    };
     let stem = file_stem(&title);
     let (svg_chart, svg_stem) = (chart.clone(), stem.clone());
     let save_svg = move |_| {

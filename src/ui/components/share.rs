@@ -65,6 +65,22 @@ pub fn restore_redirected_path(base: &str) {
     }
 }
 
+/// Reloads the page when a snapshot fragment is pasted into the address bar of an open
+/// dashboard (a fragment change alone does not reload).
+pub fn reload_on_snapshot_fragment() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    gloo::events::EventListener::new(&window, "hashchange", |_| {
+        if snapshot_in_url().is_some() {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    })
+    .forget();
+}
+
 /// The snapshot payload in the page's URL fragment, if any.
 pub fn snapshot_in_url() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
@@ -95,8 +111,9 @@ pub fn SharePanel() -> impl IntoView {
         let context = export_context(&state);
         let results = state.results.get_untracked();
         let ws = state.workspace.get_untracked();
-        let (currency_symbol, locale) =
-            state.style.with_untracked(|s| (s.currency_symbol.clone(), s.locale));
+        let (currency_symbol, locale) = state
+            .style
+            .with_untracked(|s| (s.currency_symbol.clone(), s.locale));
         let dataset = state.dataset_name.get_untracked();
         let query = state.query.get_untracked().to_query_string();
         let source = SnapshotSource {
@@ -112,7 +129,8 @@ pub fn SharePanel() -> impl IntoView {
                 Dimension::Creator => ws.creator(key).map(|c| c.name.clone()),
                 _ => None,
             };
-            name.filter(|n| !n.is_empty()).unwrap_or_else(|| key.to_owned())
+            name.filter(|n| !n.is_empty())
+                .unwrap_or_else(|| key.to_owned())
         });
         match encode(&snapshot) {
             Ok(payload) => {
@@ -256,7 +274,9 @@ fn value_span(
     group: Option<String>,
     style: &NumberStyle,
 ) -> impl IntoView {
-    let text = kpi(id).map(|d| style.kpi(value, d.unit)).unwrap_or_default();
+    let text = kpi(id)
+        .map(|d| style.kpi(value, d.unit))
+        .unwrap_or_default();
     let na = value.value().is_none();
     view! {
         <span class="kpi-value" class:na=na data-kpi=id data-value=raw_value(value) data-group=group>

@@ -110,7 +110,8 @@ pub fn DataTable(
         }
         rows
     };
-    let export = view! { <TableCsvButton caption=caption.clone() headers=headers.clone() rows=rows/> };
+    let export =
+        view! { <TableCsvButton caption=caption.clone() headers=headers.clone() rows=rows/> };
     let columns = headers.len();
     let header_cells = headers
         .into_iter()

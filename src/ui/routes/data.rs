@@ -81,13 +81,17 @@ fn FileReportView(report: FileReport) -> impl IntoView {
 pub fn DataPage() -> impl IntoView {
     let state = use_app();
     let download_rejected = move |_| {
-        let csv = state.reports.with_untracked(|r| rejected_rows_csv(&export_context(&state), r));
+        let csv = state
+            .reports
+            .with_untracked(|r| rejected_rows_csv(&export_context(&state), r));
         if let Err(e) = download("rejected-rows.csv", "text/csv", &csv) {
             state.load_error.set(Some(e));
         }
     };
     let export_workspace = move |_| {
-        let json = state.workspace.with_untracked(|ws| workspace_export_json(&export_context(&state), ws));
+        let json = state
+            .workspace
+            .with_untracked(|ws| workspace_export_json(&export_context(&state), ws));
         if let Err(e) = download("workspace.json", "application/json", &json) {
             state.load_error.set(Some(e));
         }
