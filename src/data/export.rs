@@ -44,6 +44,23 @@ pub fn push_field(line: &mut String, value: &str) {
     }
 }
 
+/// `value` made inert for spreadsheets (OWASP CSV injection): a cell starting with `=`,
+/// `+`, `-`, `@`, tab or carriage return gets a leading `'`, so it shows as text
+/// instead of running as a formula. Numbers are written with [`push_cell`], not this.
+pub fn neutralize_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// Appends a user-supplied text field for a spreadsheet: formula-neutralized
+/// ([`neutralize_formula`]), then quoted per RFC 4180 ([`push_field`]).
+pub fn push_safe_field(line: &mut String, value: &str) {
+    push_field(line, &neutralize_formula(value));
+}
+
 /// Appends a cell: integers without a decimal point, other numbers in their shortest
 /// round-trip form, non-finite numbers as empty.
 pub fn push_cell(line: &mut String, cell: Cell<'_>) {

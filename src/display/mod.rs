@@ -1,5 +1,9 @@
 //! Pure presentation helpers shared by the UI and its native tests: number formatting
-//! by KPI unit, and the dashboard's URL query (filters, compare mode, granularity).
+//! by KPI unit, the dashboard's URL query (filters, compare mode, granularity), file
+//! exports, snapshot links and cadence reports.
 
+pub mod export;
 pub mod format;
 pub mod query;
+pub mod report;
+pub mod share;

@@ -10,32 +10,46 @@ use crate::metrics::alerts::Severity;
 
 use super::browser::{fetch_bytes, file_name_of, same_origin_url};
 use super::components::filters::FilterBar;
+use super::components::share::{
+    app_base, reload_on_snapshot_fragment, restore_redirected_path, snapshot_in_url, SharePanel,
+    SnapshotPage,
+};
 use super::routes::{
     alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
     creators::CreatorsPage, data::DataPage, glossary::GlossaryPage, not_found::NotFound,
-    settings::SettingsPage, summary::SummaryPage,
+    privacy::PrivacyPage, report::ReportsPage, settings::SettingsPage, summary::SummaryPage,
 };
 use super::state::AppState;
 
 /// Main navigation entries.
-const NAV: [(&str, &str); 7] = [
+const NAV: [(&str, &str); 8] = [
     ("/", "Summary"),
     ("/campaigns", "Campaigns"),
     ("/creators", "Creators"),
     ("/alerts", "Alerts"),
+    ("/reports", "Reports"),
     ("/glossary", "Glossary"),
     ("/data", "Data"),
     ("/settings", "Settings"),
 ];
 
-/// The root component.
+/// The root component: a read-only snapshot for `#s=…` links, else the dashboard under
+/// the path the app is served from.
 #[component]
 pub fn App() -> impl IntoView {
+    if let Some(payload) = snapshot_in_url() {
+        return view! { <SnapshotPage payload=payload/> }.into_any();
+    }
+    reload_on_snapshot_fragment();
+    let base = app_base();
+    restore_redirected_path(&base);
+    let base = base.trim_end_matches('/').to_owned();
     view! {
-        <Router>
+        <Router base=base>
             <Shell/>
         </Router>
     }
+    .into_any()
 }
 
 /// Loads `?data=<same-origin URL>` once at start-up through the normal pipeline.
@@ -64,7 +78,7 @@ fn Shell() -> impl IntoView {
     let location = use_location();
     let show_filters = move || {
         let path = location.pathname.get();
-        !["/glossary", "/settings", "/data"].contains(&path.as_str())
+        !["/glossary", "/settings", "/data", "/privacy"].contains(&path.as_str())
     };
     let critical = move || state.alert_count(Severity::Critical);
     let badge_class = move || {
@@ -91,11 +105,12 @@ fn Shell() -> impl IntoView {
                     {critical} " critical"
                 </a>
                 <span class="dataset">"Dataset: " <span id="dataset-name">{move || state.dataset_name.get()}</span></span>
-                <span class="privacy">"Your data stays in this browser"</span>
+                <A href="/privacy" attr:class="privacy">"Your data stays in this browser"</A>
             </div>
         </header>
         <Show when=show_filters>
             <FilterBar/>
+            <SharePanel/>
         </Show>
         <main id="main" tabindex="-1">
             <Routes fallback=|| view! { <NotFound/> }>
@@ -108,6 +123,8 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/glossary") view=GlossaryPage/>
                 <Route path=path!("/data") view=DataPage/>
                 <Route path=path!("/settings") view=SettingsPage/>
+                <Route path=path!("/privacy") view=PrivacyPage/>
+                <Route path=path!("/reports") view=ReportsPage/>
             </Routes>
         </main>
         <footer class="app-footer">

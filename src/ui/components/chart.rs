@@ -5,9 +5,12 @@ use leptos::prelude::*;
 
 use crate::charts::Chart;
 
+use super::export::ChartExportButtons;
+
 /// One chart figure.
 #[component]
 pub fn ChartView(chart: Chart, #[prop(into)] title: String) -> impl IntoView {
+    let export = view! { <ChartExportButtons chart=chart.clone() title=title.clone()/> };
     let Chart {
         svg,
         summary,
@@ -30,6 +33,7 @@ pub fn ChartView(chart: Chart, #[prop(into)] title: String) -> impl IntoView {
     view! {
         <figure class="chart">
             <figcaption>{title.clone()}</figcaption>
+            {export}
             <div class="chart-svg" role="img" aria-label=summary inner_html=svg></div>
             <details>
                 <summary>"Show the data as a table"</summary>

@@ -3,7 +3,9 @@
 
 pub mod alerts;
 pub mod chart;
+pub mod export;
 pub mod filters;
 pub mod kpi;
+pub mod share;
 pub mod table;
 pub mod upload;

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::metrics::engine::KpiValue;
 use crate::metrics::registry::KpiDef;
 
+use super::export::TableCsvButton;
 use super::kpi::KpiValueView;
 
 /// One table cell.
@@ -109,6 +110,8 @@ pub fn DataTable(
         }
         rows
     };
+    let export =
+        view! { <TableCsvButton caption=caption.clone() headers=headers.clone() rows=rows/> };
     let columns = headers.len();
     let header_cells = headers
         .into_iter()
@@ -141,6 +144,7 @@ pub fn DataTable(
         .collect_view();
     let empty = empty_text.unwrap_or_else(|| "No rows in this selection.".into());
     view! {
+        {export}
         <div class="table-wrap">
             <table id=id>
                 <caption>{caption}</caption>

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::data::ingest::rejected_rows_csv;
-use crate::data::ingest::{workspace_json, FileReport};
+use crate::data::ingest::FileReport;
+use crate::display::export::{rejected_rows_csv, workspace_export_json};
 use crate::ui::browser::download;
+use crate::ui::components::export::export_context;
 use crate::ui::components::upload::Upload;
 use crate::ui::state::use_app;
 
@@ -80,13 +81,17 @@ fn FileReportView(report: FileReport) -> impl IntoView {
 pub fn DataPage() -> impl IntoView {
     let state = use_app();
     let download_rejected = move |_| {
-        let csv = state.reports.with_untracked(|r| rejected_rows_csv(r));
+        let csv = state
+            .reports
+            .with_untracked(|r| rejected_rows_csv(&export_context(&state), r));
         if let Err(e) = download("rejected-rows.csv", "text/csv", &csv) {
             state.load_error.set(Some(e));
         }
     };
     let export_workspace = move |_| {
-        let json = state.workspace.with_untracked(|ws| workspace_json(ws));
+        let json = state
+            .workspace
+            .with_untracked(|ws| workspace_export_json(&export_context(&state), ws));
         if let Err(e) = download("workspace.json", "application/json", &json) {
             state.load_error.set(Some(e));
         }

@@ -8,6 +8,8 @@ pub mod creators;
 pub mod data;
 pub mod glossary;
 pub mod not_found;
+pub mod privacy;
+pub mod report;
 pub mod settings;
 pub mod summary;
 

@@ -1,0 +1,210 @@
+//! `/reports?cadence=daily|weekly|monthly|quarterly`: the print-ready cadence report
+//! (key KPIs against the previous period, the period's alerts, top and bottom creators)
+//! and its plain-text summary with a copy button. The report's period replaces the
+//! filter bar's dates; the other filters apply.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::display::report::{
+    build_report, plain_text, Cadence, CadenceReport, RankedCreator, ReportPeriod,
+};
+use crate::metrics::engine::Filter;
+use crate::metrics::registry::kpi;
+use crate::ui::components::export::export_context;
+use crate::ui::components::kpi::KpiValueView;
+use crate::ui::state::use_app;
+use crate::ui::{id_path, link};
+
+use super::EmptyState;
+
+/// The reports view.
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let state = use_app();
+    let query_map = use_query_map();
+    let cadence = Memo::new(move |_| {
+        query_map
+            .with(|m| m.get("cadence"))
+            .and_then(|c| Cadence::from_name(&c))
+            .unwrap_or(Cadence::Weekly)
+    });
+    let report = Memo::new(move |_| {
+        let q = state.query.get();
+        let filter = Filter {
+            from: None,
+            to: None,
+            ..q.filter()
+        };
+        let c = cadence.get();
+        state.workspace.with(|ws| {
+            state
+                .settings
+                .with(|s| build_report(ws, &filter, s, c).map(std::sync::Arc::new))
+        })
+    });
+    let tabs = Cadence::ALL
+        .into_iter()
+        .map(|c| {
+            let href = move || {
+                let q = state.query.get();
+                let qs = q.to_query_string();
+                let sep = if qs.is_empty() { "" } else { "&" };
+                format!("/reports?cadence={}{sep}{qs}", c.name())
+            };
+            let current = move || (cadence.get() == c).then_some("page");
+            view! { <li><a href=href data-cadence=c.name() aria-current=current>{c.label()}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <h1>{move || format!("{} report", cadence.get().label())}</h1>
+        <nav aria-label="Report cadence" class="cadence-tabs"><ul>{tabs}</ul></nav>
+        {move || match report.get() {
+            None => view! { <EmptyState what="in a report: the data has no dates"/> }.into_any(),
+            Some(r) => view! { <ReportBody report=r/> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
+    let state = use_app();
+    let q = state.query.get_untracked();
+    let style = state.style.get_untracked();
+    let context = export_context(&state);
+    let text = plain_text(&report, &style, &context.lines());
+    let copied = RwSignal::new(false);
+    let copy_text = text.clone();
+    let copy = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.navigator().clipboard().write_text(&copy_text);
+        }
+        copied.set(true);
+    };
+    let print = |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let kpi_rows = report
+        .kpis
+        .iter()
+        .map(|k| {
+            let previous = style.kpi(&k.previous, k.def.unit);
+            let change = style.change(k.trend.change);
+            let tone = match k.trend.good {
+                Some(true) => "good",
+                Some(false) => "bad",
+                None => "neutral",
+            };
+            view! {
+                <tr>
+                    <th scope="row">{k.def.name}</th>
+                    <td><KpiValueView def=k.def value=k.current.clone()/></td>
+                    <td>{previous}</td>
+                    <td class=tone data-trend=crate::display::format::raw_number(k.trend.change)>{change}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let alerts = report
+        .alerts
+        .iter()
+        .map(|a| {
+            let severity = format!("{:?}", a.severity).to_lowercase();
+            let rule = serde_json::to_value(a.rule)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let class = format!("severity-{severity}");
+            view! {
+                <li data-alert-rule=rule class=class>
+                    <strong>{severity}</strong>": "
+                    <a href=link(&a.link, &q)>{a.message.clone()}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let no_alerts = report.alerts.is_empty();
+    let settings = context
+        .entries
+        .iter()
+        .map(|(k, v)| view! { <dt>{*k}</dt><dd>{v.clone()}</dd> })
+        .collect_view();
+    view! {
+        <article class="report" data-cadence=report.cadence.name()>
+            <p id="report-period" class="report-period">
+                {format!("{} compared with {}", ReportPeriod::label(report.period.current), ReportPeriod::label(report.period.previous))}
+            </p>
+            <div class="actions">
+                <button id="print-report" type="button" on:click=print>"Print or save as PDF"</button>
+                <button id="copy-report" type="button" on:click=copy>"Copy text summary"</button>
+                <span role="status">{move || copied.get().then_some("Summary copied.")}</span>
+            </div>
+            <section class="panel" aria-labelledby="report-kpis-title">
+                <h2 id="report-kpis-title">"Key KPIs"</h2>
+                <div class="table-wrap"><table id="report-kpis">
+                    <caption>"Key KPIs this period against the previous one"</caption>
+                    <thead><tr>
+                        <th scope="col">"KPI"</th><th scope="col">"This period"</th>
+                        <th scope="col">"Previous period"</th><th scope="col">"Change"</th>
+                    </tr></thead>
+                    <tbody>{kpi_rows}</tbody>
+                </table></div>
+            </section>
+            <section class="panel" id="report-alerts" aria-labelledby="report-alerts-title">
+                <h2 id="report-alerts-title">{format!("Alerts raised in the period ({})", report.alerts.len())}</h2>
+                {no_alerts.then(|| view! { <p>"No alerts in this period."</p> })}
+                <ul class="report-alerts">{alerts}</ul>
+            </section>
+            <section class="panel two-col" aria-labelledby="report-creators-title">
+                <h2 id="report-creators-title">"Creators by ROAS"</h2>
+                {creator_table("report-top", "Top creators", &report.top, &q)}
+                {creator_table("report-bottom", "Bottom creators", &report.bottom, &q)}
+            </section>
+            <section class="panel report-text" aria-labelledby="report-text-title">
+                <h2 id="report-text-title">"Text summary"</h2>
+                <pre id="report-text">{text}</pre>
+            </section>
+            <section class="panel" aria-labelledby="report-settings-title">
+                <h2 id="report-settings-title">"Computed with"</h2>
+                <dl class="export-context">{settings}</dl>
+            </section>
+        </article>
+    }
+}
+
+fn creator_table(
+    id: &'static str,
+    caption: &'static str,
+    creators: &[RankedCreator],
+    q: &crate::display::query::ViewQuery,
+) -> impl IntoView {
+    let style = use_app().style.get_untracked();
+    let roas = kpi("roas");
+    let rows = creators
+        .iter()
+        .map(|c| {
+            let value = crate::metrics::engine::KpiValue::Value(c.roas);
+            let group = format!("creator:{}", c.id);
+            view! {
+                <tr>
+                    <th scope="row"><a href=link(&id_path("/creators", &c.id), q)>{c.name.clone()}</a></th>
+                    <td>{roas.map(|d| view! { <KpiValueView def=d value=value group=Some(group)/> })}</td>
+                    <td>{style.money(c.revenue)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let empty = creators.is_empty();
+    view! {
+        <div class="table-wrap"><table id=id>
+            <caption>{caption}</caption>
+            <thead><tr><th scope="col">"Creator"</th><th scope="col">"ROAS"</th><th scope="col">"Revenue"</th></tr></thead>
+            <tbody>
+                {empty.then(|| view! { <tr><td colspan="3">"No creators in this list for the period."</td></tr> })}
+                {rows}
+            </tbody>
+        </table></div>
+    }
+}
