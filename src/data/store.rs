@@ -55,6 +55,13 @@ impl Dict {
     pub fn values(&self) -> &[String] {
         &self.values
     }
+
+    /// Bytes held on the heap (approximate for the index).
+    pub fn heap_bytes(&self) -> usize {
+        let strings: usize = self.values.iter().map(String::capacity).sum();
+        // Each value is stored twice (list and index) plus a code and hash-table slot.
+        2 * strings + self.values.capacity() * 24 + self.codes.capacity() * 32
+    }
 }
 
 /// A column of strings kept in one buffer (cheap for a million rows).
@@ -88,6 +95,11 @@ impl StrColumn {
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * 4
     }
 }
 
@@ -246,6 +258,19 @@ impl Posts {
             },
             values,
         }
+    }
+
+    /// Bytes the columns hold on the heap (the memory figure of the benchmark).
+    pub fn heap_bytes(&self) -> usize {
+        let dicts = [&self.platforms, &self.campaigns, &self.creators, &self.formats];
+        let codes = [&self.platform, &self.campaign, &self.creator, &self.format];
+        dicts.iter().map(|d| d.heap_bytes()).sum::<usize>()
+            + codes.iter().map(|c| c.capacity() * 4).sum::<usize>()
+            + self.day.capacity() * std::mem::size_of::<Day>()
+            + self.post_id.heap_bytes()
+            + self.caption.heap_bytes()
+            + self.disclosure.capacity()
+            + self.measures.iter().map(|m| m.capacity() * 8).sum::<usize>()
     }
 
     /// Number of rows that have no date.
