@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod data;
+pub mod display;
 pub mod metrics;
 
 #[cfg(target_arch = "wasm32")]

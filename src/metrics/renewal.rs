@@ -26,6 +26,17 @@ pub enum Verdict {
     Drop,
 }
 
+impl Verdict {
+    /// Display name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Renew => "Renew",
+            Verdict::Renegotiate => "Renegotiate",
+            Verdict::Drop => "Drop",
+        }
+    }
+}
+
 /// A decision and the sentence that explains it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Recommendation {

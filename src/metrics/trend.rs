@@ -81,6 +81,16 @@ pub enum CompareMode {
     YearAgo,
 }
 
+impl CompareMode {
+    /// Short name, as in the `compare` URL key.
+    pub fn name(self) -> &'static str {
+        match self {
+            CompareMode::PreviousPeriod => "previous",
+            CompareMode::YearAgo => "year",
+        }
+    }
+}
+
 /// The default window when the filter has no date range: the last 90 days of the data.
 pub const DEFAULT_WINDOW_DAYS: Day = 90;
 

@@ -1,0 +1,117 @@
+//! The router and the layout: header with the main navigation, critical-alert badge and
+//! dataset indicator; the filter bar on the analysis views; the routes in `<main>`.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::path;
+
+use crate::metrics::alerts::Severity;
+
+use super::browser::{fetch_bytes, file_name_of, same_origin_url};
+use super::components::filters::FilterBar;
+use super::routes::{
+    alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
+    creators::CreatorsPage, data::DataPage, glossary::GlossaryPage, not_found::NotFound,
+    settings::SettingsPage, summary::SummaryPage,
+};
+use super::state::AppState;
+
+/// Main navigation entries.
+const NAV: [(&str, &str); 7] = [
+    ("/", "Summary"),
+    ("/campaigns", "Campaigns"),
+    ("/creators", "Creators"),
+    ("/alerts", "Alerts"),
+    ("/glossary", "Glossary"),
+    ("/data", "Data"),
+    ("/settings", "Settings"),
+];
+
+/// The root component.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Shell/>
+        </Router>
+    }
+}
+
+/// Loads `?data=<same-origin URL>` once at start-up through the normal pipeline.
+fn load_data_param(state: AppState) {
+    let Some(raw) = use_query_map().with_untracked(|m| m.get("data")) else {
+        return;
+    };
+    match same_origin_url(&raw) {
+        Err(message) => state.load_error.set(Some(message)),
+        Ok(url) => leptos::task::spawn_local(async move {
+            match fetch_bytes(&url).await {
+                Ok(bytes) => state.accept_files(vec![(file_name_of(&url), bytes)]),
+                Err(e) => state
+                    .load_error
+                    .set(Some(format!("Could not load {raw}: {e}"))),
+            }
+        }),
+    }
+}
+
+/// Layout inside the router (the state reads the URL).
+#[component]
+fn Shell() -> impl IntoView {
+    let state = AppState::provide();
+    load_data_param(state);
+    let location = use_location();
+    let show_filters = move || {
+        let path = location.pathname.get();
+        !["/glossary", "/settings", "/data"].contains(&path.as_str())
+    };
+    let critical = move || state.alert_count(Severity::Critical);
+    let badge_class = move || {
+        if critical() > 0 {
+            "badge has-critical"
+        } else {
+            "badge"
+        }
+    };
+    let nav = NAV
+        .iter()
+        .map(|&(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
+        .collect_view();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="app-header">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">"◆"</span>
+                <span class="brand-name">"Influencer KPI Dashboard"</span>
+            </div>
+            <nav aria-label="Main"><ul>{nav}</ul></nav>
+            <div class="header-meta">
+                <a id="critical-badge" href="/alerts" class=badge_class data-count=critical>
+                    {critical} " critical"
+                </a>
+                <span class="dataset">"Dataset: " <span id="dataset-name">{move || state.dataset_name.get()}</span></span>
+                <span class="privacy">"Your data stays in this browser"</span>
+            </div>
+        </header>
+        <Show when=show_filters>
+            <FilterBar/>
+        </Show>
+        <main id="main" tabindex="-1">
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=SummaryPage/>
+                <Route path=path!("/campaigns") view=CampaignsPage/>
+                <Route path=path!("/campaigns/:id") view=CampaignPage/>
+                <Route path=path!("/creators") view=CreatorsPage/>
+                <Route path=path!("/creators/:id") view=CreatorPage/>
+                <Route path=path!("/alerts") view=AlertsPage/>
+                <Route path=path!("/glossary") view=GlossaryPage/>
+                <Route path=path!("/data") view=DataPage/>
+                <Route path=path!("/settings") view=SettingsPage/>
+            </Routes>
+        </main>
+        <footer class="app-footer">
+            <p>"Computed in your browser with Rust + WebAssembly. Nothing is uploaded."</p>
+        </footer>
+    }
+}

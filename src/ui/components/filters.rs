@@ -1,0 +1,206 @@
+//! The global filter bar. Every control writes the URL query (navigate), and the
+//! views read the query back: links, reload and back/forward restore the state.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+use crate::data::calendar::{format_day, parse_iso_day, Granularity};
+use crate::display::query::{Preset, ViewQuery};
+use crate::metrics::trend::CompareMode;
+use crate::ui::state::use_app;
+
+/// `(value, label)` options of a select, "All …" first.
+fn options_of(all_label: &str, values: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut out = vec![(String::new(), all_label.to_owned())];
+    out.extend(values.into_iter().filter(|(v, _)| !v.is_empty()));
+    out
+}
+
+/// A labelled select whose options and selected value follow signals.
+#[component]
+fn FilterSelect(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] selected: Signal<String>,
+    on_pick: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="filter">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| on_pick(event_target_value(&ev))>
+                {move || {
+                    let current = selected.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(value, text)| {
+                            let is_selected = value == current;
+                            view! { <option value=value prop:selected=is_selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}
+
+/// The filter bar: date preset and range, platform, campaign, creator, format,
+/// compare mode and granularity.
+#[component]
+pub fn FilterBar() -> impl IntoView {
+    let state = use_app();
+    let navigate = use_navigate();
+    let location = use_location();
+    let update = move |change: Box<dyn FnOnce(&mut ViewQuery)>| {
+        let mut q = state.query.get_untracked();
+        change(&mut q);
+        let qs = q.to_query_string();
+        let path = location.pathname.get_untracked();
+        let url = if qs.is_empty() {
+            path
+        } else {
+            format!("{path}?{qs}")
+        };
+        navigate(&url, NavigateOptions::default());
+    };
+    let dims = Memo::new(move |_| {
+        state.workspace.with(|ws| {
+            let p = &ws.posts;
+            let plain = |vals: &[String]| {
+                vals.iter()
+                    .map(|v| (v.clone(), v.clone()))
+                    .collect::<Vec<_>>()
+            };
+            let named_campaigns = p
+                .campaigns
+                .values()
+                .iter()
+                .map(|id| {
+                    let name = ws
+                        .campaign(id)
+                        .map(|c| c.name.clone())
+                        .filter(|n| !n.is_empty());
+                    (
+                        id.clone(),
+                        name.map_or_else(|| id.clone(), |n| format!("{n} ({id})")),
+                    )
+                })
+                .collect::<Vec<_>>();
+            let named_creators = p
+                .creators
+                .values()
+                .iter()
+                .map(|id| {
+                    let name = ws
+                        .creator(id)
+                        .map(|c| c.name.clone())
+                        .filter(|n| !n.is_empty());
+                    (
+                        id.clone(),
+                        name.map_or_else(|| id.clone(), |n| format!("{n} ({id})")),
+                    )
+                })
+                .collect::<Vec<_>>();
+            (
+                options_of("All platforms", plain(p.platforms.values())),
+                options_of("All campaigns", named_campaigns),
+                options_of("All creators", named_creators),
+                options_of("All formats", plain(p.formats.values())),
+            )
+        })
+    });
+    let preset = Signal::derive(move || {
+        let q = state.query.get();
+        Preset::matching(q.from, q.to, state.span.get().map(|s| s.1))
+            .map_or("custom", Preset::value)
+            .to_owned()
+    });
+    let preset_options = Signal::derive(move || {
+        let mut o: Vec<(String, String)> = Preset::ALL
+            .iter()
+            .map(|p| (p.value().to_owned(), p.label().to_owned()))
+            .collect();
+        if preset.get() == "custom" {
+            o.push(("custom".into(), "Custom range".into()));
+        }
+        o
+    });
+    let date_update = update.clone();
+    let date_input = move |id: &'static str, label: &'static str, is_from: bool| {
+        let update = date_update.clone();
+        let value = move || {
+            let q = state.query.get();
+            if is_from { q.from } else { q.to }
+                .map(format_day)
+                .unwrap_or_default()
+        };
+        view! {
+            <div class="filter">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="date"
+                    prop:value=value
+                    on:change=move |ev| {
+                        let day = parse_iso_day(&event_target_value(&ev));
+                        update(Box::new(move |q| if is_from { q.from = day } else { q.to = day }));
+                    }
+                />
+            </div>
+        }
+    };
+    let pick = |apply: fn(&mut ViewQuery, String)| {
+        let update = update.clone();
+        move |v: String| update(Box::new(move |q| apply(q, v)))
+    };
+    let pick_preset = {
+        let update = update.clone();
+        move |v: String| {
+            let Some(p) = Preset::from_value(&v) else {
+                return;
+            };
+            let range = state
+                .span
+                .get_untracked()
+                .map_or((None, None), |s| p.range(s.1));
+            update(Box::new(move |q| (q.from, q.to) = range));
+        }
+    };
+    let q = move || state.query.get();
+    view! {
+        <section class="filter-bar" aria-label="Filters">
+            <FilterSelect id="filter-preset" label="Period" options=preset_options selected=preset on_pick=pick_preset/>
+            {date_input("filter-from", "From", true)}
+            {date_input("filter-to", "To", false)}
+            <FilterSelect id="filter-platform" label="Platform"
+                options=Signal::derive(move || dims.get().0)
+                selected=Signal::derive(move || q().platform)
+                on_pick=pick(|q, v| q.platform = v)/>
+            <FilterSelect id="filter-campaign" label="Campaign"
+                options=Signal::derive(move || dims.get().1)
+                selected=Signal::derive(move || q().campaign)
+                on_pick=pick(|q, v| q.campaign = v)/>
+            <FilterSelect id="filter-creator" label="Creator"
+                options=Signal::derive(move || dims.get().2)
+                selected=Signal::derive(move || q().creator)
+                on_pick=pick(|q, v| q.creator = v)/>
+            <FilterSelect id="filter-format" label="Format"
+                options=Signal::derive(move || dims.get().3)
+                selected=Signal::derive(move || q().format)
+                on_pick=pick(|q, v| q.format = v)/>
+            <FilterSelect id="filter-compare" label="Compare to"
+                options=Signal::derive(|| vec![
+                    ("previous".to_owned(), "Previous period".to_owned()),
+                    ("year".to_owned(), "Same period last year".to_owned()),
+                ])
+                selected=Signal::derive(move || q().compare.name().to_owned())
+                on_pick=pick(|q, v| q.compare = if v == "year" { CompareMode::YearAgo } else { CompareMode::PreviousPeriod })/>
+            <FilterSelect id="filter-granularity" label="Granularity"
+                options=Signal::derive(|| Granularity::ALL.iter().map(|g| (g.name().to_owned(), g.name().to_owned())).collect())
+                selected=Signal::derive(move || q().granularity.name().to_owned())
+                on_pick=pick(|q, v| if let Some(g) = Granularity::from_name(&v) { q.granularity = g })/>
+        </section>
+    }
+}

@@ -1,0 +1,156 @@
+//! The single KPI value renderer (carries the `data-kpi`/`data-value`/`data-group`
+//! hooks everywhere) and the KPI card built on it.
+
+use leptos::prelude::*;
+
+use crate::display::format::raw_value;
+use crate::metrics::engine::{Dimension, KpiValue};
+use crate::metrics::registry::{kpi, Direction, KpiDef};
+use crate::metrics::targets::{effective_target, kpi_status, Status};
+use crate::metrics::trend::{trend, Trend};
+use crate::ui::state::use_app;
+use crate::ui::state::Comparison;
+
+/// `data-group` value for a group key.
+pub fn group_attr(dimension: Dimension, key: &str) -> String {
+    format!("{}:{key}", dimension.name())
+}
+
+/// One KPI value: formatted text plus the test hooks. n/a shows its reason.
+#[component]
+pub fn KpiValueView(
+    def: &'static KpiDef,
+    value: KpiValue,
+    /// `"<dimension>:<key>"` when the value belongs to a group.
+    #[prop(optional_no_strip)]
+    group: Option<String>,
+) -> impl IntoView {
+    let style = use_app().style;
+    let raw = raw_value(&value);
+    let na = value.value().is_none();
+    let text = move || style.with(|s| s.kpi(&value, def.unit));
+    view! {
+        <span class="kpi-value" class:na=na data-kpi=def.id data-value=raw data-group=group>
+            {text}
+        </span>
+    }
+}
+
+/// A KPI value looked up by id (n/a for an unknown id).
+#[component]
+pub fn KpiById(
+    id: &'static str,
+    value: KpiValue,
+    #[prop(optional_no_strip)] group: Option<String>,
+) -> impl IntoView {
+    kpi(id).map(|def| view! { <KpiValueView def=def value=value group=group/> })
+}
+
+/// CSS class of a status, as the contract names it.
+pub fn status_class(status: Status) -> &'static str {
+    match status {
+        Status::OnTarget => "status-on_target",
+        Status::Above => "status-above",
+        Status::Below => "status-below",
+        Status::NoTarget => "status-no_target",
+    }
+}
+
+/// Whether a status is good news for a KPI's direction (`None` = neutral).
+pub fn status_is_good(status: Status, direction: Direction) -> Option<bool> {
+    match (status, direction) {
+        (Status::OnTarget, _) => Some(true),
+        (Status::NoTarget, _) => None,
+        (Status::Above, Direction::HigherIsBetter) | (Status::Below, Direction::LowerIsBetter) => {
+            Some(true)
+        }
+        _ => Some(false),
+    }
+}
+
+fn tone(good: Option<bool>) -> &'static str {
+    match good {
+        Some(true) => "good",
+        Some(false) => "bad",
+        None => "neutral",
+    }
+}
+
+/// A KPI card: name, value, target, status, trend against the compare period and the
+/// glossary definition as tooltip and accessible description.
+#[component]
+pub fn KpiCard(
+    def: &'static KpiDef,
+    value: KpiValue,
+    /// The trend against the compare period and the label of both windows.
+    trend: Option<(Trend, String)>,
+    #[prop(optional_no_strip)] group: Option<String>,
+    /// Extra line under the value (e.g. the engagement-rate denominator).
+    #[prop(optional_no_strip)]
+    note: Option<String>,
+) -> impl IntoView {
+    let state = use_app();
+    let desc_id = format!(
+        "def-{}{}",
+        def.id,
+        group
+            .as_deref()
+            .map(|g| format!("-{}", g.replace([':', ' '], "-")))
+            .unwrap_or_default()
+    );
+    let described_by = desc_id.clone();
+    let status_value = value.clone();
+    let site_aov = state.results.with_untracked(|r| r.site_aov);
+    let status = Memo::new(move |_| {
+        state
+            .settings
+            .with(|s| kpi_status(def, &status_value, s, site_aov))
+    });
+    let card_class = move || {
+        let st = status.get();
+        format!(
+            "kpi-card {} {}",
+            status_class(st),
+            tone(status_is_good(st, def.direction))
+        )
+    };
+    let target_text = move || {
+        state.settings.with(|s| match effective_target(def, s) {
+            Some(t) => format!("Target {}", state.style.with(|st| st.target(&t, def.unit))),
+            None => "No target".into(),
+        })
+    };
+    let change = trend.as_ref().and_then(|(t, _)| t.change);
+    let trend_text = state.style.with_untracked(|s| s.change(change));
+    let trend_class = format!(
+        "kpi-trend {}",
+        tone(trend.as_ref().and_then(|(t, _)| t.good))
+    );
+    let trend_label = match &trend {
+        Some((_, window)) if change.is_some() => format!("{trend_text}, {window}"),
+        _ => trend_text,
+    };
+    view! {
+        <article class=card_class title=def.definition aria-describedby=described_by>
+            <h3 class="kpi-name">{def.name}</h3>
+            <p class="kpi-main">
+                <KpiValueView def=def value=value group=group/>
+            </p>
+            {note.map(|n| view! { <p class="kpi-note">{n}</p> })}
+            <p class="kpi-target">{target_text}</p>
+            <p class=trend_class data-trend=crate::display::format::raw_number(change)>
+                {trend_label}
+            </p>
+            <p id=desc_id class="visually-hidden">{def.definition}</p>
+        </article>
+    }
+}
+
+/// The trend of a KPI in a comparison, with the comparison's label.
+pub fn kpi_trend(def: &KpiDef, comparison: Option<&Comparison>) -> Option<(Trend, String)> {
+    comparison.map(|c| {
+        let now = c.current.overall.get(def.id);
+        let before = c.previous.overall.get(def.id);
+        (trend(&now, &before, def.direction), c.label.clone())
+    })
+}

@@ -1,0 +1,9 @@
+//! Reusable view pieces: the one KPI value renderer, KPI cards, tables, filters,
+//! charts, alerts and upload.
+
+pub mod alerts;
+pub mod chart;
+pub mod filters;
+pub mod kpi;
+pub mod table;
+pub mod upload;

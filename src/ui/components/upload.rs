@@ -1,0 +1,205 @@
+//! Upload: a file picker and drop zone, the pending-file mapping screen (platform, table
+//! kind and per-column mapping), and the demo/clear actions.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::data::schema::TableKind;
+use crate::ui::state::{use_app, AppState, PendingFile};
+
+/// Platforms a user can give to a file without a platform column.
+pub const PLATFORMS: [(&str, &str); 4] = [
+    ("instagram", "Instagram"),
+    ("tiktok", "TikTok"),
+    ("youtube", "YouTube"),
+    ("x", "X (Twitter)"),
+];
+
+/// Reads every file of a list and hands them to the pipeline.
+fn read_and_accept(state: AppState, list: Option<web_sys::FileList>) {
+    let Some(list) = list else { return };
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    if files.is_empty() {
+        return;
+    }
+    spawn_local(async move {
+        let mut read = Vec::new();
+        for file in files {
+            let name = file.name();
+            match crate::ui::browser::read_bytes(&file).await {
+                Ok(bytes) => read.push((name, bytes)),
+                Err(e) => state
+                    .load_error
+                    .set(Some(format!("{name}: could not read the file ({e})"))),
+            }
+        }
+        state.accept_files(read);
+    });
+}
+
+/// The file picker and drop zone.
+#[component]
+pub fn Upload() -> impl IntoView {
+    let state = use_app();
+    let dragging = RwSignal::new(false);
+    let on_input = move |ev: web_sys::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(input) = input {
+            read_and_accept(state, input.files());
+            input.set_value("");
+        }
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        read_and_accept(state, ev.data_transfer().and_then(|d| d.files()));
+    };
+    view! {
+        <div
+            id="drop-zone"
+            class="drop-zone"
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <p>"Drop CSV or JSON files here, or "</p>
+            <label for="file-input" class="button">"Choose files"</label>
+            <input id="file-input" class="visually-hidden-input" type="file" multiple accept=".csv,.tsv,.txt,.json,.ndjson,text/csv,application/json" on:change=on_input/>
+            <p class="hint">"Posts, campaigns, creators, assets or comments — our canonical columns, or raw Instagram, TikTok, YouTube and Shopify exports."</p>
+        </div>
+        <div class="actions">
+            <button id="load-demo" type="button" on:click=move |_| state.load_demo()>"Load demo"</button>
+            <button id="clear-workspace" type="button" on:click=move |_| state.clear()>"Clear workspace"</button>
+        </div>
+        {move || state.load_error.get().map(|e| view! {
+            <div id="load-error" role="alert" class="load-error">
+                {e.lines().map(|l| view! { <p>{l.to_owned()}</p> }).collect_view()}
+            </div>
+        })}
+        <PendingFiles/>
+    }
+}
+
+/// Updates one pending file's options.
+fn edit_pending(state: AppState, index: usize, change: impl FnOnce(&mut PendingFile)) {
+    state.pending.update(|p| {
+        if let Some(file) = p.get_mut(index) {
+            change(file);
+        }
+    });
+}
+
+/// `#pending-files`: files waiting for a platform or a mapping fix.
+#[component]
+fn PendingFiles() -> impl IntoView {
+    let state = use_app();
+    move || {
+        let pending = state.pending.get();
+        if pending.is_empty() {
+            return None;
+        }
+        let blocks = pending
+            .into_iter()
+            .enumerate()
+            .map(|(i, file)| view! { <PendingBlock index=i file=file/> })
+            .collect_view();
+        Some(view! {
+            <section id="pending-files" class="panel" aria-labelledby="pending-title">
+                <h2 id="pending-title">"Files waiting for your input"</h2>
+                {blocks}
+                <button id="load-files" type="button" on:click=move |_| state.load_pending()>"Load files"</button>
+            </section>
+        })
+    }
+}
+
+/// One pending file: platform, table kind and column mapping selects.
+#[component]
+fn PendingBlock(index: usize, file: PendingFile) -> impl IntoView {
+    let state = use_app();
+    let kind = file.options.kind.unwrap_or(file.detection.kind);
+    let platform = file.options.platform.clone().unwrap_or_default();
+    let mapping: Vec<(String, Option<String>)> =
+        file.options.mapping.clone().unwrap_or_else(|| {
+            file.detection
+                .mapping
+                .iter()
+                .map(|m| (m.source.clone(), m.target.clone()))
+                .collect()
+        });
+    let platform_id = format!("pending-{index}-platform");
+    let kind_id = format!("pending-{index}-kind");
+    let platform_options = std::iter::once(("", "Choose a platform"))
+        .chain(PLATFORMS)
+        .map(|(v, l)| view! { <option value=v selected=v == platform>{l}</option> })
+        .collect_view();
+    let kind_options = TableKind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.name() selected=k == kind>{k.name()}</option> })
+        .collect_view();
+    let rows = mapping
+        .iter()
+        .enumerate()
+        .map(|(col, (source, target))| {
+            let id = format!("pending-{index}-col-{col}");
+            let target = target.clone().unwrap_or_default();
+            let options = std::iter::once("")
+                .chain(kind.columns().iter().map(|c| c.name))
+                .map(|name| {
+                    let label = if name.is_empty() { "(ignore)" } else { name };
+                    view! { <option value=name selected=name == target>{label}</option> }
+                })
+                .collect_view();
+            let on_change = move |ev| {
+                let value = event_target_value(&ev);
+                edit_pending(state, index, |f| {
+                    let mut m: Vec<(String, Option<String>)> = f.options.mapping.clone().unwrap_or_else(|| {
+                        f.detection.mapping.iter().map(|m| (m.source.clone(), m.target.clone())).collect()
+                    });
+                    if let Some(entry) = m.get_mut(col) {
+                        entry.1 = (!value.is_empty()).then_some(value);
+                    }
+                    f.options.mapping = Some(m);
+                });
+            };
+            view! {
+                <tr>
+                    <td><label for=id.clone()>{source.clone()}</label></td>
+                    <td><select id=id name=format!("map:{source}") on:change=on_change>{options}</select></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="pending-file" data-pending-file=file.name.clone()>
+            <h3>{file.name.clone()}</h3>
+            <p>{format!("Detected: {} ({})", file.detection.format_name, file.detection.encoding)}</p>
+            <div class="filter">
+                <label for=platform_id.clone()>"Platform for every row"</label>
+                <select id=platform_id name="platform" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    edit_pending(state, index, |f| f.options.platform = (!v.is_empty()).then_some(v));
+                }>{platform_options}</select>
+            </div>
+            <div class="filter">
+                <label for=kind_id.clone()>"Table kind"</label>
+                <select id=kind_id name="kind" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    edit_pending(state, index, |f| f.options.kind = TableKind::from_name(&v));
+                }>{kind_options}</select>
+            </div>
+            <div class="table-wrap">
+                <table>
+                    <caption>"Column mapping"</caption>
+                    <thead><tr><th scope="col">"Column in the file"</th><th scope="col">"Canonical column"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </div>
+    }
+}

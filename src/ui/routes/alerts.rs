@@ -1,0 +1,37 @@
+//! `/alerts`: alerts grouped by severity, each linking to its subject.
+
+use leptos::prelude::*;
+
+use crate::ui::components::alerts::{AlertItem, SEVERITIES};
+use crate::ui::state::use_app;
+
+/// The alerts view.
+#[component]
+pub fn AlertsPage() -> impl IntoView {
+    let state = use_app();
+    let sections = SEVERITIES
+        .iter()
+        .map(|&(sev, key, label)| {
+            let items = move || {
+                let list: Vec<_> = state.alerts.with(|a| a.iter().filter(|x| x.severity == sev).cloned().collect());
+                if list.is_empty() {
+                    view! { <p class="empty">{format!("No {} alerts in this selection.", label.to_lowercase())}</p> }.into_any()
+                } else {
+                    view! { <ul class="alert-list">{list.into_iter().map(|a| view! { <AlertItem alert=a/> }).collect_view()}</ul> }.into_any()
+                }
+            };
+            let title_id = format!("sev-{key}");
+            let label_id = title_id.clone();
+            view! {
+                <section class=format!("panel severity-{key}") data-severity=key aria-labelledby=label_id>
+                    <h2 id=title_id>{label} " (" {move || state.alert_count(sev)} ")"</h2>
+                    {items}
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>"Alerts"</h1>
+        {sections}
+    }
+}

@@ -1,0 +1,205 @@
+//! `/campaigns/:id`: the campaign deep dive — objective-driven headline KPIs, trends,
+//! creators with ROI, content by format and platform, the funnel and budget pacing.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::charts;
+use crate::data::schema::Measure;
+use crate::metrics::engine::{compute, Dimension, Results};
+use crate::metrics::objective::campaign_headline;
+use crate::metrics::registry::{kpi, Target, Unit};
+use crate::metrics::targets::effective_target;
+use crate::ui::components::chart::ChartView;
+use crate::ui::components::kpi::group_attr;
+use crate::ui::components::table::{Cell, DataTable};
+use crate::ui::state::{comparison, use_app};
+use crate::ui::{id_path, link};
+
+use super::{count_cell, group_kpi, groups_by, key_label, kpi_cards, money_cell};
+
+/// A trend chart of one KPI over the periods, in display units.
+pub fn trend_chart(
+    results: &Results,
+    id: &str,
+    settings: &crate::metrics::settings::Settings,
+) -> Option<(String, charts::Chart)> {
+    let def = kpi(id)?;
+    let scale = if def.unit == Unit::Ratio { 100.0 } else { 1.0 };
+    let labels: Vec<String> = results.periods.iter().map(|p| p.label.clone()).collect();
+    let values: Vec<Option<f64>> = results
+        .periods
+        .iter()
+        .map(|p| p.kpis.get(id).value().map(|v| v * scale))
+        .collect();
+    let band = effective_target(def, settings).and_then(|t| match t {
+        Target::Range(lo, hi) => Some((lo * scale, hi * scale)),
+        Target::AtLeast(v) => Some((v * scale, v * scale)),
+        Target::AtMost(v) => Some((v * scale, v * scale)),
+        Target::AboveSiteAov(_) => None,
+    });
+    let unit = match def.unit {
+        Unit::Ratio => "%",
+        Unit::Money => "currency",
+        Unit::Multiple => "×",
+        Unit::Hours => "h",
+        Unit::Count => "count",
+        Unit::Score => "0–100",
+        Unit::Rating => "1–5",
+    };
+    let title = format!("{} over time", def.name);
+    let chart = charts::trend(
+        &title,
+        &format!("{} ({unit})", def.name),
+        &labels,
+        &values,
+        band,
+    );
+    Some((title, chart))
+}
+
+/// The campaign deep dive.
+#[component]
+pub fn CampaignPage() -> impl IntoView {
+    let state = use_app();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
+    let results = Memo::new(move |_| {
+        let q = state.query.get();
+        let mut filter = q.filter();
+        filter.campaigns = vec![id.get()];
+        state.workspace.with(|ws| {
+            state
+                .settings
+                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
+        })
+    });
+    let comparison = Memo::new(move |_| {
+        let q = state.query.get();
+        let mut filter = q.filter();
+        filter.campaigns = vec![id.get()];
+        state
+            .workspace
+            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
+    });
+    move || {
+        let id = id.get();
+        let ws = state.workspace.get();
+        let r = results.get();
+        let camp = ws.campaign(&id).cloned();
+        if camp.is_none() && r.rows_in_view == 0 {
+            return view! {
+                <h1>"Campaign not found"</h1>
+                <p>{format!("No campaign “{id}” in this dataset and filter. ")}<a href="/campaigns">"All campaigns"</a></p>
+            }
+            .into_any();
+        }
+        let name = camp
+            .as_ref()
+            .map(|c| c.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.clone());
+        let objective = camp.as_ref().and_then(|c| c.objective);
+        let group = Some(group_attr(Dimension::Campaign, &id));
+        let defs = campaign_headline(&ws, &id)
+            .iter()
+            .filter_map(|k| kpi(k))
+            .collect();
+        let comparison = comparison.get();
+        let cards = kpi_cards(defs, &r.overall, comparison.as_deref(), group);
+        let settings = state.settings.get();
+        let q = state.query.get();
+        let trends = ["engagement_rate", "roas", "ctr"]
+            .iter()
+            .filter_map(|k| trend_chart(&r, k, &settings))
+            .map(|(title, c)| view! { <ChartView chart=c title=title/> })
+            .collect_view();
+        let creator_rows: Vec<Vec<Cell>> = groups_by(&r, Dimension::Creator, Measure::Revenue)
+            .into_iter()
+            .map(|g| {
+                let cname = ws
+                    .creator(&g.key)
+                    .map(|c| c.name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| key_label(&g.key));
+                vec![
+                    Cell::Link {
+                        text: cname,
+                        href: link(&id_path("/creators", &g.key), &q),
+                    },
+                    money_cell(g.sums.get(Measure::Cost)),
+                    money_cell(g.sums.get(Measure::Revenue)),
+                    group_kpi(&g, "roas"),
+                    group_kpi(&g, "engagement_rate"),
+                    group_kpi(&g, "conversion_rate"),
+                ]
+            })
+            .collect();
+        let by = |dim: Dimension| -> Vec<Vec<Cell>> {
+            groups_by(&r, dim, Measure::Impressions)
+                .into_iter()
+                .map(|g| {
+                    vec![
+                        Cell::Text(key_label(&g.key)),
+                        count_cell(g.sums.get(Measure::PostCount)),
+                        group_kpi(&g, "impressions"),
+                        group_kpi(&g, "engagement_rate"),
+                        group_kpi(&g, "ctr"),
+                        group_kpi(&g, "roas"),
+                    ]
+                })
+                .collect()
+        };
+        let format_rows = by(Dimension::Format);
+        let platform_rows = by(Dimension::Platform);
+        let s = &r.overall_sums;
+        let stages = vec![
+            ("Impressions".to_owned(), s.get(Measure::Impressions)),
+            ("Clicks".to_owned(), s.get(Measure::Clicks)),
+            ("Conversions".to_owned(), s.get(Measure::Conversions)),
+            ("Revenue".to_owned(), s.get(Measure::Revenue)),
+        ];
+        let funnel = charts::funnel(
+            "Funnel: impressions → clicks → conversions → revenue",
+            &stages,
+        );
+        let spend = s.get(Measure::Cost);
+        let budget = camp.as_ref().and_then(|c| c.budget);
+        let pacing = kpi_cards(
+            ["budget_pacing"].iter().filter_map(|k| kpi(k)).collect(),
+            &r.overall,
+            comparison.as_deref(),
+            Some(group_attr(Dimension::Campaign, &id)),
+        );
+        let budget_text = state.style.with(|st| match budget {
+            Some(b) => format!("Spent {} of a {} budget.", st.money(spend), st.money(b)),
+            None => format!("Spent {}; no budget given.", st.money(spend)),
+        });
+        view! {
+            <h1>{name}</h1>
+            <p class="subtitle">{format!("Campaign {id} · objective: {}", objective.map_or("not given", |o| o.name()))}</p>
+            <section class="panel" aria-labelledby="camp-kpis"><h2 id="camp-kpis">"Objective KPIs"</h2><div class="cards">{cards}</div></section>
+            <section class="panel" aria-labelledby="camp-trends"><h2 id="camp-trends">"Trends"</h2><div class="charts">{trends}</div></section>
+            <section class="panel" aria-labelledby="camp-creators"><h2 id="camp-creators">"Creators"</h2>
+                <DataTable caption="Creators in this campaign (ROI = revenue ÷ cost)" headers=vec!["Creator", "Cost", "Revenue", "ROI (ROAS)", "Engagement rate", "Conversion rate"]
+                    rows=Signal::derive(move || creator_rows.clone()) sortable=true/>
+            </section>
+            <section class="panel" aria-labelledby="camp-content"><h2 id="camp-content">"Content performance"</h2>
+                <DataTable caption="By format" headers=vec!["Format", "Posts", "Impressions", "Engagement rate", "CTR", "ROAS"]
+                    rows=Signal::derive(move || format_rows.clone()) sortable=true/>
+                <DataTable caption="By platform" headers=vec!["Platform", "Posts", "Impressions", "Engagement rate", "CTR", "ROAS"]
+                    rows=Signal::derive(move || platform_rows.clone()) sortable=true/>
+            </section>
+            <section class="panel" aria-labelledby="camp-funnel"><h2 id="camp-funnel">"Funnel"</h2>
+                <ChartView chart=funnel title="Funnel: impressions → clicks → conversions → revenue"/>
+            </section>
+            <section class="panel" aria-labelledby="camp-budget"><h2 id="camp-budget">"Budget pacing"</h2>
+                <p>{budget_text}</p>
+                <div class="cards">{pacing}</div>
+            </section>
+        }
+        .into_any()
+    }
+}

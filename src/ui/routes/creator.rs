@@ -1,0 +1,154 @@
+//! `/creators/:id`: one creator's KPIs, history over time, audience and the renewal
+//! recommendation.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::data::schema::Measure;
+use crate::metrics::engine::{compute, Dimension, Results};
+use crate::metrics::registry::kpi;
+use crate::metrics::renewal::{recommend, renewal_inputs};
+use crate::ui::components::chart::ChartView;
+use crate::ui::components::kpi::group_attr;
+use crate::ui::components::table::{Cell, DataTable};
+use crate::ui::state::{comparison, use_app};
+
+use super::campaign::trend_chart;
+use super::creators::{followers_of, tier};
+use super::{kpi_cards, money_cell};
+
+const CREATOR_KPIS: [&str; 6] = [
+    "engagement_rate",
+    "roas",
+    "conversion_rate",
+    "influencer_score",
+    "delivery_rate",
+    "ftc_compliance",
+];
+
+/// The creator page.
+#[component]
+pub fn CreatorPage() -> impl IntoView {
+    let state = use_app();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
+    let results = Memo::new(move |_| {
+        let q = state.query.get();
+        let mut filter = q.filter();
+        filter.creators = vec![id.get()];
+        state.workspace.with(|ws| {
+            state
+                .settings
+                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
+        })
+    });
+    let comparison = Memo::new(move |_| {
+        let q = state.query.get();
+        let mut filter = q.filter();
+        filter.creators = vec![id.get()];
+        state
+            .workspace
+            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
+    });
+    move || {
+        let id = id.get();
+        let ws = state.workspace.get();
+        let r = results.get();
+        let creator = ws.creator(&id).cloned();
+        if creator.is_none() && r.rows_in_view == 0 {
+            return view! {
+                <h1>"Creator not found"</h1>
+                <p>{format!("No creator “{id}” in this dataset and filter. ")}<a href="/creators">"All creators"</a></p>
+            }
+            .into_any();
+        }
+        let settings = state.settings.get();
+        let name = creator
+            .as_ref()
+            .map(|c| c.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.clone());
+        let comparison = comparison.get();
+        let defs = CREATOR_KPIS.iter().filter_map(|k| kpi(k)).collect();
+        let cards = kpi_cards(
+            defs,
+            &r.overall,
+            comparison.as_deref(),
+            Some(group_attr(Dimension::Creator, &id)),
+        );
+        let charts = ["engagement_rate", "roas"]
+            .iter()
+            .filter_map(|k| trend_chart(&r, k, &settings))
+            .map(|(title, c)| view! { <ChartView chart=c title=title/> })
+            .collect_view();
+        let history: Vec<Vec<Cell>> = r
+            .periods
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::Text(p.label.clone()),
+                    Cell::kpi("impressions", p.kpis.get("impressions"), None),
+                    Cell::kpi("engagement_rate", p.kpis.get("engagement_rate"), None),
+                    money_cell(p.sums.get(Measure::Revenue)),
+                    Cell::kpi("roas", p.kpis.get("roas"), None),
+                ]
+            })
+            .collect();
+        let followers = followers_of(creator.as_ref());
+        let style = state.style.get();
+        let mut audience: Vec<(&str, String)> = Vec::new();
+        if let Some(c) = &creator {
+            if let Some(p) = &c.platform {
+                audience.push(("Platform", p.clone()));
+            }
+            if let Some(f) = followers {
+                audience.push((
+                    "Followers",
+                    format!("{} ({})", style.compact(f), tier(f, &settings.tiers)),
+                ));
+            }
+            if let Some(v) = &c.country {
+                audience.push(("Top country", v.clone()));
+            }
+            if let Some(v) = &c.age_band {
+                audience.push(("Age band", v.clone()));
+            }
+            if let Some(v) = c.female_share {
+                audience.push(("Female share", style.percent(v)));
+            }
+        }
+        let audience_view = if audience.is_empty() {
+            view! { <p class="notice">"No audience information: add followers, country, age_band or female_share to the creators file."</p> }.into_any()
+        } else {
+            view! { <dl class="facts">{audience.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}</dl> }.into_any()
+        };
+        let filter = state.query.with(|q| q.filter());
+        let mut inputs = renewal_inputs(&ws, &filter, &id, &r, None);
+        if let Some(c) = &comparison {
+            let roas = |r: &Results| r.overall.get("roas").value();
+            (inputs.roas, inputs.previous_roas) = (roas(&c.current), roas(&c.previous));
+        }
+        let advice = recommend(&inputs, &settings);
+        let (decision, reason) = (advice.verdict, advice.reason);
+        view! {
+            <h1>{name}</h1>
+            <p class="subtitle">{format!("Creator {id}")}</p>
+            <section class="panel renewal" aria-labelledby="renewal-title">
+                <h2 id="renewal-title">"Renewal recommendation"</h2>
+                <p class=format!("decision decision-{}", decision.name().to_lowercase()) data-renewal=decision.name().to_lowercase()>
+                    <strong>{decision.name()}</strong> " — " {reason}
+                </p>
+            </section>
+            <section class="panel" aria-labelledby="creator-kpis"><h2 id="creator-kpis">"Performance"</h2><div class="cards">{cards}</div></section>
+            <section class="panel" aria-labelledby="creator-history"><h2 id="creator-history">"History"</h2>
+                <div class="charts">{charts}</div>
+                <DataTable caption="Performance per period" headers=vec!["Period", "Impressions", "Engagement rate", "Revenue", "ROAS"]
+                    rows=Signal::derive(move || history.clone())/>
+            </section>
+            <section class="panel" aria-labelledby="creator-audience"><h2 id="creator-audience">"Audience"</h2>{audience_view}</section>
+        }
+        .into_any()
+    }
+}

@@ -1,0 +1,261 @@
+//! `/settings`: targets, alert thresholds, engagement-rate denominator, EMV method and
+//! rates, tier bounds, currency and number locale, score weights. Kept in local storage;
+//! reset to the spec's defaults; export/import as JSON.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::data::ingest::NumberLocale;
+use crate::metrics::registry::{registry, KpiDef, Target, Unit};
+use crate::metrics::settings::{EmvMethod, ErDenominator, Settings};
+use crate::metrics::targets::effective_target;
+use crate::ui::browser::download;
+use crate::ui::state::{use_app, AppState};
+
+/// A labelled number input bound to one settings field.
+fn number_field(
+    state: AppState,
+    id: String,
+    label: String,
+    get: impl Fn(&Settings) -> f64 + Send + Sync + 'static,
+    set: impl Fn(&mut Settings, f64) + 'static,
+) -> impl IntoView {
+    let value = move || state.settings.with(|s| get(s)).to_string();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="number" step="any" prop:value=value on:change=move |ev| {
+                if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
+                    if v.is_finite() {
+                        state.settings.update(|s| set(s, v));
+                    }
+                }
+            }/>
+        </div>
+    }
+}
+
+/// A labelled select bound to one settings field.
+fn select_field(
+    state: AppState,
+    id: &'static str,
+    label: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    get: impl Fn(&Settings) -> &'static str + Copy + Send + Sync + 'static,
+    set: impl Fn(&mut Settings, &str) + 'static,
+) -> impl IntoView {
+    let opts = options
+        .iter()
+        .map(|&(value, text)| {
+            let selected = move || state.settings.with(|s| get(s) == value);
+            view! { <option value=value prop:selected=selected>{text}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id on:change=move |ev| {
+                let v = event_target_value(&ev);
+                state.settings.update(|s| set(s, &v));
+            }>{opts}</select>
+        </div>
+    }
+}
+
+/// Display scale of a unit in target inputs (ratios in percent).
+fn scale(unit: Unit) -> f64 {
+    if unit == Unit::Ratio {
+        100.0
+    } else {
+        1.0
+    }
+}
+
+/// Inputs for one KPI's target, in display units.
+fn target_fields(state: AppState, def: &'static KpiDef) -> impl IntoView {
+    let k = scale(def.unit);
+    let unit = if def.unit == Unit::Ratio { " (%)" } else { "" };
+    let current = move |s: &Settings| effective_target(def, s);
+    let bound = move |which: usize| {
+        let get = move |s: &Settings| match current(s) {
+            Some(Target::AtLeast(v)) | Some(Target::AtMost(v)) => v * k,
+            Some(Target::Range(lo, hi)) => (if which == 0 { lo } else { hi }) * k,
+            Some(Target::AboveSiteAov(f)) => f * 100.0,
+            None => 0.0,
+        };
+        let set = move |s: &mut Settings, v: f64| {
+            let t = match current(s) {
+                Some(Target::AtLeast(_)) => Target::AtLeast(v / k),
+                Some(Target::AtMost(_)) => Target::AtMost(v / k),
+                Some(Target::Range(_, hi)) if which == 0 => Target::Range(v / k, hi),
+                Some(Target::Range(lo, _)) => Target::Range(lo, v / k),
+                Some(Target::AboveSiteAov(_)) => Target::AboveSiteAov(v / 100.0),
+                None => return,
+            };
+            s.target_overrides.insert(def.id.to_owned(), t);
+        };
+        (get, set)
+    };
+    let label = |what: &str| format!("{} — {what}{unit}", def.name);
+    let fields = match def.target {
+        Some(Target::Range(..)) => {
+            let (g0, s0) = bound(0);
+            let (g1, s1) = bound(1);
+            view! {
+                {number_field(state, format!("target-{}-lo", def.id), label("lower bound"), g0, s0)}
+                {number_field(state, format!("target-{}-hi", def.id), label("upper bound"), g1, s1)}
+            }
+            .into_any()
+        }
+        Some(Target::AtLeast(_)) => {
+            let (g, s) = bound(0);
+            number_field(state, format!("target-{}", def.id), label("at least"), g, s).into_any()
+        }
+        Some(Target::AtMost(_)) => {
+            let (g, s) = bound(0);
+            number_field(state, format!("target-{}", def.id), label("at most"), g, s).into_any()
+        }
+        Some(Target::AboveSiteAov(_)) => {
+            let (g, s) = bound(0);
+            number_field(
+                state,
+                format!("target-{}", def.id),
+                format!("{} — % above site AOV", def.name),
+                g,
+                s,
+            )
+            .into_any()
+        }
+        None => ().into_any(),
+    };
+    fields
+}
+
+/// The settings view.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let state = use_app();
+    let message = RwSignal::new(None::<String>);
+    let export = move |_| {
+        let json = state
+            .settings
+            .with_untracked(|s| serde_json::to_string_pretty(s).unwrap_or_default());
+        if let Err(e) = download("kpi-dash-settings.json", "application/json", &json) {
+            message.set(Some(e));
+        }
+    };
+    let import = move |ev: web_sys::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        let Some(file) = input.and_then(|i| i.files()).and_then(|l| l.get(0)) else {
+            return;
+        };
+        spawn_local(async move {
+            let text = crate::ui::browser::read_text(&file).await;
+            match text.and_then(|t| serde_json::from_str::<Settings>(&t).map_err(|e| e.to_string()))
+            {
+                Ok(s) => {
+                    state.settings.set(s);
+                    message.set(Some("Settings imported.".into()));
+                }
+                Err(e) => message.set(Some(format!("Could not import the settings: {e}"))),
+            }
+        });
+    };
+    let targets = registry()
+        .iter()
+        .filter(|d| d.target.is_some())
+        .map(|def| target_fields(state, def))
+        .collect_view();
+    let cpm = ["instagram", "tiktok", "youtube", "x"]
+        .into_iter()
+        .map(|p| {
+            number_field(
+                state,
+                format!("emv-cpm-{p}"),
+                format!("CPM for {p}"),
+                move |s| s.emv_cpm.get(p).copied().unwrap_or(0.0),
+                move |s, v| {
+                    s.emv_cpm.insert(p.to_owned(), v);
+                },
+            )
+        })
+        .collect_view();
+    macro_rules! num {
+        ($id:expr, $label:expr, $($field:tt)+) => {
+            number_field(state, $id.to_owned(), $label.to_owned(), |s| s.$($field)+, |s, v| s.$($field)+ = v)
+        };
+    }
+    view! {
+        <h1>"Settings"</h1>
+        <p>"Settings are saved in this browser and apply at once."</p>
+        <div class="actions">
+            <button id="reset-settings" type="button" on:click=move |_| { state.settings.set(Settings::default()); message.set(Some("Settings reset to the spec's defaults.".into())); }>"Reset to defaults"</button>
+            <button id="export-settings" type="button" on:click=export>"Export JSON"</button>
+            <label for="import-settings" class="button">"Import JSON"</label>
+            <input id="import-settings" class="visually-hidden-input" type="file" accept=".json,application/json" on:change=import/>
+        </div>
+        {move || message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+        <section class="panel" aria-labelledby="set-calc"><h2 id="set-calc">"Calculation"</h2>
+            <div class="form-grid">
+                {select_field(state, "er-denominator", "Engagement-rate denominator",
+                    &[("reach", "Reach"), ("impressions", "Impressions"), ("followers", "Followers")],
+                    |s| match s.er_denominator { ErDenominator::Reach => "reach", ErDenominator::Impressions => "impressions", ErDenominator::Followers => "followers" },
+                    |s, v| s.er_denominator = match v { "impressions" => ErDenominator::Impressions, "followers" => ErDenominator::Followers, _ => ErDenominator::Reach })}
+                {select_field(state, "emv-method", "EMV method",
+                    &[("cpm", "CPM × impressions"), ("per_action", "Value per action")],
+                    |s| match s.emv_method { EmvMethod::Cpm => "cpm", EmvMethod::PerAction => "per_action" },
+                    |s, v| s.emv_method = if v == "per_action" { EmvMethod::PerAction } else { EmvMethod::Cpm })}
+                {cpm}
+                {num!("emv-like", "EMV value per like", emv_rates.like)}
+                {num!("emv-comment", "EMV value per comment", emv_rates.comment)}
+                {num!("emv-share", "EMV value per share", emv_rates.share)}
+                {num!("emv-save", "EMV value per save", emv_rates.save)}
+                {num!("emv-view", "EMV value per view", emv_rates.view)}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="set-display"><h2 id="set-display">"Display"</h2>
+            <div class="form-grid">
+                <div class="field">
+                    <label for="currency-symbol">"Currency symbol"</label>
+                    <input id="currency-symbol" type="text" maxlength="4" prop:value=move || state.settings.with(|s| s.currency_symbol.clone())
+                        on:change=move |ev| { let v = event_target_value(&ev); state.settings.update(|s| s.currency_symbol = v); }/>
+                </div>
+                {select_field(state, "number-locale", "Number format",
+                    &[("dot_decimal", "1,234.50"), ("comma_decimal", "1.234,50")],
+                    |s| match s.number_locale { NumberLocale::DotDecimal => "dot_decimal", NumberLocale::CommaDecimal => "comma_decimal" },
+                    |s, v| s.number_locale = if v == "comma_decimal" { NumberLocale::CommaDecimal } else { NumberLocale::DotDecimal })}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="set-tiers"><h2 id="set-tiers">"Creator tiers (followers, upper bounds)"</h2>
+            <div class="form-grid">
+                {num!("tier-nano", "Nano below", tiers.nano)}
+                {num!("tier-micro", "Micro below", tiers.micro)}
+                {num!("tier-mid", "Mid-tier below", tiers.mid)}
+                {num!("tier-macro", "Macro below (mega above)", tiers.macro_)}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="set-score"><h2 id="set-score">"Influencer score weights"</h2>
+            <div class="form-grid">
+                {num!("weight-engagement", "Engagement weight", score_weights.engagement)}
+                {num!("weight-conversion", "Conversion weight", score_weights.conversion)}
+                {num!("weight-brand-fit", "Brand-fit weight", score_weights.brand_fit)}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="set-alerts"><h2 id="set-alerts">"Alert thresholds"</h2>
+            <div class="form-grid">
+                {num!("alert-engagement-drop", "Critical: engagement below target by more than (fraction)", alerts.engagement_drop)}
+                {num!("alert-conversion-min", "Critical: conversion rate below (fraction)", alerts.conversion_min)}
+                {num!("alert-roas-min", "Warning: ROAS below", alerts.roas_min)}
+                {num!("alert-score-min", "Warning: influencer score below", alerts.score_min)}
+                {num!("alert-pacing-max", "Warning: budget pacing above (fraction)", alerts.pacing_max)}
+                {num!("alert-roas-multiple", "Success: ROAS at least this multiple of target", alerts.roas_target_multiple)}
+                {num!("alert-viral", "Success: post impressions at least", alerts.viral_impressions)}
+                {num!("alert-partnership", "Success: partnership revenue above", alerts.partnership_revenue)}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="set-targets"><h2 id="set-targets">"KPI targets"</h2>
+            <div class="form-grid">{targets}</div>
+        </section>
+    }
+}

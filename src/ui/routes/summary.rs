@@ -1,0 +1,272 @@
+//! `/` Executive Summary: headline KPI cards (ROAS, engagement rate, brand sentiment),
+//! every other KPI by group, campaign overview (budget vs actual), top creators and
+//! campaigns, and the alert summary.
+
+use leptos::prelude::*;
+
+use crate::charts;
+use crate::data::schema::Measure;
+use crate::metrics::engine::Dimension;
+use crate::metrics::objective::SUMMARY_HEADLINE as HEADLINE;
+use crate::metrics::registry::Target;
+use crate::metrics::registry::{kpi, registry, KpiGroup, PLATFORM_ENGAGEMENT};
+use crate::metrics::targets::effective_target;
+use crate::ui::browser::mark;
+use crate::ui::components::alerts::AlertSummary;
+use crate::ui::components::chart::ChartView;
+use crate::ui::components::kpi::{kpi_trend, KpiCard};
+use crate::ui::components::table::{Cell, DataTable};
+use crate::ui::state::use_app;
+use crate::ui::{id_path, link};
+
+use super::{group_kpi, groups_by, key_label, kpi_cards, money_cell, EmptyState};
+
+/// The Executive Summary view.
+#[component]
+pub fn SummaryPage() -> impl IntoView {
+    let state = use_app();
+    Effect::new(move |_| {
+        state.results.track();
+        state.load_version.track();
+        mark("kpis-rendered");
+    });
+    let is_empty = move || state.workspace.with(|ws| ws.is_empty());
+    view! {
+        <h1>"Executive Summary"</h1>
+        <Show when=move || !is_empty() fallback=|| view! { <EmptyState what="yet"/> }>
+            <Headline/>
+            <AlertSummary/>
+            <GroupSections/>
+            <CampaignOverview/>
+            <TopLists/>
+        </Show>
+    }
+}
+
+#[component]
+fn Headline() -> impl IntoView {
+    let state = use_app();
+    move || {
+        let r = state.results.get();
+        let comparison = state.comparison.get();
+        let denominator = state.settings.with(|s| s.er_denominator.measure().1);
+        let undated = r.undated_rows_in_view;
+        let cards = HEADLINE
+            .iter()
+            .filter_map(|id| kpi(id))
+            .map(|def| {
+                let note =
+                    (def.id == "engagement_rate").then(|| format!("Denominator: {denominator}"));
+                let value = r.overall.get(def.id);
+                let trend = kpi_trend(def, comparison.as_deref());
+                view! { <KpiCard def=def value=value trend=trend note=note/> }
+            })
+            .collect_view();
+        view! {
+            <section class="panel" aria-labelledby="headline-title">
+                <h2 id="headline-title">"Headline KPIs"</h2>
+                <div class="cards headline">{cards}</div>
+                {(undated > 0).then(|| view! {
+                    <p class="notice">{format!("{undated} rows have no date: they count in totals but not in trends or date ranges.")}</p>
+                })}
+            </section>
+        }
+    }
+}
+
+#[component]
+fn GroupSections() -> impl IntoView {
+    let state = use_app();
+    move || {
+        let r = state.results.get();
+        let comparison = state.comparison.get();
+        KpiGroup::ALL
+            .into_iter()
+            .map(|group| {
+                let defs: Vec<_> = registry()
+                    .iter()
+                    .filter(|d| d.group == group && !HEADLINE.contains(&d.id))
+                    .collect();
+                let title_id = format!("group-{group:?}").to_lowercase();
+                let label_id = title_id.clone();
+                view! {
+                    <section class="panel" aria-labelledby=label_id>
+                        <h2 id=title_id>{group.name()}</h2>
+                        <div class="cards">{kpi_cards(defs, &r.overall, comparison.as_deref(), None)}</div>
+                    </section>
+                }
+            })
+            .collect_view()
+    }
+}
+
+#[component]
+fn CampaignOverview() -> impl IntoView {
+    let state = use_app();
+    move || {
+        let r = state.results.get();
+        let q = state.query.get();
+        let ws = state.workspace.get();
+        let rows: Vec<(String, String, Option<f64>, f64, _)> =
+            groups_by(&r, Dimension::Campaign, Measure::Cost)
+                .into_iter()
+                .map(|g| {
+                    let camp = ws.campaign(&g.key);
+                    let name = camp
+                        .map(|c| c.name.clone())
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| key_label(&g.key));
+                    let budget = camp.and_then(|c| c.budget);
+                    (g.key.clone(), name, budget, g.sums.get(Measure::Cost), g)
+                })
+                .collect();
+        let chart_rows: Vec<(String, f64, f64)> = rows
+            .iter()
+            .filter_map(|(_, name, budget, actual, _)| budget.map(|b| (name.clone(), b, *actual)))
+            .collect();
+        let symbol = state.style.with(|s| s.currency_symbol.clone());
+        let chart = charts::budget(
+            "Budget vs actual spend",
+            &format!("Spend ({symbol})"),
+            &chart_rows,
+        );
+        let table_rows: Vec<Vec<Cell>> = rows
+            .into_iter()
+            .map(|(id, name, budget, actual, g)| {
+                vec![
+                    Cell::Link {
+                        text: name,
+                        href: link(&id_path("/campaigns", &id), &q),
+                    },
+                    budget.map_or(Cell::Text("—".into()), money_cell),
+                    money_cell(actual),
+                    group_kpi(&g, "budget_pacing"),
+                    group_kpi(&g, "roas"),
+                ]
+            })
+            .collect();
+        let roas_target = kpi("roas")
+            .and_then(|d| state.settings.with(|s| effective_target(d, s)))
+            .map(|t| match t {
+                Target::AtLeast(v) | Target::AtMost(v) | Target::Range(v, _) => v,
+                Target::AboveSiteAov(_) => 5.0,
+            })
+            .unwrap_or(5.0);
+        let platform_rows: Vec<_> = PLATFORM_ENGAGEMENT
+            .iter()
+            .filter_map(|(platform, id)| {
+                let g = r.group(Dimension::Platform, platform)?;
+                let band = kpi(id).and_then(|d| match d.target {
+                    Some(Target::Range(lo, hi)) => Some((lo * 100.0, hi * 100.0)),
+                    _ => None,
+                });
+                Some((
+                    platform.to_string(),
+                    g.kpis.get("engagement_rate").value().map(|v| v * 100.0),
+                    band,
+                ))
+            })
+            .collect();
+        let platform_chart = charts::by_platform(
+            "Engagement rate by platform",
+            "Engagement rate (%)",
+            &platform_rows,
+        );
+        let scatter_points: Vec<(String, f64, f64)> = r
+            .groups_of(Dimension::Creator)
+            .map(|g| {
+                (
+                    key_label(&g.key),
+                    g.sums.get(Measure::Cost),
+                    g.sums.get(Measure::Revenue),
+                )
+            })
+            .collect();
+        let scatter = charts::scatter(
+            "Creators: cost vs revenue",
+            &format!("Cost ({symbol})"),
+            &format!("Revenue ({symbol})"),
+            &scatter_points,
+            roas_target,
+        );
+        view! {
+            <section class="panel" aria-labelledby="overview-title">
+                <h2 id="overview-title">"Campaign overview"</h2>
+                <div class="charts">
+                    <ChartView chart=chart title="Budget vs actual spend"/>
+                    <ChartView chart=platform_chart title="Engagement rate by platform"/>
+                    <ChartView chart=scatter title="Creators: cost vs revenue"/>
+                </div>
+                <DataTable caption="Budget vs actual by campaign (actual = Σ cost of the campaign's posts in view)"
+                    headers=vec!["Campaign", "Budget", "Actual spend", "Pacing", "ROAS"]
+                    rows=Signal::derive(move || table_rows.clone()) sortable=true/>
+            </section>
+        }
+    }
+}
+
+#[component]
+fn TopLists() -> impl IntoView {
+    let state = use_app();
+    move || {
+        let r = state.results.get();
+        let q = state.query.get();
+        let ws = state.workspace.get();
+        let creators: Vec<Vec<Cell>> = groups_by(&r, Dimension::Creator, Measure::Revenue)
+            .into_iter()
+            .take(5)
+            .map(|g| {
+                let name = ws
+                    .creator(&g.key)
+                    .map(|c| c.name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| key_label(&g.key));
+                vec![
+                    Cell::Link {
+                        text: name,
+                        href: link(&id_path("/creators", &g.key), &q),
+                    },
+                    money_cell(g.sums.get(Measure::Revenue)),
+                    group_kpi(&g, "roas"),
+                    group_kpi(&g, "engagement_rate"),
+                ]
+            })
+            .collect();
+        let mut campaigns = groups_by(&r, Dimension::Campaign, Measure::Revenue);
+        campaigns.sort_by(|a, b| {
+            let v = |g: &crate::metrics::engine::GroupResult| {
+                g.kpis.get("roas").value().unwrap_or(f64::MIN)
+            };
+            v(b).total_cmp(&v(a))
+        });
+        let campaigns: Vec<Vec<Cell>> = campaigns
+            .into_iter()
+            .take(5)
+            .map(|g| {
+                let name = ws
+                    .campaign(&g.key)
+                    .map(|c| c.name.clone())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| key_label(&g.key));
+                vec![
+                    Cell::Link {
+                        text: name,
+                        href: link(&id_path("/campaigns", &g.key), &q),
+                    },
+                    group_kpi(&g, "roas"),
+                    money_cell(g.sums.get(Measure::Revenue)),
+                    group_kpi(&g, "conversion_rate"),
+                ]
+            })
+            .collect();
+        view! {
+            <section class="panel two-col" aria-labelledby="top-title">
+                <h2 id="top-title">"Top performers"</h2>
+                <DataTable caption="Top creators by revenue" headers=vec!["Creator", "Revenue", "ROAS", "Engagement rate"]
+                    rows=Signal::derive(move || creators.clone())/>
+                <DataTable caption="Top campaigns by ROAS" headers=vec!["Campaign", "ROAS", "Revenue", "Conversion rate"]
+                    rows=Signal::derive(move || campaigns.clone())/>
+            </section>
+        }
+    }
+}

@@ -1,0 +1,101 @@
+// Uploads: a real Instagram Insights export that needs a platform, and a malformed CSV
+// whose bad lines must be listed on /data with counts that reconcile.
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import {
+  FIXTURES_DIR,
+  REAL_FIXTURES_DIR,
+  assertClose,
+  eventually,
+  startSession,
+} from './helpers.mjs';
+
+let session;
+before(async () => {
+  session = await startSession();
+});
+after(async () => {
+  await session?.close();
+});
+
+// ../shared/fixtures/real/instagram-insights-posts.csv: 176 data rows, no reach column.
+// Computed once with a one-off script (python3 csv.DictReader over the file, UTF-8):
+//   Σ Impressions                         = 3,464,652
+//   Σ (Likes + Comments + Shares + Saves) = 126,643
+//   posts = data rows                     = 176
+//   avg engagement per post = 126643 / 176 = 719.5625
+const INSTAGRAM_EXPORT = 'instagram-insights-posts.csv';
+const INSTAGRAM_IMPRESSIONS = 3_464_652;
+const INSTAGRAM_AVG_ENGAGEMENT_PER_POST = 126_643 / 176;
+
+test('a real Instagram export loads once given its platform, with reach-based KPIs n/a', async () => {
+  const app = await session.open('/data');
+  try {
+    await app.clearWorkspace();
+    await app.upload([path.join(REAL_FIXTURES_DIR, INSTAGRAM_EXPORT)]);
+    await app.choosePendingPlatform(INSTAGRAM_EXPORT, 'instagram');
+    await app.loadPendingFiles();
+    await app.waitForFileReport(INSTAGRAM_EXPORT);
+    const counts = await app.rowCounts(INSTAGRAM_EXPORT);
+    assert.deepEqual(counts, { read: 176, used: 176, rejected: 0 });
+
+    await app.navigate('/');
+    await app.waitForKpis();
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), INSTAGRAM_IMPRESSIONS, 'impressions');
+      assertClose(
+        await app.kpiValue('avg_engagement_per_post'),
+        INSTAGRAM_AVG_ENGAGEMENT_PER_POST,
+        'avg_engagement_per_post',
+      );
+      assert.equal(await app.kpiValue('engagement_rate'), null, 'engagement_rate must be n/a');
+    });
+    const reason = await app.kpiText('engagement_rate');
+    assert.match(reason, /n\/a/, `engagement_rate shows "${reason}"`);
+    assert.match(reason, /reach/, `the n/a reason must name the missing reach column: "${reason}"`);
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+// fixtures/malformed-posts.csv, by file line (the header is line 1):
+//   2 good, 3 good, 8 good
+//   4 missing platform (a required value)     -> the row is rejected
+//   5 likes = "abc" (not a number)            -> the value or the row is rejected
+//   6 date = "2025-13-45" (no such date)      -> the value or the row is rejected
+//   7 three fields short of the header's 17   -> the row is rejected
+// So 7 rows read; at least lines 4 and 7 rejected; at least lines 2, 3 and 8 used.
+const MALFORMED = 'malformed-posts.csv';
+const BAD_LINES = [4, 5, 6, 7];
+
+test('a malformed CSV lists its bad lines on /data and its counts reconcile', async () => {
+  const app = await session.open('/data');
+  try {
+    await app.clearWorkspace();
+    await app.upload([path.join(FIXTURES_DIR, MALFORMED)]);
+    await app.waitForFileReport(MALFORMED);
+    const { read, used, rejected } = await app.rowCounts(MALFORMED);
+    assert.equal(read, 7, 'rows read');
+    assert.equal(used + rejected, read, `read ${read} = used ${used} + rejected ${rejected}`);
+    assert.ok(rejected >= 2, `lines 4 and 7 must be rejected (rejected = ${rejected})`);
+    assert.ok(used >= 3, `lines 2, 3 and 8 must be used (used = ${used})`);
+    for (const line of BAD_LINES) {
+      const issues = app.page.locator(`[data-issue-line="${line}"]`);
+      assert.ok((await issues.count()) > 0, `line ${line} is not listed as an issue`);
+      assert.match(await issues.first().innerText(), new RegExp(MALFORMED.replace('.', '\\.')));
+    }
+    for (const goodLine of [2, 3, 8]) {
+      assert.equal(
+        await app.page.locator(`[data-issue-line="${goodLine}"]`).count(),
+        0,
+        `good line ${goodLine} is listed as an issue`,
+      );
+    }
+  } finally {
+    await app.close();
+  }
+});
