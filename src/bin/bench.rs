@@ -1,20 +1,20 @@
 //! `bench`: the native benchmark of parse + aggregate (issue 6, item 5a).
 //!
-//! `cargo run --release --bin bench -- [--posts N] [--runs R] [--dir DIR]`
+//! `cargo run --release --bin bench -- [--posts N] [--runs R] [--computes C] [--dir DIR]`
 //!
 //! Reads DIR/posts.csv (plus campaigns.csv and creators.csv when present); when DIR has
 //! no posts.csv, writes the canonical files there first with the project's generator.
 //! Then, over R runs (default 5), it times the ingest (bytes in memory → `Workspace`, fed
 //! in 1 MiB chunks like the browser worker) and `metrics::engine::compute` with no filter
 //! and with a platform, a campaign, a creator and a 90-day filter, and prints the median,
-//! min, max (and p95 for the filters, over at least 20 computes each) plus the memory of
+//! min, max (and p95 for the filters, over C computes each, at least 20) plus the memory of
 //! the workspace columns against the file size. A plain harness: no criterion.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     if let Err(message) = native::run(std::env::args().skip(1).collect()) {
         eprintln!("bench: {message}");
-        eprintln!("usage: bench [--posts N] [--runs R] [--dir DIR]");
+        eprintln!("usage: bench [--posts N] [--runs R] [--computes C] [--dir DIR]");
         std::process::exit(2);
     }
 }
@@ -42,6 +42,7 @@ mod native {
     struct Options {
         posts: usize,
         runs: usize,
+        computes: usize,
         dir: PathBuf,
     }
 
@@ -49,6 +50,7 @@ mod native {
         let mut options = Options {
             posts: 1_000_000,
             runs: 5,
+            computes: MIN_COMPUTES,
             dir: PathBuf::from("target/bench-data"),
         };
         let mut args = args.into_iter();
@@ -62,6 +64,10 @@ mod native {
                 "--runs" => {
                     let raw = value()?;
                     options.runs = raw.parse().map_err(|_| format!("bad --runs {raw}"))?;
+                }
+                "--computes" => {
+                    let raw = value()?;
+                    options.computes = raw.parse().map_err(|_| format!("bad --computes {raw}"))?;
                 }
                 "--dir" => options.dir = PathBuf::from(value()?),
                 other => return Err(format!("unknown argument {other}")),
@@ -232,16 +238,24 @@ mod native {
         let ingest_stats = stats(&ingest_times);
         line("ingest (parse + load)", &ingest_stats);
         line("ingest + first compute", &stats(&first_kpis));
-        let computes = options.runs.max(MIN_COMPUTES);
+        let computes = options.runs.max(options.computes);
         for (name, filter) in filters(&ws) {
             let mut times = Vec::with_capacity(computes);
+            let mut cpu_times = Vec::with_capacity(computes);
             for _ in 0..computes {
+                let cpu = thread_cpu();
                 let start = Instant::now();
                 let results = compute(&ws, &filter, &settings, granularity);
                 times.push(start.elapsed());
+                if let Some((before, after)) = cpu.zip(thread_cpu()) {
+                    cpu_times.push(after.saturating_sub(before));
+                }
                 std::hint::black_box(results);
             }
             line(&format!("compute: {name}"), &stats(&times));
+            if !cpu_times.is_empty() {
+                line("  (on-CPU time)", &stats(&cpu_times));
+            }
         }
         let columns = ws.posts.heap_bytes();
         println!(
@@ -261,6 +275,14 @@ mod native {
             );
         }
         Ok(())
+    }
+
+    /// Time this thread has spent on a CPU (Linux schedstat, ns resolution): unlike
+    /// wall time it does not count waiting for a core on a busy machine.
+    fn thread_cpu() -> Option<Duration> {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+        Some(Duration::from_nanos(ns))
     }
 
     /// The peak resident set size (Linux `VmHWM`), if readable.

@@ -944,6 +944,7 @@ impl Prepared {
                 for i in (0..posts.len()).filter(|&i| keep[i]) {
                     append_row(&mut ws.posts, &posts, i);
                 }
+                ws.posts.invalidate_index();
                 let method = method_override.unwrap_or(method);
                 ws.posts.disclosure_method = combine_methods(ws.posts.disclosure_method, method);
             }
