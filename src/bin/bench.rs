@@ -202,13 +202,18 @@ mod native {
         let granularity = Granularity::Month;
 
         let mut ingest_times = Vec::new();
+        let mut ingest_cpu = Vec::new();
         let mut first_kpis = Vec::new();
         let mut ws = Workspace::default();
         for _ in 0..options.runs {
             drop(ws);
+            let cpu = thread_cpu();
             let start = Instant::now();
             ws = ingest(&inputs)?;
             ingest_times.push(start.elapsed());
+            if let Some((before, after)) = cpu.zip(thread_cpu()) {
+                ingest_cpu.push(after.saturating_sub(before));
+            }
             let results = compute(&ws, &Filter::default(), &settings, granularity);
             first_kpis.push(start.elapsed());
             std::hint::black_box(results);
@@ -237,6 +242,9 @@ mod native {
         };
         let ingest_stats = stats(&ingest_times);
         line("ingest (parse + load)", &ingest_stats);
+        if !ingest_cpu.is_empty() {
+            line("  (on-CPU time)", &stats(&ingest_cpu));
+        }
         line("ingest + first compute", &stats(&first_kpis));
         let computes = options.runs.max(options.computes);
         for (name, filter) in filters(&ws) {

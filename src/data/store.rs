@@ -22,20 +22,27 @@ pub struct FastHasher(u64);
 
 impl Hasher for FastHasher {
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the low bits (the table index) depending only on the low
+        // input bits; the finaliser of MurmurHash3 spreads the high ones down.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            self.write_u64(u64::from_le_bytes(w));
+        // Little-endian 8-byte words; a plain loop (no calls under `opt-level = "z"`).
+        let (mut word, mut shift, mut i) = (0u64, 0u32, 0);
+        while i < bytes.len() {
+            word |= u64::from(bytes[i]) << shift;
+            shift += 8;
+            if shift == 64 {
+                self.write_u64(word);
+                (word, shift) = (0, 0);
+            }
+            i += 1;
         }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(w));
+        if shift > 0 {
+            self.write_u64(word);
         }
     }
     fn write_u8(&mut self, n: u8) {

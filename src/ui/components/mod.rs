@@ -5,5 +5,6 @@ pub mod alerts;
 pub mod chart;
 pub mod filters;
 pub mod kpi;
+pub mod progress;
 pub mod table;
 pub mod upload;
