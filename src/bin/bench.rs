@@ -1,6 +1,7 @@
 //! `bench`: the native benchmark of parse + aggregate (issue 6, item 5a).
 //!
 //! `cargo run --release --bin bench -- [--posts N] [--runs R] [--computes C] [--dir DIR]`
+//! `cargo run --release --bin bench -- --kpis DIR` prints DIR's KPIs as JSON instead.
 //!
 //! Reads DIR/posts.csv (plus campaigns.csv and creators.csv when present); when DIR has
 //! no posts.csv, writes the canonical files there first with the project's generator.
@@ -14,7 +15,7 @@
 fn main() {
     if let Err(message) = native::run(std::env::args().skip(1).collect()) {
         eprintln!("bench: {message}");
-        eprintln!("usage: bench [--posts N] [--runs R] [--computes C] [--dir DIR]");
+        eprintln!("usage: bench [--posts N] [--runs R] [--computes C] [--dir DIR] | bench --kpis DIR");
         std::process::exit(2);
     }
 }
@@ -40,6 +41,8 @@ mod native {
     const MIN_COMPUTES: usize = 20;
 
     struct Options {
+        /// Print the KPIs of DIR as JSON instead of timing (the rollup test compares them).
+        kpis: bool,
         posts: usize,
         runs: usize,
         computes: usize,
@@ -48,6 +51,7 @@ mod native {
 
     fn parse(args: Vec<String>) -> Result<Options, String> {
         let mut options = Options {
+            kpis: false,
             posts: 1_000_000,
             runs: 5,
             computes: MIN_COMPUTES,
@@ -70,6 +74,10 @@ mod native {
                     options.computes = raw.parse().map_err(|_| format!("bad --computes {raw}"))?;
                 }
                 "--dir" => options.dir = PathBuf::from(value()?),
+                "--kpis" => {
+                    options.kpis = true;
+                    options.dir = PathBuf::from(value()?);
+                }
                 other => return Err(format!("unknown argument {other}")),
             }
         }
@@ -193,6 +201,9 @@ mod native {
             ));
         }
         let inputs = read_inputs(&options.dir)?;
+        if options.kpis {
+            return print_kpis(&ingest(&inputs)?);
+        }
         let file_bytes = inputs.iter().map(|i| i.bytes.len()).sum::<usize>();
         let posts_bytes = inputs
             .iter()
@@ -282,6 +293,30 @@ mod native {
                 file_bytes as f64 / 1e6
             );
         }
+        Ok(())
+    }
+
+    /// Prints `{"overall": {kpi: value}, "platform:tiktok": {...}, "period:2025-03": {...}}`
+    /// with `null` for n/a, for the whole workspace at month granularity.
+    fn print_kpis(ws: &Workspace) -> Result<(), String> {
+        let results = compute(ws, &Filter::default(), &Settings::default(), Granularity::Month);
+        let values = |set: &kpi_dash::metrics::engine::KpiSet| {
+            let map: serde_json::Map<String, serde_json::Value> = set
+                .iter()
+                .map(|(def, v)| (def.id.to_owned(), v.value().into()))
+                .collect();
+            serde_json::Value::Object(map)
+        };
+        let mut scopes = serde_json::Map::new();
+        scopes.insert("overall".into(), values(&results.overall));
+        for g in &results.groups {
+            scopes.insert(format!("{}:{}", g.dimension.name(), g.key), values(&g.kpis));
+        }
+        for p in &results.periods {
+            scopes.insert(format!("period:{}", p.label), values(&p.kpis));
+        }
+        let json = serde_json::to_string_pretty(&scopes).map_err(|e| e.to_string())?;
+        println!("{json}");
         Ok(())
     }
 
