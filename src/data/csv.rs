@@ -283,6 +283,13 @@ impl CsvReader {
 
     /// The current record as text, switching to Windows-1252 when it is not UTF-8.
     fn decode(&mut self) -> Option<Record<'_>> {
+        if self.encoding == Encoding::Utf8 && self.raw.is_ascii() {
+            // ASCII: valid UTF-8, every end is a boundary, nothing to repair.
+            return Some(Record {
+                text: std::str::from_utf8(&self.raw).unwrap_or(""),
+                ends: &self.raw_ends,
+            });
+        }
         if self.encoding == Encoding::Utf8 {
             let valid = match std::str::from_utf8(&self.raw) {
                 Ok(text) => self.raw_ends.iter().all(|&e| text.is_char_boundary(e)),

@@ -303,6 +303,14 @@ impl StreamingLoad {
         }
     }
 
+    /// Records read so far (CSV; 0 while sniffing or buffering JSON).
+    pub fn rows_read(&self) -> usize {
+        match &self.input {
+            Input::Csv { table: Some(t), .. } => t.rows_read,
+            _ => 0,
+        }
+    }
+
     /// The detection, once a CSV header has been read.
     pub fn detection(&self) -> Option<&Detection> {
         match &self.input {

@@ -15,8 +15,8 @@ use super::ingest::{ColumnMapping, Detection, DuplicatePolicy, Issue, LoadOption
 use super::mapping::{self, ExportFormat, DISCOUNT_CODE};
 use super::schema::{Column, Measure, Objective, TableKind, ValueType, MEASURE_COUNT};
 use super::store::{
-    Asset, Campaign, Comment, Creator, Disclosure, DisclosureMethod, PostRow, Posts, Sentiment,
-    Workspace,
+    Asset, Campaign, Comment, Creator, Disclosure, DisclosureMethod, FastMap, PostRow, Posts,
+    Sentiment, Workspace,
 };
 use super::values::{
     is_missing, parse_bool, parse_date, parse_datetime, parse_number, platform_key,
@@ -128,6 +128,8 @@ pub struct TableLoader {
     disclosure_from_caption: bool,
     row: PostRow,
     row_issues: Vec<Issue>,
+    /// Raw platform cells already resolved (a file has a handful of distinct ones).
+    platform_cache: Vec<(String, Option<String>)>,
     /// Set when the file cannot be loaded at all.
     pub fatal: Option<String>,
 }
@@ -220,6 +222,7 @@ impl TableLoader {
             disclosure_from_caption: false,
             row: PostRow::default(),
             row_issues: Vec::new(),
+            platform_cache: Vec::new(),
             fatal: None,
         };
         loader.check_required_columns();
@@ -381,11 +384,11 @@ impl TableLoader {
             let raw = cells.cell(src);
             match field {
                 PostField::Platform => {
-                    if let Some(p) = platform_key(raw) {
-                        row.platform = p;
+                    if let Some(p) = self.platform(raw) {
+                        row.platform.push_str(p);
                     }
                 }
-                PostField::Date => match parse_date(raw, order) {
+                PostField::Date => match iso_date(raw).map_or_else(|| parse_date(raw, order), Ok) {
                     Ok(d) => row.date = d,
                     Err(reason) => {
                         result = Err((
@@ -400,8 +403,13 @@ impl TableLoader {
                 PostField::Campaign => row.campaign_id.push_str(raw.trim()),
                 PostField::Creator => row.creator_id.push_str(raw.trim()),
                 PostField::Format => {
-                    if !is_missing(raw) {
-                        row.format.push_str(&raw.trim().to_lowercase());
+                    let t = raw.trim();
+                    if t.bytes().all(|b| b.is_ascii_lowercase()) {
+                        if !is_missing(t) {
+                            row.format.push_str(t);
+                        }
+                    } else if !is_missing(t) {
+                        row.format.push_str(&t.to_lowercase());
                     }
                 }
                 PostField::Caption => {}
@@ -410,7 +418,9 @@ impl TableLoader {
                     Ok(v) => row.disclosure = v,
                     Err(reason) => self.value_issue(line, src, raw, &reason),
                 },
-                PostField::Measure(m) => match parse_number(raw, locale) {
+                PostField::Measure(m) => match plain_integer(raw)
+                    .map_or_else(|| parse_number(raw, locale), |v| Ok(Some(v)))
+                {
                     Ok(v) => row.values[m as usize] = v,
                     Err(reason) => self.value_issue(line, src, raw, &reason),
                 },
@@ -431,6 +441,22 @@ impl TableLoader {
         }
         self.row = row;
         result
+    }
+
+    /// The platform key of a raw cell, resolved once per distinct cell.
+    fn platform(&mut self, raw: &str) -> Option<&str> {
+        let at = match self.platform_cache.iter().position(|(r, _)| r == raw) {
+            Some(at) => at,
+            None => {
+                if self.platform_cache.len() >= 64 {
+                    self.platform_cache.clear();
+                }
+                self.platform_cache
+                    .push((raw.to_owned(), platform_key(raw)));
+                self.platform_cache.len() - 1
+            }
+        };
+        self.platform_cache[at].1.as_deref()
     }
 
     fn stage_post(
@@ -700,24 +726,24 @@ impl TableLoader {
     ) -> Change {
         let policy = self.options.duplicates;
         let mut keep = vec![true; posts.len()];
-        let mut first: HashMap<String, usize> = HashMap::new();
+        let mut summed = Vec::new();
+        let mut first: FastMap<&str, usize> = FastMap::default();
         for i in 0..posts.len() {
             let id = posts.post_id.get(i);
             if id.is_empty() {
                 continue;
             }
             let Some(&j) = first.get(id) else {
-                first.insert(id.to_owned(), i);
+                first.insert(id, i);
                 continue;
             };
-            let id = id.to_owned();
             match policy {
                 DuplicatePolicy::KeepLast => {
                     keep[j] = false;
                     self.rows_rejected += lines[j].1;
                     self.push_issue(self.dup_issue(
                         lines[j].0,
-                        &id,
+                        id,
                         format!("duplicate post_id: replaced by line {}", lines[i].0),
                         true,
                     ));
@@ -725,11 +751,10 @@ impl TableLoader {
                 }
                 DuplicatePolicy::Sum => {
                     keep[i] = false;
-                    let (values, disclosure) = measures_of(&posts, i);
-                    add_into(&mut posts, j, &values, disclosure);
+                    summed.push((j, i));
                     self.push_issue(self.dup_issue(
                         lines[i].0,
-                        &id,
+                        id,
                         format!(
                             "duplicate post_id (first on line {}): numbers added to it",
                             lines[j].0
@@ -739,9 +764,16 @@ impl TableLoader {
                 }
             }
         }
+        drop(first);
+        // A duplicate is never itself a first occurrence, so adding after the scan is
+        // the same as adding during it.
+        for (j, i) in summed {
+            let (values, disclosure) = measures_of(&posts, i);
+            add_into(&mut posts, j, &values, disclosure);
+        }
         let mut ws_merge = Vec::new();
         if !ws.posts.is_empty() {
-            let existing: HashMap<&str, usize> = (0..ws.posts.len())
+            let existing: FastMap<&str, usize> = (0..ws.posts.len())
                 .map(|k| (ws.posts.post_id.get(k), k))
                 .filter(|(id, _)| !id.is_empty())
                 .collect();
@@ -941,9 +973,20 @@ impl Prepared {
                     }
                     ws.posts = rebuilt;
                 }
-                for i in (0..posts.len()).filter(|&i| keep[i]) {
-                    append_row(&mut ws.posts, &posts, i);
+                if ws.posts.is_empty() && keep.iter().all(|&k| k) {
+                    // The common first load: the staged columns become the table.
+                    let (method, present) = (ws.posts.disclosure_method, ws.posts.present);
+                    ws.posts = *posts;
+                    ws.posts.disclosure_method = method;
+                    for (now, before) in ws.posts.present.iter_mut().zip(present) {
+                        *now |= before;
+                    }
+                } else {
+                    for i in (0..posts.len()).filter(|&i| keep[i]) {
+                        append_row(&mut ws.posts, &posts, i);
+                    }
                 }
+                ws.posts.invalidate_index();
                 let method = method_override.unwrap_or(method);
                 ws.posts.disclosure_method = combine_methods(ws.posts.disclosure_method, method);
             }
@@ -1064,4 +1107,37 @@ fn clip(raw: &str) -> String {
         Some((end, _)) => format!("{}…", &raw[..end]),
         None => raw.to_owned(),
     }
+}
+
+/// `YYYY-MM-DD` exactly (the shape of nearly every date of a big export), or `None` to
+/// take the general parser (which also reports errors).
+fn iso_date(raw: &str) -> Option<Option<super::calendar::Day>> {
+    let b = raw.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let day = super::calendar::day_from_ymd(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    Some(Some(day))
+}
+
+/// A cell of 1 to 15 ASCII digits as its exact value, or `None` to take the general
+/// parser. (Every such integer is exact in an `f64`, as `str::parse` gives it.)
+fn plain_integer(raw: &str) -> Option<f64> {
+    let b = raw.as_bytes();
+    if b.is_empty() || b.len() > 15 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(c - b'0');
+    }
+    Some(n as f64)
 }

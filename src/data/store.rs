@@ -3,6 +3,8 @@
 //! assets, comments) as plain rows. Built for one-pass filtering and group-by.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -12,11 +14,59 @@ use super::schema::{Measure, Objective, MEASURE_COUNT};
 /// Day value of a post without a date.
 pub const NO_DAY: Day = Day::MIN;
 
+/// A fast hasher for dictionary strings and small integer keys (FxHash's
+/// multiply-rotate over 8-byte words). The inputs are the user's own file, so HashDoS
+/// resistance is not needed, and SipHash costs a third of the ingest.
+#[derive(Default)]
+pub struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits (the table index) depending only on the low
+        // input bits; the finaliser of MurmurHash3 spreads the high ones down.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Little-endian 8-byte words; a plain loop (no calls under `opt-level = "z"`).
+        let (mut word, mut shift, mut i) = (0u64, 0u32, 0);
+        while i < bytes.len() {
+            word |= u64::from(bytes[i]) << shift;
+            shift += 8;
+            if shift == 64 {
+                self.write_u64(word);
+                (word, shift) = (0, 0);
+            }
+            i += 1;
+        }
+        if shift > 0 {
+            self.write_u64(word);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
 /// A dictionary of strings: each distinct value gets a dense `u32` code.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dict {
     values: Vec<String>,
-    codes: HashMap<String, u32>,
+    codes: FastMap<String, u32>,
 }
 
 impl Dict {
@@ -55,6 +105,13 @@ impl Dict {
     pub fn values(&self) -> &[String] {
         &self.values
     }
+
+    /// Bytes held on the heap (approximate for the index).
+    pub fn heap_bytes(&self) -> usize {
+        let strings: usize = self.values.iter().map(String::capacity).sum();
+        // Each value is stored twice (list and index) plus a code and hash-table slot.
+        2 * strings + self.values.capacity() * 24 + self.codes.capacity() * 32
+    }
 }
 
 /// A column of strings kept in one buffer (cheap for a million rows).
@@ -88,6 +145,11 @@ impl StrColumn {
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.bytes.capacity() + self.ends.capacity() * 4
     }
 }
 
@@ -146,6 +208,77 @@ pub struct Posts {
     pub present: [bool; MEASURE_COUNT],
     /// How disclosure was obtained.
     pub disclosure_method: DisclosureMethod,
+    /// The [`KeyIndex`] of the key columns, built on first use and dropped by `push`.
+    pub(crate) key_index: OnceLock<Arc<KeyIndex>>,
+}
+
+/// The posts' four key columns folded into one code per row: each distinct
+/// (platform, campaign, creator, format) combination is a "combo". The engine filters
+/// and groups combos (a few thousand) instead of rows, so a filter costs one pass of
+/// `u32` reads. Built once per posts table (see [`Posts::key_index`]).
+#[derive(Debug, Default)]
+pub struct KeyIndex {
+    /// Rows indexed (the index is stale when the table grew).
+    pub rows: usize,
+    /// The combo of each row.
+    pub combo: Vec<u32>,
+    /// Codes of each combo: `[platform, campaign, creator, format]`.
+    pub combos: Vec<[u32; 4]>,
+    /// Number of rows of each combo.
+    pub combo_rows: Vec<u64>,
+    /// True when `day` never decreases (date-sorted exports): a date range is then one
+    /// contiguous run of rows, found by binary search.
+    pub days_sorted: bool,
+    /// First and last dated day.
+    pub day_span: Option<(Day, Day)>,
+}
+
+impl KeyIndex {
+    /// Builds the index of a posts table.
+    pub fn build(p: &Posts) -> KeyIndex {
+        let mut index: FastMap<[u32; 4], u32> = FastMap::default();
+        let mut combos: Vec<[u32; 4]> = Vec::new();
+        let mut last: Option<([u32; 4], u32)> = None;
+        let combo: Vec<u32> = (0..p.len())
+            .map(|r| {
+                let key = [p.platform[r], p.campaign[r], p.creator[r], p.format[r]];
+                match last {
+                    Some((k, c)) if k == key => c,
+                    _ => {
+                        let c = *index.entry(key).or_insert_with(|| {
+                            combos.push(key);
+                            (combos.len() - 1) as u32
+                        });
+                        last = Some((key, c));
+                        c
+                    }
+                }
+            })
+            .collect();
+        let mut combo_rows = vec![0u64; combos.len()];
+        for &c in &combo {
+            combo_rows[c as usize] += 1;
+        }
+        KeyIndex {
+            rows: p.len(),
+            combo,
+            combos,
+            combo_rows,
+            days_sorted: p.day.windows(2).all(|w| w[0] <= w[1]),
+            day_span: p.date_span(),
+        }
+    }
+
+    /// The rows whose day is in `from..=to`, as a range to scan: the whole table unless
+    /// the days are sorted.
+    pub fn day_rows(&self, days: &[Day], from: Day, to: Day) -> std::ops::Range<usize> {
+        if !self.days_sorted {
+            return 0..days.len();
+        }
+        let start = days.partition_point(|&d| d < from);
+        let end = days.partition_point(|&d| d <= to);
+        start..end.max(start)
+    }
 }
 
 /// One posts row, as readers and generators produce it before it is stored.
@@ -184,9 +317,29 @@ impl Posts {
         self.present[m as usize]
     }
 
+    /// The [`KeyIndex`] of the key columns, built on first call and reused while the
+    /// table does not change. The key columns are append-only: grow them through
+    /// [`Posts::push`] (or call [`Posts::invalidate_index`] after editing them in place).
+    pub fn key_index(&self) -> Arc<KeyIndex> {
+        if let Some(index) = self.key_index.get().filter(|i| i.rows == self.len()) {
+            return Arc::clone(index);
+        }
+        let index = Arc::new(KeyIndex::build(self));
+        if self.key_index.get().is_none() {
+            let _ = self.key_index.set(Arc::clone(&index));
+        }
+        index
+    }
+
+    /// Drops the cached [`KeyIndex`] (after the key columns changed).
+    pub fn invalidate_index(&mut self) {
+        self.key_index.take();
+    }
+
     /// Appends one row. `post_count` defaults to 1, and the derived disclosure measures
     /// are filled from `row.disclosure`.
     pub fn push(&mut self, row: &PostRow) {
+        self.invalidate_index();
         if self.measures.len() != MEASURE_COUNT {
             self.measures = vec![Vec::new(); MEASURE_COUNT];
         }
@@ -246,6 +399,28 @@ impl Posts {
             },
             values,
         }
+    }
+
+    /// Bytes the columns hold on the heap (the memory figure of the benchmark).
+    pub fn heap_bytes(&self) -> usize {
+        let dicts = [
+            &self.platforms,
+            &self.campaigns,
+            &self.creators,
+            &self.formats,
+        ];
+        let codes = [&self.platform, &self.campaign, &self.creator, &self.format];
+        dicts.iter().map(|d| d.heap_bytes()).sum::<usize>()
+            + codes.iter().map(|c| c.capacity() * 4).sum::<usize>()
+            + self.day.capacity() * std::mem::size_of::<Day>()
+            + self.post_id.heap_bytes()
+            + self.caption.heap_bytes()
+            + self.disclosure.capacity()
+            + self
+                .measures
+                .iter()
+                .map(|m| m.capacity() * 8)
+                .sum::<usize>()
     }
 
     /// Number of rows that have no date.
@@ -411,6 +586,39 @@ mod tests {
         assert_eq!(back.post_id, "p1");
         assert_eq!(back.values[Measure::Likes as usize], Some(5.0));
         assert_eq!(back.values[Measure::Reach as usize], None);
+    }
+
+    #[test]
+    fn key_index_folds_keys_and_finds_day_runs() {
+        let mut posts = Posts::default();
+        // Rows (platform, creator, day): (ig, a, 1), (ig, a, 3), (tt, a, 3), (ig, a, 7).
+        for (platform, day) in [("ig", 1), ("ig", 3), ("tt", 3), ("ig", 7)] {
+            posts.push(&PostRow {
+                platform: platform.into(),
+                creator_id: "a".into(),
+                date: Some(day),
+                ..PostRow::default()
+            });
+        }
+        let index = posts.key_index();
+        // Two distinct (platform, campaign, creator, format) combos: ig/a and tt/a.
+        assert_eq!(index.combo, vec![0, 0, 1, 0]);
+        assert_eq!(index.combo_rows, vec![3, 1]);
+        assert!(index.days_sorted);
+        assert_eq!(index.day_span, Some((1, 7)));
+        // Days 2..=6 are rows 1 and 2 (days 3 and 3).
+        assert_eq!(index.day_rows(&posts.day, 2, 6), 1..3);
+        assert_eq!(index.day_rows(&posts.day, 8, 9), 4..4);
+        // A push drops the cached index; the next one sees the new row.
+        posts.push(&PostRow {
+            platform: "ig".into(),
+            date: Some(2),
+            ..PostRow::default()
+        });
+        let index = posts.key_index();
+        assert_eq!(index.rows, 5);
+        assert!(!index.days_sorted);
+        assert_eq!(index.day_rows(&posts.day, 2, 6), 0..5);
     }
 
     #[test]

@@ -3,14 +3,15 @@
 //! the campaign-, creator- and platform-level KPIs of a scope need (which campaigns,
 //! creators and platforms have rows in it, with their cost, conversions and engagement).
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
 
 use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, MEASURE_COUNT};
-use crate::data::store::{Posts, Sentiment, Workspace, NO_DAY};
+use crate::data::store::{Dict, FastMap, KeyIndex, Posts, Sentiment, Workspace, NO_DAY};
 
-use super::engine::Sums;
+use super::engine::{Filter, Sums};
 use super::sentiment::{comment_label, SentimentSource};
 
 /// Scope families: the four dimensions (in `Dimension::ALL` order), then periods.
@@ -89,6 +90,8 @@ pub(crate) struct Aggregation {
     pub sums: [Vec<Sums>; FAMILIES],
     /// First day of each period, ascending.
     pub period_starts: Vec<Day>,
+    /// Rows in view, and how many of them have no date.
+    pub rows: usize,
     pub undated: usize,
     /// Per family and group: campaigns with rows, `[rows, cost, new_customers, conversions, 0]`.
     pub campaigns: [KeysByGroup; FAMILIES],
@@ -102,30 +105,225 @@ pub(crate) struct Aggregation {
 /// The group codes of one cell: platform, campaign, creator, format, period.
 type CellKey = [u32; FAMILIES];
 
-/// A fast hasher for small integer keys (FxHash's multiply-rotate); the keys are
-/// dictionary codes, not attacker-chosen, so HashDoS resistance is not needed.
-#[derive(Default)]
-struct CodeHasher(u64);
+/// Rows per block of the column pass: a block's row and cell numbers stay in L1 while
+/// every measure column is scattered into the cells.
+const BLOCK: usize = 2048;
 
-impl Hasher for CodeHasher {
-    fn finish(&self) -> u64 {
-        self.0
+/// Above this many (combo × period) slots, cells are found through a hash map instead
+/// of a dense table.
+const DENSE_SLOTS: usize = 1 << 21;
+
+/// Above this many days, periods are found per row instead of by a day table.
+const DENSE_DAYS: i64 = 1 << 16;
+
+/// Which rows a filter keeps: combos that pass the key lists, and a day range.
+pub(crate) struct Selection {
+    index: Arc<KeyIndex>,
+    combo_ok: Vec<bool>,
+    /// Rows to scan (a date range of date-sorted posts is one run).
+    scan: Range<usize>,
+    /// Inclusive day bounds when the filter has a date range.
+    days: Option<(Day, Day)>,
+}
+
+/// Codes of the dictionary values a filter list selects; `None` = no restriction.
+fn selected_codes(values: &[String], dict: &Dict) -> Option<Vec<bool>> {
+    if values.is_empty() {
+        return None;
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
+    let mut keep = vec![false; dict.len()];
+    for v in values {
+        if let Some(code) = dict.code(v) {
+            keep[code as usize] = true;
         }
     }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
+    Some(keep)
+}
+
+impl Selection {
+    /// The selection of `filter` over the posts.
+    pub(crate) fn new(p: &Posts, filter: &Filter) -> Selection {
+        let index = p.key_index();
+        let lists = [
+            selected_codes(&filter.platforms, &p.platforms),
+            selected_codes(&filter.campaigns, &p.campaigns),
+            selected_codes(&filter.creators, &p.creators),
+            selected_codes(&filter.formats, &p.formats),
+        ];
+        let combo_ok = index
+            .combos
+            .iter()
+            .map(|codes| {
+                lists
+                    .iter()
+                    .zip(codes)
+                    .all(|(keep, &code)| keep.as_ref().is_none_or(|k| k[code as usize]))
+            })
+            .collect();
+        let days = filter.has_date_range().then(|| {
+            (
+                filter.from.unwrap_or(NO_DAY + 1).max(NO_DAY + 1),
+                filter.to.unwrap_or(Day::MAX),
+            )
+        });
+        let scan = match days {
+            Some((from, to)) => index.day_rows(&p.day, from, to),
+            None => 0..p.len(),
+        };
+        Selection {
+            index,
+            combo_ok,
+            scan,
+            days,
+        }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+
+    /// Calls `f(row, combo)` for every selected row, in row order. (Hot loops index
+    /// slices, not `Vec`s: under `opt-level = "z"` a `Vec` index is a function call.)
+    #[inline]
+    pub(crate) fn for_each(&self, day: &[Day], mut f: impl FnMut(usize, u32)) {
+        let combo: &[u32] = &self.index.combo[self.scan.clone()];
+        let days: &[Day] = &day[self.scan.clone()];
+        let ok: &[bool] = &self.combo_ok;
+        let start = self.scan.start;
+        // `while` loops: iterator adapters are not inlined under `opt-level = "z"`.
+        let mut i = 0;
+        match self.days {
+            None => {
+                while i < combo.len() {
+                    let c = combo[i];
+                    if ok[c as usize] {
+                        f(start + i, c);
+                    }
+                    i += 1;
+                }
+            }
+            Some((from, to)) => {
+                while i < combo.len() {
+                    let (c, d) = (combo[i], days[i]);
+                    if d >= from && d <= to && ok[c as usize] {
+                        f(start + i, c);
+                    }
+                    i += 1;
+                }
+            }
+        }
     }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
+
+    /// The selected row numbers (a selection vector).
+    pub(crate) fn rows(&self, day: &[Day]) -> Vec<u32> {
+        let mut rows = Vec::new();
+        self.for_each(day, |r, _| rows.push(r as u32));
+        rows
+    }
+}
+
+/// Maps a day to its period slot; slot `starts.len()` holds the undated rows.
+struct PeriodMap {
+    granularity: Granularity,
+    /// First day of the day table.
+    first: Day,
+    /// Period slot of each day from `first` (empty when the span is too wide).
+    slot_of_day: Vec<u32>,
+    /// First day of each period slot, ascending.
+    starts: Vec<Day>,
+}
+
+impl PeriodMap {
+    fn new(p: &Posts, sel: &Selection, granularity: Granularity) -> PeriodMap {
+        let mut map = PeriodMap {
+            granularity,
+            first: 0,
+            slot_of_day: Vec::new(),
+            starts: Vec::new(),
+        };
+        let Some((lo, hi)) = sel.index.day_span else {
+            return map;
+        };
+        let (lo, hi) = match sel.days {
+            Some((from, to)) => (lo.max(from), hi.min(to)),
+            None => (lo, hi),
+        };
+        if lo > hi {
+            return map;
+        }
+        if i64::from(hi) - i64::from(lo) < DENSE_DAYS {
+            map.first = lo;
+            map.slot_of_day = (lo..=hi)
+                .map(|d| {
+                    let start = granularity.period_start(d);
+                    if map.starts.last() != Some(&start) {
+                        map.starts.push(start);
+                    }
+                    (map.starts.len() - 1) as u32
+                })
+                .collect();
+        } else {
+            // A very wide span: the periods that selected rows fall in.
+            let mut starts = BTreeSet::new();
+            sel.for_each(&p.day, |r, _| {
+                if p.day[r] != NO_DAY {
+                    starts.insert(granularity.period_start(p.day[r]));
+                }
+            });
+            map.starts = starts.into_iter().collect();
+        }
+        map
+    }
+
+    /// Number of slots, the undated one included.
+    fn slots(&self) -> usize {
+        self.starts.len() + 1
+    }
+
+    #[inline]
+    fn slot(&self, day: Day) -> u32 {
+        if day == NO_DAY {
+            return self.starts.len() as u32;
+        }
+        let table: &[u32] = &self.slot_of_day;
+        if !table.is_empty() {
+            return table[(i64::from(day) - i64::from(self.first)) as usize];
+        }
+        let start = self.granularity.period_start(day);
+        self.starts.partition_point(|&s| s < start) as u32
+    }
+}
+
+/// The cell of a (combo, period slot) pair, assigned in order of first appearance.
+enum CellIds {
+    Dense { slots: usize, ids: Vec<u32> },
+    Sparse(FastMap<u64, u32>),
+}
+
+impl CellIds {
+    fn new(combos: usize, slots: usize) -> CellIds {
+        let size = combos.saturating_mul(slots);
+        if size <= DENSE_SLOTS {
+            CellIds::Dense {
+                slots,
+                ids: vec![u32::MAX; size],
+            }
+        } else {
+            CellIds::Sparse(FastMap::default())
+        }
+    }
+
+    /// The cell id, or `next` (then taken) when the pair is new.
+    #[inline]
+    fn get_or(&mut self, combo: u32, slot: u32, next: u32) -> u32 {
+        match self {
+            CellIds::Dense { slots, ids } => {
+                let id = &mut ids.as_mut_slice()[combo as usize * *slots + slot as usize];
+                if *id == u32::MAX {
+                    *id = next;
+                }
+                *id
+            }
+            CellIds::Sparse(map) => *map
+                .entry(u64::from(combo) << 32 | u64::from(slot))
+                .or_insert(next),
+        }
     }
 }
 
@@ -134,75 +332,152 @@ impl Hasher for CodeHasher {
 struct Cells {
     keys: Vec<CellKey>,
     sums: Vec<Sums>,
-    /// The cell of each selected row.
-    of_row: Vec<u32>,
+    /// `(row, cell)` of each selected row, kept only when asked for.
+    of_row: Vec<(u32, u32)>,
+    period_starts: Vec<Day>,
+    rows: usize,
+    undated: usize,
 }
 
-/// Folds the selected rows into cells, column by column.
-fn cells(p: &Posts, rows: &[u32], period_of_row: &[u32], present: &[usize]) -> Cells {
-    let mut index: HashMap<CellKey, u32, BuildHasherDefault<CodeHasher>> = HashMap::default();
-    let mut keys: Vec<CellKey> = Vec::new();
-    let mut last: Option<(CellKey, u32)> = None;
-    let cell_of_row: Vec<u32> = rows
-        .iter()
-        .zip(period_of_row)
-        .map(|(&r, &period)| {
-            let r = r as usize;
-            let key = [
-                p.platform[r],
-                p.campaign[r],
-                p.creator[r],
-                p.format[r],
-                period,
-            ];
-            if let Some((k, c)) = last {
-                if k == key {
-                    return c;
+/// Folds the selected rows into cells in one pass, a block of rows at a time: the
+/// block's cells first, then each present measure column scattered into them.
+fn cells(
+    p: &Posts,
+    sel: &Selection,
+    granularity: Granularity,
+    present: &[usize],
+    keep_rows: bool,
+) -> Cells {
+    let periods = PeriodMap::new(p, sel, granularity);
+    let mut ids = CellIds::new(sel.index.combos.len(), periods.slots());
+    // Per cell: its (combo, slot); per present measure: the running sums by cell.
+    let mut cell_pairs: Vec<(u32, u32)> = Vec::new();
+    let mut acc: Vec<Vec<f64>> = vec![Vec::new(); present.len()];
+    let mut counts: Vec<u64> = Vec::new();
+    let mut of_row = Vec::new();
+    let mut block_rows = [0u32; BLOCK];
+    let mut block_cells = [0u32; BLOCK];
+    let mut n = 0;
+    let columns: Vec<&[f64]> = present.iter().map(|&m| p.measures[m].as_slice()).collect();
+    // Column by column: one measure's sums by cell stay in L2 while a block scatters.
+    let flush = |n: usize, rows: &[u32; BLOCK], cells: &[u32; BLOCK], acc: &mut [Vec<f64>]| {
+        let (rows, cells) = (&rows[..n], &cells[..n]);
+        let consecutive = rows
+            .last()
+            .zip(rows.first())
+            .is_some_and(|(l, f)| (l - f) as usize == n - 1);
+        for (sums, col) in acc.iter_mut().zip(&columns) {
+            let sums: &mut [f64] = sums;
+            let mut i = 0;
+            if consecutive {
+                // No key filter: read the column as one run.
+                let run = &col[rows[0] as usize..rows[0] as usize + n];
+                while i < n {
+                    sums[cells[i] as usize] += run[i];
+                    i += 1;
+                }
+            } else {
+                while i < n {
+                    sums[cells[i] as usize] += col[rows[i] as usize];
+                    i += 1;
                 }
             }
-            let c = *index.entry(key).or_insert_with(|| {
-                keys.push(key);
-                (keys.len() - 1) as u32
-            });
-            last = Some((key, c));
-            c
-        })
-        .collect();
-    let mut flat = vec![0.0; keys.len() * MEASURE_COUNT];
-    let flat_cells = flat.as_mut_slice();
-    for &m in present {
-        let col = p.measures[m].as_slice();
-        for (&c, &r) in cell_of_row.iter().zip(rows) {
-            flat_cells[c as usize * MEASURE_COUNT + m] += col[r as usize];
+        }
+    };
+    sel.for_each(&p.day, |r, combo| {
+        let slot = periods.slot(p.day[r]);
+        let next = cell_pairs.len() as u32;
+        let cell = ids.get_or(combo, slot, next);
+        if cell == next {
+            cell_pairs.push((combo, slot));
+            counts.push(0);
+            acc.iter_mut().for_each(|a| a.push(0.0));
+        }
+        let counts: &mut [u64] = &mut counts;
+        counts[cell as usize] += 1;
+        if keep_rows {
+            of_row.push((r as u32, cell));
+        }
+        block_rows[n] = r as u32;
+        block_cells[n] = cell;
+        n += 1;
+        if n == BLOCK {
+            flush(n, &block_rows, &block_cells, &mut acc);
+            n = 0;
+        }
+    });
+    flush(n, &block_rows, &block_cells, &mut acc);
+
+    // Periods with rows, renumbered in date order; the undated slot becomes NO_GROUP.
+    let undated_slot = periods.starts.len() as u32;
+    let mut used = vec![false; periods.starts.len()];
+    for &(_, slot) in &cell_pairs {
+        if slot != undated_slot {
+            used[slot as usize] = true;
         }
     }
-    let mut counts = vec![0u64; keys.len()];
-    for &c in &cell_of_row {
-        counts[c as usize] += 1;
+    let mut renumber = vec![NO_GROUP; periods.slots()];
+    let mut period_starts = Vec::new();
+    for (slot, &start) in periods.starts.iter().enumerate() {
+        if used[slot] {
+            renumber[slot] = period_starts.len() as u32;
+            period_starts.push(start);
+        }
     }
-    let of_row = cell_of_row;
-    let sums = flat
-        .chunks(MEASURE_COUNT)
-        .zip(counts)
-        .map(|(values, rows)| Sums {
-            values: values.to_vec(),
-            rows,
+    let mut undated = 0;
+    let keys = cell_pairs
+        .iter()
+        .zip(&counts)
+        .map(|(&(combo, slot), &rows)| {
+            if slot == undated_slot {
+                undated += rows as usize;
+            }
+            let [platform, campaign, creator, format] = sel.index.combos[combo as usize];
+            [platform, campaign, creator, format, renumber[slot as usize]]
         })
         .collect();
-    Cells { keys, sums, of_row }
+    let sums = counts
+        .iter()
+        .enumerate()
+        .map(|(cell, &rows)| {
+            let mut values = vec![0.0; MEASURE_COUNT];
+            for (sums, &m) in acc.iter().zip(present) {
+                values[m] = sums[cell];
+            }
+            Sums { values, rows }
+        })
+        .collect();
+    Cells {
+        keys,
+        sums,
+        of_row,
+        period_starts,
+        rows: counts.iter().sum::<u64>() as usize,
+        undated,
+    }
 }
 
 /// Runs the pass over the selected rows.
 pub(crate) fn aggregate(
     ws: &Workspace,
-    rows: &[u32],
+    sel: &Selection,
     granularity: Granularity,
     er_denominator: Measure,
     sentiment: SentimentSource,
 ) -> Aggregation {
     let p = &ws.posts;
-    let (period_of_row, period_starts) = periods(p, rows, granularity);
-    let undated = period_of_row.iter().filter(|&&g| g == NO_GROUP).count();
+    let present: Vec<usize> = (0..MEASURE_COUNT)
+        .filter(|&m| p.present[m] && p.measures.len() == MEASURE_COUNT)
+        .collect();
+    let from_comments = matches!(
+        sentiment,
+        SentimentSource::CommentLabels | SentimentSource::Lexicon
+    );
+    let mut cells = cells(p, sel, granularity, &present, from_comments);
+    if from_comments {
+        add_comment_counts(ws, sentiment, &mut cells);
+    }
+    let period_starts = std::mem::take(&mut cells.period_starts);
     let group_counts = [
         p.platforms.len(),
         p.campaigns.len(),
@@ -210,16 +485,6 @@ pub(crate) fn aggregate(
         p.formats.len(),
         period_starts.len(),
     ];
-    let present: Vec<usize> = (0..MEASURE_COUNT)
-        .filter(|&m| p.present[m] && p.measures.len() == MEASURE_COUNT)
-        .collect();
-    let mut cells = cells(p, rows, &period_of_row, &present);
-    if matches!(
-        sentiment,
-        SentimentSource::CommentLabels | SentimentSource::Lexicon
-    ) {
-        add_comment_counts(ws, rows, sentiment, &mut cells);
-    }
 
     let mut overall = Sums::default();
     let mut sums: [Vec<Sums>; FAMILIES] =
@@ -279,7 +544,8 @@ pub(crate) fn aggregate(
         overall,
         sums,
         period_starts,
-        undated,
+        rows: cells.rows,
+        undated: cells.undated,
         campaigns,
         creators,
         platforms,
@@ -300,45 +566,10 @@ fn identity(sums: &[Sums], cell: &dyn Fn(&Sums) -> Cell) -> KeysByGroup {
         .collect()
 }
 
-/// The period index of each selected row (`NO_GROUP` when undated) and the period starts.
-fn periods(p: &Posts, rows: &[u32], granularity: Granularity) -> (Vec<u32>, Vec<Day>) {
-    let mut index: BTreeMap<Day, u32> = BTreeMap::new();
-    let mut last: Option<(Day, u32)> = None;
-    let mut of_row: Vec<u32> = rows
-        .iter()
-        .map(|&r| {
-            let day = p.day[r as usize];
-            if day == NO_DAY {
-                return NO_GROUP;
-            }
-            let start = granularity.period_start(day);
-            if let Some((s, i)) = last {
-                if s == start {
-                    return i;
-                }
-            }
-            let next = index.len() as u32;
-            let i = *index.entry(start).or_insert(next);
-            last = Some((start, i));
-            i
-        })
-        .collect();
-    // Renumber so that period indices are in date order.
-    let starts: Vec<Day> = index.keys().copied().collect();
-    let mut order = vec![0u32; starts.len()];
-    for (sorted, (_, &first_seen)) in index.iter().enumerate() {
-        order[first_seen as usize] = sorted as u32;
-    }
-    for g in of_row.iter_mut().filter(|g| **g != NO_GROUP) {
-        *g = order[*g as usize];
-    }
-    (of_row, starts)
-}
-
 /// Adds the comments table's sentiment counts (labels or lexicon) into the
 /// `comments_positive/neutral/negative` slots of the cells of the posts they belong to.
-fn add_comment_counts(ws: &Workspace, rows: &[u32], source: SentimentSource, cells: &mut Cells) {
-    let mut by_post: HashMap<&str, [f64; 3], BuildHasherDefault<CodeHasher>> = HashMap::default();
+fn add_comment_counts(ws: &Workspace, source: SentimentSource, cells: &mut Cells) {
+    let mut by_post: FastMap<&str, [f64; 3]> = FastMap::default();
     for c in &ws.comments {
         let Some(label) = comment_label(c, source) else {
             continue;
@@ -359,7 +590,7 @@ fn add_comment_counts(ws: &Workspace, rows: &[u32], source: SentimentSource, cel
         Measure::CommentsNegative,
     ];
     let p = &ws.posts;
-    for (&r, &c) in rows.iter().zip(&cells.of_row) {
+    for &(r, c) in &cells.of_row {
         let Some(counts) = by_post.get(p.post_id.get(r as usize)) else {
             continue;
         };

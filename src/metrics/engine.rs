@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, MEASURE_COUNT};
-use crate::data::store::{Campaign, Creator, DisclosureMethod, Workspace, NO_DAY};
+use crate::data::store::{Campaign, Creator, DisclosureMethod, Workspace};
 
 use super::aggregate::{
-    aggregate, Aggregation, Cell, KeysByGroup, CAMPAIGN, CREATOR, FAMILIES, PERIOD,
+    aggregate, Aggregation, Cell, KeysByGroup, Selection, CAMPAIGN, CREATOR, FAMILIES, PERIOD,
 };
 use super::emv::{emv, PlatformImpressions};
 use super::entities::{self, CampaignInScope, CreatorInScope};
@@ -269,45 +269,9 @@ impl Results {
     }
 }
 
-/// Codes of the dictionary values a filter list selects; `None` = no restriction.
-fn selected_codes(values: &[String], dict: &crate::data::store::Dict) -> Option<Vec<bool>> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut keep = vec![false; dict.len()];
-    for v in values {
-        if let Some(code) = dict.code(v) {
-            keep[code as usize] = true;
-        }
-    }
-    Some(keep)
-}
-
 /// Row indices of the posts that pass the filter (a selection vector).
 pub fn select_rows(ws: &Workspace, filter: &Filter) -> Vec<u32> {
-    let p = &ws.posts;
-    let platforms = selected_codes(&filter.platforms, &p.platforms);
-    let campaigns = selected_codes(&filter.campaigns, &p.campaigns);
-    let creators = selected_codes(&filter.creators, &p.creators);
-    let formats = selected_codes(&filter.formats, &p.formats);
-    let (from, to) = (
-        filter.from.unwrap_or(Day::MIN + 1),
-        filter.to.unwrap_or(Day::MAX),
-    );
-    let dated_only = filter.has_date_range();
-    let passes =
-        |codes: &Option<Vec<bool>>, code: u32| codes.as_ref().is_none_or(|k| k[code as usize]);
-    (0..p.len())
-        .filter(|&i| {
-            let day = p.day[i];
-            (!dated_only || (day != NO_DAY && day >= from && day <= to))
-                && passes(&platforms, p.platform[i])
-                && passes(&campaigns, p.campaign[i])
-                && passes(&creators, p.creator[i])
-                && passes(&formats, p.format[i])
-        })
-        .map(|i| i as u32)
-        .collect()
+    Selection::new(&ws.posts, filter).rows(&ws.posts.day)
 }
 
 /// Computes every KPI for the rows that pass `filter`, overall, per group and per period.
@@ -318,9 +282,9 @@ pub fn compute(
     granularity: Granularity,
 ) -> Results {
     let p = &ws.posts;
-    let rows = select_rows(ws, filter);
+    let selection = Selection::new(p, filter);
     let ctx = Context::new(ws, settings);
-    let agg = aggregate(ws, &rows, granularity, ctx.er.0, ctx.sentiment);
+    let agg = aggregate(ws, &selection, granularity, ctx.er.0, ctx.sentiment);
     let dicts = [&p.platforms, &p.campaigns, &p.creators, &p.formats];
 
     let mut groups = Vec::new();
@@ -368,7 +332,7 @@ pub fn compute(
         groups,
         periods,
         granularity,
-        rows_in_view: rows.len(),
+        rows_in_view: agg.rows,
         undated_rows_in_view: agg.undated,
         sentiment_source: ctx.sentiment,
         disclosure_method: p.disclosure_method,
@@ -436,7 +400,7 @@ impl<'a> Context<'a> {
             sentiment,
             as_of: settings
                 .as_of
-                .or_else(|| p.date_span().map(|(_, last)| last)),
+                .or_else(|| p.key_index().day_span.map(|(_, last)| last)),
             campaign_rows: ws
                 .campaigns
                 .iter()
@@ -775,9 +739,10 @@ fn main_platforms(p: &crate::data::store::Posts) -> Vec<Option<&str>> {
     if creators.saturating_mul(platforms) > 1 << 24 {
         return vec![None; creators];
     }
-    let mut counts = vec![0u32; creators * platforms];
-    for (&c, &pl) in p.creator.iter().zip(&p.platform) {
-        counts[c as usize * platforms + pl as usize] += 1;
+    let index = p.key_index();
+    let mut counts = vec![0u64; creators * platforms];
+    for (&[platform, _, creator, _], &rows) in index.combos.iter().zip(&index.combo_rows) {
+        counts[creator as usize * platforms + platform as usize] += rows;
     }
     counts
         .chunks(platforms.max(1))

@@ -183,12 +183,7 @@ impl AppState {
             return;
         }
         mark("ingest-start");
-        let was_demo = self.is_demo.get_untracked();
-        let mut ws = if was_demo {
-            Workspace::default()
-        } else {
-            (*self.workspace.get_untracked()).clone()
-        };
+        let mut ws = self.workspace_to_load_into();
         let mut reports = Vec::new();
         let mut errors = Vec::new();
         for (name, bytes, options) in &files {
@@ -197,6 +192,24 @@ impl AppState {
                 Err(e) => errors.push(e.to_string()),
             }
         }
+        self.apply_loaded(ws, reports, errors);
+        mark("ingest-end");
+    }
+
+    /// The workspace new files go into: empty while the demo is shown, else a copy of
+    /// the current one (the shown one stays intact until the load is applied).
+    pub fn workspace_to_load_into(&self) -> Workspace {
+        if self.is_demo.get_untracked() {
+            Workspace::default()
+        } else {
+            (*self.workspace.get_untracked()).clone()
+        }
+    }
+
+    /// Shows the outcome of a load: the new workspace (when some file loaded), the
+    /// reports and the errors.
+    pub fn apply_loaded(&self, ws: Workspace, reports: Vec<FileReport>, errors: Vec<String>) {
+        let was_demo = self.is_demo.get_untracked();
         self.load_error
             .set((!errors.is_empty()).then(|| errors.join("\n")));
         if !reports.is_empty() {
@@ -218,53 +231,68 @@ impl AppState {
             });
             self.load_version.update(|v| *v += 1);
         }
-        mark("ingest-end");
     }
 
-    /// Detects each file: loads it at once when nothing is needed, else queues it in
-    /// `pending`. A remembered mapping for the same header set is applied.
-    pub fn accept_files(&self, files: Vec<(String, Vec<u8>)>) {
+    /// The options a detected file loads with (a remembered mapping for the same header
+    /// set), and whether it can load without the user: it needs them for a platform, or
+    /// for a mapping when nothing mapped and none is remembered.
+    pub fn load_options(&self, detection: &Detection) -> (LoadOptions, bool) {
         let remembered: std::collections::BTreeMap<String, Vec<(String, Option<String>)>> =
             load_json(MAPPINGS_KEY).unwrap_or_default();
-        let mut ready = Vec::new();
-        let mut errors = Vec::new();
-        for (name, bytes) in files {
-            match ingest::detect(&name, &bytes) {
-                Err(e) => errors.push(e.to_string()),
-                Ok(detection) => {
-                    let saved = remembered
-                        .get(&header_signature(&detection.headers))
-                        .cloned();
-                    let nothing_mapped = detection.mapping.iter().all(|m| m.target.is_none());
-                    let options = LoadOptions {
-                        mapping: saved.clone(),
-                        ..self.settings.with_untracked(|s| s.import_options())
-                    };
-                    let bytes = Arc::new(bytes);
-                    if detection.needs_platform || (nothing_mapped && saved.is_none()) {
-                        let file = PendingFile {
-                            name,
-                            bytes,
-                            detection,
-                            options,
-                        };
-                        self.pending.update(|p| {
-                            p.retain(|x| x.name != file.name);
-                            p.push(file);
-                        });
-                    } else {
-                        ready.push((name, bytes, options));
-                    }
-                }
-            }
-        }
-        self.load_files(ready);
+        let saved = remembered
+            .get(&header_signature(&detection.headers))
+            .cloned();
+        let nothing_mapped = detection.mapping.iter().all(|m| m.target.is_none());
+        let ready = !(detection.needs_platform || nothing_mapped && saved.is_none());
+        let options = LoadOptions {
+            mapping: saved,
+            ..self.settings.with_untracked(|s| s.import_options())
+        };
+        (options, ready)
+    }
+
+    /// Adds a file to `pending` (replacing one of the same name).
+    pub fn add_pending(&self, file: PendingFile) {
+        self.pending.update(|p| {
+            p.retain(|x| x.name != file.name);
+            p.push(file);
+        });
+    }
+
+    /// Adds errors to `load_error`.
+    pub fn add_errors(&self, errors: Vec<String>) {
         if !errors.is_empty() {
             let previous = self.load_error.get_untracked();
             let mut all: Vec<String> = previous.into_iter().collect();
             all.extend(errors);
             self.load_error.set(Some(all.join("\n")));
         }
+    }
+
+    /// Detects each file: loads it at once when nothing is needed, else queues it in
+    /// `pending`. A remembered mapping for the same header set is applied.
+    pub fn accept_files(&self, files: Vec<(String, Vec<u8>)>) {
+        let mut ready = Vec::new();
+        let mut errors = Vec::new();
+        for (name, bytes) in files {
+            match ingest::detect(&name, &bytes) {
+                Err(e) => errors.push(e.to_string()),
+                Ok(detection) => {
+                    let bytes = Arc::new(bytes);
+                    match self.load_options(&detection) {
+                        (options, true) => ready.push((name, bytes, options)),
+                        (options, false) => self.add_pending(PendingFile {
+                            name,
+                            bytes,
+                            options,
+                            detection,
+                        }),
+                    }
+                }
+            }
+        }
+        self.load_files(ready);
+        self.add_errors(errors);
     }
 
     /// Loads every pending file, remembering user-edited mappings by header signature.

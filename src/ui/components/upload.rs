@@ -1,11 +1,16 @@
-//! Upload: a file picker and drop zone, the pending-file mapping screen (platform, table
-//! kind and per-column mapping), and the demo/clear actions.
+//! Upload: a file picker and drop zone (big files stream with a progress bar, see
+//! [`super::progress`]), the pending-file mapping screen (platform, table kind and
+//! per-column mapping), and the demo/clear actions.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
+use crate::data::ingest::detect;
 use crate::data::schema::TableKind;
+use crate::ui::components::progress::{
+    read_slice, stream_files, IngestProgress, IngestProgressView, MAX_FILE_BYTES, STREAM_FROM_BYTES,
+};
 use crate::ui::state::{use_app, AppState, PendingFile};
 
 /// Platforms a user can give to a file without a platform column.
@@ -16,25 +21,50 @@ pub const PLATFORMS: [(&str, &str); 4] = [
     ("x", "X (Twitter)"),
 ];
 
-/// Reads every file of a list and hands them to the pipeline.
-fn read_and_accept(state: AppState, list: Option<web_sys::FileList>) {
+/// Reads every file of a list and hands them to the pipeline: small files whole, big
+/// CSVs that need nothing from the user streamed in slices (with progress and cancel).
+/// Files too big for a browser tab are refused with a message.
+fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
     let Some(list) = list else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     if files.is_empty() {
         return;
     }
     spawn_local(async move {
-        let mut read = Vec::new();
+        let mut whole = Vec::new();
+        let mut streamed = Vec::new();
+        let mut errors = Vec::new();
         for file in files {
             let name = file.name();
+            let size = file.size();
+            if size > MAX_FILE_BYTES {
+                errors.push(format!(
+                    "{name}: {:.0} MB is more than a browser tab can hold (at most {:.0} MB). Roll the posts up by day × campaign × creator × platform × format (README, “Scale: rollups”) and load the rollup.",
+                    size / 1e6,
+                    MAX_FILE_BYTES / 1e6
+                ));
+                continue;
+            }
+            if size >= STREAM_FROM_BYTES {
+                let head = read_slice(&file, 0.0, size.min(65_536.0)).await;
+                let detection = head.and_then(|h| detect(&name, &h).map_err(|e| e.to_string()));
+                if let Ok(detection) = detection {
+                    if let (options, true) = state.load_options(&detection) {
+                        streamed.push((file, options));
+                        continue;
+                    }
+                }
+            }
             match crate::ui::browser::read_bytes(&file).await {
-                Ok(bytes) => read.push((name, bytes)),
-                Err(e) => state
-                    .load_error
-                    .set(Some(format!("{name}: could not read the file ({e})"))),
+                Ok(bytes) => whole.push((name, bytes)),
+                Err(e) => errors.push(format!("{name}: could not read the file ({e})")),
             }
         }
-        state.accept_files(read);
+        state.accept_files(whole);
+        if !streamed.is_empty() {
+            stream_files(state, progress, streamed).await;
+        }
+        state.add_errors(errors);
     });
 }
 
@@ -42,18 +72,19 @@ fn read_and_accept(state: AppState, list: Option<web_sys::FileList>) {
 #[component]
 pub fn Upload() -> impl IntoView {
     let state = use_app();
+    let progress = IngestProgress::new();
     let dragging = RwSignal::new(false);
     let on_input = move |ev: web_sys::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(input) = input {
-            read_and_accept(state, input.files());
+            read_and_accept(state, progress, input.files());
             input.set_value("");
         }
     };
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
-        read_and_accept(state, ev.data_transfer().and_then(|d| d.files()));
+        read_and_accept(state, progress, ev.data_transfer().and_then(|d| d.files()));
     };
     view! {
         <div
@@ -72,6 +103,7 @@ pub fn Upload() -> impl IntoView {
             <input id="file-input" class="visually-hidden-input" type="file" multiple accept=".csv,.tsv,.txt,.json,.ndjson,text/csv,application/json" on:change=on_input/>
             <p class="hint">"Posts, campaigns, creators, assets or comments — our canonical columns, or raw Instagram, TikTok, YouTube and Shopify exports."</p>
         </div>
+        <IngestProgressView progress=progress/>
         <div class="actions">
             <button id="load-demo" type="button" on:click=move |_| state.load_demo()>"Load demo"</button>
             <button id="clear-workspace" type="button" on:click=move |_| state.clear()>"Clear workspace"</button>
