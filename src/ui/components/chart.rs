@@ -30,7 +30,8 @@ pub fn ChartView(chart: Chart, #[prop(into)] title: String) -> impl IntoView {
     view! {
         <figure class="chart">
             <figcaption>{title.clone()}</figcaption>
-            <div class="chart-svg" role="img" aria-label=summary inner_html=svg></div>
+            // Focusable: on a phone the drawing scrolls sideways inside this box.
+            <div class="chart-svg" role="img" tabindex="0" aria-label=summary inner_html=svg></div>
             <details>
                 <summary>"Show the data as a table"</summary>
                 <div class="table-wrap">
