@@ -377,3 +377,30 @@ test('an uploaded real Instagram export shows its values on the views', async ()
     await app.close();
   }
 });
+
+test('/settings: targets show in display units and drive the KPI status', async () => {
+  const app = await session.open('/settings');
+  try {
+    await app.waitForView();
+    // Spec target of TikTok engagement: 7–10% (0.07 × 100 must read 7, not 7.000000000000001).
+    assert.equal(await app.page.locator('#target-engagement_rate_tiktok-lo').inputValue(), '7');
+    assert.equal(await app.page.locator('#target-engagement_rate_tiktok-hi').inputValue(), '10');
+    assert.equal(await app.page.locator('#target-roas').inputValue(), '5');
+
+    // The demo's ROAS is 4.998: below the ≥ 5 target; with a target of ≥ 4 it is on target.
+    const roasCard = () =>
+      app.page.locator('.kpi-card', { has: app.page.locator('[data-kpi="roas"]:not([data-group])') }).first();
+    await app.navigate('/');
+    await app.waitForKpis();
+    assert.match(await roasCard().getAttribute('class'), /status-below/);
+    await app.navigate('/settings');
+    await app.page.locator('#target-roas').fill('4');
+    await app.page.locator('#target-roas').press('Enter');
+    await app.page.locator('#target-roas').blur();
+    await app.navigate('/');
+    await app.waitForKpis();
+    assert.match(await roasCard().getAttribute('class'), /status-(on_target|above)/);
+  } finally {
+    await app.close();
+  }
+});
