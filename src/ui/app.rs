@@ -70,6 +70,19 @@ fn load_data_param(state: AppState) {
     }
 }
 
+/// The skip link's action: focus `<main>` (the router would otherwise take the click as
+/// a navigation and leave the focus where it was).
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    use wasm_bindgen::JsCast;
+    ev.prevent_default();
+    let main = document()
+        .get_element_by_id("main")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        let _ = main.focus();
+    }
+}
+
 /// Layout inside the router (the state reads the URL).
 #[component]
 fn Shell() -> impl IntoView {
@@ -93,7 +106,7 @@ fn Shell() -> impl IntoView {
         .map(|&(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
         .collect_view();
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
         <header class="app-header">
             <div class="brand">
                 <span class="logo" aria-hidden="true">"◆"</span>

@@ -34,7 +34,8 @@ pub fn ChartView(chart: Chart, #[prop(into)] title: String) -> impl IntoView {
         <figure class="chart">
             <figcaption>{title.clone()}</figcaption>
             {export}
-            <div class="chart-svg" role="img" aria-label=summary inner_html=svg></div>
+            // Focusable: on a phone the drawing scrolls sideways inside this box.
+            <div class="chart-svg" role="img" tabindex="0" aria-label=summary inner_html=svg></div>
             <details>
                 <summary>"Show the data as a table"</summary>
                 <div class="table-wrap">

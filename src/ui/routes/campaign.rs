@@ -71,10 +71,10 @@ fn post_panel(ws: &Workspace, campaign: &str, post_id: &str) -> Option<AnyView> 
     })?;
     let row = posts.row(i);
     let style = use_app().style.get_untracked();
-    let count = |m: Measure| {
-        row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.number(v, 0))
-    };
-    let money = |m: Measure| row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.money(v));
+    let count =
+        |m: Measure| row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.number(v, 0));
+    let money =
+        |m: Measure| row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.money(v));
     let disclosure = match row.disclosure {
         Some(true) => "Disclosed",
         Some(false) => "Not disclosed",

@@ -13,6 +13,16 @@ use crate::metrics::targets::{effective_target, suggest_target};
 use crate::ui::browser::download;
 use crate::ui::state::{use_app, AppState};
 
+/// A number as an input shows it: float noise from the percent scaling rounded away
+/// (0.07 × 100 shows `7`, not `7.000000000000001`).
+fn input_text(value: f64) -> String {
+    if value.abs() < 1e6 {
+        ((value * 1e9).round() / 1e9).to_string()
+    } else {
+        value.to_string()
+    }
+}
+
 /// A labelled number input bound to one settings field.
 fn number_field(
     state: AppState,
@@ -21,7 +31,7 @@ fn number_field(
     get: impl Fn(&Settings) -> f64 + Send + Sync + 'static,
     set: impl Fn(&mut Settings, f64) + 'static,
 ) -> impl IntoView {
-    let value = move || state.settings.with(|s| get(s)).to_string();
+    let value = move || input_text(state.settings.with(|s| get(s)));
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>

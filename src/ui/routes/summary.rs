@@ -165,27 +165,28 @@ fn CampaignOverview() -> impl IntoView {
                 ))
             })
             .collect();
-        let platform_table: Vec<Vec<Cell>> = groups_by(&r, Dimension::Platform, Measure::Impressions)
-            .into_iter()
-            .map(|g| {
-                let target = PLATFORM_ENGAGEMENT
-                    .iter()
-                    .find(|(platform, _)| *platform == g.key)
-                    .and_then(|(_, id)| kpi(id))
-                    .and_then(|def| {
-                        let t = state.settings.with(|s| effective_target(def, s))?;
-                        Some(state.style.with(|st| st.target(&t, def.unit)))
-                    });
-                vec![
-                    Cell::Text(key_label(&g.key)),
-                    group_kpi(&g, "engagement_rate"),
-                    Cell::Text(target.unwrap_or_else(|| "—".into())),
-                    group_kpi(&g, "impressions"),
-                    group_kpi(&g, "ctr"),
-                    group_kpi(&g, "roas"),
-                ]
-            })
-            .collect();
+        let platform_table: Vec<Vec<Cell>> =
+            groups_by(&r, Dimension::Platform, Measure::Impressions)
+                .into_iter()
+                .map(|g| {
+                    let target = PLATFORM_ENGAGEMENT
+                        .iter()
+                        .find(|(platform, _)| *platform == g.key)
+                        .and_then(|(_, id)| kpi(id))
+                        .and_then(|def| {
+                            let t = state.settings.with(|s| effective_target(def, s))?;
+                            Some(state.style.with(|st| st.target(&t, def.unit)))
+                        });
+                    vec![
+                        Cell::Text(key_label(&g.key)),
+                        group_kpi(&g, "engagement_rate"),
+                        Cell::Text(target.unwrap_or_else(|| "—".into())),
+                        group_kpi(&g, "impressions"),
+                        group_kpi(&g, "ctr"),
+                        group_kpi(&g, "roas"),
+                    ]
+                })
+                .collect();
         let platform_chart = charts::by_platform(
             "Engagement rate by platform",
             "Engagement rate (%)",
