@@ -57,7 +57,10 @@ if (!index.includes(PLACEHOLDER)) {
 const registration =
   `<link rel="manifest" href="${base}manifest.webmanifest">` +
   `<script>if ("serviceWorker" in navigator) navigator.serviceWorker.register(${JSON.stringify(base + 'sw.js')}, { scope: ${JSON.stringify(base)} }).catch(function () {});</script>`;
-index = index.replace('</head>', `${registration}</head>`);
+// A minified build may leave out </head>: then the tags go before <body>.
+const anchor = ['</head>', '<body'].find((tag) => index.includes(tag));
+if (!anchor) throw new Error(`post-build: no </head> or <body in ${indexPath}`);
+index = index.replace(anchor, `${registration}${anchor}`);
 const hashes = inlineScriptHashes(index);
 writeFileSync(indexPath, index.replaceAll(PLACEHOLDER, hashes.join(' ')));
 

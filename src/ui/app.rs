@@ -10,6 +10,7 @@ use crate::metrics::alerts::Severity;
 
 use super::browser::{fetch_bytes, file_name_of, same_origin_url};
 use super::components::filters::FilterBar;
+use super::components::remember::RememberedWorkspace;
 use super::components::share::{
     app_base, keep_links_under_base, reload_on_snapshot_fragment, restore_redirected_path,
     route_path, snapshot_in_url, SharePanel, SnapshotPage,
@@ -94,6 +95,7 @@ fn Shell() -> impl IntoView {
         .map(|&(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
         .collect_view();
     view! {
+        <RememberedWorkspace/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="app-header">
             <div class="brand">

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod export;
 pub mod filters;
 pub mod kpi;
+pub mod remember;
 pub mod share;
 pub mod table;
 pub mod upload;
