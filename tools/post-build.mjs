@@ -1,37 +1,73 @@
-// Trunk post-build hook (see Trunk.toml), run by `trunk build` and `trunk serve`:
-// 1. allows trunk's inline loader script in index.html's Content-Security-Policy by its
-//    SHA-256 hash (the script names the hashed bundle files, so the hash changes with
-//    every build): the placeholder 'sha256-TRUNK_LOADER' is replaced;
-// 2. writes 404.html, the deep-link fallback for static hosts without rewrite rules
+// Trunk post-build hook (see Trunk.toml), run by `trunk build` and `trunk serve`, on the
+// staging folder of the build:
+// 1. offline use: writes sw.js (the service worker, with this build's file list and
+//    version) and manifest.webmanifest for the build's public URL, and adds the manifest
+//    link and the service-worker registration to index.html;
+// 2. allows index.html's inline scripts (trunk's loader, which names the hashed bundle
+//    files, and the registration) in its Content-Security-Policy by SHA-256 hash: the
+//    placeholder 'sha256-TRUNK_LOADER' is replaced;
+// 3. writes 404.html, the deep-link fallback for static hosts without rewrite rules
 //    (GitHub Pages), for this build's public URL, with its own script hash.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const staging = process.env.TRUNK_STAGING_DIR ?? 'dist';
-const publicUrl = process.env.TRUNK_PUBLIC_URL || '/';
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+const rawPublicUrl = process.env.TRUNK_PUBLIC_URL || '/';
+const base = rawPublicUrl.endsWith('/') ? rawPublicUrl : `${rawPublicUrl}/`;
 const PLACEHOLDER = "'sha256-TRUNK_LOADER'";
+
+const template = (name) => readFileSync(path.join(source, 'static', name), 'utf8');
+const sha256 = (text, encoding) => createHash('sha256').update(text, 'utf8').digest(encoding);
 
 /** CSP sources (`'sha256-…'`) of every inline <script> of an HTML text. */
 function inlineScriptHashes(html) {
-  const hashes = [];
-  for (const match of html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)) {
-    hashes.push(`'sha256-${createHash('sha256').update(match[1], 'utf8').digest('base64')}'`);
-  }
-  return hashes;
+  return [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (match) => `'sha256-${sha256(match[1], 'base64')}'`,
+  );
 }
 
+// 1. Service worker and manifest.
+const files = readdirSync(staging)
+  .filter((name) => statSync(path.join(staging, name)).isFile())
+  .filter((name) => !['index.html', '404.html', 'sw.js'].includes(name))
+  .sort();
+const version = sha256(files.join('\n'), 'hex').slice(0, 16);
+const shell = [base, ...files.map((name) => base + name)];
+writeFileSync(
+  path.join(staging, 'sw.js'),
+  template('sw.js')
+    .replace('__VERSION__', version)
+    .replace('__PUBLIC_URL__', base)
+    .replace('__PRECACHE__', JSON.stringify(shell)),
+);
+const icon = files.find((name) => name.startsWith('icon') && name.endsWith('.svg')) ?? '';
+writeFileSync(
+  path.join(staging, 'manifest.webmanifest'),
+  template('manifest.webmanifest').replaceAll('__PUBLIC_URL__', base).replace('__ICON__', base + icon),
+);
+
+// 2. index.html: manifest, registration, CSP hashes.
 const indexPath = path.join(staging, 'index.html');
-const index = readFileSync(indexPath, 'utf8');
+let index = readFileSync(indexPath, 'utf8');
 if (!index.includes(PLACEHOLDER)) {
   throw new Error(`post-build: ${PLACEHOLDER} not found in ${indexPath}`);
 }
+const registration =
+  `<link rel="manifest" href="${base}manifest.webmanifest">` +
+  `<script>if ("serviceWorker" in navigator) navigator.serviceWorker.register(${JSON.stringify(base + 'sw.js')}, { scope: ${JSON.stringify(base)} }).catch(function () {});</script>`;
+// A minified build may leave out </head>: then the tags go before <body>.
+const anchor = ['</head>', '<body'].find((tag) => index.includes(tag));
+if (!anchor) throw new Error(`post-build: no </head> or <body in ${indexPath}`);
+index = index.replace(anchor, `${registration}${anchor}`);
 const hashes = inlineScriptHashes(index);
 writeFileSync(indexPath, index.replaceAll(PLACEHOLDER, hashes.join(' ')));
 
-const template = readFileSync(path.join(source, 'static', '404.html'), 'utf8')
-  .replaceAll('__PUBLIC_URL__', publicUrl.endsWith('/') ? publicUrl : `${publicUrl}/`);
-const notFound = template.replace('__SCRIPT_HASH__', inlineScriptHashes(template).join(' '));
-writeFileSync(path.join(staging, '404.html'), notFound);
-console.log(`post-build: ${indexPath}: CSP allows ${hashes.length} inline script(s); 404.html for ${publicUrl}`);
+// 3. 404.html.
+const notFound = template('404.html').replaceAll('__PUBLIC_URL__', base);
+writeFileSync(
+  path.join(staging, '404.html'),
+  notFound.replace('__SCRIPT_HASH__', inlineScriptHashes(notFound).join(' ')),
+);
+console.log(`post-build: ${hashes.length} inline script(s) allowed by hash; sw.js (${shell.length} files), manifest and 404.html for ${base}`);

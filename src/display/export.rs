@@ -13,6 +13,8 @@ use crate::metrics::settings::{EmvMethod, Settings};
 
 use super::query::ViewQuery;
 
+const DATE_RANGE: &str = "Date range";
+
 /// The settings and view an export was computed with.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExportContext {
@@ -46,7 +48,7 @@ impl ExportContext {
                 ),
                 ("EMV method", emv.to_owned()),
                 ("Currency", settings.currency_symbol.clone()),
-                ("Date range", date_range),
+                (DATE_RANGE, date_range),
                 (
                     "Filters",
                     if filters.is_empty() {
@@ -57,6 +59,16 @@ impl ExportContext {
                 ),
             ],
         }
+    }
+
+    /// The same context for another date range (e.g. a report's period).
+    pub fn with_date_range(mut self, range: String) -> Self {
+        for (label, value) in &mut self.entries {
+            if *label == DATE_RANGE {
+                *value = range.clone();
+            }
+        }
+        self
     }
 
     /// One `label: value` line per entry.
@@ -230,6 +242,8 @@ mod tests {
             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-0.25,,\"a,b\""
         );
         assert_eq!(csv.lines().filter(|l| l.starts_with("# ")).count(), 5);
+        let report = context().with_date_range("2025-03-01 to 2025-03-22".into());
+        assert_eq!(report.lines()[3], "Date range: 2025-03-01 to 2025-03-22");
     }
 
     #[test]

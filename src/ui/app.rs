@@ -10,9 +10,10 @@ use crate::metrics::alerts::Severity;
 
 use super::browser::{fetch_bytes, file_name_of, same_origin_url};
 use super::components::filters::FilterBar;
+use super::components::remember::RememberedWorkspace;
 use super::components::share::{
-    app_base, reload_on_snapshot_fragment, restore_redirected_path, snapshot_in_url, SharePanel,
-    SnapshotPage,
+    app_base, keep_links_under_base, reload_on_snapshot_fragment, restore_redirected_path,
+    route_path, snapshot_in_url, SharePanel, SnapshotPage,
 };
 use super::routes::{
     alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
     reload_on_snapshot_fragment();
     let base = app_base();
     restore_redirected_path(&base);
+    keep_links_under_base(&base);
     let base = base.trim_end_matches('/').to_owned();
     view! {
         <Router base=base>
@@ -90,7 +92,7 @@ fn Shell() -> impl IntoView {
     load_data_param(state);
     let location = use_location();
     let show_filters = move || {
-        let path = location.pathname.get();
+        let path = route_path(&location.pathname.get());
         !["/glossary", "/settings", "/data", "/privacy"].contains(&path.as_str())
     };
     let critical = move || state.alert_count(Severity::Critical);
@@ -106,6 +108,7 @@ fn Shell() -> impl IntoView {
         .map(|&(href, label)| view! { <li><A href=href exact=true>{label}</A></li> })
         .collect_view();
     view! {
+        <RememberedWorkspace/>
         <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to content"</a>
         <header class="app-header">
             <div class="brand">

@@ -1,7 +1,8 @@
 // Sharing and exports: view links round-trip view and filters; snapshot links (#s=…)
 // render the same KPI values in a fresh browser with no data loaded, and refuse links
 // over the size limit; CSV exports neutralize formulas (a campaign named
-// =HYPERLINK(...)) and name their settings; chart SVG/PNG and workspace JSON exports;
+// =HYPERLINK(...), formula-like raw values in the rejected rows) and name their settings;
+// chart SVG/PNG and workspace JSON exports;
 // a campaign and a creator named <img src=x onerror=alert(…)> render as text everywhere,
 // charts included.
 
@@ -214,6 +215,26 @@ test('names with HTML render as text everywhere, charts included', async () => {
     assert.equal(await app.page.locator('img').count(), 0);
     await app.page.waitForTimeout(300);
     assert.deepEqual(dialogs, [], 'no script from user data ran');
+  } finally {
+    await app.close();
+  }
+});
+
+test('the rejected-rows CSV names its settings and neutralizes formulas in raw values', async () => {
+  const app = await session.open('/data');
+  try {
+    await app.upload([path.join(FIXTURES_DIR, 'share-rejected.csv')]);
+    await app.waitForFileReport('share-rejected.csv');
+    const csv = await downloadOf(app.page, app.page.locator('#download-rejected'));
+    for (const label of SETTINGS_LABELS) {
+      assert.ok(csv.text.includes(`# ${label}: `), `rejected rows name ${label}`);
+    }
+    const rows = parseCsv(csv.text.split('\n').filter((l) => !l.startsWith('# ')).join('\n'));
+    assert.deepEqual(rows[0], ['file', 'line', 'column', 'raw_value', 'reason', 'row_rejected']);
+    // Line 2 has likes "=1+2", line 3 impressions "@SUM(A1)": both values are dropped.
+    const raw = Object.fromEntries(rows.slice(1).map((r) => [`${r[1]} ${r[2]}`, r[3]]));
+    assert.equal(raw['2 likes'], "'=1+2");
+    assert.equal(raw['3 impressions'], "'@SUM(A1)");
   } finally {
     await app.close();
   }

@@ -57,7 +57,7 @@ pub fn FilterBar() -> impl IntoView {
         let mut q = state.query.get_untracked();
         change(&mut q);
         let qs = q.to_query_string();
-        let path = location.pathname.get_untracked();
+        let path = super::share::route_path(&location.pathname.get_untracked());
         let url = if qs.is_empty() {
             path
         } else {

@@ -7,6 +7,7 @@ pub mod export;
 pub mod filters;
 pub mod kpi;
 pub mod progress;
+pub mod remember;
 pub mod share;
 pub mod table;
 pub mod upload;

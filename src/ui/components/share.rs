@@ -18,6 +18,27 @@ use super::export::export_context;
 /// The path the app is served under ("/" or e.g. "/reports/acme/"), read from the URL of
 /// the app's own JavaScript module, which trunk writes with its `--public-url`.
 pub fn app_base() -> String {
+    static BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BASE.get_or_init(read_app_base).clone()
+}
+
+/// A location path without the app's base (`/sub/alerts` → `/alerts`), as routes and
+/// `navigate` expect it.
+pub fn route_path(pathname: &str) -> String {
+    let base = app_base();
+    match pathname.strip_prefix(base.trim_end_matches('/')) {
+        Some(rest) if base != "/" && (rest.is_empty() || rest.starts_with('/')) => {
+            if rest.is_empty() {
+                "/".into()
+            } else {
+                rest.to_owned()
+            }
+        }
+        _ => pathname.to_owned(),
+    }
+}
+
+fn read_app_base() -> String {
     let href = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| {
@@ -63,6 +84,35 @@ pub fn restore_redirected_path(base: &str) {
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
+}
+
+/// Served from a sub-path, app links written as `/route` are moved under the base just
+/// before the router handles their click (a capture listener runs first), so views need
+/// not know where the app is hosted.
+pub fn keep_links_under_base(base: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if base == "/" {
+        return;
+    }
+    let base = base.to_owned();
+    let options = gloo::events::EventListenerOptions::run_in_capture_phase();
+    gloo::events::EventListener::new_with_options(&window, "click", options, move |event| {
+        use wasm_bindgen::JsCast;
+        let anchor = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten());
+        let Some(anchor) = anchor else {
+            return;
+        };
+        let href = anchor.get_attribute("href").unwrap_or_default();
+        if href.starts_with('/') && !href.starts_with("//") && !href.starts_with(&base) {
+            let _ = anchor.set_attribute("href", &format!("{base}{}", &href[1..]));
+        }
+    })
+    .forget();
 }
 
 /// Reloads the page when a snapshot fragment is pasted into the address bar of an open

@@ -7,6 +7,7 @@ use crate::data::ingest::FileReport;
 use crate::display::export::{rejected_rows_csv, workspace_export_json};
 use crate::ui::browser::download;
 use crate::ui::components::export::export_context;
+use crate::ui::components::remember::RememberControls;
 use crate::ui::components::upload::Upload;
 use crate::ui::state::use_app;
 
@@ -113,6 +114,7 @@ pub fn DataPage() -> impl IntoView {
         <h1>"Data"</h1>
         <p>"Files are read and computed in this browser; nothing is uploaded to a server."</p>
         <Upload/>
+        <RememberControls/>
         <section class="panel" aria-labelledby="loaded-title">
             <h2 id="loaded-title">"Loaded data"</h2>
             <p>{summary}</p>

@@ -71,7 +71,11 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
     let state = use_app();
     let q = state.query.get_untracked();
     let style = state.style.get_untracked();
-    let context = export_context(&state);
+    let context = export_context(&state).with_date_range(format!(
+        "{} (compared with {})",
+        ReportPeriod::label(report.period.current),
+        ReportPeriod::label(report.period.previous)
+    ));
     let text = plain_text(&report, &style, &context.lines());
     let copied = RwSignal::new(false);
     let copy_text = text.clone();
