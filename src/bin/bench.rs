@@ -15,7 +15,9 @@
 fn main() {
     if let Err(message) = native::run(std::env::args().skip(1).collect()) {
         eprintln!("bench: {message}");
-        eprintln!("usage: bench [--posts N] [--runs R] [--computes C] [--dir DIR] | bench --kpis DIR");
+        eprintln!(
+            "usage: bench [--posts N] [--runs R] [--computes C] [--dir DIR] | bench --kpis DIR"
+        );
         std::process::exit(2);
     }
 }
@@ -299,7 +301,12 @@ mod native {
     /// Prints `{"overall": {kpi: value}, "platform:tiktok": {...}, "period:2025-03": {...}}`
     /// with `null` for n/a, for the whole workspace at month granularity.
     fn print_kpis(ws: &Workspace) -> Result<(), String> {
-        let results = compute(ws, &Filter::default(), &Settings::default(), Granularity::Month);
+        let results = compute(
+            ws,
+            &Filter::default(),
+            &Settings::default(),
+            Granularity::Month,
+        );
         let values = |set: &kpi_dash::metrics::engine::KpiSet| {
             let map: serde_json::Map<String, serde_json::Value> = set
                 .iter()

@@ -4,6 +4,7 @@
 use crate::data::ingest::NumberLocale;
 use crate::metrics::engine::KpiValue;
 use crate::metrics::registry::{Target, Unit};
+use crate::metrics::settings::Settings;
 
 /// How numbers are written: currency symbol and decimal/thousands separators.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,6 +23,14 @@ impl Default for NumberStyle {
 }
 
 impl NumberStyle {
+    /// The style the settings choose (currency symbol and number locale).
+    pub fn of(settings: &Settings) -> NumberStyle {
+        NumberStyle {
+            currency_symbol: settings.currency_symbol.clone(),
+            locale: settings.number_locale,
+        }
+    }
+
     fn separators(&self) -> (char, char) {
         match self.locale {
             NumberLocale::DotDecimal => (',', '.'),

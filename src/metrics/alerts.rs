@@ -13,6 +13,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::display::format::NumberStyle;
+
 use crate::data::schema::Measure;
 use crate::data::store::{Disclosure, Workspace};
 
@@ -257,8 +259,9 @@ fn creator_alerts(
                 revenue,
                 t.partnership_revenue,
                 format!(
-                    "Creator {}: the partnership generated {}{revenue:.0} in revenue.",
-                    g.key, settings.currency_symbol
+                    "Creator {}: the partnership generated {} in revenue.",
+                    g.key,
+                    NumberStyle::of(settings).money(revenue)
                 ),
             ));
         }
@@ -331,7 +334,10 @@ fn post_alerts(ws: &Workspace, filter: &Filter, settings: &Settings, alerts: &mu
                 Subject::Post(id.clone()),
                 views,
                 viral,
-                format!("Post {id} reached {views:.0} impressions."),
+                format!(
+                    "Post {id} reached {} impressions.",
+                    NumberStyle::of(settings).number(views, 0)
+                ),
             );
             a.link = link;
             alerts.push(a);

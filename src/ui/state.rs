@@ -99,12 +99,7 @@ impl AppState {
     pub fn provide() -> AppState {
         let settings = RwSignal::new(load_json::<Settings>(SETTINGS_KEY).unwrap_or_default());
         Effect::new(move |_| settings.with(|s| save_json(SETTINGS_KEY, s)));
-        let style = Memo::new(move |_| {
-            settings.with(|s| NumberStyle {
-                currency_symbol: s.currency_symbol.clone(),
-                locale: s.number_locale,
-            })
-        });
+        let style = Memo::new(move |_| settings.with(NumberStyle::of));
         let query_map = use_query_map();
         let query = Memo::new(move |_| query_map.with(|m| ViewQuery::parse(|k| m.get(k))));
         mark("ingest-start");
