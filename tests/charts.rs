@@ -392,7 +392,7 @@ fn funnel_summary_table_and_labels() {
     assert_eq!(
         chart.summary,
         "Funnel: Impressions: 1,000,000; Clicks: 20,000 (2% of Impressions); \
-         Conversions: 500 (2.5% of Clicks); Revenue: 25,000 (50× Conversions)"
+         Conversions: 500 (2.5% of Clicks); Revenue: 25,000 (50 per conversion)"
     );
     assert_eq!(
         chart.table,
@@ -401,7 +401,7 @@ fn funnel_summary_table_and_labels() {
             &["Impressions", "1,000,000", ""],
             &["Clicks", "20,000", "2% of Impressions"],
             &["Conversions", "500", "2.5% of Clicks"],
-            &["Revenue", "25,000", "50× Conversions"],
+            &["Revenue", "25,000", "50 per conversion"],
         ])
     );
     assert!(chart.svg.contains("\nClicks: 20,000 (2% of Impressions)\n"));

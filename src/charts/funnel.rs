@@ -86,13 +86,18 @@ pub fn funnel(title: &str, stages: &[(String, f64)]) -> Chart {
     })
 }
 
-/// The step from one stage to the next: `2% of Impressions` or, when it grows, `25× Conversions`.
+/// The step from one stage to the next: `2% of Impressions` or, when it grows (revenue
+/// after conversions), the amount per unit of the previous stage: `50 per conversion`.
 fn rate((previous_stage, previous): &(String, f64), (_, value): &(String, f64)) -> String {
     match percent_of(*value, *previous) {
         None => format!("n/a: no {previous_stage}"),
         Some(percent) if percent <= 100.0 => {
             format!("{}% of {previous_stage}", format_number(percent))
         }
-        Some(percent) => format!("{}× {previous_stage}", format_number(percent / 100.0)),
+        Some(percent) => {
+            let unit = previous_stage.to_lowercase();
+            let unit = unit.strip_suffix('s').unwrap_or(&unit);
+            format!("{} per {unit}", format_number(percent / 100.0))
+        }
     }
 }
