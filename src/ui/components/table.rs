@@ -144,8 +144,8 @@ pub fn DataTable(
         .collect_view();
     let empty = empty_text.unwrap_or_else(|| "No rows in this selection.".into());
     view! {
-        {export}
         <div class="table-wrap">
+            {export}
             <table id=id>
                 <caption>{caption}</caption>
                 <thead><tr>{header_cells}</tr></thead>

@@ -24,7 +24,8 @@ pub fn PrivacyPage() -> impl IntoView {
                 <li>"Files you drop or pick are read by this page and computed on here, in WebAssembly. They are never uploaded: the app has no server part, only static files."</li>
                 <li>"Exports (CSV, JSON, SVG, PNG) are made in the page and saved through your browser's download, not through a server."</li>
                 <li>"Snapshot links carry computed KPIs (never your rows) in the part of the URL after #, which browsers do not send to servers."</li>
-                <li>"Only your settings and remembered column mappings are kept, in this browser's local storage. The data itself is not stored: reloading the page forgets it."</li>
+                <li>"Only your settings and remembered column mappings are kept, in this browser's local storage. The data itself is not stored, so reloading the page forgets it, unless you tick \"Remember this workspace on this device\" on the Data page: then it is kept in this browser's IndexedDB until you press \"Forget\" or \"Forget everything\"."</li>
+                <li>"Once loaded, the app's own files are kept by a service worker so that it opens without a network; that cache holds no data of yours."</li>
                 <li>"No third-party fonts, scripts, analytics or trackers are loaded."</li>
             </ul>
         </section>
