@@ -1,5 +1,5 @@
 // Service worker: keeps the app shell so that a page loaded once works offline.
-// tools/post-build.mjs writes this file into each build with the build's files and
+// .ci/post-build.mjs writes this file into each build with the build's files and
 // version in place of the placeholders. It never sees user data: files are read in the
 // page, and only the app's own static files are cached.
 const VERSION = '__VERSION__';

@@ -18,7 +18,7 @@ const rawPublicUrl = process.env.TRUNK_PUBLIC_URL || '/';
 const base = rawPublicUrl.endsWith('/') ? rawPublicUrl : `${rawPublicUrl}/`;
 const PLACEHOLDER = "'sha256-TRUNK_LOADER'";
 
-const template = (name) => readFileSync(path.join(source, 'static', name), 'utf8');
+const template = (name) => readFileSync(path.join(source, 'src', 'web', name), 'utf8');
 const sha256 = (text, encoding) => createHash('sha256').update(text, 'utf8').digest(encoding);
 
 /** CSP sources (`'sha256-…'`) of every inline <script> of an HTML text. */
