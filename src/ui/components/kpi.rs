@@ -126,10 +126,12 @@ pub fn KpiCard(
         "kpi-trend {}",
         tone(trend.as_ref().and_then(|(t, _)| t.good))
     );
-    let trend_label = match &trend {
-        Some((_, window)) if change.is_some() => format!("{trend_text}, {window}"),
-        _ => trend_text,
+    let trend_label = if change.is_some() {
+        format!("{trend_text} vs compare period")
+    } else {
+        trend_text
     };
+    let trend_window = trend.as_ref().map(|(_, window)| window.clone());
     view! {
         <article class=card_class title=def.definition aria-describedby=described_by>
             <h3 class="kpi-name">{def.name}</h3>
@@ -138,7 +140,7 @@ pub fn KpiCard(
             </p>
             {note.map(|n| view! { <p class="kpi-note">{n}</p> })}
             <p class="kpi-target">{target_text}</p>
-            <p class=trend_class data-trend=crate::display::format::raw_number(change)>
+            <p class=trend_class title=trend_window data-trend=crate::display::format::raw_number(change)>
                 {trend_label}
             </p>
             <p id=desc_id class="visually-hidden">{def.definition}</p>

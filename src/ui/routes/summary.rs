@@ -67,6 +67,9 @@ fn Headline() -> impl IntoView {
         view! {
             <section class="panel" aria-labelledby="headline-title">
                 <h2 id="headline-title">"Headline KPIs"</h2>
+                {comparison.as_ref().map(|c| view! {
+                    <p class="compare-window">{format!("Trends compare {}.", c.label)}</p>
+                })}
                 <div class="cards headline">{cards}</div>
                 {(undated > 0).then(|| view! {
                     <p class="notice">{format!("{undated} rows have no date: they count in totals but not in trends or date ranges.")}</p>
