@@ -22,6 +22,17 @@ impl Tier {
     /// Every tier, smallest first.
     pub const ALL: [Tier; 5] = [Tier::Nano, Tier::Micro, Tier::Mid, Tier::Macro, Tier::Mega];
 
+    /// The display label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::Nano => "Nano",
+            Tier::Micro => "Micro",
+            Tier::Mid => "Mid-tier",
+            Tier::Macro => "Macro",
+            Tier::Mega => "Mega",
+        }
+    }
+
     /// The lowercase name.
     pub fn name(self) -> &'static str {
         match self {

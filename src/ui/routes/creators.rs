@@ -51,7 +51,7 @@ pub fn CreatorsPage() -> impl IntoView {
                         c.and_then(|c| c.platform.clone())
                             .unwrap_or_else(|| "—".into()),
                     ),
-                    Cell::Text(followers.map_or("—", |f| tier(f, &tiers).name()).into()),
+                    Cell::Text(followers.map_or("—", |f| tier(f, &tiers).label()).into()),
                     followers.map_or(Cell::Text("—".into()), count_cell),
                     group_kpi(&g, "engagement_rate"),
                     count_cell(g.sums.get(Measure::Conversions)),
