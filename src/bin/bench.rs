@@ -15,7 +15,9 @@
 fn main() {
     if let Err(message) = native::run(std::env::args().skip(1).collect()) {
         eprintln!("bench: {message}");
-        eprintln!("usage: bench [--posts N] [--runs R] [--computes C] [--dir DIR] | bench --kpis DIR");
+        eprintln!(
+            "usage: bench [--posts N] [--runs R] [--computes C] [--dir DIR] | bench --kpis DIR"
+        );
         std::process::exit(2);
     }
 }
@@ -32,8 +34,10 @@ mod native {
     use kpi_dash::data::calendar::Granularity;
     use kpi_dash::data::ingest::{LoadOptions, StreamingLoad};
     use kpi_dash::data::store::Workspace;
-    use kpi_dash::metrics::engine::{compute, Filter};
+    use kpi_dash::metrics::alerts::evaluate;
+    use kpi_dash::metrics::engine::{compute, compute_uncached, Filter};
     use kpi_dash::metrics::settings::Settings;
+    use kpi_dash::metrics::trend::{compare_window, CompareMode};
 
     /// Chunk size of the streaming ingest (what the worker reads per `Blob.slice`).
     const CHUNK: usize = 1 << 20;
@@ -264,7 +268,7 @@ mod native {
             for _ in 0..computes {
                 let cpu = thread_cpu();
                 let start = Instant::now();
-                let results = compute(&ws, &filter, &settings, granularity);
+                let results = compute_uncached(&ws, &filter, &settings, granularity);
                 times.push(start.elapsed());
                 if let Some((before, after)) = cpu.zip(thread_cpu()) {
                     cpu_times.push(after.saturating_sub(before));
@@ -276,6 +280,33 @@ mod native {
                 line("  (on-CPU time)", &stats(&cpu_times));
             }
         }
+        let mut hits = Vec::new();
+        for _ in 0..computes {
+            let start = Instant::now();
+            std::hint::black_box(compute(&ws, &Filter::default(), &settings, granularity));
+            hits.push(start.elapsed());
+        }
+        line("compute: memo hit (going back)", &stats(&hits));
+        // What one filter change costs the UI beyond `compute`: the two trend windows
+        // (compute twice more) and the alerts.
+        let mut view_times = Vec::new();
+        let mut alert_times = Vec::new();
+        for _ in 0..computes.min(10) {
+            let filter = Filter::default();
+            let start = Instant::now();
+            let results = compute_uncached(&ws, &filter, &settings, granularity);
+            if let Some(w) = compare_window(&ws, &filter, CompareMode::default()) {
+                let (current, previous) = (&w.current, &w.previous);
+                std::hint::black_box(compute_uncached(&ws, current, &settings, granularity));
+                std::hint::black_box(compute_uncached(&ws, previous, &settings, granularity));
+            }
+            view_times.push(start.elapsed());
+            let start = Instant::now();
+            std::hint::black_box(evaluate(&ws, &filter, &settings, &results));
+            alert_times.push(start.elapsed());
+        }
+        line("view: compute + 2 windows (no memo)", &stats(&view_times));
+        line("view: alerts::evaluate", &stats(&alert_times));
         let columns = ws.posts.heap_bytes();
         println!(
             "ingest throughput: {:.0} MB/s (median)",
@@ -299,7 +330,12 @@ mod native {
     /// Prints `{"overall": {kpi: value}, "platform:tiktok": {...}, "period:2025-03": {...}}`
     /// with `null` for n/a, for the whole workspace at month granularity.
     fn print_kpis(ws: &Workspace) -> Result<(), String> {
-        let results = compute(ws, &Filter::default(), &Settings::default(), Granularity::Month);
+        let results = compute(
+            ws,
+            &Filter::default(),
+            &Settings::default(),
+            Granularity::Month,
+        );
         let values = |set: &kpi_dash::metrics::engine::KpiSet| {
             let map: serde_json::Map<String, serde_json::Value> = set
                 .iter()
