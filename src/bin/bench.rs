@@ -356,8 +356,9 @@ mod native {
         Ok(())
     }
 
-    /// Time this thread has spent on a CPU (Linux schedstat, ns resolution): unlike
-    /// wall time it does not count waiting for a core on a busy machine.
+    /// Time this thread has spent on a CPU (Linux schedstat; it advances at scheduler
+    /// ticks, so it is only good to about 4 ms): unlike wall time it does not count
+    /// waiting for a core on a busy machine.
     fn thread_cpu() -> Option<Duration> {
         let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
         let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
