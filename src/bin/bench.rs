@@ -34,8 +34,10 @@ mod native {
     use kpi_dash::data::calendar::Granularity;
     use kpi_dash::data::ingest::{LoadOptions, StreamingLoad};
     use kpi_dash::data::store::Workspace;
-    use kpi_dash::metrics::engine::{compute, Filter};
+    use kpi_dash::metrics::alerts::evaluate;
+    use kpi_dash::metrics::engine::{compute, compute_uncached, Filter};
     use kpi_dash::metrics::settings::Settings;
+    use kpi_dash::metrics::trend::{compare_window, CompareMode};
 
     /// Chunk size of the streaming ingest (what the worker reads per `Blob.slice`).
     const CHUNK: usize = 1 << 20;
@@ -266,7 +268,7 @@ mod native {
             for _ in 0..computes {
                 let cpu = thread_cpu();
                 let start = Instant::now();
-                let results = compute(&ws, &filter, &settings, granularity);
+                let results = compute_uncached(&ws, &filter, &settings, granularity);
                 times.push(start.elapsed());
                 if let Some((before, after)) = cpu.zip(thread_cpu()) {
                     cpu_times.push(after.saturating_sub(before));
@@ -278,6 +280,33 @@ mod native {
                 line("  (on-CPU time)", &stats(&cpu_times));
             }
         }
+        let mut hits = Vec::new();
+        for _ in 0..computes {
+            let start = Instant::now();
+            std::hint::black_box(compute(&ws, &Filter::default(), &settings, granularity));
+            hits.push(start.elapsed());
+        }
+        line("compute: memo hit (going back)", &stats(&hits));
+        // What one filter change costs the UI beyond `compute`: the two trend windows
+        // (compute twice more) and the alerts.
+        let mut view_times = Vec::new();
+        let mut alert_times = Vec::new();
+        for _ in 0..computes.min(10) {
+            let filter = Filter::default();
+            let start = Instant::now();
+            let results = compute_uncached(&ws, &filter, &settings, granularity);
+            if let Some(w) = compare_window(&ws, &filter, CompareMode::default()) {
+                let (current, previous) = (&w.current, &w.previous);
+                std::hint::black_box(compute_uncached(&ws, current, &settings, granularity));
+                std::hint::black_box(compute_uncached(&ws, previous, &settings, granularity));
+            }
+            view_times.push(start.elapsed());
+            let start = Instant::now();
+            std::hint::black_box(evaluate(&ws, &filter, &settings, &results));
+            alert_times.push(start.elapsed());
+        }
+        line("view: compute + 2 windows (no memo)", &stats(&view_times));
+        line("view: alerts::evaluate", &stats(&alert_times));
         let columns = ws.posts.heap_bytes();
         println!(
             "ingest throughput: {:.0} MB/s (median)",
@@ -327,8 +356,9 @@ mod native {
         Ok(())
     }
 
-    /// Time this thread has spent on a CPU (Linux schedstat, ns resolution): unlike
-    /// wall time it does not count waiting for a core on a busy machine.
+    /// Time this thread has spent on a CPU (Linux schedstat; it advances at scheduler
+    /// ticks, so it is only good to about 4 ms): unlike wall time it does not count
+    /// waiting for a core on a busy machine.
     fn thread_cpu() -> Option<Duration> {
         let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
         let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;

@@ -2,9 +2,10 @@
 //! numeric column per [`Measure`]; the small dimension tables (campaigns, creators,
 //! assets, comments) as plain rows. Built for one-pass filtering and group-by.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -216,7 +217,7 @@ pub struct Posts {
 /// (platform, campaign, creator, format) combination is a "combo". The engine filters
 /// and groups combos (a few thousand) instead of rows, so a filter costs one pass of
 /// `u32` reads. Built once per posts table (see [`Posts::key_index`]).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct KeyIndex {
     /// Rows indexed (the index is stale when the table grew).
     pub rows: usize,
@@ -231,6 +232,22 @@ pub struct KeyIndex {
     pub days_sorted: bool,
     /// First and last dated day.
     pub day_span: Option<(Day, Day)>,
+    /// Results memoised by their caller's key (see [`KeyIndex::memo`]).
+    memo: Mutex<Vec<(u64, Arc<dyn Any + Send + Sync>)>>,
+}
+
+/// Entries [`KeyIndex::memo`] keeps (the most recent ones).
+const MEMO_ENTRIES: usize = 24;
+
+impl std::fmt::Debug for KeyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyIndex")
+            .field("rows", &self.rows)
+            .field("combos", &self.combos.len())
+            .field("days_sorted", &self.days_sorted)
+            .field("day_span", &self.day_span)
+            .finish()
+    }
 }
 
 impl KeyIndex {
@@ -265,8 +282,31 @@ impl KeyIndex {
             combos,
             combo_rows,
             days_sorted: p.day.windows(2).all(|w| w[0] <= w[1]),
-            day_span: p.date_span(),
+            day_span: p.scan_date_span(),
+            memo: Mutex::default(),
         }
+    }
+
+    /// The value memoised under `key`, or `make()` (then kept). The key must cover
+    /// every input of `make` besides this posts table, which the memo lives and dies
+    /// with. Keeps the most recent [`MEMO_ENTRIES`] values.
+    pub fn memo<T: Any + Clone + Send + Sync>(&self, key: u64, make: impl FnOnce() -> T) -> T {
+        let found = self.memo.lock().ok().and_then(|memo| {
+            memo.iter()
+                .find(|(k, _)| *k == key)
+                .and_then(|(_, v)| v.downcast_ref::<T>().cloned())
+        });
+        if let Some(value) = found {
+            return value;
+        }
+        let value = make();
+        if let Ok(mut memo) = self.memo.lock() {
+            if memo.len() >= MEMO_ENTRIES {
+                memo.remove(0);
+            }
+            memo.push((key, Arc::new(value.clone())));
+        }
+        value
     }
 
     /// The rows whose day is in `from..=to`, as a range to scan: the whole table unless
@@ -428,8 +468,16 @@ impl Posts {
         self.day.iter().filter(|&&d| d == NO_DAY).count()
     }
 
-    /// First and last day with data, if any row is dated.
+    /// First and last day with data, if any row is dated (from the cached
+    /// [`KeyIndex`] when there is one, else one pass over the days).
     pub fn date_span(&self) -> Option<(Day, Day)> {
+        if let Some(index) = self.key_index.get().filter(|i| i.rows == self.len()) {
+            return index.day_span;
+        }
+        self.scan_date_span()
+    }
+
+    fn scan_date_span(&self) -> Option<(Day, Day)> {
         let mut dated = self.day.iter().copied().filter(|&d| d != NO_DAY);
         let first = dated.next()?;
         Some(dated.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d))))
