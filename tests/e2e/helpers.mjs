@@ -50,8 +50,12 @@ const ACTION_TIMEOUT_MS = 10_000;
 const PANIC_PATTERN = /panicked at|RuntimeError: unreachable/;
 
 /** Launches headless Chromium (Debian's, never a downloaded build). */
-export function launch() {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+export function launch(extraArgs = []) {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    headless: true,
+  });
 }
 
 /**

@@ -14,22 +14,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 
-import { REPO_ROOT } from '../helpers.mjs';
+import { launch, REPO_ROOT } from '../helpers.mjs';
 import { startServer } from '../serve.mjs';
 
-const ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-precise-memory-info',
-];
 const TIMEOUT_MS = 600_000;
 
 function options() {
@@ -216,11 +204,7 @@ async function main() {
     .filter((f) => statSync(f, { throwIfNoEntry: false }));
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const server = await startServer({ dir: opts.dist });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
-    headless: true,
-  });
+  const browser = await launch(['--enable-precise-memory-info']);
   const runs = [];
   try {
     for (let i = 0; i < opts.runs; i += 1) {
