@@ -31,19 +31,29 @@ pub fn download(file_name: &str, mime: &str, content: &str) -> Result<(), String
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(js_error)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(js_error)?
-        .dyn_into()
-        .map_err(|_| "not an anchor".to_string())?;
-    anchor.set_href(&url);
+    let saved = save_url(&url, file_name);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    saved
+}
+
+/// Offers the resource at `url` (an object or data URL) as a file download.
+pub fn save_url(url: &str, file_name: &str) -> Result<(), String> {
+    let anchor: web_sys::HtmlAnchorElement = create_element("a")?;
+    anchor.set_href(url);
     anchor.set_download(file_name);
     anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// A new element of the page's document, as its web-sys type.
+pub fn create_element<T: JsCast>(tag: &str) -> Result<T, String> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?
+        .create_element(tag)
+        .map_err(js_error)?
+        .dyn_into()
+        .map_err(|_| format!("<{tag}> has an unexpected type"))
 }
 
 /// Resolves `raw` against the page and returns it only when it is on the page's origin.
@@ -88,7 +98,8 @@ pub fn file_name_of(url: &str) -> String {
         .to_owned()
 }
 
-fn js_error(e: JsValue) -> String {
+/// A JavaScript error as text.
+pub fn js_error(e: JsValue) -> String {
     e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 

@@ -7,7 +7,7 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
 use crate::charts::{svg_file, Chart};
 use crate::display::export::{table_csv, ExportCell, ExportContext};
-use crate::ui::browser::download;
+use crate::ui::browser::{create_element, download, js_error, save_url};
 use crate::ui::state::AppState;
 
 use super::table::Cell;
@@ -121,9 +121,10 @@ fn download_png(file_name: &str, svg: &str, footer: &str) -> Result<(), String> 
     let parts = js_sys::Array::of1(&JsValue::from_str(svg));
     let props = web_sys::BlobPropertyBag::new();
     props.set_type("image/svg+xml");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(js)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js)?;
-    let image = web_sys::HtmlImageElement::new().map_err(js)?;
+    let blob =
+        web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(js_error)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
+    let image = web_sys::HtmlImageElement::new().map_err(js_error)?;
     let src = url.clone();
     let (file_name, footer, loaded) = (file_name.to_owned(), footer.to_owned(), image.clone());
     let onload = Closure::once(move || {
@@ -141,46 +142,27 @@ fn draw_and_save(
     file_name: &str,
     footer: &str,
 ) -> Result<(), String> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let canvas: web_sys::HtmlCanvasElement = document
-        .create_element("canvas")
-        .map_err(js)?
-        .dyn_into()
-        .map_err(|_| "not a canvas".to_string())?;
+    let canvas: web_sys::HtmlCanvasElement = create_element("canvas")?;
     let (width, height) = CHART_SIZE;
     canvas.set_width((width * PNG_SCALE) as u32);
     canvas.set_height(((height + FOOTER_HEIGHT) * PNG_SCALE) as u32);
     let context: web_sys::CanvasRenderingContext2d = canvas
         .get_context("2d")
-        .map_err(js)?
+        .map_err(js_error)?
         .ok_or("no 2d context")?
         .dyn_into()
         .map_err(|_| "not a 2d context".to_string())?;
-    context.scale(PNG_SCALE, PNG_SCALE).map_err(js)?;
+    context.scale(PNG_SCALE, PNG_SCALE).map_err(js_error)?;
     context.set_fill_style_str("#ffffff");
     context.fill_rect(0.0, 0.0, width, height + FOOTER_HEIGHT);
     context
         .draw_image_with_html_image_element_and_dw_and_dh(image, 0.0, 0.0, width, height)
-        .map_err(js)?;
+        .map_err(js_error)?;
     context.set_fill_style_str("#374151");
     context.set_font("10px sans-serif");
     context
         .fill_text_with_max_width(footer, 6.0, height + 16.0, width - 12.0)
-        .map_err(js)?;
-    let data_url = canvas.to_data_url().map_err(js)?;
-    let anchor: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(js)?
-        .dyn_into()
-        .map_err(|_| "not an anchor".to_string())?;
-    anchor.set_href(&data_url);
-    anchor.set_download(file_name);
-    anchor.click();
-    Ok(())
-}
-
-fn js(e: JsValue) -> String {
-    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+        .map_err(js_error)?;
+    let data_url = canvas.to_data_url().map_err(js_error)?;
+    save_url(&data_url, file_name)
 }

@@ -4,11 +4,10 @@
 //! ETA, with a cancel button that leaves the workspace untouched.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::data::ingest::{LoadOptions, StreamingLoad};
-use crate::ui::browser::mark;
+use crate::ui::browser::{js_error, mark};
 use crate::ui::state::AppState;
 
 /// Bytes read and parsed per slice: small enough that one slice stays well under the
@@ -92,10 +91,6 @@ fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
-}
-
-fn js_error(e: JsValue) -> String {
-    e.as_string().unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// The bytes `start..end` of a file.

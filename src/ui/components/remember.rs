@@ -12,6 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 use crate::data::ingest::{workspace_json, LoadOptions};
+use crate::ui::browser::js_error;
 use crate::ui::state::{use_app, AppState, MAPPINGS_KEY, SETTINGS_KEY};
 
 /// Local-storage flag: the user chose to remember the workspace.
@@ -22,27 +23,23 @@ const WORKSPACE_KEY: &str = "current";
 /// The file name the remembered workspace loads under.
 pub const REMEMBERED_FILE: &str = "remembered-workspace.json";
 
-fn js(e: JsValue) -> String {
-    e.as_string().unwrap_or_else(|| format!("{e:?}"))
-}
-
 /// Waits for an IndexedDB request to succeed (its handlers resolve a promise).
 async fn finished(request: &IdbRequest) -> Result<JsValue, String> {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));
     });
-    JsFuture::from(promise).await.map_err(js)?;
-    request.result().map_err(js)
+    JsFuture::from(promise).await.map_err(js_error)?;
+    request.result().map_err(js_error)
 }
 
 async fn open() -> Result<IdbDatabase, String> {
     let factory = web_sys::window()
         .ok_or("no window")?
         .indexed_db()
-        .map_err(js)?
+        .map_err(js_error)?
         .ok_or("IndexedDB is not available in this browser")?;
-    let request: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, 1).map_err(js)?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(DB_NAME, 1).map_err(js_error)?;
     let upgrade = Closure::once(move |event: web_sys::Event| {
         let db = event
             .target()
@@ -63,22 +60,24 @@ async fn store(mode: IdbTransactionMode) -> Result<IdbObjectStore, String> {
     open()
         .await?
         .transaction_with_str_and_mode(STORE, mode)
-        .map_err(js)?
+        .map_err(js_error)?
         .object_store(STORE)
-        .map_err(js)
+        .map_err(js_error)
 }
 
 async fn save(json: String) -> Result<(), String> {
     let store = store(IdbTransactionMode::Readwrite).await?;
     let request = store
         .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(WORKSPACE_KEY))
-        .map_err(js)?;
+        .map_err(js_error)?;
     finished(&request).await.map(drop)
 }
 
 async fn load() -> Result<Option<String>, String> {
     let store = store(IdbTransactionMode::Readonly).await?;
-    let request = store.get(&JsValue::from_str(WORKSPACE_KEY)).map_err(js)?;
+    let request = store
+        .get(&JsValue::from_str(WORKSPACE_KEY))
+        .map_err(js_error)?;
     Ok(finished(&request).await?.as_string())
 }
 
@@ -86,7 +85,7 @@ async fn forget() -> Result<(), String> {
     let store = store(IdbTransactionMode::Readwrite).await?;
     let request = store
         .delete(&JsValue::from_str(WORKSPACE_KEY))
-        .map_err(js)?;
+        .map_err(js_error)?;
     finished(&request).await.map(drop)
 }
 

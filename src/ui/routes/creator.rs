@@ -83,7 +83,11 @@ pub fn CreatorPage() -> impl IntoView {
             if let Some(f) = followers {
                 audience.push((
                     "Followers",
-                    format!("{} ({})", style.compact(f), tier(f, &settings.tiers).label()),
+                    format!(
+                        "{} ({})",
+                        style.compact(f),
+                        tier(f, &settings.tiers).label()
+                    ),
                 ));
             }
             if let Some(v) = &c.country {
