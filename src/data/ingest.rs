@@ -34,6 +34,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::csv::{CsvReader, Record};
+use super::export::push_safe_field;
 use super::json;
 use super::loader::{Prepared, TableLoader};
 use super::schema::TableKind;
@@ -484,34 +485,23 @@ pub fn workspace_json(ws: &Workspace) -> String {
 }
 
 /// Every issue of the reports as CSV (`file,line,column,raw_value,reason,row_rejected`),
-/// for the "download rejected rows" button.
+/// for the "download rejected rows" button. Text cells are formula-neutralized, since
+/// raw values come straight from the user's file.
 pub fn rejected_rows_csv(reports: &[FileReport]) -> String {
     let mut out = String::from("file,line,column,raw_value,reason,row_rejected\n");
     for issue in reports.iter().flat_map(|r| &r.issues) {
-        let cells = [
-            issue.file.as_str(),
-            &issue.line.to_string(),
-            issue.column.as_deref().unwrap_or(""),
-            &issue.raw_value,
-            &issue.reason,
-            if issue.row_rejected { "true" } else { "false" },
-        ];
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&csv_cell(cell));
-        }
-        out.push('\n');
+        push_safe_field(&mut out, &issue.file);
+        out.push_str(&format!(",{},", issue.line));
+        push_safe_field(&mut out, issue.column.as_deref().unwrap_or(""));
+        out.push(',');
+        push_safe_field(&mut out, &issue.raw_value);
+        out.push(',');
+        push_safe_field(&mut out, &issue.reason);
+        out.push_str(if issue.row_rejected {
+            ",true\n"
+        } else {
+            ",false\n"
+        });
     }
     out
-}
-
-/// A cell quoted per RFC 4180 when it needs to be.
-fn csv_cell(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_owned()
-    }
 }

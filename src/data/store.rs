@@ -605,6 +605,20 @@ impl Workspace {
     pub fn creator(&self, id: &str) -> Option<&Creator> {
         self.creators.iter().find(|c| c.creator_id == id)
     }
+
+    /// The campaign's name, when the campaigns table gives a non-empty one.
+    pub fn campaign_name(&self, id: &str) -> Option<&str> {
+        self.campaign(id)
+            .map(|c| c.name.as_str())
+            .filter(|n| !n.is_empty())
+    }
+
+    /// The creator's name, when the creators table gives a non-empty one.
+    pub fn creator_name(&self, id: &str) -> Option<&str> {
+        self.creator(id)
+            .map(|c| c.name.as_str())
+            .filter(|n| !n.is_empty())
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::data::calendar::{format_day, Day};
 use crate::data::export::{push_cell, push_safe_field, Cell};
-use crate::data::ingest::{workspace_json, FileReport};
+use crate::data::ingest::{self, workspace_json, FileReport};
 use crate::data::store::Workspace;
 use crate::metrics::settings::{EmvMethod, Settings};
 
@@ -84,7 +84,8 @@ impl ExportContext {
         self.lines().join("; ")
     }
 
-    /// The leading `# ` comment lines of a CSV export (each line formula-neutralized).
+    /// The leading `# ` comment lines of a CSV export (the `#` keeps them inert in a
+    /// spreadsheet).
     pub fn csv_preamble(&self) -> String {
         let mut out = String::new();
         for line in self.lines() {
@@ -131,31 +132,10 @@ pub fn table_csv(context: &ExportContext, headers: &[&str], rows: &[Vec<ExportCe
     out
 }
 
-/// The rejected rows and dropped values of the loaded files as CSV, with the context.
+/// The rejected rows and dropped values of the loaded files as CSV
+/// ([`ingest::rejected_rows_csv`]), after the context's `# ` lines.
 pub fn rejected_rows_csv(context: &ExportContext, reports: &[FileReport]) -> String {
-    let rows: Vec<Vec<ExportCell>> = reports
-        .iter()
-        .flat_map(|r| &r.issues)
-        .map(|issue| {
-            vec![
-                ExportCell::Text(issue.file.clone()),
-                ExportCell::Number(Some(issue.line as f64)),
-                ExportCell::Text(issue.column.clone().unwrap_or_default()),
-                ExportCell::Text(issue.raw_value.clone()),
-                ExportCell::Text(issue.reason.clone()),
-                ExportCell::Text(issue.row_rejected.to_string()),
-            ]
-        })
-        .collect();
-    let headers = [
-        "file",
-        "line",
-        "column",
-        "raw_value",
-        "reason",
-        "row_rejected",
-    ];
-    table_csv(context, &headers, &rows)
+    context.csv_preamble() + &ingest::rejected_rows_csv(reports)
 }
 
 /// The workspace document ([`workspace_json`], which the loader reads back) with an

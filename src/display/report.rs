@@ -199,11 +199,7 @@ fn ranked_creators(ws: &Workspace, results: &Results) -> (Vec<RankedCreator>, Ve
         .into_iter()
         .map(|(g, roas)| RankedCreator {
             id: g.key.clone(),
-            name: ws
-                .creator(&g.key)
-                .map(|c| c.name.clone())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| g.key.clone()),
+            name: ws.creator_name(&g.key).unwrap_or(&g.key).to_owned(),
             roas,
             revenue: g.sums.get(crate::data::schema::Measure::Revenue),
         })

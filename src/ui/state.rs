@@ -18,7 +18,7 @@ use crate::display::query::ViewQuery;
 use crate::metrics::alerts::{evaluate, Alert, Severity};
 use crate::metrics::engine::{compute, Filter, Results};
 use crate::metrics::settings::Settings;
-use crate::metrics::trend::compare_window;
+use crate::metrics::trend::{compare_window, CompareWindow};
 
 use super::browser::{load_json, mark, save_json};
 
@@ -60,12 +60,35 @@ pub struct AppState {
 }
 
 /// What the trend arrows compare: the current window's results against the compare
-/// window's, and a label saying which dates they are.
+/// window's, and the two windows.
 #[derive(Debug, PartialEq)]
 pub struct Comparison {
     pub current: Results,
     pub previous: Results,
-    pub label: String,
+    pub window: CompareWindow,
+}
+
+impl Comparison {
+    /// `<current dates> vs <previous dates>`.
+    pub fn label(&self) -> String {
+        format!(
+            "{} vs {}",
+            date_range(&self.window.current),
+            date_range(&self.window.previous)
+        )
+    }
+
+    /// The compare window's dates, `YYYY-MM-DD to YYYY-MM-DD`.
+    pub fn previous_range(&self) -> String {
+        date_range(&self.window.previous)
+    }
+}
+
+fn date_range(f: &Filter) -> String {
+    match (f.from, f.to) {
+        (Some(a), Some(b)) => format!("{} to {}", format_day(a), format_day(b)),
+        _ => String::new(),
+    }
 }
 
 /// The comparison for `filter`: its date range (or the last 90 days of the data when it
@@ -77,20 +100,11 @@ pub fn comparison(
     settings: &Settings,
 ) -> Option<Arc<Comparison>> {
     let window = compare_window(ws, filter, query.compare)?;
-    let range = |f: &Filter| match (f.from, f.to) {
-        (Some(a), Some(b)) => format!("{} to {}", format_day(a), format_day(b)),
-        _ => String::new(),
-    };
     Some(Arc::new(Comparison {
-        label: format!("{} vs {}", range(&window.current), range(&window.previous)),
         current: compute(ws, &window.current, settings, query.granularity),
         previous: compute(ws, &window.previous, settings, query.granularity),
+        window,
     }))
-}
-
-/// Memo-friendly wrapper: `Arc<Results>` compares by value.
-fn arc_results(r: Results) -> Arc<Results> {
-    Arc::new(r)
 }
 
 impl AppState {
@@ -108,9 +122,8 @@ impl AppState {
         let span = Memo::new(move |_| workspace.with(|ws| ws.posts.date_span()));
         let results = Memo::new(move |_| {
             let q = query.get();
-            workspace.with(|ws| {
-                settings.with(|s| arc_results(compute(ws, &q.filter(), s, q.granularity)))
-            })
+            workspace
+                .with(|ws| settings.with(|s| Arc::new(compute(ws, &q.filter(), s, q.granularity))))
         });
         let comparison = Memo::new(move |_| {
             let q = query.get();

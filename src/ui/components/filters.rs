@@ -73,36 +73,21 @@ pub fn FilterBar() -> impl IntoView {
                     .map(|v| (v.clone(), v.clone()))
                     .collect::<Vec<_>>()
             };
-            let named_campaigns = p
-                .campaigns
-                .values()
-                .iter()
-                .map(|id| {
-                    let name = ws
-                        .campaign(id)
-                        .map(|c| c.name.clone())
-                        .filter(|n| !n.is_empty());
-                    (
-                        id.clone(),
-                        name.map_or_else(|| id.clone(), |n| format!("{n} ({id})")),
-                    )
-                })
-                .collect::<Vec<_>>();
-            let named_creators = p
-                .creators
-                .values()
-                .iter()
-                .map(|id| {
-                    let name = ws
-                        .creator(id)
-                        .map(|c| c.name.clone())
-                        .filter(|n| !n.is_empty());
-                    (
-                        id.clone(),
-                        name.map_or_else(|| id.clone(), |n| format!("{n} ({id})")),
-                    )
-                })
-                .collect::<Vec<_>>();
+            let named = |ids: &[String], name_of: &dyn Fn(&str) -> Option<String>| {
+                ids.iter()
+                    .map(|id| {
+                        let text =
+                            name_of(id).map_or_else(|| id.clone(), |n| format!("{n} ({id})"));
+                        (id.clone(), text)
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let named_campaigns = named(p.campaigns.values(), &|id| {
+                ws.campaign_name(id).map(str::to_owned)
+            });
+            let named_creators = named(p.creators.values(), &|id| {
+                ws.creator_name(id).map(str::to_owned)
+            });
             (
                 options_of("All platforms", plain(p.platforms.values())),
                 options_of("All campaigns", named_campaigns),

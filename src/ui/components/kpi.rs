@@ -84,6 +84,8 @@ pub fn KpiCard(
     value: KpiValue,
     /// The trend against the compare period and the label of both windows.
     trend: Option<(Trend, String)>,
+    /// The scope's site AOV (the AOV target is relative to it).
+    site_aov: Option<f64>,
     #[prop(optional_no_strip)] group: Option<String>,
     /// Extra line under the value (e.g. the engagement-rate denominator).
     #[prop(optional_no_strip)]
@@ -100,7 +102,6 @@ pub fn KpiCard(
     );
     let described_by = desc_id.clone();
     let status_value = value.clone();
-    let site_aov = state.results.with_untracked(|r| r.site_aov);
     let status = Memo::new(move |_| {
         state
             .settings
@@ -153,6 +154,6 @@ pub fn kpi_trend(def: &KpiDef, comparison: Option<&Comparison>) -> Option<(Trend
     comparison.map(|c| {
         let now = c.current.overall.get(def.id);
         let before = c.previous.overall.get(def.id);
-        (trend(&now, &before, def.direction), c.label.clone())
+        (trend(&now, &before, def.direction), c.label())
     })
 }

@@ -175,12 +175,11 @@ pub fn SharePanel() -> impl IntoView {
         };
         let snapshot = Snapshot::of(&results, &source, |dim, key| {
             let name = match dim {
-                Dimension::Campaign => ws.campaign(key).map(|c| c.name.clone()),
-                Dimension::Creator => ws.creator(key).map(|c| c.name.clone()),
+                Dimension::Campaign => ws.campaign_name(key),
+                Dimension::Creator => ws.creator_name(key),
                 _ => None,
             };
-            name.filter(|n| !n.is_empty())
-                .unwrap_or_else(|| key.to_owned())
+            name.unwrap_or(key).to_owned()
         });
         match encode(&snapshot) {
             Ok(payload) => {

@@ -141,7 +141,7 @@ pub fn CampaignPage() -> impl IntoView {
             .filter_map(|k| kpi(k))
             .collect();
         let comparison = comparison.get();
-        let cards = kpi_cards(defs, &r.overall, comparison.as_deref(), group);
+        let cards = kpi_cards(defs, &r, comparison.as_deref(), group);
         let settings = state.settings.get();
         let q = state.query.get();
         let trends = ["engagement_rate", "roas", "ctr"]
@@ -194,7 +194,7 @@ pub fn CampaignPage() -> impl IntoView {
         let budget = camp.as_ref().and_then(|c| c.budget);
         let pacing = kpi_cards(
             ["budget_pacing"].iter().filter_map(|k| kpi(k)).collect(),
-            &r.overall,
+            &r,
             comparison.as_deref(),
             Some(group_attr(Dimension::Campaign, &id)),
         );

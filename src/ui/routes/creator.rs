@@ -51,7 +51,7 @@ pub fn CreatorPage() -> impl IntoView {
         let defs = CREATOR_KPIS.iter().filter_map(|k| kpi(k)).collect();
         let cards = kpi_cards(
             defs,
-            &r.overall,
+            &r,
             comparison.as_deref(),
             Some(group_attr(Dimension::Creator, &id)),
         );

@@ -20,25 +20,26 @@ use leptos::prelude::*;
 use crate::data::schema::Measure;
 use crate::data::store::Workspace;
 use crate::display::query::ViewQuery;
-use crate::metrics::engine::{compute, Dimension, GroupResult, KpiSet, Results};
+use crate::metrics::engine::{compute, Dimension, GroupResult, Results};
 use crate::metrics::registry::KpiDef;
 use crate::ui::components::kpi::{group_attr, kpi_trend, KpiCard};
 use crate::ui::components::table::Cell;
 use crate::ui::state::{comparison, use_app, Comparison};
 use crate::ui::{id_path, link};
 
-/// KPI cards for `defs`, with trends from `comparison` when there is one.
+/// KPI cards for `defs` from `results`, with trends from `comparison` when there is one.
 pub fn kpi_cards(
     defs: Vec<&'static KpiDef>,
-    current: &KpiSet,
+    results: &Results,
     comparison: Option<&Comparison>,
     group: Option<String>,
 ) -> impl IntoView {
     defs.into_iter()
         .map(|def| {
-            let value = current.get(def.id);
+            let value = results.overall.get(def.id);
             let trend = kpi_trend(def, comparison);
-            view! { <KpiCard def=def value=value trend=trend group=group.clone()/> }
+            let site_aov = results.site_aov;
+            view! { <KpiCard def=def value=value trend=trend site_aov=site_aov group=group.clone()/> }
         })
         .collect_view()
 }
@@ -101,12 +102,11 @@ pub fn key_label(key: &str) -> String {
 /// table, else the key itself.
 pub fn display_name(ws: &Workspace, dimension: Dimension, key: &str) -> String {
     let name = match dimension {
-        Dimension::Campaign => ws.campaign(key).map(|c| c.name.as_str()),
-        Dimension::Creator => ws.creator(key).map(|c| c.name.as_str()),
+        Dimension::Campaign => ws.campaign_name(key),
+        Dimension::Creator => ws.creator_name(key),
         _ => None,
     };
-    name.filter(|n| !n.is_empty())
-        .map_or_else(|| key_label(key), str::to_owned)
+    name.map_or_else(|| key_label(key), str::to_owned)
 }
 
 /// A table cell showing a campaign's or creator's name and linking to its page.

@@ -149,12 +149,7 @@ fn suggested_target(state: AppState, def: &'static KpiDef) -> impl IntoView {
         let comparison = state.comparison.get()?;
         let target = suggest_target(def, &comparison.previous.overall.get(def.id))?;
         let text = state.style.with(|s| s.target(&target, def.unit));
-        let window = comparison
-            .label
-            .rsplit(" vs ")
-            .next()
-            .unwrap_or_default()
-            .to_owned();
+        let window = comparison.previous_range();
         let accept = move |_| {
             state
                 .settings

@@ -61,14 +61,14 @@ fn Headline() -> impl IntoView {
                     (def.id == "engagement_rate").then(|| format!("Denominator: {denominator}"));
                 let value = r.overall.get(def.id);
                 let trend = kpi_trend(def, comparison.as_deref());
-                view! { <KpiCard def=def value=value trend=trend note=note/> }
+                view! { <KpiCard def=def value=value trend=trend site_aov=r.site_aov note=note/> }
             })
             .collect_view();
         view! {
             <section class="panel" aria-labelledby="headline-title">
                 <h2 id="headline-title">"Headline KPIs"</h2>
                 {comparison.as_ref().map(|c| view! {
-                    <p class="compare-window">{format!("Trends compare {}.", c.label)}</p>
+                    <p class="compare-window">{format!("Trends compare {}.", c.label())}</p>
                 })}
                 <div class="cards headline">{cards}</div>
                 {(undated > 0).then(|| view! {
@@ -97,7 +97,7 @@ fn GroupSections() -> impl IntoView {
                 view! {
                     <section class="panel" aria-labelledby=label_id>
                         <h2 id=title_id>{group.name()}</h2>
-                        <div class="cards">{kpi_cards(defs, &r.overall, comparison.as_deref(), None)}</div>
+                        <div class="cards">{kpi_cards(defs, &r, comparison.as_deref(), None)}</div>
                     </section>
                 }
             })
