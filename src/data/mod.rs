@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod json;
 pub mod loader;
 pub mod mapping;
+pub mod packed;
 pub mod rng;
 pub mod schema;
 pub mod store;

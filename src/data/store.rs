@@ -152,6 +152,25 @@ impl StrColumn {
     pub fn heap_bytes(&self) -> usize {
         self.bytes.capacity() + self.ends.capacity() * 4
     }
+
+    /// The text buffer and each row's end offset (see [`StrColumn::from_parts`]).
+    pub fn into_parts(self) -> (String, Vec<u32>) {
+        (self.bytes, self.ends)
+    }
+
+    /// A column from [`StrColumn::into_parts`]; `None` when an offset decreases, runs
+    /// past the text or splits a character.
+    pub fn from_parts(bytes: String, ends: Vec<u32>) -> Option<StrColumn> {
+        let mut start = 0;
+        for &end in &ends {
+            let end = end as usize;
+            if end < start || !bytes.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        Some(StrColumn { bytes, ends })
+    }
 }
 
 /// Disclosure status of one posts row.
@@ -251,6 +270,25 @@ impl std::fmt::Debug for KeyIndex {
 }
 
 impl KeyIndex {
+    /// An index from its parts, as [`KeyIndex::build`] makes them (with an empty memo).
+    pub fn from_parts(
+        combo: Vec<u32>,
+        combos: Vec<[u32; 4]>,
+        combo_rows: Vec<u64>,
+        days_sorted: bool,
+        day_span: Option<(Day, Day)>,
+    ) -> KeyIndex {
+        KeyIndex {
+            rows: combo.len(),
+            combo,
+            combos,
+            combo_rows,
+            days_sorted,
+            day_span,
+            memo: Mutex::default(),
+        }
+    }
+
     /// Builds the index of a posts table.
     pub fn build(p: &Posts) -> KeyIndex {
         let mut index: FastMap<[u32; 4], u32> = FastMap::default();
@@ -369,6 +407,14 @@ impl Posts {
             let _ = self.key_index.set(Arc::clone(&index));
         }
         index
+    }
+
+    /// Sets the cached [`KeyIndex`] (one built elsewhere for these same rows); ignored
+    /// when its row count differs.
+    pub fn set_key_index(&mut self, index: KeyIndex) {
+        if index.rows == self.len() {
+            self.key_index = OnceLock::from(Arc::new(index));
+        }
     }
 
     /// Drops the cached [`KeyIndex`] (after the key columns changed).

@@ -13,6 +13,20 @@ pub fn mark(name: &str) {
     }
 }
 
+/// Records `performance.mark(name, {detail})` (ignored when unavailable).
+pub fn mark_with_detail(name: &str, detail: &str) {
+    let Some(perf) = web_sys::window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"detail".into(), &detail.into());
+    if let Ok(mark) = js_sys::Reflect::get(&perf, &"mark".into()) {
+        let _ = mark
+            .unchecked_into::<js_sys::Function>()
+            .call2(&perf, &name.into(), &options);
+    }
+}
+
 /// A JSON value from local storage.
 pub fn load_json<T: DeserializeOwned>(key: &str) -> Option<T> {
     LocalStorage::get(key).ok()
@@ -98,9 +112,15 @@ pub fn file_name_of(url: &str) -> String {
         .to_owned()
 }
 
-/// A JavaScript error as text.
+/// A JavaScript error as text (an `Error`'s message).
 pub fn js_error(e: JsValue) -> String {
-    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+    e.as_string()
+        .or_else(|| {
+            js_sys::Reflect::get(&e, &"message".into())
+                .ok()?
+                .as_string()
+        })
+        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// Reads a file's bytes.

@@ -1,7 +1,8 @@
 // Scale smoke test (issue 6): a 100,000-row posts CSV (about 8 MB, so it takes the
-// streaming path: read in slices, with the progress bar) loads through #file-input, its
-// report reconciles, and the Executive Summary shows KPIs equal to the ones computed
-// here, in JS, from the same rows. It asserts correctness, not time: the timed run is
+// streaming path: parsed in the worker, with the progress bar) loads through
+// #file-input, its report reconciles, and the Executive Summary shows KPIs equal to the
+// ones computed here, in JS, from the same rows. A second big file loads on top of it
+// (the workspace goes to the worker and comes back). It asserts correctness, not time: the timed run is
 // `.ci/bench` (tests/e2e/bench/browser.mjs).
 
 import assert from 'node:assert/strict';
@@ -31,12 +32,26 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** The `ingest-unpacked` marks' details: one per load the parser worker did. */
+async function workerLoads(page) {
+  return page.evaluate(() =>
+    performance.getEntriesByName('ingest-unpacked').map((m) => JSON.parse(m.detail)),
+  );
+}
+
 test('100k posts stream in, reconcile, and give the KPIs computed independently', async () => {
   const app = await session.open('/data');
+  const fetched = [];
+  app.page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   try {
     await app.clearWorkspace();
     await app.upload([path.join(dir, FILE_NAME)]);
     await app.waitForFileReport(FILE_NAME);
+    // The rows were parsed in the worker, not on the page.
+    assert.ok(fetched.includes('/worker_bg.wasm'), `worker fetched: ${fetched.join(' ')}`);
+    const loads = await workerLoads(app.page);
+    assert.equal(loads.length, 1);
+    assert.ok(loads[0].parse_ms > 0 && loads[0].worker_memory_bytes > 0, JSON.stringify(loads[0]));
     const counts = await app.rowCounts(FILE_NAME);
     // Every data line is read; the ones with a bad date are rejected, the rest used.
     assert.deepEqual(counts, {
@@ -65,6 +80,28 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
     await eventually(async () => {
       assertClose(await app.kpiValue('impressions'), tiktok.impressions, 'tiktok impressions');
       assertClose(await app.kpiValue('roas'), tiktok.revenue / tiktok.cost, 'tiktok roas');
+    }, 20_000);
+
+    // A second big file adds to the loaded one: the worker gets the workspace as its
+    // base, and the sums are those of both files.
+    const second = path.join(dir, 'posts-more.csv');
+    const more = writePostsCsv(second, { rows: 20_000, seed: 8, idPrefix: 'Q' }).overall;
+    await app.navigate('/data');
+    await app.upload([second]);
+    await app.waitForFileReport('posts-more.csv');
+    assert.deepEqual(await app.rowCounts('posts-more.csv'), { read: 20_000, used: 20_000, rejected: 0 });
+    assert.equal((await workerLoads(app.page)).length, 2);
+    await app.navigate('/');
+    await app.waitForKpis();
+    await app.page.locator('select#filter-platform').selectOption({ label: 'All platforms' });
+    await app.page.waitForURL((url) => !url.searchParams.has('platform'));
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), all.impressions + more.impressions, 'both files');
+      assertClose(
+        await app.kpiValue('roas'),
+        (all.revenue + more.revenue) / (all.cost + more.cost),
+        'roas of both files',
+      );
     }, 20_000);
     assert.deepEqual(app.panics(), []);
   } finally {

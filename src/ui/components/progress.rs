@@ -1,18 +1,23 @@
-//! Streaming load of big files on the main thread: the `File` is read in slices
-//! (`Blob.slice`) and fed to [`StreamingLoad`], so the whole text is never held and the
-//! page repaints between slices. A progress bar shows bytes, rows per second and an
-//! ETA, with a cancel button that leaves the workspace untouched.
+//! Streaming load of big files in the parser worker ([`crate::worker`]): the page
+//! hands it the `File`s and the workspace to load into, shows its progress (bytes, rows
+//! per second, ETA) with a cancel button, and takes back the new workspace's columns.
+//! The page's main thread never parses; a cancel terminates the worker and leaves the
+//! workspace untouched.
 
 use leptos::prelude::*;
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::data::ingest::{LoadOptions, StreamingLoad};
-use crate::ui::browser::{js_error, mark};
+use crate::data::ingest::LoadOptions;
+use crate::data::packed::{pack, unpack};
+use crate::data::store::Workspace;
+use crate::ui::browser::{js_error, mark, mark_with_detail};
+use crate::ui::components::share::app_base;
 use crate::ui::state::AppState;
-
-/// Bytes read and parsed per slice: small enough that one slice stays well under the
-/// 50 ms long-task budget in the browser.
-pub const SLICE_BYTES: f64 = 256.0 * 1024.0;
+use crate::worker::{field, message, packed_from_js, packed_to_js, LoadResult};
 
 /// Files at least this big are streamed; smaller ones are read whole.
 pub const STREAM_FROM_BYTES: f64 = 1024.0 * 1024.0;
@@ -62,11 +67,10 @@ impl Progress {
     }
 }
 
-/// The progress of the current streaming load, and its cancel request.
+/// The progress of the current streaming load.
 #[derive(Clone, Copy)]
 pub struct IngestProgress {
     pub current: RwSignal<Option<Progress>>,
-    pub cancel: RwSignal<bool>,
     /// A message after a load ends without loading (cancelled).
     pub message: RwSignal<Option<String>>,
 }
@@ -75,7 +79,6 @@ impl IngestProgress {
     pub fn new() -> IngestProgress {
         IngestProgress {
             current: RwSignal::new(None),
-            cancel: RwSignal::new(false),
             message: RwSignal::new(None),
         }
     }
@@ -102,60 +105,128 @@ pub async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Ve
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-/// Streams files into the workspace, slice by slice, then shows the outcome. A cancel
-/// drops everything read so far.
+/// The running load: its worker and the function that ends its wait.
+struct Running {
+    worker: web_sys::Worker,
+    finish: Function,
+}
+
+thread_local! {
+    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
+}
+
+/// Ends the running load's wait with `outcome` and terminates its worker.
+fn end_running(outcome: &JsValue) {
+    if let Some(running) = RUNNING.with(|r| r.borrow_mut().take()) {
+        running.worker.terminate();
+        let _ = running.finish.call1(&JsValue::NULL, outcome);
+    }
+}
+
+/// Cancels the running load, if any: its worker stops at once.
+pub fn cancel_load() {
+    end_running(&JsValue::NULL);
+}
+
+/// Loads files in a new parser worker, on top of `base`. `Ok(None)` when cancelled.
+async fn load_in_worker(
+    progress: IngestProgress,
+    base: Workspace,
+    files: Vec<(web_sys::File, LoadOptions)>,
+) -> Result<Option<(Workspace, LoadResult)>, String> {
+    cancel_load();
+    let worker = web_sys::Worker::new(&format!("{}worker_loader.js", app_base()))
+        .map_err(|e| format!("could not start the parser ({})", js_error(e)))?;
+    let started = now_ms();
+    let (file_list, option_list) = (Array::new(), Array::new());
+    for (file, options) in &files {
+        file_list.push(file);
+        option_list.push(&serde_json::to_string(options).unwrap_or_default().into());
+    }
+    let (base, transfer) = match base.is_empty() {
+        true => (JsValue::NULL, Array::new()),
+        false => packed_to_js(pack(base)),
+    };
+    let request = message(&[
+        ("type", "load".into()),
+        ("files", file_list.into()),
+        ("options", option_list.into()),
+        ("base", base),
+    ]);
+    let mut request = Some((request, transfer));
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let data = e.data();
+            match field(&data, "type").as_string().as_deref() {
+                Some("ready") => {
+                    let running = RUNNING.with(|r| r.borrow().as_ref().map(|r| r.worker.clone()));
+                    if let (Some(worker), Some((request, transfer))) = (running, request.take()) {
+                        if let Err(e) = worker.post_message_with_transfer(&request, &transfer) {
+                            end_running(&js_error(e).into());
+                        }
+                    }
+                }
+                Some("progress") => progress.current.set(Some(Progress {
+                    file: field(&data, "file").as_string().unwrap_or_default(),
+                    done: field(&data, "done").as_f64().unwrap_or(0.0),
+                    total: field(&data, "total").as_f64().unwrap_or(0.0),
+                    rows: field(&data, "rows").as_f64().unwrap_or(0.0) as usize,
+                    elapsed_ms: now_ms() - started,
+                })),
+                _ => {
+                    mark("ingest-received");
+                    end_running(&data);
+                }
+            }
+        });
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
+        end_running(&format!("the parser stopped ({})", e.message()).into());
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let wait = Promise::new(&mut |finish, _| {
+        RUNNING.with(|r| {
+            *r.borrow_mut() = Some(Running {
+                worker: worker.clone(),
+                finish,
+            })
+        });
+    });
+    let outcome = JsFuture::from(wait).await.unwrap_or(JsValue::NULL);
+    worker.terminate();
+    if outcome.is_null() {
+        return Ok(None);
+    }
+    if let Some(error) = outcome.as_string() {
+        return Err(error);
+    }
+    let result: LoadResult = field(&outcome, "result")
+        .as_string()
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .ok_or("the parser sent no result")?;
+    let ws = packed_from_js(&field(&outcome, "packed")).and_then(unpack)?;
+    mark_with_detail("ingest-unpacked", &result.timings_json());
+    Ok(Some((ws, result)))
+}
+
+/// Streams files into the workspace through the parser worker, then shows the outcome.
+/// A cancel drops everything read so far.
 pub async fn stream_files(
     state: AppState,
     progress: IngestProgress,
     files: Vec<(web_sys::File, LoadOptions)>,
 ) {
     mark("ingest-start");
-    progress.cancel.set(false);
     progress.message.set(None);
-    let mut ws = state.workspace_to_load_into();
-    let mut reports = Vec::new();
-    let mut errors = Vec::new();
-    for (file, options) in files {
-        let name = file.name();
-        let total = file.size();
-        let started = now_ms();
-        let mut load = StreamingLoad::new(&name, options);
-        let mut done = 0.0;
-        while done < total && !progress.cancel.get_untracked() {
-            let end = (done + SLICE_BYTES).min(total);
-            match read_slice(&file, done, end).await {
-                Ok(bytes) => load.feed(&bytes),
-                Err(e) => {
-                    errors.push(format!("{name}: could not read the file ({e})"));
-                    break;
-                }
-            }
-            done = end;
-            progress.current.set(Some(Progress {
-                file: name.clone(),
-                done,
-                total,
-                rows: load.rows_read(),
-                elapsed_ms: now_ms() - started,
-            }));
-        }
-        if progress.cancel.get_untracked() {
-            progress.current.set(None);
-            progress
-                .message
-                .set(Some("Load cancelled: the workspace is unchanged.".into()));
-            mark("ingest-end");
-            return;
-        }
-        if done >= total {
-            match load.finish(&mut ws) {
-                Ok(report) => reports.push(report),
-                Err(e) => errors.push(e.to_string()),
-            }
-        }
-    }
+    let outcome = load_in_worker(progress, state.workspace_to_load_into(), files).await;
     progress.current.set(None);
-    state.apply_loaded(ws, reports, errors);
+    match outcome {
+        Ok(Some((ws, result))) => state.apply_loaded(ws, result.reports, result.errors),
+        Ok(None) => progress
+            .message
+            .set(Some("Load cancelled: the workspace is unchanged.".into())),
+        Err(e) => state.add_errors(vec![e]),
+    }
     mark("ingest-end");
 }
 
@@ -184,7 +255,7 @@ pub fn IngestProgressView(progress: IngestProgress) -> impl IntoView {
                 <label for="ingest-progress-bar">"Loading"</label>
                 <progress id="ingest-progress-bar" max=max value=value></progress>
                 <p class="progress-text">{text}</p>
-                <button id="cancel-load" type="button" on:click=move |_| progress.cancel.set(true)>
+                <button id="cancel-load" type="button" on:click=move |_| cancel_load()>
                     "Cancel"
                 </button>
             </div>

@@ -30,9 +30,10 @@ function emptySums() {
 
 /**
  * Writes `rows` posts (plus `badDates` rejected lines) to `file` and returns the sums
- * the KPIs are ratios of: `{ overall, byPlatform: { tiktok: {...}, ... } }`.
+ * the KPIs are ratios of: `{ overall, byPlatform: { tiktok: {...}, ... } }`. Post ids
+ * are `idPrefix` and the row number.
  */
-export function writePostsCsv(file, { rows, badDates = 0, seed = 1 }) {
+export function writePostsCsv(file, { rows, badDates = 0, seed = 1, idPrefix = 'P' }) {
   const random = prng(seed);
   const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
   const overall = emptySums();
@@ -59,7 +60,7 @@ export function writePostsCsv(file, { rows, badDates = 0, seed = 1 }) {
     const fields = [
       platform,
       date,
-      `P${i + 1}`,
+      `${idPrefix}${i + 1}`,
       `C${int(1, 30)}`,
       `K${int(1, 400)}`,
       FORMATS[int(0, FORMATS.length - 1)],
