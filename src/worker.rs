@@ -87,8 +87,13 @@ pub fn packed_to_js(packed: Packed) -> (JsValue, Array) {
     (value, transfer)
 }
 
-/// The packed workspace of a message value (see [`packed_to_js`]).
-pub fn packed_from_js(value: &JsValue) -> Result<Packed, String> {
+/// The packed workspace of a message value (see [`packed_to_js`]). The typed arrays
+/// are copied into wasm memory one by one, awaiting `between()` after each: the page
+/// yields to the browser there, so no single task copies the whole workspace.
+pub async fn packed_from_js<F: std::future::Future<Output = ()>>(
+    value: &JsValue,
+    between: impl Fn() -> F,
+) -> Result<Packed, String> {
     fn arrays<T: JsCast>(value: &JsValue, key: &str) -> Result<Vec<T>, String> {
         let list = field(value, key);
         let list: &Array = list.dyn_ref().ok_or(format!("no {key} list"))?;
@@ -96,25 +101,27 @@ pub fn packed_from_js(value: &JsValue) -> Result<Packed, String> {
             .map(|a| a.dyn_into::<T>().map_err(|_| format!("bad {key} array")))
             .collect()
     }
-    Ok(Packed {
+    let mut packed = Packed {
         header: field(value, "header").as_string().ok_or("no header")?,
-        u32s: arrays::<Uint32Array>(value, "u32s")?
-            .iter()
-            .map(Uint32Array::to_vec)
-            .collect(),
-        i32s: arrays::<Int32Array>(value, "i32s")?
-            .iter()
-            .map(Int32Array::to_vec)
-            .collect(),
-        f64s: arrays::<Float64Array>(value, "f64s")?
-            .iter()
-            .map(Float64Array::to_vec)
-            .collect(),
-        bytes: arrays::<Uint8Array>(value, "bytes")?
-            .iter()
-            .map(Uint8Array::to_vec)
-            .collect(),
-    })
+        ..Packed::default()
+    };
+    for array in arrays::<Uint32Array>(value, "u32s")? {
+        packed.u32s.push(array.to_vec());
+        between().await;
+    }
+    for array in arrays::<Int32Array>(value, "i32s")? {
+        packed.i32s.push(array.to_vec());
+        between().await;
+    }
+    for array in arrays::<Float64Array>(value, "f64s")? {
+        packed.f64s.push(array.to_vec());
+        between().await;
+    }
+    for array in arrays::<Uint8Array>(value, "bytes")? {
+        packed.bytes.push(array.to_vec());
+        between().await;
+    }
+    Ok(packed)
 }
 
 fn now_ms() -> f64 {
@@ -132,15 +139,7 @@ pub fn run() {
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
             let data = event.data();
             if field(&data, "type").as_string().as_deref() == Some("load") {
-                let (result, packed) = load(&data);
-                let (packed, transfer) = packed_to_js(packed);
-                let result = serde_json::to_string(&result).unwrap_or_default();
-                let reply = message(&[
-                    ("type", "done".into()),
-                    ("result", result.into()),
-                    ("packed", packed),
-                ]);
-                let _ = scope().post_message_with_transfer(&reply, &transfer);
+                wasm_bindgen_futures::spawn_local(async move { answer(&data).await });
             }
         });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -148,12 +147,25 @@ pub fn run() {
     let _ = scope().post_message(&message(&[("type", "ready".into())]));
 }
 
+/// Answers a load message with the loaded workspace, its buffers transferred.
+async fn answer(data: &JsValue) {
+    let (result, packed) = load(data).await;
+    let (packed, transfer) = packed_to_js(packed);
+    let result = serde_json::to_string(&result).unwrap_or_default();
+    let reply = message(&[
+        ("type", "done".into()),
+        ("result", result.into()),
+        ("packed", packed),
+    ]);
+    let _ = scope().post_message_with_transfer(&reply, &transfer);
+}
+
 /// Loads the message's files into its base workspace.
-fn load(data: &JsValue) -> (LoadResult, Packed) {
+async fn load(data: &JsValue) -> (LoadResult, Packed) {
     let mut result = LoadResult::default();
     let base = field(data, "base");
     let mut ws = if base.is_object() {
-        match packed_from_js(&base).and_then(unpack) {
+        match packed_from_js(&base, || async {}).await.and_then(unpack) {
             Ok(ws) => ws,
             Err(e) => {
                 result

@@ -1,19 +1,22 @@
 // Hosting from a sub-path: a build made with `trunk build --public-url /sub/` (into
 // dist-sub/, built here when it is missing or older than dist/), served under /sub/, opens a deep
 // link with its filters; the GitHub Pages fallback (404.html → ?redirect=) lands on the
-// same route; in-app navigation stays under /sub/.
+// same route; in-app navigation stays under /sub/; the parser worker of a big file is
+// fetched from under /sub/ too.
 //
 // The build is `--release` (cheap after the main release build: cargo has nothing to
 // recompile); E2E_SUBPATH_PROFILE=dev builds without --release instead.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { REPO_ROOT, launch } from './helpers.mjs';
 import { startServer } from './serve.mjs';
+import { writePostsCsv } from './bench/posts.mjs';
 
 const SUB_DIST = path.join(REPO_ROOT, 'dist-sub');
 const BASE = '/sub/';
@@ -102,5 +105,29 @@ test("GitHub Pages' 404.html fallback lands on the deep link", async () => {
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test('a big file under the sub-path is parsed by the worker served from /sub/', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpi-sub-'));
+  const file = path.join(dir, 'posts-sub.csv');
+  // About 1.6 MB: over the 1 MiB from which a drop goes to the parser worker.
+  const expected = writePostsCsv(file, { rows: 20_000, seed: 3 }).overall;
+  const { page, errors, close } = await open('/sub/data');
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  try {
+    await page.locator('#clear-workspace').click();
+    await page.locator('input#file-input').setInputFiles([file]);
+    await page.locator('[data-file-report="posts-sub.csv"]').waitFor({ timeout: 30_000 });
+    assert.ok(fetched.includes('/sub/worker_bg.wasm'), fetched.join(' '));
+    await page.locator('nav[aria-label="Main"] a', { hasText: 'Summary' }).click();
+    const impressions = page.locator('[data-kpi="impressions"]').first();
+    await impressions.waitFor({ timeout: 20_000 });
+    assert.equal(Number(await impressions.getAttribute('data-value')), expected.impressions);
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

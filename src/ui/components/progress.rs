@@ -14,12 +14,13 @@ use wasm_bindgen_futures::JsFuture;
 use crate::data::ingest::LoadOptions;
 use crate::data::packed::{pack, unpack};
 use crate::data::store::Workspace;
-use crate::ui::browser::{js_error, mark, mark_with_detail};
+use crate::ui::browser::{js_error, mark, mark_with_detail, next_task};
 use crate::ui::components::share::app_base;
 use crate::ui::state::AppState;
 use crate::worker::{field, message, packed_from_js, packed_to_js, LoadResult};
 
-/// Files at least this big are streamed; smaller ones are read whole.
+/// A drop with a file at least this big goes to the parser worker (all of it that
+/// needs nothing from the user); smaller drops are read whole on the page.
 pub const STREAM_FROM_BYTES: f64 = 1024.0 * 1024.0;
 
 /// Bigger files are refused with a message: their columns would not fit in the
@@ -204,8 +205,10 @@ async fn load_in_worker(
         .as_string()
         .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or("the parser sent no result")?;
-    let ws = packed_from_js(&field(&outcome, "packed")).and_then(unpack)?;
+    let packed = packed_from_js(&field(&outcome, "packed"), next_task).await?;
+    let ws = unpack(packed)?;
     mark_with_detail("ingest-unpacked", &result.timings_json());
+    next_task().await;
     Ok(Some((ws, result)))
 }
 

@@ -21,8 +21,9 @@ pub const PLATFORMS: [(&str, &str); 4] = [
     ("x", "X (Twitter)"),
 ];
 
-/// Reads every file of a list and hands them to the pipeline: small files whole, big
-/// CSVs that need nothing from the user streamed in slices (with progress and cancel).
+/// Reads every file of a list and hands them to the pipeline: small files whole on the
+/// page; when the drop holds a big file, every file that needs nothing from the user
+/// goes to the parser worker (with progress and cancel), so the page does no parsing.
 /// Files too big for a browser tab are refused with a message.
 fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
     let Some(list) = list else { return };
@@ -30,6 +31,7 @@ fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_s
     if files.is_empty() {
         return;
     }
+    let to_worker = files.iter().any(|f| f.size() >= STREAM_FROM_BYTES);
     spawn_local(async move {
         let mut whole = Vec::new();
         let mut streamed = Vec::new();
@@ -45,7 +47,7 @@ fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_s
                 ));
                 continue;
             }
-            if size >= STREAM_FROM_BYTES {
+            if to_worker {
                 let head = read_slice(&file, 0.0, size.min(65_536.0)).await;
                 let detection = head.and_then(|h| detect(&name, &h).map_err(|e| e.to_string()));
                 if let Ok(detection) = detection {

@@ -152,6 +152,8 @@ async function oneRun(browser, baseUrl, files) {
   return {
     loadMs: loaded - start,
     parsedMs: parsed.at - start,
+    // Each long task as "<ms after the drop>+<duration>".
+    taskList: ingestTasks.map((t) => `${(t.start - start).toFixed(0)}+${t.duration.toFixed(0)}`),
     unpackMs: parsed.unpackedAt - parsed.at,
     worker: parsed,
     parseTasks,
@@ -246,6 +248,7 @@ async function main() {
         `run ${i + 1}: load ${run.loadMs.toFixed(0)} ms + summary ${run.summaryMs.toFixed(0)} ms, ` +
           `${run.ingestTasks.length} long tasks (max ${Math.max(0, ...run.ingestTasks.map((t) => t.duration)).toFixed(0)} ms), ` +
           `filters median ${median(run.filterMs)?.toFixed(1)} ms, demo ${run.demoMs?.toFixed(0)} ms` +
+          `; long tasks at ${run.taskList.join(', ') || 'none'} (result at ${run.parsedMs.toFixed(0)})` +
           (run.errors.length ? `, page errors: ${run.errors.join('; ')}` : ''),
       );
     }
