@@ -303,8 +303,9 @@ impl AppState {
         self.add_errors(errors);
     }
 
-    /// Loads every pending file, remembering user-edited mappings by header signature.
-    pub fn load_pending(&self) {
+    /// Takes every pending file out of `pending` to be loaded, remembering user-edited
+    /// mappings by header signature.
+    pub fn take_pending(&self) -> Vec<PendingFile> {
         let pending = self.pending.get_untracked();
         let mut remembered: std::collections::BTreeMap<String, Vec<(String, Option<String>)>> =
             load_json(MAPPINGS_KEY).unwrap_or_default();
@@ -315,12 +316,7 @@ impl AppState {
         }
         save_json(MAPPINGS_KEY, &remembered);
         self.pending.set(Vec::new());
-        self.load_files(
-            pending
-                .into_iter()
-                .map(|p| (p.name, p.bytes, p.options))
-                .collect(),
-        );
+        pending
     }
 }
 

@@ -1,7 +1,10 @@
-// Uploads: a real Instagram Insights export that needs a platform, and a malformed CSV
+// Uploads: a real Instagram Insights export that needs a platform (also 20 copies of
+// its rows, over 1 MiB, which then load in the parser worker), and a malformed CSV
 // whose bad lines must be listed on /data with counts that reconcile.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -59,6 +62,43 @@ test('a real Instagram export loads once given its platform, with reach-based KP
     assert.deepEqual(app.panics(), []);
   } finally {
     await app.close();
+  }
+});
+
+test('a big export that needs a platform loads in the worker once given it', async () => {
+  // The real export's header and its 176 data rows 20 times: 3,520 rows, over 1 MiB.
+  const [header, ...rows] = readFileSync(path.join(REAL_FIXTURES_DIR, INSTAGRAM_EXPORT), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  assert.equal(rows.length, 176);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpi-big-ig-'));
+  const file = path.join(dir, 'instagram-big.csv');
+  writeFileSync(file, [header, ...Array(20).fill(rows).flat()].join('\n') + '\n');
+  const app = await session.open('/data');
+  const fetched = [];
+  app.page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  try {
+    await app.clearWorkspace();
+    await app.upload([file]);
+    await app.choosePendingPlatform('instagram-big.csv', 'instagram');
+    await app.loadPendingFiles();
+    await app.waitForFileReport('instagram-big.csv');
+    assert.ok(fetched.includes('/worker_bg.wasm'), 'parsed in the worker');
+    assert.deepEqual(await app.rowCounts('instagram-big.csv'), { read: 3_520, used: 3_520, rejected: 0 });
+    await app.navigate('/');
+    await app.waitForKpis();
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), 20 * INSTAGRAM_IMPRESSIONS, 'impressions');
+      assertClose(
+        await app.kpiValue('avg_engagement_per_post'),
+        INSTAGRAM_AVG_ENGAGEMENT_PER_POST,
+        'avg_engagement_per_post',
+      );
+    });
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

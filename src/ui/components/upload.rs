@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::data::ingest::detect;
 use crate::data::schema::TableKind;
+use crate::ui::browser::js_error;
 use crate::ui::components::progress::{
     read_slice, stream_files, IngestProgress, IngestProgressView, MAX_FILE_BYTES, STREAM_FROM_BYTES,
 };
@@ -115,8 +116,36 @@ pub fn Upload() -> impl IntoView {
                 {e.lines().map(|l| view! { <p>{l.to_owned()}</p> }).collect_view()}
             </div>
         })}
-        <PendingFiles/>
+        <PendingFiles progress=progress/>
     }
+}
+
+/// Loads the pending files: on the page, or in the parser worker when one of them is
+/// big (the bytes already read go to it as `File`s).
+fn load_pending(state: AppState, progress: IngestProgress) {
+    let pending = state.take_pending();
+    if pending
+        .iter()
+        .all(|p| (p.bytes.len() as f64) < STREAM_FROM_BYTES)
+    {
+        let files = pending.into_iter().map(|p| (p.name, p.bytes, p.options));
+        state.load_files(files.collect());
+        return;
+    }
+    let mut files = Vec::new();
+    for p in pending {
+        match bytes_as_file(&p.name, &p.bytes) {
+            Ok(file) => files.push((file, p.options)),
+            Err(e) => state.add_errors(vec![format!("{}: {e}", p.name)]),
+        }
+    }
+    spawn_local(stream_files(state, progress, files));
+}
+
+/// A `File` holding a copy of `bytes`.
+fn bytes_as_file(name: &str, bytes: &[u8]) -> Result<web_sys::File, String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::File::new_with_u8_array_sequence(&parts, name).map_err(js_error)
 }
 
 /// Updates one pending file's options.
@@ -130,7 +159,7 @@ fn edit_pending(state: AppState, index: usize, change: impl FnOnce(&mut PendingF
 
 /// `#pending-files`: files waiting for a platform or a mapping fix.
 #[component]
-fn PendingFiles() -> impl IntoView {
+fn PendingFiles(progress: IngestProgress) -> impl IntoView {
     let state = use_app();
     move || {
         let pending = state.pending.get();
@@ -146,7 +175,7 @@ fn PendingFiles() -> impl IntoView {
             <section id="pending-files" class="panel" aria-labelledby="pending-title">
                 <h2 id="pending-title">"Files waiting for your input"</h2>
                 {blocks}
-                <button id="load-files" type="button" on:click=move |_| state.load_pending()>"Load files"</button>
+                <button id="load-files" type="button" on:click=move |_| load_pending(state, progress)>"Load files"</button>
             </section>
         })
     }
