@@ -507,3 +507,59 @@ fn nothing_usable_leaves_the_workspace_untouched() {
         assert_eq!(workspace_json(&ws), before);
     }
 }
+
+/// Row of a post id in the workspace.
+fn row_of(ws: &Workspace, id: &str) -> usize {
+    (0..ws.posts.len())
+        .find(|&i| ws.posts.post_id.get(i) == id)
+        .unwrap()
+}
+
+#[test]
+fn a_measure_absent_from_the_first_file_is_filled_when_a_later_one_brings_it() {
+    let header = "platform,date,post_id,campaign_id,creator_id,format,impressions";
+    let first = format!(
+        "{header}\ntiktok,2026-01-01,a1,C1,K1,video,100\ntiktok,2026-01-02,a2,C1,K1,video,200\n"
+    );
+    let mut ws = Workspace::default();
+    load(&mut ws, "a.csv", first.as_bytes(), &LoadOptions::default()).unwrap();
+    // An absent measure keeps no column at all.
+    assert!(!ws.posts.has(Measure::Clicks));
+    assert!(ws.posts.measure(Measure::Clicks).is_empty());
+
+    // The second file brings clicks, and its a1 adds to the loaded a1.
+    let second = format!(
+        "{header},clicks\ntiktok,2026-01-03,b1,C1,K1,video,300,7\ntiktok,2026-01-01,a1,C1,K1,video,50,3\n"
+    );
+    let sum = LoadOptions {
+        duplicates: DuplicatePolicy::Sum,
+        ..LoadOptions::default()
+    };
+    load(&mut ws, "b.csv", second.as_bytes(), &sum).unwrap();
+    // A third file without clicks: its row gets a 0 in the now present column.
+    let third = format!("{header}\ntiktok,2026-01-04,c1,C1,K1,video,400\n");
+    load(&mut ws, "c.csv", third.as_bytes(), &LoadOptions::default()).unwrap();
+
+    let p = &ws.posts;
+    assert_eq!(p.len(), 4);
+    assert!(p.has(Measure::Clicks));
+    assert_eq!(p.measure(Measure::Clicks).len(), 4);
+    assert_eq!(p.measure(Measure::Impressions).len(), 4);
+    let clicks = |id| p.value(Measure::Clicks as usize, row_of(&ws, id));
+    let impressions = |id| p.value(Measure::Impressions as usize, row_of(&ws, id));
+    // a1: 0 + 3 clicks and 100 + 50 impressions; a2: no clicks; b1: 7; c1: none.
+    assert_eq!(
+        [clicks("a1"), clicks("a2"), clicks("b1"), clicks("c1")],
+        [3.0, 0.0, 7.0, 0.0]
+    );
+    assert_eq!(
+        [
+            impressions("a1"),
+            impressions("a2"),
+            impressions("b1"),
+            impressions("c1")
+        ],
+        [150.0, 200.0, 300.0, 400.0]
+    );
+    assert!(p.measure(Measure::Reach).is_empty());
+}

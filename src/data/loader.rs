@@ -966,8 +966,8 @@ impl Prepared {
                         if merge {
                             let (values, disclosure) = measures_of(&posts, i);
                             add_into(&mut rebuilt, new_index[k], &values, disclosure);
-                            for (m, present) in posts.present.iter().enumerate() {
-                                rebuilt.present[m] |= present;
+                            for m in (0..MEASURE_COUNT).filter(|&m| posts.present[m]) {
+                                rebuilt.column_mut(m);
                             }
                         }
                     }
@@ -978,8 +978,8 @@ impl Prepared {
                     let (method, present) = (ws.posts.disclosure_method, ws.posts.present);
                     ws.posts = *posts;
                     ws.posts.disclosure_method = method;
-                    for (now, before) in ws.posts.present.iter_mut().zip(present) {
-                        *now |= before;
+                    for m in (0..MEASURE_COUNT).filter(|&m| present[m]) {
+                        ws.posts.column_mut(m);
                     }
                 } else {
                     for i in (0..posts.len()).filter(|&i| keep[i]) {
@@ -1019,9 +1019,7 @@ pub fn combine_methods(current: DisclosureMethod, added: DisclosureMethod) -> Di
 
 /// Appends row `i` of `src` to `dst`, column by column (no per-row allocation).
 fn append_row(dst: &mut Posts, src: &Posts, i: usize) {
-    if dst.measures.len() != MEASURE_COUNT {
-        dst.measures = vec![Vec::new(); MEASURE_COUNT];
-    }
+    let index = dst.len();
     dst.platform
         .push(dst.platforms.intern(src.platforms.value(src.platform[i])));
     dst.campaign
@@ -1035,8 +1033,8 @@ fn append_row(dst: &mut Posts, src: &Posts, i: usize) {
     dst.caption.push(src.caption.get(i));
     dst.disclosure.push(src.disclosure[i]);
     for m in 0..MEASURE_COUNT {
-        dst.measures[m].push(src.measures[m][i]);
-        dst.present[m] |= src.present[m];
+        let value = src.present[m].then(|| src.value(m, i));
+        dst.push_measure(m, index, value);
     }
 }
 
@@ -1055,7 +1053,7 @@ fn summable(m: Measure) -> bool {
 fn measures_of(posts: &Posts, i: usize) -> ([f64; MEASURE_COUNT], Disclosure) {
     let mut values = [0.0; MEASURE_COUNT];
     for (m, v) in values.iter_mut().enumerate() {
-        *v = posts.measures[m][i];
+        *v = posts.value(m, i);
     }
     (values, posts.disclosure[i])
 }
@@ -1063,7 +1061,9 @@ fn measures_of(posts: &Posts, i: usize) -> ([f64; MEASURE_COUNT], Disclosure) {
 /// Adds a duplicate's numbers into row `j` and combines the disclosure status.
 fn add_into(posts: &mut Posts, j: usize, values: &[f64; MEASURE_COUNT], disclosure: Disclosure) {
     for m in Measure::ALL.into_iter().filter(|&m| summable(m)) {
-        posts.measures[m as usize][j] += values[m as usize];
+        if values[m as usize] != 0.0 {
+            posts.column_mut(m as usize)[j] += values[m as usize];
+        }
     }
     let combined = match (posts.disclosure[j], disclosure) {
         (Disclosure::Disclosed, _) | (_, Disclosure::Disclosed) => Disclosure::Disclosed,
@@ -1071,16 +1071,15 @@ fn add_into(posts: &mut Posts, j: usize, values: &[f64; MEASURE_COUNT], disclosu
         (d, _) => d,
     };
     posts.disclosure[j] = combined;
-    let count = posts.measures[Measure::PostCount as usize][j];
+    let count = posts.value(Measure::PostCount as usize, j);
     if combined != Disclosure::Unknown {
-        posts.measures[Measure::DisclosureKnownPosts as usize][j] = count;
-        posts.measures[Measure::DisclosedPosts as usize][j] = if combined == Disclosure::Disclosed {
+        posts.column_mut(Measure::DisclosureKnownPosts as usize)[j] = count;
+        posts.column_mut(Measure::DisclosedPosts as usize)[j] = if combined == Disclosure::Disclosed
+        {
             count
         } else {
             0.0
         };
-        posts.present[Measure::DisclosureKnownPosts as usize] = true;
-        posts.present[Measure::DisclosedPosts as usize] = true;
     }
 }
 

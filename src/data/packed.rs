@@ -169,7 +169,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
                 .next()
                 .filter(|c| c.len() == rows)
                 .ok_or("bad measure column".to_string()),
-            false => Ok(vec![0.0; rows]),
+            false => Ok(Vec::new()),
         })
         .collect::<Result<Vec<_>, _>>()?;
     let day = i32s
@@ -267,7 +267,7 @@ mod tests {
     }
 
     #[test]
-    fn absent_measures_are_not_packed_but_come_back_as_zeros() {
+    fn absent_measures_are_not_packed_and_stay_absent() {
         let mut ws = Workspace::default();
         let mut row = crate::data::store::PostRow {
             platform: "tiktok".into(),
@@ -281,7 +281,8 @@ mod tests {
         assert_eq!(packed.f64s.len(), 2);
         let back = unpack(packed).unwrap();
         assert_eq!(back.posts.measure(Measure::Impressions), &[1_200.0]);
-        assert_eq!(back.posts.measure(Measure::Clicks), &[0.0]);
+        assert_eq!(back.posts.measure(Measure::Clicks), &[] as &[f64]);
+        assert_eq!(back.posts.value(Measure::Clicks as usize, 0), 0.0);
         assert!(!back.posts.has(Measure::Clicks));
     }
 

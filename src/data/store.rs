@@ -221,8 +221,10 @@ pub struct Posts {
     pub caption: StrColumn,
     /// Disclosure status per row.
     pub disclosure: Vec<Disclosure>,
-    /// One numeric column per measure, indexed by `Measure as usize`. Missing values are 0;
-    /// whether a column was supplied at all is in `present`.
+    /// One numeric column per measure, indexed by `Measure as usize`. A column that some
+    /// file supplied (`present`) has a value per row, missing values 0; the column of an
+    /// absent measure is empty (it would be all zeros). Read single values with
+    /// [`Posts::value`], grow columns with [`Posts::push`] or [`Posts::column_mut`].
     pub measures: Vec<Vec<f64>>,
     /// Which measures some loaded file supplied. A KPI whose inputs are absent is n/a.
     pub present: [bool; MEASURE_COUNT],
@@ -385,9 +387,46 @@ impl Posts {
         self.day.is_empty()
     }
 
-    /// The column of a measure (empty slice before any row was pushed).
+    /// The column of a measure: a value per row when the measure is present, else empty.
     pub fn measure(&self, m: Measure) -> &[f64] {
         self.measures.get(m as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The value of measure `m` (a `Measure as usize`) in row `i`: 0 when absent.
+    pub fn value(&self, m: usize, i: usize) -> f64 {
+        self.measures
+            .get(m)
+            .and_then(|column| column.get(i))
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The column of measure `m`, made present: an absent one is first filled with a 0
+    /// for every row.
+    pub fn column_mut(&mut self, m: usize) -> &mut Vec<f64> {
+        let rows = self.len();
+        self.grow_to(m, rows)
+    }
+
+    /// Appends measure `m`'s value of row `row` (being added; the rows before it are
+    /// there). A `None` leaves an absent measure absent.
+    pub fn push_measure(&mut self, m: usize, row: usize, value: Option<f64>) {
+        if value.is_some() || self.present[m] {
+            self.grow_to(m, row).push(value.unwrap_or(0.0));
+        }
+    }
+
+    /// Measure `m`'s column, present and at least `rows` long (padded with 0).
+    fn grow_to(&mut self, m: usize, rows: usize) -> &mut Vec<f64> {
+        if self.measures.len() != MEASURE_COUNT {
+            self.measures = vec![Vec::new(); MEASURE_COUNT];
+        }
+        self.present[m] = true;
+        let column = &mut self.measures[m];
+        if column.len() < rows {
+            column.resize(rows, 0.0);
+        }
+        column
     }
 
     /// True when some loaded file supplied this measure.
@@ -426,9 +465,7 @@ impl Posts {
     /// are filled from `row.disclosure`.
     pub fn push(&mut self, row: &PostRow) {
         self.invalidate_index();
-        if self.measures.len() != MEASURE_COUNT {
-            self.measures = vec![Vec::new(); MEASURE_COUNT];
-        }
+        let index = self.len();
         self.platform.push(self.platforms.intern(&row.platform));
         self.campaign.push(self.campaigns.intern(&row.campaign_id));
         self.creator.push(self.creators.intern(&row.creator_id));
@@ -454,11 +491,8 @@ impl Posts {
                     0.0
                 });
         }
-        for (i, v) in values.iter().enumerate() {
-            self.measures[i].push(v.unwrap_or(0.0));
-            if v.is_some() {
-                self.present[i] = true;
-            }
+        for (m, &v) in values.iter().enumerate() {
+            self.push_measure(m, index, v);
         }
     }
 

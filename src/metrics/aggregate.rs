@@ -467,7 +467,7 @@ pub(crate) fn aggregate(
 ) -> Aggregation {
     let p = &ws.posts;
     let present: Vec<usize> = (0..MEASURE_COUNT)
-        .filter(|&m| p.present[m] && p.measures.len() == MEASURE_COUNT)
+        .filter(|&m| p.present[m] && p.measures.get(m).is_some_and(|c| c.len() == p.len()))
         .collect();
     let from_comments = matches!(
         sentiment,
