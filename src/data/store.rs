@@ -410,9 +410,17 @@ impl Posts {
 
     /// Appends measure `m`'s value of row `row` (being added; the rows before it are
     /// there). A `None` leaves an absent measure absent.
+    #[inline]
     pub fn push_measure(&mut self, m: usize, row: usize, value: Option<f64>) {
-        if value.is_some() || self.present[m] {
-            self.grow_to(m, row).push(value.unwrap_or(0.0));
+        match self.measures.get_mut(m) {
+            // The common case: a present column, full up to this row.
+            Some(column) if self.present[m] && column.len() == row => {
+                column.push(value.unwrap_or(0.0))
+            }
+            _ if value.is_some() || self.present[m] => {
+                self.grow_to(m, row).push(value.unwrap_or(0.0))
+            }
+            _ => {}
         }
     }
 
