@@ -388,7 +388,7 @@ impl TableLoader {
                         row.platform.push_str(p);
                     }
                 }
-                PostField::Date => match iso_date(raw).map_or_else(|| parse_date(raw, order), Ok) {
+                PostField::Date => match parse_date(raw, order) {
                     Ok(d) => row.date = d,
                     Err(reason) => {
                         result = Err((
@@ -404,12 +404,12 @@ impl TableLoader {
                 PostField::Creator => row.creator_id.push_str(raw.trim()),
                 PostField::Format => {
                     let t = raw.trim();
-                    if t.bytes().all(|b| b.is_ascii_lowercase()) {
-                        if !is_missing(t) {
+                    if !is_missing(t) {
+                        if t.bytes().all(|b| b.is_ascii_lowercase()) {
                             row.format.push_str(t);
+                        } else {
+                            row.format.push_str(&t.to_lowercase());
                         }
-                    } else if !is_missing(t) {
-                        row.format.push_str(&t.to_lowercase());
                     }
                 }
                 PostField::Caption => {}
@@ -418,9 +418,7 @@ impl TableLoader {
                     Ok(v) => row.disclosure = v,
                     Err(reason) => self.value_issue(line, src, raw, &reason),
                 },
-                PostField::Measure(m) => match plain_integer(raw)
-                    .map_or_else(|| parse_number(raw, locale), |v| Ok(Some(v)))
-                {
+                PostField::Measure(m) => match parse_number(raw, locale) {
                     Ok(v) => row.values[m as usize] = v,
                     Err(reason) => self.value_issue(line, src, raw, &reason),
                 },
@@ -1106,37 +1104,4 @@ fn clip(raw: &str) -> String {
         Some((end, _)) => format!("{}…", &raw[..end]),
         None => raw.to_owned(),
     }
-}
-
-/// `YYYY-MM-DD` exactly (the shape of nearly every date of a big export), or `None` to
-/// take the general parser (which also reports errors).
-fn iso_date(raw: &str) -> Option<Option<super::calendar::Day>> {
-    let b = raw.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    let day = super::calendar::day_from_ymd(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
-    Some(Some(day))
-}
-
-/// A cell of 1 to 15 ASCII digits as its exact value, or `None` to take the general
-/// parser. (Every such integer is exact in an `f64`, as `str::parse` gives it.)
-fn plain_integer(raw: &str) -> Option<f64> {
-    let b = raw.as_bytes();
-    if b.is_empty() || b.len() > 15 {
-        return None;
-    }
-    let mut n: u64 = 0;
-    for &c in b {
-        if !c.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u64::from(c - b'0');
-    }
-    Some(n as f64)
 }

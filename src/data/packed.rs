@@ -59,7 +59,7 @@ pub fn pack(ws: Workspace) -> Packed {
         comments,
     } = ws;
     let rows = posts.len();
-    let index = posts.key_index.get().filter(|i| i.rows == rows).cloned();
+    let index = posts.cached_index().cloned();
     let Posts {
         platforms,
         campaigns: campaign_ids,

@@ -316,15 +316,13 @@ impl KeyIndex {
         for &c in &combo {
             combo_rows[c as usize] += 1;
         }
-        KeyIndex {
-            rows: p.len(),
+        KeyIndex::from_parts(
             combo,
             combos,
             combo_rows,
-            days_sorted: p.day.windows(2).all(|w| w[0] <= w[1]),
-            day_span: p.scan_date_span(),
-            memo: Mutex::default(),
-        }
+            p.day.windows(2).all(|w| w[0] <= w[1]),
+            p.scan_date_span(),
+        )
     }
 
     /// The value memoised under `key`, or `make()` (then kept). The key must cover
@@ -446,7 +444,7 @@ impl Posts {
     /// table does not change. The key columns are append-only: grow them through
     /// [`Posts::push`] (or call [`Posts::invalidate_index`] after editing them in place).
     pub fn key_index(&self) -> Arc<KeyIndex> {
-        if let Some(index) = self.key_index.get().filter(|i| i.rows == self.len()) {
+        if let Some(index) = self.cached_index() {
             return Arc::clone(index);
         }
         let index = Arc::new(KeyIndex::build(self));
@@ -454,6 +452,11 @@ impl Posts {
             let _ = self.key_index.set(Arc::clone(&index));
         }
         index
+    }
+
+    /// The cached [`KeyIndex`], when there is one for the current rows.
+    pub fn cached_index(&self) -> Option<&Arc<KeyIndex>> {
+        self.key_index.get().filter(|i| i.rows == self.len())
     }
 
     /// Sets the cached [`KeyIndex`] (one built elsewhere for these same rows); ignored
@@ -559,7 +562,7 @@ impl Posts {
     /// First and last day with data, if any row is dated (from the cached
     /// [`KeyIndex`] when there is one, else one pass over the days).
     pub fn date_span(&self) -> Option<(Day, Day)> {
-        if let Some(index) = self.key_index.get().filter(|i| i.rows == self.len()) {
+        if let Some(index) = self.cached_index() {
             return index.day_span;
         }
         self.scan_date_span()

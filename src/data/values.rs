@@ -52,6 +52,11 @@ fn plain_number(t: &str) -> Option<f64> {
     if dots > 1 || b[b.len() - 1] == b'.' {
         return None;
     }
+    if dots == 0 && b.len() <= 15 {
+        // An integer of up to 15 digits is exact in an `f64`, as `str::parse` gives it.
+        let n = b.iter().fold(0u64, |n, &c| n * 10 + u64::from(c - b'0')) as f64;
+        return Some(if t.starts_with('-') { -n } else { n });
+    }
     t.parse().ok()
 }
 
@@ -161,7 +166,26 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, String> {
 
 /// Parses a date; a time part, if any, is dropped. See [`parse_datetime`] for the formats.
 pub fn parse_date(raw: &str, order: DateOrder) -> Result<Option<Day>, String> {
+    if let Some(day) = iso_date(raw) {
+        return Ok(Some(day));
+    }
     parse_date_time(raw, order).map(|o| o.map(|(day, _)| day))
+}
+
+/// Fast path: exactly `YYYY-MM-DD`, the shape of nearly every date of a big export
+/// (`None` for anything else, including an impossible date, which the general parser
+/// then reports).
+fn iso_date(raw: &str) -> Option<Day> {
+    let b = raw.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    day_from_ymd(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// Parses a date and time into seconds since 1970 (local time of the export).

@@ -48,14 +48,19 @@ pub fn save_json<T: Serialize>(key: &str, value: &T) {
     let _ = LocalStorage::set(key, value);
 }
 
-/// Offers `content` as a file download.
-pub fn download(file_name: &str, mime: &str, content: &str) -> Result<(), String> {
+/// An object URL (`blob:`) of `content` as a `mime` file; revoke it when done.
+pub fn object_url(mime: &str, content: &str) -> Result<String, String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(content));
     let props = web_sys::BlobPropertyBag::new();
     props.set_type(mime);
     let blob =
         web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(js_error)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)
+}
+
+/// Offers `content` as a file download.
+pub fn download(file_name: &str, mime: &str, content: &str) -> Result<(), String> {
+    let url = object_url(mime, content)?;
     let saved = save_url(&url, file_name);
     let _ = web_sys::Url::revoke_object_url(&url);
     saved
@@ -136,7 +141,16 @@ pub fn js_error(e: JsValue) -> String {
 
 /// Reads a file's bytes.
 pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
+    blob_bytes(file).await
+}
+
+/// The bytes `start..end` of a file.
+pub async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, String> {
+    blob_bytes(&file.slice_with_f64_and_f64(start, end).map_err(js_error)?).await
+}
+
+async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(blob.array_buffer())
         .await
         .map_err(js_error)?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())

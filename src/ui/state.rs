@@ -2,6 +2,7 @@
 //! local storage), the URL query, and memos of the engine's results and alerts.
 //! Loading files and the demo goes through [`AppState::load_files`] / [`AppState::load_demo`].
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -245,8 +246,7 @@ impl AppState {
     /// set), and whether it can load without the user: it needs them for a platform, or
     /// for a mapping when nothing mapped and none is remembered.
     pub fn load_options(&self, detection: &Detection) -> (LoadOptions, bool) {
-        let remembered: std::collections::BTreeMap<String, Vec<(String, Option<String>)>> =
-            load_json(MAPPINGS_KEY).unwrap_or_default();
+        let remembered = remembered_mappings();
         let saved = remembered
             .get(&header_signature(&detection.headers))
             .cloned();
@@ -307,8 +307,7 @@ impl AppState {
     /// mappings by header signature.
     pub fn take_pending(&self) -> Vec<PendingFile> {
         let pending = self.pending.get_untracked();
-        let mut remembered: std::collections::BTreeMap<String, Vec<(String, Option<String>)>> =
-            load_json(MAPPINGS_KEY).unwrap_or_default();
+        let mut remembered = remembered_mappings();
         for p in &pending {
             if let Some(mapping) = &p.options.mapping {
                 remembered.insert(header_signature(&p.detection.headers), mapping.clone());
@@ -318,6 +317,11 @@ impl AppState {
         self.pending.set(Vec::new());
         pending
     }
+}
+
+/// The column mappings the user edited before, by header signature (local storage).
+fn remembered_mappings() -> BTreeMap<String, Vec<(String, Option<String>)>> {
+    load_json(MAPPINGS_KEY).unwrap_or_default()
 }
 
 /// The app state from context.

@@ -3,11 +3,11 @@
 //! nothing leaves the browser.
 
 use leptos::prelude::*;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{closure::Closure, JsCast};
 
 use crate::charts::{svg_file, Chart};
 use crate::display::export::{table_csv, ExportCell, ExportContext};
-use crate::ui::browser::{create_element, download, js_error, save_url};
+use crate::ui::browser::{create_element, download, js_error, object_url, save_url};
 use crate::ui::state::AppState;
 
 use super::table::Cell;
@@ -118,12 +118,7 @@ const FOOTER_HEIGHT: f64 = 24.0;
 /// Renders the SVG into a canvas (through an object URL, never the network) and downloads
 /// it as PNG once the image has loaded.
 fn download_png(file_name: &str, svg: &str, footer: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(svg));
-    let props = web_sys::BlobPropertyBag::new();
-    props.set_type("image/svg+xml");
-    let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&parts, &props).map_err(js_error)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
+    let url = object_url("image/svg+xml", svg)?;
     let image = web_sys::HtmlImageElement::new().map_err(js_error)?;
     let src = url.clone();
     let (file_name, footer, loaded) = (file_name.to_owned(), footer.to_owned(), image.clone());

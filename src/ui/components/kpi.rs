@@ -68,7 +68,8 @@ pub fn status_is_good(status: Status, direction: Direction) -> Option<bool> {
     }
 }
 
-fn tone(good: Option<bool>) -> &'static str {
+/// The CSS class of a trend: `good`, `bad` or `neutral`.
+pub fn tone(good: Option<bool>) -> &'static str {
     match good {
         Some(true) => "good",
         Some(false) => "bad",

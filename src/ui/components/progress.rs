@@ -97,15 +97,6 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// The bytes `start..end` of a file.
-pub async fn read_slice(file: &web_sys::File, start: f64, end: f64) -> Result<Vec<u8>, String> {
-    let blob = file.slice_with_f64_and_f64(start, end).map_err(js_error)?;
-    let buffer = JsFuture::from(blob.array_buffer())
-        .await
-        .map_err(js_error)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
 /// The running load: its worker and the function that ends its wait.
 struct Running {
     worker: web_sys::Worker,
@@ -193,8 +184,8 @@ async fn load_in_worker(
             })
         });
     });
+    // Every way the wait ends (`end_running`) has terminated the worker.
     let outcome = JsFuture::from(wait).await.unwrap_or(JsValue::NULL);
-    worker.terminate();
     if outcome.is_null() {
         return Ok(None);
     }

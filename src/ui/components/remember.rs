@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 use crate::data::ingest::{workspace_json, LoadOptions};
-use crate::ui::browser::js_error;
+use crate::ui::browser::{js_error, load_json, save_json};
 use crate::ui::state::{use_app, AppState, MAPPINGS_KEY, SETTINGS_KEY};
 
 /// Local-storage flag: the user chose to remember the workspace.
@@ -90,7 +90,7 @@ async fn forget() -> Result<(), String> {
 }
 
 fn remembering() -> bool {
-    LocalStorage::get::<bool>(REMEMBER_KEY).unwrap_or(false)
+    load_json::<bool>(REMEMBER_KEY).unwrap_or(false)
 }
 
 fn save_current(state: AppState) {
@@ -147,7 +147,7 @@ pub fn RememberControls() -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
             .is_some_and(|i| i.checked());
         on.set(checked);
-        let _ = LocalStorage::set(REMEMBER_KEY, checked);
+        save_json(REMEMBER_KEY, &checked);
         if checked {
             save_current(state);
             status.set("This workspace will be remembered on this device.".into());

@@ -8,9 +8,9 @@ use wasm_bindgen::JsCast;
 
 use crate::data::ingest::detect;
 use crate::data::schema::TableKind;
-use crate::ui::browser::js_error;
+use crate::ui::browser::{js_error, read_bytes, read_slice};
 use crate::ui::components::progress::{
-    read_slice, stream_files, IngestProgress, IngestProgressView, MAX_FILE_BYTES, STREAM_FROM_BYTES,
+    stream_files, IngestProgress, IngestProgressView, MAX_FILE_BYTES, STREAM_FROM_BYTES,
 };
 use crate::ui::state::{use_app, AppState, PendingFile};
 
@@ -58,7 +58,7 @@ fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_s
                     }
                 }
             }
-            match crate::ui::browser::read_bytes(&file).await {
+            match read_bytes(&file).await {
                 Ok(bytes) => whole.push((name, bytes)),
                 Err(e) => errors.push(format!("{name}: could not read the file ({e})")),
             }

@@ -9,10 +9,11 @@ use leptos_router::hooks::use_query_map;
 use crate::display::report::{
     build_report, plain_text, Cadence, CadenceReport, RankedCreator, ReportPeriod,
 };
-use crate::metrics::engine::Filter;
+use crate::metrics::engine::{Dimension, Filter};
 use crate::metrics::registry::kpi;
+use crate::ui::components::alerts::rule_name;
 use crate::ui::components::export::export_context;
-use crate::ui::components::kpi::KpiValueView;
+use crate::ui::components::kpi::{group_attr, tone, KpiValueView};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
@@ -96,11 +97,7 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
         .map(|k| {
             let previous = style.kpi(&k.previous, k.def.unit);
             let change = style.change(k.trend.change);
-            let tone = match k.trend.good {
-                Some(true) => "good",
-                Some(false) => "bad",
-                None => "neutral",
-            };
+            let tone = tone(k.trend.good);
             view! {
                 <tr>
                     <th scope="row">{k.def.name}</th>
@@ -116,10 +113,7 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
         .iter()
         .map(|a| {
             let severity = format!("{:?}", a.severity).to_lowercase();
-            let rule = serde_json::to_value(a.rule)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let rule = rule_name(a.rule);
             let class = format!("severity-{severity}");
             view! {
                 <li data-alert-rule=rule class=class>
@@ -190,7 +184,7 @@ fn creator_table(
         .iter()
         .map(|c| {
             let value = crate::metrics::engine::KpiValue::Value(c.roas);
-            let group = format!("creator:{}", c.id);
+            let group = group_attr(Dimension::Creator, &c.id);
             view! {
                 <tr>
                     <th scope="row"><a href=link(&id_path("/creators", &c.id), q)>{c.name.clone()}</a></th>
