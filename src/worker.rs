@@ -1,22 +1,31 @@
-//! The parser worker (the `worker` binary, built by trunk as a Web Worker) and the
+//! The data worker (the `worker` binary, built by trunk as a Web Worker) and the
 //! message format it shares with the page.
 //!
 //! The page sends `{type: "load", files, options, base}`: the `File`s, each file's
 //! [`LoadOptions`] as JSON, and the workspace to load into ([`Packed`], or `null`). The
 //! worker reads each file in slices with `FileReaderSync`, parses it with
-//! [`StreamingLoad`], builds the key index, and answers `{type: "done", result, packed}`.
-//! The columns cross as transferred typed arrays; row data never crosses per
-//! interaction. Before that it posts `{type: "ready"}` once, and `{type: "progress",
-//! file, done, total, rows}` after every slice. Cancelling terminates the worker.
+//! [`StreamingLoad`] and builds the key index. It then owns the workspace: it answers
+//! `{type: "done", result, outline, shell}` (the [`Outline`] as JSON and the campaigns
+//! and creators as a packed [`shell`]) and stays, to answer the views' questions:
+//! `{type: "ask", id, question, settings}` → `{type: "answer", id, answer, reasons}`
+//! (JSON of [`Question`] and [`Settings`], and [`answer_to_json`]), and `{type: "pack", id}` → `{type:
+//! "answer", id, packed}` (a copy of the whole workspace, the base of the next load).
+//! No row data crosses per interaction. Before a load it posts `{type: "ready"}` once,
+//! and `{type: "progress", file, done, total, rows}` after every slice. Cancelling a
+//! load terminates its worker.
 
 use js_sys::{Array, Float64Array, Int32Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use std::cell::RefCell;
+
 use crate::data::ingest::{FileReport, LoadOptions, StreamingLoad};
 use crate::data::packed::{pack, unpack, Packed};
 use crate::data::store::Workspace;
+use crate::display::questions::{answer, answer_to_json, shell, Answer, Outline, Question};
+use crate::metrics::settings::Settings;
 use crate::ui::browser::js_error;
 
 /// Bytes the worker reads per slice (one progress message each).
@@ -28,7 +37,8 @@ pub struct LoadResult {
     pub reports: Vec<FileReport>,
     pub errors: Vec<String>,
     /// Milliseconds spent reading and parsing, finishing (checks, merge, key index)
-    /// and packing; the worker's wasm memory at the end (its peak: it never shrinks).
+    /// and packing the shell; the worker's wasm memory at the end (its peak: it never
+    /// shrinks).
     pub parse_ms: f64,
     pub finish_ms: f64,
     pub pack_ms: f64,
@@ -36,7 +46,7 @@ pub struct LoadResult {
 }
 
 impl LoadResult {
-    /// The timings and memory alone, as JSON (the `ingest-unpacked` mark's detail).
+    /// The timings and memory alone, as JSON (the `ingest-answered` mark's detail).
     pub fn timings_json(&self) -> String {
         format!(
             r#"{{"parse_ms":{},"finish_ms":{},"pack_ms":{},"worker_memory_bytes":{}}}"#,
@@ -61,15 +71,7 @@ pub fn message(fields: &[(&str, JsValue)]) -> JsValue {
 
 /// A packed workspace as a message value, and the buffers to transfer with it.
 pub fn packed_to_js(packed: Packed) -> (JsValue, Array) {
-    let transfer = Array::new();
-    let list = |arrays: Vec<JsValue>| {
-        let out = Array::new();
-        for array in arrays {
-            transfer.push(&Reflect::get(&array, &"buffer".into()).unwrap_or_default());
-            out.push(&array);
-        }
-        out.into()
-    };
+    let list = |arrays: Vec<JsValue>| arrays.into_iter().collect::<Array>().into();
     let u32s = packed.u32s.iter().map(|v| Uint32Array::from(&v[..]).into());
     let i32s = packed.i32s.iter().map(|v| Int32Array::from(&v[..]).into());
     let f64s = packed
@@ -84,7 +86,21 @@ pub fn packed_to_js(packed: Packed) -> (JsValue, Array) {
         ("f64s", list(f64s.collect())),
         ("bytes", list(bytes.collect())),
     ]);
+    let transfer = buffers_of(&value);
     (value, transfer)
+}
+
+/// The buffers of a packed workspace's typed arrays, to transfer it (again).
+pub fn buffers_of(packed: &JsValue) -> Array {
+    let buffers = Array::new();
+    for key in ["u32s", "i32s", "f64s", "bytes"] {
+        if let Ok(list) = field(packed, key).dyn_into::<Array>() {
+            for array in list.iter() {
+                buffers.push(&field(&array, "buffer"));
+            }
+        }
+    }
+    buffers
 }
 
 /// The packed workspace of a message value (see [`packed_to_js`]). The typed arrays
@@ -132,14 +148,22 @@ fn scope() -> web_sys::DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-/// The worker's entry point: answers load messages until it is terminated.
+thread_local! {
+    /// The workspace this worker owns once its load is done.
+    static OWNED: RefCell<Option<Workspace>> = const { RefCell::new(None) };
+}
+
+/// The worker's entry point: answers messages until it is terminated.
 pub fn run() {
     console_error_panic_hook::set_once();
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
             let data = event.data();
-            if field(&data, "type").as_string().as_deref() == Some("load") {
-                wasm_bindgen_futures::spawn_local(async move { answer(&data).await });
+            match field(&data, "type").as_string().as_deref() {
+                Some("load") => wasm_bindgen_futures::spawn_local(async move { done(&data).await }),
+                Some("ask") => reply_to_question(&data),
+                Some("pack") => reply_with_copy(&data),
+                _ => {}
             }
         });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -147,21 +171,68 @@ pub fn run() {
     let _ = scope().post_message(&message(&[("type", "ready".into())]));
 }
 
-/// Answers a load message with the loaded workspace, its buffers transferred.
-async fn answer(data: &JsValue) {
-    let (result, packed) = load(data).await;
-    let (packed, transfer) = packed_to_js(packed);
+/// Loads a load message's files, keeps the workspace and answers with its outline and
+/// shell.
+async fn done(data: &JsValue) {
+    let (mut result, ws) = load(data).await;
+    let packing = now_ms();
+    let outline = serde_json::to_string(&Outline::of(&ws)).unwrap_or_default();
+    let (shell, transfer) = packed_to_js(pack(shell(&ws)));
+    result.pack_ms = now_ms() - packing;
+    OWNED.with(|owned| *owned.borrow_mut() = Some(ws));
     let result = serde_json::to_string(&result).unwrap_or_default();
     let reply = message(&[
         ("type", "done".into()),
         ("result", result.into()),
+        ("outline", outline.into()),
+        ("shell", shell),
+    ]);
+    let _ = scope().post_message_with_transfer(&reply, &transfer);
+}
+
+/// Answers an ask message from the owned workspace (an error when there is none or
+/// the question does not parse).
+fn reply_to_question(data: &JsValue) {
+    let parse = |key: &str| field(data, key).as_string().unwrap_or_default();
+    let answered = serde_json::from_str::<Question>(&parse("question"))
+        .map_err(|e| format!("bad question: {e}"))
+        .and_then(|question| {
+            let settings: Settings = serde_json::from_str(&parse("settings"))
+                .map_err(|e| format!("bad settings: {e}"))?;
+            OWNED.with(|owned| match owned.borrow().as_ref() {
+                Some(ws) => Ok(answer(ws, &settings, &question)),
+                None => Err("the worker holds no data".to_owned()),
+            })
+        })
+        .and_then(|a: Answer| answer_to_json(&a));
+    let mut reply = vec![("type", "answer".into()), ("id", field(data, "id"))];
+    match answered {
+        Ok((json, reasons)) => {
+            reply.push(("answer", json.into()));
+            reply.push(("reasons", reasons.into()));
+        }
+        Err(e) => reply.push(("error", e.into())),
+    }
+    let reply = message(&reply);
+    let _ = scope().post_message(&reply);
+}
+
+/// Answers a pack message with a copy of the owned workspace, its buffers transferred.
+fn reply_with_copy(data: &JsValue) {
+    let copy = OWNED
+        .with(|owned| owned.borrow().clone())
+        .unwrap_or_default();
+    let (packed, transfer) = packed_to_js(pack(copy));
+    let reply = message(&[
+        ("type", "answer".into()),
+        ("id", field(data, "id")),
         ("packed", packed),
     ]);
     let _ = scope().post_message_with_transfer(&reply, &transfer);
 }
 
 /// Loads the message's files into its base workspace.
-async fn load(data: &JsValue) -> (LoadResult, Packed) {
+async fn load(data: &JsValue) -> (LoadResult, Workspace) {
     let mut result = LoadResult::default();
     let base = field(data, "base");
     let mut ws = if base.is_object() {
@@ -206,13 +277,10 @@ async fn load(data: &JsValue) -> (LoadResult, Packed) {
     let indexed = now_ms();
     ws.posts.key_index();
     result.finish_ms += now_ms() - indexed;
-    let packing = now_ms();
-    let packed = pack(ws);
-    result.pack_ms = now_ms() - packing;
     result.worker_memory_bytes = field(&wasm_bindgen::memory(), "buffer")
         .dyn_into::<js_sys::ArrayBuffer>()
         .map_or(0.0, |b| b.byte_length() as f64);
-    (result, packed)
+    (result, ws)
 }
 
 /// Reads a file slice by slice into a streaming load, posting progress.

@@ -360,7 +360,7 @@ impl KeyIndex {
 }
 
 /// One posts row, as readers and generators produce it before it is stored.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PostRow {
     pub platform: String,
     pub date: Option<Day>,

@@ -7,8 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::data::calendar::{format_day, Day};
 use crate::data::export::{push_cell, push_safe_field, Cell};
-use crate::data::ingest::{self, workspace_json, FileReport};
-use crate::data::store::Workspace;
+use crate::data::ingest::{self, FileReport};
 use crate::metrics::settings::{EmvMethod, Settings};
 
 use super::query::ViewQuery;
@@ -138,12 +137,11 @@ pub fn rejected_rows_csv(context: &ExportContext, reports: &[FileReport]) -> Str
     context.csv_preamble() + &ingest::rejected_rows_csv(reports)
 }
 
-/// The workspace document ([`workspace_json`], which the loader reads back) with an
-/// `exported_with` object naming the settings and view.
-pub fn workspace_export_json(context: &ExportContext, ws: &Workspace) -> String {
-    let document = workspace_json(ws);
-    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(&document) else {
-        return document;
+/// The workspace document (from [`workspace_json`], which the loader reads back) with
+/// an `exported_with` object naming the settings and view.
+pub fn workspace_export_json(context: &ExportContext, document: &str) -> String {
+    let Ok(Value::Object(mut map)) = serde_json::from_str::<Value>(document) else {
+        return document.to_owned();
     };
     let exported_with: Map<String, Value> = context
         .entries
@@ -159,7 +157,8 @@ mod tests {
     use super::*;
     use crate::data::calendar::parse_iso_day;
     use crate::data::export::neutralize_formula;
-    use crate::data::ingest::{load, LoadOptions};
+    use crate::data::ingest::{load, workspace_json, LoadOptions};
+    use crate::data::store::Workspace;
     use crate::metrics::settings::ErDenominator;
 
     fn context() -> ExportContext {
@@ -237,7 +236,7 @@ mod tests {
             &LoadOptions::default(),
         )
         .unwrap();
-        let json = workspace_export_json(&context(), &ws);
+        let json = workspace_export_json(&context(), &workspace_json(&ws));
         assert!(json.contains("\"exported_with\""));
         assert!(json.contains("Engagement-rate denominator"));
         let mut back = Workspace::default();

@@ -1,9 +1,10 @@
 //! Pure presentation helpers shared by the UI and its native tests: number formatting
 //! by KPI unit, the dashboard's URL query (filters, compare mode, granularity), file
-//! exports, snapshot links and cadence reports.
+//! exports, snapshot links, cadence reports, and the questions views ask of the data.
 
 pub mod export;
 pub mod format;
 pub mod query;
+pub mod questions;
 pub mod report;
 pub mod share;

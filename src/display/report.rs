@@ -3,6 +3,8 @@
 //! the same days of the period before; its key KPIs with their change, the alerts raised
 //! in it, the top and bottom creators by ROAS; and a plain-text summary for e-mail.
 
+use serde::{Deserialize, Serialize};
+
 use crate::data::calendar::{format_day, Day, Granularity};
 use crate::data::store::Workspace;
 use crate::metrics::alerts::{evaluate, Alert, Severity};
@@ -14,7 +16,7 @@ use crate::metrics::trend::{trend, Trend};
 use super::format::NumberStyle;
 
 /// How often a report is made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Cadence {
     Daily,
     Weekly,
@@ -84,7 +86,7 @@ pub const REPORT_KPIS: [&str; 10] = [
 const RANKED_CREATORS: usize = 3;
 
 /// The report's period and the one it is compared with, both as inclusive day ranges.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReportPeriod {
     pub current: (Day, Day),
     pub previous: (Day, Day),
@@ -115,8 +117,9 @@ impl ReportPeriod {
 }
 
 /// One KPI of the report: now, before and the change.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReportKpi {
+    #[serde(with = "crate::metrics::registry::def_by_id")]
     pub def: &'static KpiDef,
     pub current: KpiValue,
     pub previous: KpiValue,
@@ -124,7 +127,7 @@ pub struct ReportKpi {
 }
 
 /// A creator in the top or bottom list.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RankedCreator {
     pub id: String,
     pub name: String,
@@ -133,7 +136,7 @@ pub struct RankedCreator {
 }
 
 /// A cadence report.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CadenceReport {
     pub cadence: Cadence,
     pub period: ReportPeriod,

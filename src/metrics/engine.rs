@@ -23,8 +23,9 @@ use super::sentiment::{comments_source, SentimentSource};
 use super::settings::{ErDenominator, Settings};
 
 /// A KPI's value: a number in the KPI's unit, or why it can't be computed.
-/// Never NaN or infinite.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Never NaN or infinite. In JSON a value is a number and an n/a is `{"na": reason}`
+/// (see [`super::value_json`]).
+#[derive(Clone, Debug, PartialEq)]
 pub enum KpiValue {
     Value(f64),
     NotAvailable { reason: String },
@@ -277,6 +278,19 @@ pub fn select_rows(ws: &Workspace, filter: &Filter) -> Vec<u32> {
 
 /// Computes every KPI for the rows that pass `filter`, overall, per group and per period.
 /// Results are memoised with the posts table, keyed by the filter, settings, granularity
+/// The results of no rows: every KPI n/a with its reason (what a view shows before
+/// its first answer).
+impl Default for Results {
+    fn default() -> Results {
+        compute_uncached(
+            &Workspace::default(),
+            &Filter::default(),
+            &Settings::default(),
+            Granularity::Month,
+        )
+    }
+}
+
 /// and the other tables, so going back to a filter seen before is instant.
 pub fn compute(
     ws: &Workspace,

@@ -15,3 +15,4 @@ pub mod settings;
 pub mod targets;
 pub mod tiers;
 pub mod trend;
+pub mod value_json;

@@ -107,6 +107,23 @@ pub fn kpi(id: &str) -> Option<&'static KpiDef> {
     REGISTRY.iter().find(|k| k.id == id)
 }
 
+/// Serde of a `&'static KpiDef` as its id (for `#[serde(with = "def_by_id")]`): an
+/// unknown id is an error, not a guess.
+pub mod def_by_id {
+    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+
+    use super::{kpi, KpiDef};
+
+    pub fn serialize<S: Serializer>(def: &&'static KpiDef, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(def.id)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static KpiDef, D::Error> {
+        let id = String::deserialize(d)?;
+        kpi(&id).ok_or_else(|| D::Error::custom(format!("unknown KPI id {id}")))
+    }
+}
+
 /// The platform-specific engagement-rate KPI ids and their platform keys.
 pub const PLATFORM_ENGAGEMENT: [(&str, &str); 4] = [
     ("instagram", "engagement_rate_instagram"),

@@ -1,9 +1,11 @@
 //! The leptos front end: thin, renders engine results. Routes live in `routes/`,
-//! reusable pieces in `components/`, shared state in `state.rs`.
+//! reusable pieces in `components/`, shared state in `state.rs`, the
+//! data worker that owns a streamed load in `owner.rs`.
 
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod owner;
 pub mod routes;
 pub mod state;
 

@@ -1,6 +1,11 @@
 //! Global state in context: the workspace and its file reports, settings (persisted in
 //! local storage), the URL query, and memos of the engine's results and alerts.
 //! Loading files and the demo goes through [`AppState::load_files`] / [`AppState::load_demo`].
+//!
+//! The views ask their [`Question`]s through [`AppState::ask`]: the page answers them
+//! from its workspace, or, after a streamed load, the data worker that owns the posts
+//! does ([`super::owner`]); the page then keeps only the load's [`Outline`] and the
+//! campaigns and creators (its `workspace` is their shell).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -8,7 +13,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::data::calendar::format_day;
 use crate::data::calendar::Day;
 use crate::data::demo::{generate, DEMO_SEED};
 use crate::data::ingest::{self, Detection, FileReport, LoadOptions};
@@ -16,12 +20,13 @@ use crate::data::mapping::header_signature;
 use crate::data::store::Workspace;
 use crate::display::format::NumberStyle;
 use crate::display::query::ViewQuery;
-use crate::metrics::alerts::{evaluate, Alert, Severity};
-use crate::metrics::engine::{compute, Filter, Results};
+use crate::display::questions::{answer, Answer, Comparison, Outline, Question};
+use crate::metrics::alerts::{Alert, Severity};
+use crate::metrics::engine::Results;
 use crate::metrics::settings::Settings;
-use crate::metrics::trend::{compare_window, CompareWindow};
 
 use super::browser::{load_json, mark, save_json};
+use super::owner;
 
 /// Local-storage key of the settings.
 pub const SETTINGS_KEY: &str = "kpi-dash.settings";
@@ -40,7 +45,15 @@ pub struct PendingFile {
 /// Everything the views share. Cheap to copy: signals and memos only.
 #[derive(Clone, Copy)]
 pub struct AppState {
+    /// The workspace; only the shell of campaigns and creators while `remote` is set.
     pub workspace: RwSignal<Arc<Workspace>>,
+    /// The outline of the data the worker owns after a streamed load (`None`: the page
+    /// holds the data).
+    pub remote: RwSignal<Option<Arc<Outline>>>,
+    /// Bumped when the worker's answer to a question arrives.
+    pub answered: RwSignal<u32>,
+    /// The outline of the data, wherever it is.
+    pub outline: Memo<Arc<Outline>>,
     /// True while the demo dataset is shown (the first user file replaces it).
     pub is_demo: RwSignal<bool>,
     pub dataset_name: RwSignal<String>,
@@ -57,55 +70,110 @@ pub struct AppState {
     pub results: Memo<Arc<Results>>,
     /// The trend comparison of the whole view (`None` when the data has no dates).
     pub comparison: Memo<Option<Arc<Comparison>>>,
-    pub alerts: Memo<Vec<Alert>>,
+    pub alerts: Memo<Arc<Vec<Alert>>>,
+    answerer: Answerer,
 }
 
-/// What the trend arrows compare: the current window's results against the compare
-/// window's, and the two windows.
-#[derive(Debug, PartialEq)]
-pub struct Comparison {
-    pub current: Results,
-    pub previous: Results,
-    pub window: CompareWindow,
+/// Answers the views' questions where the data is: the page's workspace, or the data
+/// worker that owns it (see the module doc).
+#[derive(Clone, Copy)]
+struct Answerer {
+    workspace: RwSignal<Arc<Workspace>>,
+    remote: RwSignal<Option<Arc<Outline>>>,
+    answered: RwSignal<u32>,
+    settings: RwSignal<Settings>,
+    load_error: RwSignal<Option<String>>,
 }
 
-impl Comparison {
-    /// `<current dates> vs <previous dates>`.
-    pub fn label(&self) -> String {
-        format!(
-            "{} vs {}",
-            date_range(&self.window.current),
-            date_range(&self.window.previous)
-        )
+impl Answerer {
+    /// The answer to `question`: computed now from the page's workspace, or the data
+    /// worker's cached answer. `None` while the worker works on it (a reactive caller
+    /// reruns when it arrives).
+    fn ask(&self, question: &Question) -> Option<Answer> {
+        if self.remote.with(Option::is_none) {
+            return Some(
+                self.workspace
+                    .with(|ws| self.settings.with(|s| answer(ws, s, question))),
+            );
+        }
+        self.answered.track();
+        let (answered, load_error) = (self.answered, self.load_error);
+        self.settings.with(|s| {
+            owner::cached_or_ask(question, s, move |outcome| match outcome {
+                Ok(()) => answered.update(|v| *v += 1),
+                Err(e) => append_errors(load_error, vec![e]),
+            })
+        })
     }
 
-    /// The compare window's dates, `YYYY-MM-DD to YYYY-MM-DD`.
-    pub fn previous_range(&self) -> String {
-        date_range(&self.window.previous)
+    /// A memo of the answer to `question`, picked out by `pick`. While the data worker
+    /// works on a new answer it keeps its last value.
+    fn memo<T: Clone + Default + PartialEq + Send + Sync + 'static>(
+        self,
+        question: impl Fn() -> Question + Send + Sync + 'static,
+        pick: fn(Answer) -> Option<T>,
+    ) -> Memo<T> {
+        Memo::new(move |last: Option<&T>| {
+            self.ask(&question())
+                .and_then(pick)
+                .or_else(|| last.cloned())
+                .unwrap_or_default()
+        })
     }
 }
 
-fn date_range(f: &Filter) -> String {
-    match (f.from, f.to) {
-        (Some(a), Some(b)) => format!("{} to {}", format_day(a), format_day(b)),
-        _ => String::new(),
+/// Adds errors to a `load_error` signal, one per line.
+fn append_errors(load_error: RwSignal<Option<String>>, errors: Vec<String>) {
+    if !errors.is_empty() {
+        let previous = load_error.get_untracked();
+        let mut all: Vec<String> = previous.into_iter().collect();
+        all.extend(errors);
+        load_error.set(Some(all.join("\n")));
     }
 }
 
-/// The comparison for `filter`: its date range (or the last 90 days of the data when it
-/// has none) against the previous period of equal length or the year before.
-pub fn comparison(
-    ws: &Workspace,
-    filter: &Filter,
-    query: &ViewQuery,
-    settings: &Settings,
-) -> Option<Arc<Comparison>> {
-    let window = compare_window(ws, filter, query.compare)?;
-    Some(Arc::new(Comparison {
-        current: compute(ws, &window.current, settings, query.granularity),
-        previous: compute(ws, &window.previous, settings, query.granularity),
-        window,
-    }))
+/// The questions of a view's filter bar: the results, the trend comparison and the
+/// alerts of the URL query's filter.
+pub fn view_questions(q: &ViewQuery) -> [Question; 3] {
+    let (filter, granularity) = (q.filter(), q.granularity);
+    [
+        Question::Results {
+            filter: filter.clone(),
+            granularity,
+        },
+        Question::Comparison {
+            filter: filter.clone(),
+            compare: q.compare,
+            granularity,
+        },
+        Question::Alerts {
+            filter,
+            granularity,
+        },
+    ]
+}
+
+/// Picks the results out of an answer.
+pub fn results_of(answer: Answer) -> Option<Arc<Results>> {
+    match answer {
+        Answer::Results(r) => Some(r),
+        _ => None,
+    }
+}
+
+/// Picks the comparison out of an answer.
+pub fn comparison_of(answer: Answer) -> Option<Option<Arc<Comparison>>> {
+    match answer {
+        Answer::Comparison(c) => Some(c),
+        _ => None,
+    }
+}
+
+fn alerts_of(answer: Answer) -> Option<Arc<Vec<Alert>>> {
+    match answer {
+        Answer::Alerts(a) => Some(a),
+        _ => None,
+    }
 }
 
 impl AppState {
@@ -120,39 +188,77 @@ impl AppState {
         mark("ingest-start");
         let workspace = RwSignal::new(Arc::new(generate(DEMO_SEED)));
         mark("ingest-end");
-        let span = Memo::new(move |_| workspace.with(|ws| ws.posts.date_span()));
-        let results = Memo::new(move |_| {
-            let q = query.get();
-            workspace
-                .with(|ws| settings.with(|s| Arc::new(compute(ws, &q.filter(), s, q.granularity))))
+        let remote = RwSignal::new(None::<Arc<Outline>>);
+        let outline = Memo::new(move |_| {
+            remote
+                .get()
+                .unwrap_or_else(|| workspace.with(|ws| Arc::new(Outline::of(ws))))
         });
-        let comparison = Memo::new(move |_| {
-            let q = query.get();
-            workspace.with(|ws| settings.with(|s| comparison(ws, &q.filter(), &q, s)))
-        });
-        let alerts = Memo::new(move |_| {
-            let q = query.get();
-            let r = results.get();
-            workspace.with(|ws| settings.with(|s| evaluate(ws, &q.filter(), s, &r)))
-        });
+        let span = Memo::new(move |_| outline.with(|o| o.span));
+        let load_error = RwSignal::new(None);
+        let answerer = Answerer {
+            workspace,
+            remote,
+            answered: RwSignal::new(0),
+            settings,
+            load_error,
+        };
+        let question = move |i: usize| move || query.with(|q| view_questions(q)[i].clone());
         let state = AppState {
             workspace,
+            remote,
+            answered: answerer.answered,
+            outline,
             is_demo: RwSignal::new(true),
             dataset_name: RwSignal::new("Demo data".into()),
             reports: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
-            load_error: RwSignal::new(None),
+            load_error,
             load_version: RwSignal::new(0),
             settings,
             style,
             query,
             span,
-            results,
-            comparison,
-            alerts,
+            results: answerer.memo(question(0), results_of),
+            comparison: answerer.memo(question(1), comparison_of),
+            alerts: answerer.memo(question(2), alerts_of),
+            answerer,
         };
         provide_context(state);
         state
+    }
+
+    /// The answer to `question` (see [`Answerer::ask`]).
+    pub fn ask(&self, question: &Question) -> Option<Answer> {
+        self.answerer.ask(question)
+    }
+
+    /// The answer to `question`, waiting for the data worker when it holds the data.
+    pub async fn ask_now(&self, question: &Question) -> Result<Answer, String> {
+        let settings = self.settings.get_untracked();
+        match owner::current().filter(|_| self.remote.with_untracked(Option::is_some)) {
+            Some(owner) => owner.ask(question, &settings).await,
+            None => Ok(self
+                .workspace
+                .with_untracked(|ws| answer(ws, &settings, question))),
+        }
+    }
+
+    /// The workspace's JSON document (export, "remember"), from wherever the data is.
+    pub async fn document(&self) -> Result<Arc<String>, String> {
+        match self.ask_now(&Question::Document).await? {
+            Answer::Document(json) => Ok(json),
+            _ => Err("the data worker sent another answer".into()),
+        }
+    }
+
+    /// A memo of the answer to `question` (see [`Answerer::memo`]).
+    pub fn answer_memo<T: Clone + Default + PartialEq + Send + Sync + 'static>(
+        &self,
+        question: impl Fn() -> Question + Send + Sync + 'static,
+        pick: fn(Answer) -> Option<T>,
+    ) -> Memo<T> {
+        self.answerer.memo(question, pick)
     }
 
     /// Number of alerts of a severity.
@@ -164,6 +270,7 @@ impl AppState {
     /// Replaces the workspace with the demo dataset.
     pub fn load_demo(&self) {
         mark("ingest-start");
+        self.let_worker_go();
         self.workspace.set(Arc::new(generate(DEMO_SEED)));
         self.is_demo.set(true);
         self.dataset_name.set("Demo data".into());
@@ -174,8 +281,15 @@ impl AppState {
         mark("ingest-end");
     }
 
+    /// Ends the data worker's ownership, if any: the page holds the data again.
+    fn let_worker_go(&self) {
+        owner::release();
+        self.remote.set(None);
+    }
+
     /// Empties the workspace.
     pub fn clear(&self) {
+        self.let_worker_go();
         self.workspace.set(Arc::new(Workspace::default()));
         self.is_demo.set(false);
         self.dataset_name.set("No data loaded".into());
@@ -189,6 +303,17 @@ impl AppState {
     /// Files that fail leave the workspace untouched and show in `load_error`.
     pub fn load_files(&self, files: Vec<(String, Arc<Vec<u8>>, LoadOptions)>) {
         if files.is_empty() {
+            return;
+        }
+        if self.remote.with_untracked(Option::is_some) {
+            // The upload sends files to the data worker that holds the data; this is
+            // never reached, and must not load into the page's shell.
+            let names = files.iter().map(|(name, ..)| name.as_str());
+            let names: Vec<&str> = names.collect();
+            self.add_errors(vec![format!(
+                "{}: not loaded (the data is held by the data worker)",
+                names.join(", ")
+            )]);
             return;
         }
         mark("ingest-start");
@@ -269,12 +394,7 @@ impl AppState {
 
     /// Adds errors to `load_error`.
     pub fn add_errors(&self, errors: Vec<String>) {
-        if !errors.is_empty() {
-            let previous = self.load_error.get_untracked();
-            let mut all: Vec<String> = previous.into_iter().collect();
-            all.extend(errors);
-            self.load_error.set(Some(all.join("\n")));
-        }
+        append_errors(self.load_error, errors);
     }
 
     /// Detects each file: loads it at once when nothing is needed, else queues it in

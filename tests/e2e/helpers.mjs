@@ -7,6 +7,7 @@
 // `node --test tests/e2e/smoke.spec.mjs` after `trunk build --release --offline`.
 
 import { mkdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -292,6 +293,13 @@ function parseDataValue(id, group, raw) {
 function sameValue(a, b) {
   if (a === null || b === null) return a === b;
   return relativeDifference(a, b) <= RELATIVE_TOLERANCE;
+}
+
+/** Clicks `locator` and returns the download's file name and bytes. */
+export async function downloadOf(page, locator) {
+  const [download] = await Promise.all([page.waitForEvent('download'), locator.click()]);
+  const bytes = await readFile(await download.path());
+  return { name: download.suggestedFilename(), bytes, text: bytes.toString('utf8') };
 }
 
 /** |actual − expected| / max(|expected|, tiny): the relative error. */

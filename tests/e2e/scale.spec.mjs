@@ -1,9 +1,11 @@
 // Scale smoke test (issue 6): a 100,000-row posts CSV (about 8 MB, so it takes the
-// streaming path: parsed in the worker, with the progress bar) loads through
+// streaming path: parsed in a data worker, with the progress bar) loads through
 // #file-input, its report reconciles, and the Executive Summary shows KPIs equal to the
-// ones computed here, in JS, from the same rows. A second big file loads on top of it
-// (the workspace goes to the worker and comes back). It asserts correctness, not time: the timed run is
-// `.ci/bench` (tests/e2e/bench/browser.mjs).
+// ones computed here, in JS, from the same rows. The worker keeps the rows: the page
+// gets an outline, then sends questions (filters) and gets small answers, with no
+// typed arrays, and a filter it saw before is answered from its cache. A second big
+// file loads on top of it (the first worker sends a copy to the second). It asserts
+// correctness, not time: the timed run is `.ci/bench` (tests/e2e/bench/browser.mjs).
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { assertClose, eventually, startSession } from './helpers.mjs';
+import { assertClose, downloadOf, eventually, startSession } from './helpers.mjs';
 import { writePostsCsv } from './bench/posts.mjs';
 
 const ROWS = 100_000;
@@ -32,11 +34,53 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The `ingest-unpacked` marks' details: one per load the parser worker did. */
+/** The `ingest-answered` marks' details: one per load a data worker did. */
 async function workerLoads(page) {
   return page.evaluate(() =>
-    performance.getEntriesByName('ingest-unpacked').map((m) => JSON.parse(m.detail)),
+    performance.getEntriesByName('ingest-answered').map((m) => JSON.parse(m.detail)),
   );
+}
+
+/**
+ * Records every message between the page and its workers in `window.__traffic`: its
+ * direction, type, the bytes of the typed arrays it carries and the length of its text.
+ */
+function recordWorkerTraffic() {
+  window.__traffic = [];
+  const describe = (dir, data) => {
+    let typedBytes = 0;
+    let text = 0;
+    const walk = (v, depth) => {
+      if (v == null || depth > 4) return;
+      if (ArrayBuffer.isView(v)) typedBytes += v.byteLength;
+      else if (typeof v === 'string') text += v.length;
+      else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
+      else if (typeof v === 'object' && !(v instanceof Blob)) Object.values(v).forEach((x) => walk(x, depth + 1));
+    };
+    walk(data, 0);
+    window.__traffic.push({ dir, type: data?.type ?? '?', typedBytes, text });
+  };
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (data, transfer) {
+    describe('to', data);
+    return post.call(this, data, transfer);
+  };
+  const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+  Object.defineProperty(Worker.prototype, 'onmessage', {
+    configurable: true,
+    get() {
+      return onmessage.get.call(this);
+    },
+    set(handler) {
+      const wrapped = handler && ((e) => (describe('from', e.data), handler(e)));
+      onmessage.set.call(this, wrapped);
+    },
+  });
+}
+
+/** The worker messages recorded since `from` (an index into the record). */
+async function trafficSince(page, from) {
+  return page.evaluate((from) => window.__traffic.slice(from), from);
 }
 
 test('100k posts stream in, reconcile, and give the KPIs computed independently', async () => {
@@ -45,6 +89,7 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
   app.page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   try {
     await app.clearWorkspace();
+    await app.page.evaluate(recordWorkerTraffic);
     await app.upload([path.join(dir, FILE_NAME)]);
     await app.waitForFileReport(FILE_NAME);
     // The rows were parsed in the worker, not on the page.
@@ -61,6 +106,15 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
     });
     assert.equal(counts.read, counts.used + counts.rejected);
     assert.equal(await app.page.locator('#ingest-progress').count(), 0, 'progress bar gone');
+    // The worker kept the rows: its done message carries the outline and an empty
+    // shell (no campaigns or creators files), not the 100k rows' columns.
+    const loadTraffic = await trafficSince(app.page, 0);
+    const done = loadTraffic.find((m) => m.dir === 'from' && m.type === 'done');
+    assert.ok(done && done.typedBytes < 64 * 1024, JSON.stringify(done));
+    assert.match(
+      await app.page.locator('#loaded-title + p').innerText(),
+      /^100000 posts, 0 campaigns, 0 creators/,
+    );
 
     await app.navigate('/');
     await app.waitForKpis();
@@ -73,7 +127,9 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
     }, 20_000);
 
     // A platform filter (client-side: a reload would drop the loaded files): every number
-    // follows, still equal to the JS sums of that platform.
+    // follows, still equal to the JS sums of that platform. The page only asks: small
+    // JSON answers come back, no typed arrays.
+    const beforeFilter = (await trafficSince(app.page, 0)).length;
     await app.page.locator('select#filter-platform').selectOption('tiktok');
     await app.page.waitForURL((url) => url.searchParams.get('platform') === 'tiktok');
     const tiktok = expected.byPlatform.tiktok;
@@ -81,6 +137,21 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
       assertClose(await app.kpiValue('impressions'), tiktok.impressions, 'tiktok impressions');
       assertClose(await app.kpiValue('roas'), tiktok.revenue / tiktok.cost, 'tiktok roas');
     }, 20_000);
+    const filterTraffic = await trafficSince(app.page, beforeFilter);
+    assert.ok(filterTraffic.some((m) => m.type === 'ask'), JSON.stringify(filterTraffic));
+    for (const m of filterTraffic) {
+      assert.ok(['ask', 'answer'].includes(m.type), JSON.stringify(m));
+      assert.equal(m.typedBytes, 0, JSON.stringify(m));
+      assert.ok(m.text < 1_000_000, `answers are small (the file is 8.9 MB): ${JSON.stringify(m)}`);
+    }
+    // Back to all platforms: answered from the page's cache, with no question asked.
+    const beforeBack = (await trafficSince(app.page, 0)).length;
+    await app.page.locator('select#filter-platform').selectOption({ label: 'All platforms' });
+    await app.page.waitForURL((url) => !url.searchParams.has('platform'));
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), all.impressions, 'impressions again');
+    });
+    assert.deepEqual(await trafficSince(app.page, beforeBack), [], 'no question for a cached filter');
 
     // A second big file adds to the loaded one: the worker gets the workspace as its
     // base, and the sums are those of both files.
@@ -93,8 +164,6 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
     assert.equal((await workerLoads(app.page)).length, 2);
     await app.navigate('/');
     await app.waitForKpis();
-    await app.page.locator('select#filter-platform').selectOption({ label: 'All platforms' });
-    await app.page.waitForURL((url) => !url.searchParams.has('platform'));
     await eventually(async () => {
       assertClose(await app.kpiValue('impressions'), all.impressions + more.impressions, 'both files');
       assertClose(
@@ -103,6 +172,10 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
         'roas of both files',
       );
     }, 20_000);
+    // The workspace export comes from the worker that holds the rows.
+    await app.navigate('/data');
+    const exported = JSON.parse((await downloadOf(app.page, app.page.locator('#export-workspace'))).text);
+    assert.equal(exported.posts.length, ROWS + 20_000);
     assert.deepEqual(app.panics(), []);
   } finally {
     await app.close();

@@ -7,11 +7,10 @@
 // charts included.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { FIXTURES_DIR, eventually, parseCsv, startSession } from './helpers.mjs';
+import { FIXTURES_DIR, downloadOf, eventually, parseCsv, startSession } from './helpers.mjs';
 
 const POSTS = path.join(FIXTURES_DIR, 'share-posts.csv');
 const CAMPAIGNS = path.join(FIXTURES_DIR, 'share-campaigns.csv');
@@ -34,13 +33,6 @@ async function overallKpis(page) {
   return page.locator('[data-kpi]:not([data-group])').evaluateAll((elements) =>
     Object.fromEntries(elements.map((e) => [e.getAttribute('data-kpi'), e.getAttribute('data-value')])),
   );
-}
-
-/** Clicks `locator` and returns the download's file name and bytes. */
-async function downloadOf(page, locator) {
-  const [download] = await Promise.all([page.waitForEvent('download'), locator.click()]);
-  const bytes = await readFile(await download.path());
-  return { name: download.suggestedFilename(), bytes, text: bytes.toString('utf8') };
 }
 
 /** Opens /data, uploads the two fixtures and waits for both reports. */

@@ -66,8 +66,8 @@ pub fn FilterBar() -> impl IntoView {
         navigate(&url, NavigateOptions::default());
     };
     let dims = Memo::new(move |_| {
+        let outline = state.outline.get();
         state.workspace.with(|ws| {
-            let p = &ws.posts;
             let plain = |vals: &[String]| {
                 vals.iter()
                     .map(|v| (v.clone(), v.clone()))
@@ -82,17 +82,17 @@ pub fn FilterBar() -> impl IntoView {
                     })
                     .collect::<Vec<_>>()
             };
-            let named_campaigns = named(p.campaigns.values(), &|id| {
+            let named_campaigns = named(&outline.campaign_ids, &|id| {
                 ws.campaign_name(id).map(str::to_owned)
             });
-            let named_creators = named(p.creators.values(), &|id| {
+            let named_creators = named(&outline.creator_ids, &|id| {
                 ws.creator_name(id).map(str::to_owned)
             });
             (
-                options_of("All platforms", plain(p.platforms.values())),
+                options_of("All platforms", plain(&outline.platforms)),
                 options_of("All campaigns", named_campaigns),
                 options_of("All creators", named_creators),
-                options_of("All formats", plain(p.formats.values())),
+                options_of("All formats", plain(&outline.formats)),
             )
         })
     });

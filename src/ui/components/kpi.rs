@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 
 use crate::display::format::raw_value;
+use crate::display::questions::Comparison;
 use crate::metrics::engine::{Dimension, KpiValue};
 use crate::metrics::registry::{kpi, Direction, KpiDef};
 use crate::metrics::targets::{effective_target, kpi_status, Status};
 use crate::metrics::trend::{trend, Trend};
 use crate::ui::state::use_app;
-use crate::ui::state::Comparison;
 
 /// `data-group` value for a group key.
 pub fn group_attr(dimension: Dimension, key: &str) -> String {

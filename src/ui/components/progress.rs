@@ -1,8 +1,9 @@
-//! Streaming load of big files in the parser worker ([`crate::worker`]): the page
-//! hands it the `File`s and the workspace to load into, shows its progress (bytes, rows
-//! per second, ETA) with a cancel button, and takes back the new workspace's columns.
-//! The page's main thread never parses; a cancel terminates the worker and leaves the
-//! workspace untouched.
+//! Streaming load of big files in a data worker ([`crate::worker`]): the page hands it
+//! the `File`s and the workspace to load into, and shows its progress (bytes, rows per
+//! second, ETA) with a cancel button. The worker then owns the new workspace and
+//! answers the views' questions ([`crate::ui::owner`]); the page takes back only its
+//! outline and its campaigns and creators. The page's main thread never parses; a
+//! cancel terminates the worker and leaves the data as it was.
 
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -14,9 +15,11 @@ use wasm_bindgen_futures::JsFuture;
 use crate::data::ingest::LoadOptions;
 use crate::data::packed::{pack, unpack};
 use crate::data::store::Workspace;
-use crate::ui::browser::{js_error, mark, mark_with_detail, next_task};
+use crate::display::questions::{Answer, Outline};
+use crate::ui::browser::{js_error, mark, mark_with_detail};
 use crate::ui::components::share::app_base;
-use crate::ui::state::AppState;
+use crate::ui::owner::{self, Owner};
+use crate::ui::state::{view_questions, AppState};
 use crate::worker::{field, message, packed_from_js, packed_to_js, LoadResult};
 
 /// A drop with a file at least this big goes to the parser worker (all of it that
@@ -107,10 +110,13 @@ thread_local! {
     static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
 }
 
-/// Ends the running load's wait with `outcome` and terminates its worker.
+/// Ends the running load's wait with `outcome`, terminating its worker unless the
+/// outcome is its done message (then the worker owns the loaded workspace).
 fn end_running(outcome: &JsValue) {
     if let Some(running) = RUNNING.with(|r| r.borrow_mut().take()) {
-        running.worker.terminate();
+        if field(outcome, "type").as_string().as_deref() != Some("done") {
+            running.worker.terminate();
+        }
         let _ = running.finish.call1(&JsValue::NULL, outcome);
     }
 }
@@ -120,13 +126,38 @@ pub fn cancel_load() {
     end_running(&JsValue::NULL);
 }
 
-/// Loads files in a new parser worker, on top of `base`. `Ok(None)` when cancelled.
+/// A finished load: the worker that owns the workspace, what it reported, the outline,
+/// the campaigns and creators, and its answers to the view's questions (by key).
+struct Loaded {
+    owner: Owner,
+    result: LoadResult,
+    outline: Outline,
+    shell: Workspace,
+    answers: Vec<(String, Answer)>,
+}
+
+/// The workspace a load adds to, packed with its buffers: a copy of the data worker's,
+/// the page's (none while the demo is shown), or `null`.
+async fn load_base(state: AppState) -> Result<(JsValue, Array), String> {
+    if let Some(owner) = owner::current().filter(|_| state.remote.with_untracked(Option::is_some)) {
+        return owner.copy().await;
+    }
+    let ws = state.workspace_to_load_into();
+    Ok(match ws.is_empty() {
+        true => (JsValue::NULL, Array::new()),
+        false => packed_to_js(pack(ws)),
+    })
+}
+
+/// Loads files in a new data worker, on top of `base`, and asks it the current view's
+/// questions. `Ok(None)` when cancelled.
 async fn load_in_worker(
+    state: AppState,
     progress: IngestProgress,
-    base: Workspace,
     files: Vec<(web_sys::File, LoadOptions)>,
-) -> Result<Option<(Workspace, LoadResult)>, String> {
+) -> Result<Option<Loaded>, String> {
     cancel_load();
+    let (base, transfer) = load_base(state).await?;
     let worker = web_sys::Worker::new(&format!("{}worker_loader.js", app_base()))
         .map_err(|e| format!("could not start the parser ({})", js_error(e)))?;
     let started = now_ms();
@@ -135,10 +166,6 @@ async fn load_in_worker(
         file_list.push(file);
         option_list.push(&serde_json::to_string(options).unwrap_or_default().into());
     }
-    let (base, transfer) = match base.is_empty() {
-        true => (JsValue::NULL, Array::new()),
-        false => packed_to_js(pack(base)),
-    };
     let request = message(&[
         ("type", "load".into()),
         ("files", file_list.into()),
@@ -184,7 +211,8 @@ async fn load_in_worker(
             })
         });
     });
-    // Every way the wait ends (`end_running`) has terminated the worker.
+    // Every way the wait ends (`end_running`) but the done message has terminated
+    // the worker.
     let outcome = JsFuture::from(wait).await.unwrap_or(JsValue::NULL);
     if outcome.is_null() {
         return Ok(None);
@@ -192,19 +220,31 @@ async fn load_in_worker(
     if let Some(error) = outcome.as_string() {
         return Err(error);
     }
-    let result: LoadResult = field(&outcome, "result")
-        .as_string()
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .ok_or("the parser sent no result")?;
-    let packed = packed_from_js(&field(&outcome, "packed"), next_task).await?;
-    let ws = unpack(packed)?;
-    mark_with_detail("ingest-unpacked", &result.timings_json());
-    next_task().await;
-    Ok(Some((ws, result)))
+    let owner = Owner::new(worker);
+    let read = |key: &str| field(&outcome, key).as_string().unwrap_or_default();
+    let result: LoadResult =
+        serde_json::from_str(&read("result")).map_err(|_| "the parser sent no result")?;
+    let outline: Outline =
+        serde_json::from_str(&read("outline")).map_err(|_| "the parser sent no outline")?;
+    let shell = unpack(packed_from_js(&field(&outcome, "shell"), || async {}).await?)?;
+    let settings = state.settings.get_untracked();
+    let mut answers = Vec::new();
+    for question in state.query.with_untracked(view_questions) {
+        let answer = owner.ask(&question, &settings).await?;
+        answers.push((owner::key(&question, &settings), answer));
+    }
+    mark_with_detail("ingest-answered", &result.timings_json());
+    Ok(Some(Loaded {
+        owner,
+        result,
+        outline,
+        shell,
+        answers,
+    }))
 }
 
-/// Streams files into the workspace through the parser worker, then shows the outcome.
-/// A cancel drops everything read so far.
+/// Streams files into the data through a new data worker, then shows the outcome. A
+/// cancel drops everything read so far.
 pub async fn stream_files(
     state: AppState,
     progress: IngestProgress,
@@ -212,13 +252,27 @@ pub async fn stream_files(
 ) {
     mark("ingest-start");
     progress.message.set(None);
-    let outcome = load_in_worker(progress, state.workspace_to_load_into(), files).await;
+    let outcome = load_in_worker(state, progress, files).await;
     progress.current.set(None);
     match outcome {
-        Ok(Some((ws, result))) => state.apply_loaded(ws, result.reports, result.errors),
+        Ok(Some(loaded)) => {
+            let Loaded {
+                owner,
+                result,
+                outline,
+                shell,
+                answers,
+            } = loaded;
+            // When no file loaded, the new worker (and its copy of the data) just goes.
+            if !result.reports.is_empty() {
+                owner::install(owner, answers);
+                state.remote.set(Some(std::sync::Arc::new(outline)));
+            }
+            state.apply_loaded(shell, result.reports, result.errors);
+        }
         Ok(None) => progress
             .message
-            .set(Some("Load cancelled: the workspace is unchanged.".into())),
+            .set(Some("Load cancelled: the data is unchanged.".into())),
         Err(e) => state.add_errors(vec![e]),
     }
     mark("ingest-end");

@@ -11,7 +11,7 @@ use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
-use crate::data::ingest::{workspace_json, LoadOptions};
+use crate::data::ingest::LoadOptions;
 use crate::ui::browser::{js_error, load_json, save_json};
 use crate::ui::state::{use_app, AppState, MAPPINGS_KEY, SETTINGS_KEY};
 
@@ -65,10 +65,10 @@ async fn store(mode: IdbTransactionMode) -> Result<IdbObjectStore, String> {
         .map_err(js_error)
 }
 
-async fn save(json: String) -> Result<(), String> {
+async fn save(json: &str) -> Result<(), String> {
     let store = store(IdbTransactionMode::Readwrite).await?;
     let request = store
-        .put_with_key(&JsValue::from_str(&json), &JsValue::from_str(WORKSPACE_KEY))
+        .put_with_key(&JsValue::from_str(json), &JsValue::from_str(WORKSPACE_KEY))
         .map_err(js_error)?;
     finished(&request).await.map(drop)
 }
@@ -97,9 +97,12 @@ fn save_current(state: AppState) {
     if state.is_demo.get_untracked() {
         return;
     }
-    let json = state.workspace.with_untracked(|ws| workspace_json(ws));
     leptos::task::spawn_local(async move {
-        if let Err(e) = save(json).await {
+        let saved = match state.document().await {
+            Ok(json) => save(&json).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = saved {
             state
                 .load_error
                 .set(Some(format!("Could not remember the workspace: {e}")));

@@ -23,8 +23,9 @@ pub const PLATFORMS: [(&str, &str); 4] = [
 ];
 
 /// Reads every file of a list and hands them to the pipeline: small files whole on the
-/// page; when the drop holds a big file, every file that needs nothing from the user
-/// goes to the parser worker (with progress and cancel), so the page does no parsing.
+/// page; when the drop holds a big file, or a data worker already holds the data, every
+/// file that needs nothing from the user goes to a data worker (with progress and
+/// cancel), so the page does no parsing.
 /// Files too big for a browser tab are refused with a message.
 fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
     let Some(list) = list else { return };
@@ -32,7 +33,8 @@ fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_s
     if files.is_empty() {
         return;
     }
-    let to_worker = files.iter().any(|f| f.size() >= STREAM_FROM_BYTES);
+    let to_worker = state.remote.with_untracked(Option::is_some)
+        || files.iter().any(|f| f.size() >= STREAM_FROM_BYTES);
     spawn_local(async move {
         let mut whole = Vec::new();
         let mut streamed = Vec::new();
@@ -124,10 +126,8 @@ pub fn Upload() -> impl IntoView {
 /// big (the bytes already read go to it as `File`s).
 fn load_pending(state: AppState, progress: IngestProgress) {
     let pending = state.take_pending();
-    if pending
-        .iter()
-        .all(|p| (p.bytes.len() as f64) < STREAM_FROM_BYTES)
-    {
+    let small = |p: &PendingFile| (p.bytes.len() as f64) < STREAM_FROM_BYTES;
+    if state.remote.with_untracked(Option::is_none) && pending.iter().all(small) {
         let files = pending.into_iter().map(|p| (p.name, p.bytes, p.options));
         state.load_files(files.collect());
         return;

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::charts;
 use crate::data::calendar::format_day;
 use crate::data::schema::Measure;
-use crate::data::store::Workspace;
+use crate::display::questions::{Answer, Question};
 use crate::metrics::engine::{Dimension, Results};
 use crate::metrics::objective::campaign_headline;
 use crate::metrics::registry::{kpi, Target, Unit};
@@ -63,13 +63,16 @@ pub fn trend_chart(
 }
 
 /// The post named by `?post=<id>` (an alert's link to a post), picked out on its
-/// campaign's page: its facts and counts. `None` when the id is not in the campaign.
-fn post_panel(ws: &Workspace, campaign: &str, post_id: &str) -> Option<AnyView> {
-    let posts = &ws.posts;
-    let i = (0..posts.len()).find(|&i| {
-        posts.post_id.get(i) == post_id && posts.campaigns.value(posts.campaign[i]) == campaign
-    })?;
-    let row = posts.row(i);
+/// campaign's page: its facts and counts. `None` when the id is not in the campaign
+/// (or while the data worker looks for it).
+fn post_panel(campaign: &str, post_id: &str) -> Option<AnyView> {
+    let question = Question::Post {
+        campaign: campaign.to_owned(),
+        post_id: post_id.to_owned(),
+    };
+    let Some(Answer::Post(Some(row))) = use_app().ask(&question) else {
+        return None;
+    };
     let style = use_app().style.get_untracked();
     let count =
         |m: Measure| row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.number(v, 0));
@@ -204,7 +207,7 @@ pub fn CampaignPage() -> impl IntoView {
         });
         let post_id = post.get();
         let focus = (!post_id.is_empty())
-            .then(|| post_panel(&ws, &id, &post_id))
+            .then(|| post_panel(&id, &post_id))
             .flatten();
         view! {
             <h1>{name}</h1>

@@ -37,7 +37,7 @@ pub fn CampaignsPage() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
-    let has_data = move || state.workspace.with(|ws| !ws.posts.is_empty());
+    let has_data = move || state.outline.with(|o| o.posts > 0);
     view! {
         <h1>"Campaigns"</h1>
         <Show when=has_data fallback=|| view! { <EmptyState what="for campaigns"/> }>

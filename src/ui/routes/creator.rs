@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::data::schema::Measure;
+use crate::display::questions::{Answer, Question};
 use crate::metrics::engine::{Dimension, Results};
 use crate::metrics::registry::kpi;
-use crate::metrics::renewal::{recommend, renewal_inputs};
+use crate::metrics::renewal::{recommend, RenewalInputs};
 use crate::ui::components::chart::ChartView;
 use crate::ui::components::kpi::group_attr;
 use crate::ui::components::table::{Cell, DataTable};
@@ -105,8 +106,15 @@ pub fn CreatorPage() -> impl IntoView {
         } else {
             view! { <dl class="facts">{audience.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}</dl> }.into_any()
         };
-        let filter = state.query.with(|q| q.filter());
-        let mut inputs = renewal_inputs(&ws, &filter, &id, &r, None);
+        let question = state.query.with(|q| Question::Renewal {
+            filter: q.filter(),
+            granularity: q.granularity,
+            creator: id.clone(),
+        });
+        let mut inputs = match state.ask(&question) {
+            Some(Answer::Renewal(inputs)) => inputs,
+            _ => RenewalInputs::default(),
+        };
         if let Some(c) = &comparison {
             let roas = |r: &Results| r.overall.get("roas").value();
             (inputs.roas, inputs.previous_roas) = (roas(&c.current), roas(&c.previous));

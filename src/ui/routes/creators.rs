@@ -65,7 +65,7 @@ pub fn CreatorsPage() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
-    let has_data = move || state.workspace.with(|ws| !ws.posts.is_empty());
+    let has_data = move || state.outline.with(|o| o.posts > 0);
     view! {
         <h1>"Creators"</h1>
         <Show when=has_data fallback=|| view! { <EmptyState what="for creators"/> }>

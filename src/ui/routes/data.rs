@@ -90,26 +90,26 @@ pub fn DataPage() -> impl IntoView {
         }
     };
     let export_workspace = move |_| {
-        let json = state
-            .workspace
-            .with_untracked(|ws| workspace_export_json(&export_context(&state), ws));
-        if let Err(e) = download("workspace.json", "application/json", &json) {
-            state.load_error.set(Some(e));
-        }
+        let context = export_context(&state);
+        leptos::task::spawn_local(async move {
+            let exported = state.document().await.and_then(|document| {
+                let json = workspace_export_json(&context, &document);
+                download("workspace.json", "application/json", &json)
+            });
+            if let Err(e) = exported {
+                state.load_error.set(Some(e));
+            }
+        });
     };
     let summary = move || {
-        state.workspace.with(|ws| {
+        state.outline.with(|o| {
             format!(
                 "{} posts, {} campaigns, {} creators, {} assets, {} comments in the workspace.",
-                ws.posts.len(),
-                ws.campaigns.len(),
-                ws.creators.len(),
-                ws.assets.len(),
-                ws.comments.len()
+                o.posts, o.campaigns, o.creators, o.assets, o.comments
             )
         })
     };
-    let undated = move || state.workspace.with(|ws| ws.posts.undated_rows());
+    let undated = move || state.outline.with(|o| o.undated_posts);
     view! {
         <h1>"Data"</h1>
         <p>"Files are read and computed in this browser; nothing is uploaded to a server."</p>

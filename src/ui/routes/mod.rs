@@ -20,11 +20,12 @@ use leptos::prelude::*;
 use crate::data::schema::Measure;
 use crate::data::store::Workspace;
 use crate::display::query::ViewQuery;
-use crate::metrics::engine::{compute, Dimension, GroupResult, Results};
+use crate::display::questions::{Comparison, Question};
+use crate::metrics::engine::{Dimension, GroupResult, Results};
 use crate::metrics::registry::KpiDef;
 use crate::ui::components::kpi::{group_attr, kpi_trend, KpiCard};
 use crate::ui::components::table::Cell;
-use crate::ui::state::{comparison, use_app, Comparison};
+use crate::ui::state::{comparison_of, results_of, use_app};
 use crate::ui::{id_path, link};
 
 /// KPI cards for `defs` from `results`, with trends from `comparison` when there is one.
@@ -136,21 +137,24 @@ pub fn scoped_results(
         }
         filter
     };
-    let results = Memo::new(move |_| {
-        let q = state.query.get();
-        let filter = scoped_filter(&q);
-        state.workspace.with(|ws| {
-            state
-                .settings
-                .with(|s| Arc::new(compute(ws, &filter, s, q.granularity)))
-        })
-    });
-    let trend = Memo::new(move |_| {
-        let q = state.query.get();
-        let filter = scoped_filter(&q);
-        state
-            .workspace
-            .with(|ws| state.settings.with(|s| comparison(ws, &filter, &q, s)))
-    });
+    let results = state.answer_memo(
+        move || {
+            state.query.with(|q| Question::Results {
+                filter: scoped_filter(q),
+                granularity: q.granularity,
+            })
+        },
+        results_of,
+    );
+    let trend = state.answer_memo(
+        move || {
+            state.query.with(|q| Question::Comparison {
+                filter: scoped_filter(q),
+                compare: q.compare,
+                granularity: q.granularity,
+            })
+        },
+        comparison_of,
+    );
     (results, trend)
 }

@@ -6,9 +6,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::display::report::{
-    build_report, plain_text, Cadence, CadenceReport, RankedCreator, ReportPeriod,
-};
+use crate::display::questions::{Answer, Question};
+use crate::display::report::{plain_text, Cadence, CadenceReport, RankedCreator, ReportPeriod};
 use crate::metrics::engine::{Dimension, Filter};
 use crate::metrics::registry::kpi;
 use crate::ui::components::alerts::rule_name;
@@ -30,20 +29,20 @@ pub fn ReportsPage() -> impl IntoView {
             .and_then(|c| Cadence::from_name(&c))
             .unwrap_or(Cadence::Weekly)
     });
-    let report = Memo::new(move |_| {
-        let q = state.query.get();
-        let filter = Filter {
-            from: None,
-            to: None,
-            ..q.filter()
-        };
-        let c = cadence.get();
-        state.workspace.with(|ws| {
-            state
-                .settings
-                .with(|s| build_report(ws, &filter, s, c).map(std::sync::Arc::new))
-        })
-    });
+    let report = state.answer_memo(
+        move || Question::Report {
+            filter: Filter {
+                from: None,
+                to: None,
+                ..state.query.with(|q| q.filter())
+            },
+            cadence: cadence.get(),
+        },
+        |answer| match answer {
+            Answer::Report(report) => Some(report),
+            _ => None,
+        },
+    );
     let tabs = Cadence::ALL
         .into_iter()
         .map(|c| {

@@ -32,7 +32,7 @@ pub fn SummaryPage() -> impl IntoView {
         state.load_version.track();
         mark("kpis-rendered");
     });
-    let is_empty = move || state.workspace.with(|ws| ws.is_empty());
+    let is_empty = move || state.outline.with(|o| o.is_empty());
     view! {
         <h1>"Executive Summary"</h1>
         <Show when=move || !is_empty() fallback=|| view! { <EmptyState what="yet"/> }>
