@@ -103,13 +103,9 @@ pub fn buffers_of(packed: &JsValue) -> Array {
     buffers
 }
 
-/// The packed workspace of a message value (see [`packed_to_js`]). The typed arrays
-/// are copied into wasm memory one by one, awaiting `between()` after each: the page
-/// yields to the browser there, so no single task copies the whole workspace.
-pub async fn packed_from_js<F: std::future::Future<Output = ()>>(
-    value: &JsValue,
-    between: impl Fn() -> F,
-) -> Result<Packed, String> {
+/// The packed workspace of a message value (see [`packed_to_js`]), copied into wasm
+/// memory.
+pub fn packed_from_js(value: &JsValue) -> Result<Packed, String> {
     fn arrays<T: JsCast>(value: &JsValue, key: &str) -> Result<Vec<T>, String> {
         let list = field(value, key);
         let list: &Array = list.dyn_ref().ok_or(format!("no {key} list"))?;
@@ -117,27 +113,25 @@ pub async fn packed_from_js<F: std::future::Future<Output = ()>>(
             .map(|a| a.dyn_into::<T>().map_err(|_| format!("bad {key} array")))
             .collect()
     }
-    let mut packed = Packed {
+    Ok(Packed {
         header: field(value, "header").as_string().ok_or("no header")?,
-        ..Packed::default()
-    };
-    for array in arrays::<Uint32Array>(value, "u32s")? {
-        packed.u32s.push(array.to_vec());
-        between().await;
-    }
-    for array in arrays::<Int32Array>(value, "i32s")? {
-        packed.i32s.push(array.to_vec());
-        between().await;
-    }
-    for array in arrays::<Float64Array>(value, "f64s")? {
-        packed.f64s.push(array.to_vec());
-        between().await;
-    }
-    for array in arrays::<Uint8Array>(value, "bytes")? {
-        packed.bytes.push(array.to_vec());
-        between().await;
-    }
-    Ok(packed)
+        u32s: arrays::<Uint32Array>(value, "u32s")?
+            .iter()
+            .map(|a| a.to_vec())
+            .collect(),
+        i32s: arrays::<Int32Array>(value, "i32s")?
+            .iter()
+            .map(|a| a.to_vec())
+            .collect(),
+        f64s: arrays::<Float64Array>(value, "f64s")?
+            .iter()
+            .map(|a| a.to_vec())
+            .collect(),
+        bytes: arrays::<Uint8Array>(value, "bytes")?
+            .iter()
+            .map(|a| a.to_vec())
+            .collect(),
+    })
 }
 
 fn now_ms() -> f64 {
@@ -160,7 +154,7 @@ pub fn run() {
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| {
             let data = event.data();
             match field(&data, "type").as_string().as_deref() {
-                Some("load") => wasm_bindgen_futures::spawn_local(async move { done(&data).await }),
+                Some("load") => done(&data),
                 Some("ask") => reply_to_question(&data),
                 Some("pack") => reply_with_copy(&data),
                 _ => {}
@@ -173,8 +167,8 @@ pub fn run() {
 
 /// Loads a load message's files, keeps the workspace and answers with its outline and
 /// shell.
-async fn done(data: &JsValue) {
-    let (mut result, ws) = load(data).await;
+fn done(data: &JsValue) {
+    let (mut result, ws) = load(data);
     let packing = now_ms();
     let outline = serde_json::to_string(&Outline::of(&ws)).unwrap_or_default();
     let (shell, transfer) = packed_to_js(pack(shell(&ws)));
@@ -232,11 +226,11 @@ fn reply_with_copy(data: &JsValue) {
 }
 
 /// Loads the message's files into its base workspace.
-async fn load(data: &JsValue) -> (LoadResult, Workspace) {
+fn load(data: &JsValue) -> (LoadResult, Workspace) {
     let mut result = LoadResult::default();
     let base = field(data, "base");
     let mut ws = if base.is_object() {
-        match packed_from_js(&base, || async {}).await.and_then(unpack) {
+        match packed_from_js(&base).and_then(unpack) {
             Ok(ws) => ws,
             Err(e) => {
                 result
@@ -289,6 +283,7 @@ fn read_file(file: &web_sys::File, options: LoadOptions) -> Result<StreamingLoad
     let name = file.name();
     let total = file.size();
     let mut load = StreamingLoad::new(&name, options);
+    load.expect_bytes(total);
     let mut chunk = Vec::new();
     let mut done = 0.0;
     while done < total {

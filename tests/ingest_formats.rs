@@ -490,6 +490,48 @@ fn streaming_in_small_chunks_matches_one_shot() {
 }
 
 #[test]
+fn a_load_that_knows_its_size_reserves_its_columns_once() {
+    // 20,000 rows of 8 canonical columns, fed in 4 KiB chunks as the worker feeds
+    // 1 MiB slices of a big file.
+    let mut csv = String::from("platform,date,post_id,creator_id,impressions,likes,revenue,cost\n");
+    for i in 0..20_000 {
+        csv += &format!(
+            "tiktok,2025-03-{:02},p{i},K{},{},{},{}.50,{}\n",
+            i % 28 + 1,
+            i % 40,
+            1000 + i,
+            i % 97,
+            i % 13,
+            5 + i % 7
+        );
+    }
+    let mut loads = Vec::new();
+    for sized in [false, true] {
+        let mut streaming = StreamingLoad::new("f.csv", LoadOptions::default());
+        if sized {
+            streaming.expect_bytes(csv.len() as f64);
+        }
+        for chunk in csv.as_bytes().chunks(4096) {
+            streaming.feed(chunk);
+        }
+        let mut ws = Workspace::default();
+        let report = streaming.finish(&mut ws).unwrap();
+        assert_eq!((report.rows_read, report.rows_used), (20_000, 20_000));
+        loads.push(ws);
+    }
+    let (grown, planned) = (&loads[0].posts, &loads[1].posts);
+    assert_eq!(workspace_json(&loads[0]), workspace_json(&loads[1]));
+    // Doubling leaves a column of 20,000 rows with room for 32,768. Planned, it holds
+    // the rows projected from the first chunk plus 3 %: 21,765, as the rows lengthen
+    // down the file (p9 → p19999), so the first chunk has more rows per byte.
+    let impressions =
+        |p: &kpi_dash::data::store::Posts| p.measures[Measure::Impressions as usize].capacity();
+    assert_eq!(impressions(grown), 32_768);
+    assert!(impressions(planned) < 22_000, "{}", impressions(planned));
+    assert!(planned.heap_bytes() < grown.heap_bytes());
+}
+
+#[test]
 fn nothing_usable_leaves_the_workspace_untouched() {
     let mut ws = Workspace::default();
     load_ok(&mut ws, "meta_posts.csv", &with_platform("ig"));

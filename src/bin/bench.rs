@@ -135,6 +135,7 @@ mod native {
         let mut ws = Workspace::default();
         for input in inputs {
             let mut load = StreamingLoad::new(input.name, LoadOptions::default());
+            load.expect_bytes(input.bytes.len() as f64);
             for chunk in input.bytes.chunks(CHUNK) {
                 load.feed(chunk);
             }

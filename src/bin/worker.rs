@@ -1,4 +1,4 @@
-//! `worker`: the parser Web Worker (trunk builds it from `index.html`'s
+//! `worker`: the data Web Worker (trunk builds it from `index.html`'s
 //! `data-type="worker"` link). See `kpi_dash::worker`.
 
 #[cfg(target_arch = "wasm32")]

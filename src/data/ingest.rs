@@ -262,6 +262,10 @@ pub struct StreamingLoad {
     file_name: String,
     options: LoadOptions,
     input: Input,
+    /// The file's size when known (see [`StreamingLoad::expect_bytes`]), and the bytes
+    /// fed so far.
+    expected_bytes: Option<f64>,
+    fed_bytes: f64,
 }
 
 impl StreamingLoad {
@@ -271,15 +275,43 @@ impl StreamingLoad {
             file_name: file_name.to_owned(),
             options,
             input: Input::Sniffing(Vec::new()),
+            expected_bytes: None,
+            fed_bytes: 0.0,
+        }
+    }
+
+    /// Tells the load the file's size: after each chunk, the staged columns are made
+    /// room for the rows the whole file is projected to hold (rows per byte so far,
+    /// plus 3 %), so each grows once or twice instead of by doubling.
+    pub fn expect_bytes(&mut self, total: f64) {
+        self.expected_bytes = Some(total);
+    }
+
+    fn plan_capacity(&mut self) {
+        let (Some(total), Input::Csv { table: Some(t), .. }) =
+            (self.expected_bytes, &mut self.input)
+        else {
+            return;
+        };
+        if t.rows_read > 0 && self.fed_bytes > 0.0 {
+            let projected = t.rows_read as f64 * total / self.fed_bytes * 1.03;
+            t.reserve_rows(projected as usize);
         }
     }
 
     /// Reads the next chunk of the file.
     pub fn feed(&mut self, chunk: &[u8]) {
+        self.fed_bytes += chunk.len() as f64;
+        self.read(chunk);
+        self.plan_capacity();
+    }
+
+    fn read(&mut self, chunk: &[u8]) {
         let StreamingLoad {
             file_name,
             options,
             input,
+            ..
         } = self;
         match input {
             Input::Sniffing(buf) => {
@@ -326,6 +358,7 @@ impl StreamingLoad {
             file_name,
             options,
             input,
+            ..
         } = self;
         match input {
             Input::Sniffing(_) => Err(load_error(&file_name, "the file is empty")),

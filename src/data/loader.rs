@@ -135,6 +135,16 @@ pub struct TableLoader {
 }
 
 impl TableLoader {
+    /// Makes room for `rows` staged posts rows in all (see [`Posts::reserve_total`]).
+    pub fn reserve_rows(&mut self, rows: usize) {
+        if let Staged::Posts { posts, lines } = &mut self.staged {
+            posts.reserve_total(rows);
+            if lines.capacity() < rows {
+                lines.reserve_exact(rows - lines.len());
+            }
+        }
+    }
+
     /// A loader for a table with these headers. `forced_kind` comes from a workspace
     /// document; `options.kind` and `options.mapping` override the detection.
     pub fn new(

@@ -1,6 +1,7 @@
-//! A workspace packed to move between threads (the parser worker and the page): the
-//! row columns as plain typed vectors, which cross `postMessage` as transferred typed
-//! arrays without a per-row step, and everything small as one JSON header.
+//! A workspace packed to move between threads (the page and a data worker, or two data
+//! workers): the row columns as plain typed vectors, which cross `postMessage` as
+//! transferred typed arrays without a per-row step, and everything small as one JSON
+//! header.
 //! [`unpack`] checks what it is given, so a damaged message is an error, not a panic.
 
 use serde::{Deserialize, Serialize};

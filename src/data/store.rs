@@ -153,6 +153,18 @@ impl StrColumn {
         self.bytes.capacity() + self.ends.capacity() * 4
     }
 
+    /// Makes room for `rows` rows in all, with text at the current bytes per row.
+    fn reserve_total(&mut self, rows: usize) {
+        if self.ends.is_empty() {
+            return;
+        }
+        let text = self.bytes.len() / self.ends.len() * rows + self.bytes.len() / 8;
+        reserve_total(&mut self.ends, rows);
+        if self.bytes.capacity() < text {
+            self.bytes.reserve_exact(text - self.bytes.len());
+        }
+    }
+
     /// The text buffer and each row's end offset (see [`StrColumn::from_parts`]).
     pub fn into_parts(self) -> (String, Vec<u32>) {
         (self.bytes, self.ends)
@@ -374,7 +386,35 @@ pub struct PostRow {
     pub values: [Option<f64>; MEASURE_COUNT],
 }
 
+/// Makes `column` hold `rows` rows in all without growing again, if it has values.
+fn reserve_total<T>(column: &mut Vec<T>, rows: usize) {
+    if !column.is_empty() && column.capacity() < rows {
+        column.reserve_exact(rows - column.len());
+    }
+}
+
 impl Posts {
+    /// Makes room for `rows` rows in all in every column that has values, so that a
+    /// load that knows its size grows each column once instead of by doubling (which
+    /// leaves the old blocks behind in a wasm heap).
+    pub fn reserve_total(&mut self, rows: usize) {
+        for codes in [
+            &mut self.platform,
+            &mut self.campaign,
+            &mut self.creator,
+            &mut self.format,
+        ] {
+            reserve_total(codes, rows);
+        }
+        reserve_total(&mut self.day, rows);
+        reserve_total(&mut self.disclosure, rows);
+        self.post_id.reserve_total(rows);
+        self.caption.reserve_total(rows);
+        for column in &mut self.measures {
+            reserve_total(column, rows);
+        }
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.day.len()

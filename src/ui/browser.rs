@@ -27,17 +27,6 @@ pub fn mark_with_detail(name: &str, detail: &str) {
     }
 }
 
-/// Resolves in a later task (`setTimeout(0)`): the browser can paint and handle input
-/// in between.
-pub async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback(&resolve);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 /// A JSON value from local storage.
 pub fn load_json<T: DeserializeOwned>(key: &str) -> Option<T> {
     LocalStorage::get(key).ok()

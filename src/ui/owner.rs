@@ -176,8 +176,10 @@ pub fn current() -> Option<Rc<Owner>> {
 }
 
 /// The cached answer to `question`. Otherwise `None`, and the owner is asked in the
-/// background (once per key); `arrived` is called when its answer is in the cache, or
-/// with the error (not when the owner changed meanwhile).
+/// background (once per key); `arrived` is called with the error, or once every
+/// question asked so far is answered and cached, so that the questions a view asks
+/// together (results, trends, alerts) show in one render. Not when the owner changed
+/// meanwhile.
 pub fn cached_or_ask(
     question: &Question,
     settings: &Settings,
@@ -206,10 +208,10 @@ pub fn cached_or_ask(
     spawn_local(async move {
         let outcome = owner.ask(&question, &settings).await;
         drop(owner);
-        let current = HELD.with(|held| {
+        let settled = HELD.with(|held| {
             let mut held = held.borrow_mut();
             if held.generation != generation {
-                return false;
+                return None;
             }
             held.asked.remove(&key);
             if let Ok(answer) = &outcome {
@@ -218,10 +220,12 @@ pub fn cached_or_ask(
                 }
                 held.answers.insert(key, answer.clone());
             }
-            true
+            Some(held.asked.is_empty())
         });
-        if current {
-            arrived(outcome.map(|_| ()));
+        match (settled, outcome) {
+            (Some(_), Err(e)) => arrived(Err(e)),
+            (Some(true), Ok(_)) => arrived(Ok(())),
+            _ => {}
         }
     });
     None

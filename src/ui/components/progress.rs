@@ -22,7 +22,7 @@ use crate::ui::owner::{self, Owner};
 use crate::ui::state::{view_questions, AppState};
 use crate::worker::{field, message, packed_from_js, packed_to_js, LoadResult};
 
-/// A drop with a file at least this big goes to the parser worker (all of it that
+/// A drop with a file at least this big goes to a data worker (all of it that
 /// needs nothing from the user); smaller drops are read whole on the page.
 pub const STREAM_FROM_BYTES: f64 = 1024.0 * 1024.0;
 
@@ -159,7 +159,7 @@ async fn load_in_worker(
     cancel_load();
     let (base, transfer) = load_base(state).await?;
     let worker = web_sys::Worker::new(&format!("{}worker_loader.js", app_base()))
-        .map_err(|e| format!("could not start the parser ({})", js_error(e)))?;
+        .map_err(|e| format!("could not start the data worker ({})", js_error(e)))?;
     let started = now_ms();
     let (file_list, option_list) = (Array::new(), Array::new());
     for (file, options) in &files {
@@ -199,7 +199,7 @@ async fn load_in_worker(
             }
         });
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
-        end_running(&format!("the parser stopped ({})", e.message()).into());
+        end_running(&format!("the data worker stopped ({})", e.message()).into());
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -223,10 +223,10 @@ async fn load_in_worker(
     let owner = Owner::new(worker);
     let read = |key: &str| field(&outcome, key).as_string().unwrap_or_default();
     let result: LoadResult =
-        serde_json::from_str(&read("result")).map_err(|_| "the parser sent no result")?;
+        serde_json::from_str(&read("result")).map_err(|_| "the data worker sent no result")?;
     let outline: Outline =
-        serde_json::from_str(&read("outline")).map_err(|_| "the parser sent no outline")?;
-    let shell = unpack(packed_from_js(&field(&outcome, "shell"), || async {}).await?)?;
+        serde_json::from_str(&read("outline")).map_err(|_| "the data worker sent no outline")?;
+    let shell = unpack(packed_from_js(&field(&outcome, "shell"))?)?;
     let settings = state.settings.get_untracked();
     let mut answers = Vec::new();
     for question in state.query.with_untracked(view_questions) {

@@ -122,8 +122,8 @@ pub fn Upload() -> impl IntoView {
     }
 }
 
-/// Loads the pending files: on the page, or in the parser worker when one of them is
-/// big (the bytes already read go to it as `File`s).
+/// Loads the pending files: on the page, or in a data worker when one of them is
+/// big, or when a data worker holds the data (the bytes already read go to it as `File`s).
 fn load_pending(state: AppState, progress: IngestProgress) {
     let pending = state.take_pending();
     let small = |p: &PendingFile| (p.bytes.len() as f64) < STREAM_FROM_BYTES;
