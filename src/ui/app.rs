@@ -121,6 +121,9 @@ fn Shell() -> impl IntoView {
                     {critical} " critical"
                 </a>
                 <span class="dataset">"Dataset: " <span id="dataset-name">{move || state.dataset_name.get()}</span></span>
+                <span id="computing" class="computing" aria-live="polite">
+                    {move || state.computing.get().then_some("Computing…")}
+                </span>
                 <A href="/privacy" attr:class="privacy">"Your data stays in this browser"</A>
             </div>
         </header>

@@ -21,11 +21,23 @@ const MAX_ANSWERS: usize = 256;
 
 type Waiting = Rc<RefCell<HashMap<u32, Function>>>;
 
+/// What [`cached_or_ask`] tells its caller about a question sent to the owner.
+pub enum Asking {
+    /// The question was sent.
+    Sent,
+    /// Every question sent so far is answered and cached.
+    Settled,
+    /// The question failed.
+    Failed(String),
+}
+
 /// A data worker whose load is done: it holds the workspace and answers requests.
 /// Dropping it terminates the worker.
 pub struct Owner {
     worker: web_sys::Worker,
     waiting: Waiting,
+    /// Why the worker stopped, once it has (it then answers nothing).
+    stopped: Rc<RefCell<Option<String>>>,
     next_id: Cell<u32>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
@@ -57,15 +69,19 @@ impl Owner {
             }
         });
         let failures = waiting.clone();
+        let stopped: Rc<RefCell<Option<String>>> = Rc::default();
+        let stop = stopped.clone();
         let on_error = Closure::new(move |e: web_sys::ErrorEvent| {
             let error = format!("the data worker stopped ({})", e.message());
             end_all(&failures, &error_reply(&error));
+            *stop.borrow_mut() = Some(error);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Owner {
             worker,
             waiting,
+            stopped,
             next_id: Cell::new(0),
             _on_message: on_message,
             _on_error: on_error,
@@ -74,6 +90,9 @@ impl Owner {
 
     /// Posts a request (`fields` plus an id) and waits for its reply.
     async fn request(&self, fields: &[(&str, JsValue)]) -> Result<JsValue, String> {
+        if let Some(error) = self.stopped.borrow().clone() {
+            return Err(error);
+        }
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1));
         let mut fields = fields.to_vec();
@@ -166,7 +185,13 @@ pub fn install(owner: Owner, answers: Vec<(String, Answer)>) {
 
 /// Terminates the owner, if any, and forgets its answers.
 pub fn release() {
-    let previous = HELD.with(|held| std::mem::take(&mut *held.borrow_mut()).owner);
+    let previous = HELD.with(|held| {
+        let mut held = held.borrow_mut();
+        held.generation = held.generation.wrapping_add(1);
+        held.answers.clear();
+        held.asked.clear();
+        held.owner.take()
+    });
     drop(previous);
 }
 
@@ -176,14 +201,14 @@ pub fn current() -> Option<Rc<Owner>> {
 }
 
 /// The cached answer to `question`. Otherwise `None`, and the owner is asked in the
-/// background (once per key); `arrived` is called with the error, or once every
-/// question asked so far is answered and cached, so that the questions a view asks
-/// together (results, trends, alerts) show in one render. Not when the owner changed
-/// meanwhile.
+/// background (once per key); `tell` hears that it was sent, then that it failed, or
+/// that every question sent so far is answered and cached, so that the questions a
+/// view asks together (results, trends, alerts) show in one render. Nothing is told
+/// after the owner changed.
 pub fn cached_or_ask(
     question: &Question,
     settings: &Settings,
-    arrived: impl FnOnce(Result<(), String>) + 'static,
+    tell: impl Fn(Asking) + 'static,
 ) -> Option<Answer> {
     let key = key(question, settings);
     let to_ask = HELD.with(|held| {
@@ -206,6 +231,7 @@ pub fn cached_or_ask(
     };
     let (question, settings) = (question.clone(), settings.clone());
     spawn_local(async move {
+        tell(Asking::Sent);
         let outcome = owner.ask(&question, &settings).await;
         drop(owner);
         let settled = HELD.with(|held| {
@@ -223,8 +249,8 @@ pub fn cached_or_ask(
             Some(held.asked.is_empty())
         });
         match (settled, outcome) {
-            (Some(_), Err(e)) => arrived(Err(e)),
-            (Some(true), Ok(_)) => arrived(Ok(())),
+            (Some(_), Err(e)) => tell(Asking::Failed(e)),
+            (Some(true), Ok(_)) => tell(Asking::Settled),
             _ => {}
         }
     });

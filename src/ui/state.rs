@@ -26,7 +26,7 @@ use crate::metrics::engine::Results;
 use crate::metrics::settings::Settings;
 
 use super::browser::{load_json, mark, save_json};
-use super::owner;
+use super::owner::{self, Asking};
 
 /// Local-storage key of the settings.
 pub const SETTINGS_KEY: &str = "kpi-dash.settings";
@@ -50,8 +50,10 @@ pub struct AppState {
     /// The outline of the data the worker owns after a streamed load (`None`: the page
     /// holds the data).
     pub remote: RwSignal<Option<Arc<Outline>>>,
-    /// Bumped when the worker's answer to a question arrives.
+    /// Bumped when the worker's answers to the questions in flight have arrived.
     pub answered: RwSignal<u32>,
+    /// True while the worker computes answers the views wait for.
+    pub computing: RwSignal<bool>,
     /// The outline of the data, wherever it is.
     pub outline: Memo<Arc<Outline>>,
     /// True while the demo dataset is shown (the first user file replaces it).
@@ -81,6 +83,7 @@ struct Answerer {
     workspace: RwSignal<Arc<Workspace>>,
     remote: RwSignal<Option<Arc<Outline>>>,
     answered: RwSignal<u32>,
+    computing: RwSignal<bool>,
     settings: RwSignal<Settings>,
     load_error: RwSignal<Option<String>>,
 }
@@ -97,11 +100,23 @@ impl Answerer {
             );
         }
         self.answered.track();
-        let (answered, load_error) = (self.answered, self.load_error);
+        let Answerer {
+            answered,
+            computing,
+            load_error,
+            ..
+        } = *self;
         self.settings.with(|s| {
-            owner::cached_or_ask(question, s, move |outcome| match outcome {
-                Ok(()) => answered.update(|v| *v += 1),
-                Err(e) => append_errors(load_error, vec![e]),
+            owner::cached_or_ask(question, s, move |asking| match asking {
+                Asking::Sent => computing.set(true),
+                Asking::Settled => {
+                    computing.set(false);
+                    answered.update(|v| *v += 1);
+                }
+                Asking::Failed(e) => {
+                    computing.set(false);
+                    append_errors(load_error, vec![e]);
+                }
             })
         })
     }
@@ -200,6 +215,7 @@ impl AppState {
             workspace,
             remote,
             answered: RwSignal::new(0),
+            computing: RwSignal::new(false),
             settings,
             load_error,
         };
@@ -208,6 +224,7 @@ impl AppState {
             workspace,
             remote,
             answered: answerer.answered,
+            computing: answerer.computing,
             outline,
             is_demo: RwSignal::new(true),
             dataset_name: RwSignal::new("Demo data".into()),
@@ -285,6 +302,7 @@ impl AppState {
     fn let_worker_go(&self) {
         owner::release();
         self.remote.set(None);
+        self.computing.set(false);
     }
 
     /// Empties the workspace.

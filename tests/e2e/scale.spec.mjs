@@ -153,6 +153,27 @@ test('100k posts stream in, reconcile, and give the KPIs computed independently'
     });
     assert.deepEqual(await trafficSince(app.page, beforeBack), [], 'no question for a cached filter');
 
+    // A creator's page asks its own questions (the filter narrowed to the creator, and
+    // its renewal inputs): its ROAS is the JS sum of its rows.
+    const k7 = expected.byCreator.K7;
+    await app.navigate('/creators');
+    await app.page.locator('table a[href="/creators/K7"], table a[href^="/creators/K7?"]').first().click();
+    await app.page.waitForURL((url) => url.pathname === '/creators/K7');
+    await eventually(async () => {
+      assertClose(await app.kpiValue('roas', 'creator:K7'), k7.revenue / k7.cost, 'K7 roas');
+    }, 20_000);
+    assert.equal(await app.page.locator('[data-renewal]').count(), 1, 'a renewal recommendation');
+    // Once every answer is in, the header's "Computing…" status is empty again.
+    await eventually(async () => assert.equal(await app.page.locator('#computing').innerText(), ''));
+    // The monthly report is answered by the worker too: the last month's posts only.
+    await app.navigate('/reports');
+    await app.page.locator('[data-cadence="monthly"]').click();
+    await eventually(async () => {
+      assert.ok((await app.kpiValue('impressions')) > 0, 'report impressions');
+      assert.ok((await app.kpiValue('impressions')) < all.impressions / 12, 'one month of two years');
+    }, 20_000);
+    await app.navigate('/');
+
     // A second big file adds to the loaded one: the worker gets the workspace as its
     // base, and the sums are those of both files.
     const second = path.join(dir, 'posts-more.csv');

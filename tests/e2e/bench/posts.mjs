@@ -30,7 +30,8 @@ function emptySums() {
 
 /**
  * Writes `rows` posts (plus `badDates` rejected lines) to `file` and returns the sums
- * the KPIs are ratios of: `{ overall, byPlatform: { tiktok: {...}, ... } }`. Post ids
+ * the KPIs are ratios of: `{ overall, byPlatform: { tiktok: {...}, ... }, byCreator:
+ * { K1: {...}, ... } }`. Post ids
  * are `idPrefix` and the row number.
  */
 export function writePostsCsv(file, { rows, badDates = 0, seed = 1, idPrefix = 'P' }) {
@@ -38,6 +39,7 @@ export function writePostsCsv(file, { rows, badDates = 0, seed = 1, idPrefix = '
   const int = (lo, hi) => lo + Math.floor(random() * (hi - lo + 1));
   const overall = emptySums();
   const byPlatform = Object.fromEntries(PLATFORMS.map((p) => [p, emptySums()]));
+  const byCreator = {};
   const fd = openSync(file, 'w');
   let buffer = HEADER;
   const badEvery = badDates > 0 ? Math.floor(rows / (badDates + 1)) : Infinity;
@@ -57,12 +59,14 @@ export function writePostsCsv(file, { rows, badDates = 0, seed = 1, idPrefix = '
     const conversions = int(0, Math.floor(clicks / 10));
     const revenueCents = conversions * int(1_000, 9_000);
     const costCents = int(500, 50_000);
+    const campaign = `C${int(1, 30)}`;
+    const creator = `K${int(1, 400)}`;
     const fields = [
       platform,
       date,
       `${idPrefix}${i + 1}`,
-      `C${int(1, 30)}`,
-      `K${int(1, 400)}`,
+      campaign,
+      creator,
       FORMATS[int(0, FORMATS.length - 1)],
       impressions,
       reach,
@@ -77,7 +81,8 @@ export function writePostsCsv(file, { rows, badDates = 0, seed = 1, idPrefix = '
       (costCents / 100).toFixed(2),
     ];
     buffer += `${fields.join(',')}\n`;
-    for (const sums of [overall, byPlatform[platform]]) {
+    byCreator[creator] ??= emptySums();
+    for (const sums of [overall, byPlatform[platform], byCreator[creator]]) {
       sums.impressions += impressions;
       sums.reach += reach;
       sums.clicks += clicks;
@@ -97,5 +102,5 @@ export function writePostsCsv(file, { rows, badDates = 0, seed = 1, idPrefix = '
   }
   writeSync(fd, buffer);
   closeSync(fd);
-  return { overall, byPlatform };
+  return { overall, byPlatform, byCreator };
 }
