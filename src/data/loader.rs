@@ -735,7 +735,9 @@ impl TableLoader {
         let policy = self.options.duplicates;
         let mut keep = vec![true; posts.len()];
         let mut summed = Vec::new();
-        let mut first: FastMap<&str, usize> = FastMap::default();
+        // Sized up front: growing a map of a million ids rehashes it into a second table.
+        let mut first: FastMap<&str, usize> =
+            FastMap::with_capacity_and_hasher(posts.len(), Default::default());
         for i in 0..posts.len() {
             let id = posts.post_id.get(i);
             if id.is_empty() {
