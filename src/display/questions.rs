@@ -131,7 +131,8 @@ pub fn find_post(ws: &Workspace, campaign: &str, post_id: &str) -> Option<PostRo
 }
 
 /// What the trend arrows compare: the current window's results against the compare
-/// window's, and the two windows.
+/// window's, and the two windows. Only the overall values are compared, so the two
+/// results carry no groups or periods (which keeps the worker's answer small).
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub current: Results,
@@ -163,7 +164,7 @@ fn date_range(f: &Filter) -> String {
 }
 
 /// The comparison for `filter`: its date range (or the last 90 days of the data when it
-/// has none) against the previous period of equal length or the year before.
+/// has none) against the previous period of equal length or the year before, overall.
 pub fn comparison(
     ws: &Workspace,
     filter: &Filter,
@@ -172,9 +173,14 @@ pub fn comparison(
     granularity: Granularity,
 ) -> Option<Comparison> {
     let window = compare_window(ws, filter, compare)?;
+    let overall_of = |filter: &Filter| Results {
+        groups: Vec::new(),
+        periods: Vec::new(),
+        ..compute(ws, filter, settings, granularity)
+    };
     Some(Comparison {
-        current: compute(ws, &window.current, settings, granularity),
-        previous: compute(ws, &window.previous, settings, granularity),
+        current: overall_of(&window.current),
+        previous: overall_of(&window.previous),
         window,
     })
 }
@@ -312,6 +318,28 @@ mod tests {
         assert!(!json.contains("needs column"));
         // A damaged index is an error, not a panic.
         assert!(answer_from_json(&json, "[]").is_err());
+    }
+
+    #[test]
+    fn a_comparison_carries_only_the_overall_values() {
+        let ws = workspace();
+        let question = Question::Comparison {
+            filter: Filter {
+                from: parse_iso_day("2025-03-01"),
+                to: parse_iso_day("2025-03-31"),
+                ..Filter::default()
+            },
+            compare: CompareMode::PreviousPeriod,
+            granularity: Granularity::Month,
+        };
+        let Answer::Comparison(Some(c)) = answer(&ws, &Settings::default(), &question) else {
+            panic!("a dated range has a comparison")
+        };
+        // March: p2 and p4, revenue 500 + 100 over cost 100 + 500; the 31 days before
+        // (29 January to 28 February): p1, 300 over 100.
+        assert_eq!(c.current.overall.get("roas"), KpiValue::Value(1.0));
+        assert_eq!(c.previous.overall.get("roas"), KpiValue::Value(3.0));
+        assert!(c.current.groups.is_empty() && c.current.periods.is_empty());
     }
 
     #[test]
