@@ -8,8 +8,9 @@
 //! `{type: "done", result, outline, shell}` (the [`Outline`] as JSON and the campaigns
 //! and creators as a packed [`shell`]) and stays, to answer the views' questions:
 //! `{type: "ask", id, question, settings}` → `{type: "answer", id, answer, reasons}`
-//! (JSON of [`Question`] and [`Settings`], and [`answer_to_json`]), and `{type: "pack", id}` → `{type:
-//! "answer", id, packed}` (a copy of the whole workspace, the base of the next load).
+//! (JSON of [`Question`] and [`Settings`], and [`answer_to_json`]), and
+//! `{type: "pack", id}` → `{type: "answer", id, packed}` (a copy of the whole
+//! workspace, the base of the next load).
 //! No row data crosses per interaction. Before a load it posts `{type: "ready"}` once,
 //! and `{type: "progress", file, done, total, rows}` after every slice. Cancelling a
 //! load terminates its worker.

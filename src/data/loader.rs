@@ -15,8 +15,8 @@ use super::ingest::{ColumnMapping, Detection, DuplicatePolicy, Issue, LoadOption
 use super::mapping::{self, ExportFormat, DISCOUNT_CODE};
 use super::schema::{Column, Measure, Objective, TableKind, ValueType, MEASURE_COUNT};
 use super::store::{
-    Asset, Campaign, Comment, Creator, Disclosure, DisclosureMethod, FastMap, PostRow, Posts,
-    Sentiment, Workspace,
+    reserve_total, Asset, Campaign, Comment, Creator, Disclosure, DisclosureMethod, FastMap,
+    PostRow, Posts, Sentiment, Workspace,
 };
 use super::values::{
     is_missing, parse_bool, parse_date, parse_datetime, parse_number, platform_key,
@@ -139,9 +139,7 @@ impl TableLoader {
     pub fn reserve_rows(&mut self, rows: usize) {
         if let Staged::Posts { posts, lines } = &mut self.staged {
             posts.reserve_total(rows);
-            if lines.capacity() < rows {
-                lines.reserve_exact(rows - lines.len());
-            }
+            reserve_total(lines, rows);
         }
     }
 

@@ -387,7 +387,7 @@ pub struct PostRow {
 }
 
 /// Makes `column` hold `rows` rows in all without growing again, if it has values.
-fn reserve_total<T>(column: &mut Vec<T>, rows: usize) {
+pub(crate) fn reserve_total<T>(column: &mut Vec<T>, rows: usize) {
     if !column.is_empty() && column.capacity() < rows {
         column.reserve_exact(rows - column.len());
     }

@@ -8,6 +8,7 @@
 //! campaigns and creators (its `workspace` is their shell).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ use crate::metrics::engine::Results;
 use crate::metrics::settings::Settings;
 
 use super::browser::{load_json, mark, save_json};
-use super::owner::{self, Asking};
+use super::owner::{self, Asking, Owner};
 
 /// Local-storage key of the settings.
 pub const SETTINGS_KEY: &str = "kpi-dash.settings";
@@ -50,8 +51,6 @@ pub struct AppState {
     /// The outline of the data the worker owns after a streamed load (`None`: the page
     /// holds the data).
     pub remote: RwSignal<Option<Arc<Outline>>>,
-    /// Bumped when the worker's answers to the questions in flight have arrived.
-    pub answered: RwSignal<u32>,
     /// True while the worker computes answers the views wait for.
     pub computing: RwSignal<bool>,
     /// The outline of the data, wherever it is.
@@ -223,7 +222,6 @@ impl AppState {
         let state = AppState {
             workspace,
             remote,
-            answered: answerer.answered,
             computing: answerer.computing,
             outline,
             is_demo: RwSignal::new(true),
@@ -250,10 +248,20 @@ impl AppState {
         self.answerer.ask(question)
     }
 
+    /// True when a data worker holds the data (not tracked).
+    pub fn held_by_worker(&self) -> bool {
+        self.remote.with_untracked(Option::is_some)
+    }
+
+    /// The data worker that holds the data, if one does.
+    pub fn data_owner(&self) -> Option<Rc<Owner>> {
+        owner::current().filter(|_| self.held_by_worker())
+    }
+
     /// The answer to `question`, waiting for the data worker when it holds the data.
     pub async fn ask_now(&self, question: &Question) -> Result<Answer, String> {
         let settings = self.settings.get_untracked();
-        match owner::current().filter(|_| self.remote.with_untracked(Option::is_some)) {
+        match self.data_owner() {
             Some(owner) => owner.ask(question, &settings).await,
             None => Ok(self
                 .workspace
@@ -323,7 +331,7 @@ impl AppState {
         if files.is_empty() {
             return;
         }
-        if self.remote.with_untracked(Option::is_some) {
+        if self.held_by_worker() {
             // The upload sends files to the data worker that holds the data; this is
             // never reached, and must not load into the page's shell.
             let names = files.iter().map(|(name, ..)| name.as_str());

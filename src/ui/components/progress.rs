@@ -7,6 +7,7 @@
 
 use leptos::prelude::*;
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -139,7 +140,7 @@ struct Loaded {
 /// The workspace a load adds to, packed with its buffers: a copy of the data worker's,
 /// the page's (none while the demo is shown), or `null`.
 async fn load_base(state: AppState) -> Result<(JsValue, Array), String> {
-    if let Some(owner) = owner::current().filter(|_| state.remote.with_untracked(Option::is_some)) {
+    if let Some(owner) = state.data_owner() {
         return owner.copy().await;
     }
     let ws = state.workspace_to_load_into();
@@ -266,7 +267,7 @@ pub async fn stream_files(
             // When no file loaded, the new worker (and its copy of the data) just goes.
             if !result.reports.is_empty() {
                 owner::install(owner, answers);
-                state.remote.set(Some(std::sync::Arc::new(outline)));
+                state.remote.set(Some(Arc::new(outline)));
             }
             state.apply_loaded(shell, result.reports, result.errors);
         }

@@ -33,8 +33,7 @@ fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_s
     if files.is_empty() {
         return;
     }
-    let to_worker = state.remote.with_untracked(Option::is_some)
-        || files.iter().any(|f| f.size() >= STREAM_FROM_BYTES);
+    let to_worker = state.held_by_worker() || files.iter().any(|f| f.size() >= STREAM_FROM_BYTES);
     spawn_local(async move {
         let mut whole = Vec::new();
         let mut streamed = Vec::new();
@@ -127,7 +126,7 @@ pub fn Upload() -> impl IntoView {
 fn load_pending(state: AppState, progress: IngestProgress) {
     let pending = state.take_pending();
     let small = |p: &PendingFile| (p.bytes.len() as f64) < STREAM_FROM_BYTES;
-    if state.remote.with_untracked(Option::is_none) && pending.iter().all(small) {
+    if !state.held_by_worker() && pending.iter().all(small) {
         let files = pending.into_iter().map(|p| (p.name, p.bytes, p.options));
         state.load_files(files.collect());
         return;

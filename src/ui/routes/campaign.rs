@@ -70,10 +70,11 @@ fn post_panel(campaign: &str, post_id: &str) -> Option<AnyView> {
         campaign: campaign.to_owned(),
         post_id: post_id.to_owned(),
     };
-    let Some(Answer::Post(Some(row))) = use_app().ask(&question) else {
+    let state = use_app();
+    let Some(Answer::Post(Some(row))) = state.ask(&question) else {
         return None;
     };
-    let style = use_app().style.get_untracked();
+    let style = state.style.get_untracked();
     let count =
         |m: Measure| row.values[m as usize].map_or_else(|| "—".to_owned(), |v| style.number(v, 0));
     let money =
