@@ -5,7 +5,8 @@
 //! `Ok(Some(_))` for a value and `Err(reason)` for text it cannot read, so that the caller
 //! can report the raw value and the reason.
 
-use super::calendar::{day_from_ymd, Day, Timestamp};
+use super::calendar::{Day, Timestamp};
+use super::dates::read_cell;
 use super::ingest::{DateOrder, NumberLocale};
 
 /// True for text that means "no value": blank, `NaN`, `NaN%`, `null`, `none`, `n/a`, `-`.
@@ -164,219 +165,30 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, String> {
     }
 }
 
-/// Parses a date; a time part, if any, is dropped. See [`parse_datetime`] for the formats.
+/// Parses a date; a time part, if any, is dropped. See [`super::dates`] for the formats;
+/// an ambiguous `03/04/2025` follows `order` (a posts file's date column settles its
+/// order from all its values instead: [`super::dates::DateColumn`]). A date without a
+/// year is an error here.
 pub fn parse_date(raw: &str, order: DateOrder) -> Result<Option<Day>, String> {
-    if let Some(day) = iso_date(raw) {
-        return Ok(Some(day));
-    }
     parse_date_time(raw, order).map(|o| o.map(|(day, _)| day))
 }
 
-/// Fast path: exactly `YYYY-MM-DD`, the shape of nearly every date of a big export
-/// (`None` for anything else, including an impossible date, which the general parser
-/// then reports).
-fn iso_date(raw: &str) -> Option<Day> {
-    let b = raw.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-        })
-    };
-    day_from_ymd(num(0..4)? as i32, num(5..7)?, num(8..10)?)
-}
-
-/// Parses a date and time into seconds since 1970 (local time of the export).
-///
-/// Formats: ISO `2025-03-04`, `2025-03-04T10:30:00Z`, `2025-03-04 10:30:00 -0500`;
-/// `MM/DD/YYYY HH:MM` and `M/D/YYYY` (or `DD/MM/YYYY` under [`DateOrder::DayFirst`];
-/// a first number above 12 is always a day); `DD.MM.YYYY`; `Mar 4, 2025`; `4 Mar 2025`;
-/// 12-hour times with `AM`/`PM`.
+/// Parses a date and time into seconds since 1970 (the local time written in the value:
+/// an offset or `Z` does not move it). A date alone is midnight.
 pub fn parse_datetime(raw: &str, order: DateOrder) -> Result<Option<Timestamp>, String> {
     parse_date_time(raw, order)
         .map(|o| o.map(|(day, secs)| Timestamp::from(day) * 86_400 + Timestamp::from(secs)))
 }
 
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Token<'a> {
-    Num { value: u32, digits: usize, sep: u8 },
-    Word { text: &'a str, sep: u8 },
-}
-
-impl Token<'_> {
-    fn sep(&self) -> u8 {
-        match *self {
-            Token::Num { sep, .. } | Token::Word { sep, .. } => sep,
-        }
-    }
-}
-
-/// Splits into runs of digits and runs of letters; `sep` is the last non-space
-/// separator before the token (b' ' when only spaces, 0 at the start).
-fn tokenize(s: &str) -> Option<Vec<Token<'_>>> {
-    let b = s.as_bytes();
-    let mut tokens = Vec::with_capacity(8);
-    let mut i = 0;
-    let mut sep = 0u8;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_digit() {
-            let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            let digits = i - start;
-            if digits > 9 {
-                return None;
-            }
-            let value = s[start..i].parse().ok()?;
-            tokens.push(Token::Num { value, digits, sep });
-            sep = 0;
-        } else if c == b'T' && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            sep = c;
-            i += 1;
-        } else if c.is_ascii_alphabetic() {
-            let start = i;
-            while i < b.len() && b[i].is_ascii_alphabetic() {
-                i += 1;
-            }
-            tokens.push(Token::Word {
-                text: &s[start..i],
-                sep,
-            });
-            sep = 0;
-        } else if c == b' ' || c == b',' {
-            if sep == 0 {
-                sep = b' ';
-            }
-            i += 1;
-        } else if b"-/.:+".contains(&c) {
-            sep = c;
-            i += 1;
-        } else {
-            return None;
-        }
-    }
-    Some(tokens)
-}
-
-fn month_of_name(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let lower = word.to_ascii_lowercase();
-    if lower.len() < 3 {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|m| lower.starts_with(m))
-        .map(|i| i as u32 + 1)
-}
-
-fn full_year(value: u32, digits: usize) -> Option<i32> {
-    match digits {
-        4 => Some(value as i32),
-        2 => Some(2000 + value as i32),
-        _ => None,
-    }
-}
-
 /// `(day, seconds of the day)`.
 fn parse_date_time(raw: &str, order: DateOrder) -> Result<Option<(Day, u32)>, String> {
-    if is_missing(raw) {
+    let Some(cell) = read_cell(raw, order)? else {
         return Ok(None);
-    }
-    let bad = || "not a date".to_owned();
-    let tokens = tokenize(raw.trim()).ok_or_else(bad)?;
-    let (year, month, day, rest) = match tokens.as_slice() {
-        [Token::Num {
-            value: y,
-            digits: 4,
-            ..
-        }, Token::Num { value: m, .. }, Token::Num { value: d, .. }, rest @ ..] => {
-            (*y as i32, *m, *d, rest)
-        }
-        [Token::Word { text, .. }, Token::Num { value: d, .. }, Token::Num {
-            value: y, digits, ..
-        }, rest @ ..] => (
-            full_year(*y, *digits).ok_or_else(bad)?,
-            month_of_name(text).ok_or_else(bad)?,
-            *d,
-            rest,
-        ),
-        [Token::Num { value: d, .. }, Token::Word { text, .. }, Token::Num {
-            value: y, digits, ..
-        }, rest @ ..] => (
-            full_year(*y, *digits).ok_or_else(bad)?,
-            month_of_name(text).ok_or_else(bad)?,
-            *d,
-            rest,
-        ),
-        [Token::Num { value: a, .. }, Token::Num { value: b, sep, .. }, Token::Num {
-            value: y, digits, ..
-        }, rest @ ..] => {
-            let day_first = *sep == b'.' || *a > 12 || (order == DateOrder::DayFirst && *b <= 12);
-            let (m, d) = if day_first { (*b, *a) } else { (*a, *b) };
-            (full_year(*y, *digits).ok_or_else(bad)?, m, d, rest)
-        }
-        _ => return Err(bad()),
     };
-    let day_number = day_from_ymd(year, month, day).ok_or_else(|| "no such date".to_owned())?;
-    let secs = parse_time(rest).ok_or_else(|| "unreadable time".to_owned())?;
-    Ok(Some((day_number, secs)))
-}
-
-/// The time after a date: `HH:MM[:SS[.fff]] [AM|PM] [Z|UTC|GMT|±HHMM]`, or nothing.
-fn parse_time(tokens: &[Token<'_>]) -> Option<u32> {
-    let mut secs = 0;
-    let mut rest = tokens;
-    if let [Token::Num { value: h, .. }, Token::Num {
-        value: m,
-        sep: b':',
-        ..
-    }, tail @ ..] = rest
-    {
-        let (s, tail) = match tail {
-            [Token::Num {
-                value: s,
-                sep: b':',
-                ..
-            }, tail @ ..] => (*s, tail),
-            _ => (0, tail),
-        };
-        let tail = match tail {
-            [Token::Num { sep: b'.', .. }, t @ ..] => t,
-            _ => tail,
-        };
-        let mut hour = *h;
-        rest = tail;
-        if let [Token::Word { text, .. }, t @ ..] = rest {
-            if text.eq_ignore_ascii_case("pm") && hour < 12 {
-                hour += 12;
-                rest = t;
-            } else if text.eq_ignore_ascii_case("am") {
-                if hour == 12 {
-                    hour = 0;
-                }
-                rest = t;
-            }
-        }
-        if hour > 23 || *m > 59 || s > 60 {
-            return None;
-        }
-        secs = hour * 3600 + m * 60 + s.min(59);
-    }
-    // Time zones are ignored: times stay in the export's local time.
-    let zone_ok = rest.iter().all(|t| match *t {
-        Token::Word { text, .. } => ["z", "utc", "gmt"]
-            .iter()
-            .any(|z| text.eq_ignore_ascii_case(z)),
-        Token::Num { .. } => matches!(t.sep(), b'+' | b'-' | b':'),
-    });
-    zone_ok.then_some(secs)
+    let day = cell
+        .day()
+        .ok_or_else(|| "a date without a year".to_owned())?;
+    Ok(Some((day, cell.time.unwrap_or(0))))
 }
 
 /// The platform key of a name or alias: `instagram|tiktok|youtube|x|facebook|linkedin|
@@ -494,6 +306,31 @@ mod tests {
             shopify,
             Ok(Some(
                 i64::from(iso("2024-03-05").unwrap()) * 86_400 + 14 * 3600 + 22 * 60 + 10
+            ))
+        );
+    }
+
+    #[test]
+    fn dates_as_a_person_reads_them() {
+        let iso = |s| parse_iso_day(s);
+        let d = |s| parse_date(s, DateOrder::MonthFirst);
+        assert_eq!(d("Aug 28, 2025"), Ok(iso("2025-08-28")));
+        assert_eq!(d("28 Aug 2025"), Ok(iso("2025-08-28")));
+        assert_eq!(d("August 28, 2025"), Ok(iso("2025-08-28")));
+        assert_eq!(d("8/28/2025 2:05:09 PM"), Ok(iso("2025-08-28")));
+        assert_eq!(d("45890"), Ok(iso("2025-08-21")));
+        assert_eq!(d("20250821"), Ok(iso("2025-08-21")));
+        assert_eq!(d("1755779400"), Ok(iso("2025-08-21")));
+        assert_eq!(d("1755779400123"), Ok(iso("2025-08-21")));
+        assert_eq!(d("Lifetime"), Ok(None));
+        assert_eq!(d("12:15:25"), Err("a time without a date".to_owned()));
+        assert_eq!(d("July 16"), Err("a date without a year".to_owned()));
+        // The offset does not move the calendar day written in the value.
+        assert_eq!(d("2025-03-04 23:30 -0500"), Ok(iso("2025-03-04")));
+        assert_eq!(
+            parse_datetime("2025-03-04 23:30 -0500", DateOrder::MonthFirst),
+            Ok(Some(
+                i64::from(iso("2025-03-04").unwrap()) * 86_400 + 23 * 3600 + 30 * 60
             ))
         );
     }
