@@ -90,6 +90,7 @@ pub fn pack(ws: Workspace) -> Packed {
     if let Some(index) = &index {
         u32s.push(index.combo.clone());
         u32s.push(index.combos.iter().flatten().copied().collect());
+        u32s.push(index.absent.clone());
         f64s.push(index.combo_rows.iter().map(|&n| n as f64).collect());
     }
     let header = Header {
@@ -207,22 +208,30 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         disclosure_method: header.disclosure_method,
         ..Posts::default()
     };
+    posts.recount_partial();
     if let Some((days_sorted, day_span)) = header.index {
-        let (combo, flat, combo_rows) = (u32s.next(), u32s.next(), f64s.next());
-        let (Some(combo), Some(flat), Some(combo_rows)) = (combo, flat, combo_rows) else {
+        let (combo, flat, absent) = (u32s.next(), u32s.next(), u32s.next());
+        let combo_rows = f64s.next();
+        let (Some(combo), Some(flat), Some(absent), Some(combo_rows)) =
+            (combo, flat, absent, combo_rows)
+        else {
             return Err("missing key index".into());
         };
         let combos: Vec<[u32; 4]> = flat
             .chunks_exact(4)
             .map(|c| [c[0], c[1], c[2], c[3]])
             .collect();
-        if combo.iter().any(|&c| c as usize >= combos.len()) || combo_rows.len() != combos.len() {
+        if combo.iter().any(|&c| c as usize >= combos.len())
+            || combo_rows.len() != combos.len()
+            || absent.len() != combos.len()
+        {
             return Err("bad key index".into());
         }
         let combo_rows = combo_rows.into_iter().map(|n| n as u64).collect();
         posts.set_key_index(KeyIndex::from_parts(
             combo,
             combos,
+            absent,
             combo_rows,
             days_sorted,
             day_span,
@@ -248,15 +257,19 @@ mod tests {
         let ws = generate(DEMO_SEED);
         let index = ws.posts.key_index();
         let packed = pack(ws.clone());
-        // 3,000 posts: six u32 columns, the index's combo column and its combos.
+        // 3,000 posts: six u32 columns, the index's combo column, its combos and what
+        // each combo's rows lack.
         assert_eq!(packed.u32s[0].len(), 3_000);
-        assert_eq!(packed.u32s.len(), 8);
+        assert_eq!(packed.u32s.len(), 9);
         let back = unpack(packed).unwrap();
         assert_eq!(back.posts.len(), 3_000);
         assert_eq!(back.posts.post_id, ws.posts.post_id);
         assert_eq!(back.posts.caption, ws.posts.caption);
         assert_eq!(back.posts.disclosure, ws.posts.disclosure);
-        assert_eq!(back.posts.measures, ws.posts.measures);
+        assert_eq!(
+            format!("{:?}", back.posts.measures),
+            format!("{:?}", ws.posts.measures)
+        );
         assert_eq!(back.posts.campaigns, ws.posts.campaigns);
         assert_eq!(back.campaigns, ws.campaigns);
         assert_eq!(back.creators, ws.creators);
@@ -283,7 +296,7 @@ mod tests {
         let back = unpack(packed).unwrap();
         assert_eq!(back.posts.measure(Measure::Impressions), &[1_200.0]);
         assert_eq!(back.posts.measure(Measure::Clicks), &[] as &[f64]);
-        assert_eq!(back.posts.value(Measure::Clicks as usize, 0), 0.0);
+        assert_eq!(back.posts.value(Measure::Clicks as usize, 0), None);
         assert!(!back.posts.has(Measure::Clicks));
     }
 

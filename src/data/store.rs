@@ -234,12 +234,16 @@ pub struct Posts {
     /// Disclosure status per row.
     pub disclosure: Vec<Disclosure>,
     /// One numeric column per measure, indexed by `Measure as usize`. A column that some
-    /// file supplied (`present`) has a value per row, missing values 0; the column of an
-    /// absent measure is empty (it would be all zeros). Read single values with
-    /// [`Posts::value`], grow columns with [`Posts::push`] or [`Posts::column_mut`].
+    /// file supplied (`present`) has a value per row, and NaN where the row has none (a
+    /// blank cell, or a file without the column): missing is not zero. The column of a
+    /// measure no file supplied is empty. Read single values with [`Posts::value`], grow
+    /// columns with [`Posts::push`] or [`Posts::column_mut`].
     pub measures: Vec<Vec<f64>>,
     /// Which measures some loaded file supplied. A KPI whose inputs are absent is n/a.
     pub present: [bool; MEASURE_COUNT],
+    /// Which present measures some row lacks (its column holds a NaN). Complete columns
+    /// cost nothing: the engine splits rows by what they lack only for these.
+    pub partial: [bool; MEASURE_COUNT],
     /// How disclosure was obtained.
     pub disclosure_method: DisclosureMethod,
     /// The [`KeyIndex`] of the key columns, built on first use and dropped by `push`.
@@ -258,6 +262,10 @@ pub struct KeyIndex {
     pub combo: Vec<u32>,
     /// Codes of each combo: `[platform, campaign, creator, format]`.
     pub combos: Vec<[u32; 4]>,
+    /// Per combo: the measures its rows lack (bit `Measure as usize`). Rows that lack
+    /// different measures never share a combo, so every sum over a combo's rows is over
+    /// rows that all have (or all lack) each measure. All 0 when no column is partial.
+    pub absent: Vec<u32>,
     /// Number of rows of each combo.
     pub combo_rows: Vec<u64>,
     /// True when `day` never decreases (date-sorted exports): a date range is then one
@@ -277,6 +285,7 @@ impl std::fmt::Debug for KeyIndex {
         f.debug_struct("KeyIndex")
             .field("rows", &self.rows)
             .field("combos", &self.combos.len())
+            .field("absent", &self.absent.iter().any(|&a| a != 0))
             .field("days_sorted", &self.days_sorted)
             .field("day_span", &self.day_span)
             .finish()
@@ -288,14 +297,21 @@ impl KeyIndex {
     pub fn from_parts(
         combo: Vec<u32>,
         combos: Vec<[u32; 4]>,
+        absent: Vec<u32>,
         combo_rows: Vec<u64>,
         days_sorted: bool,
         day_span: Option<(Day, Day)>,
     ) -> KeyIndex {
+        let absent = if absent.len() == combos.len() {
+            absent
+        } else {
+            vec![0; combos.len()]
+        };
         KeyIndex {
             rows: combo.len(),
             combo,
             combos,
+            absent,
             combo_rows,
             days_sorted,
             day_span,
@@ -305,17 +321,27 @@ impl KeyIndex {
 
     /// Builds the index of a posts table.
     pub fn build(p: &Posts) -> KeyIndex {
-        let mut index: FastMap<[u32; 4], u32> = FastMap::default();
+        let absent_of_row = p.absent_masks();
+        let mut index: FastMap<[u32; 5], u32> = FastMap::default();
         let mut combos: Vec<[u32; 4]> = Vec::new();
-        let mut last: Option<([u32; 4], u32)> = None;
+        let mut absent: Vec<u32> = Vec::new();
+        let mut last: Option<([u32; 5], u32)> = None;
         let combo: Vec<u32> = (0..p.len())
             .map(|r| {
-                let key = [p.platform[r], p.campaign[r], p.creator[r], p.format[r]];
+                let lacks = absent_of_row.get(r).copied().unwrap_or(0);
+                let key = [
+                    p.platform[r],
+                    p.campaign[r],
+                    p.creator[r],
+                    p.format[r],
+                    lacks,
+                ];
                 match last {
                     Some((k, c)) if k == key => c,
                     _ => {
                         let c = *index.entry(key).or_insert_with(|| {
-                            combos.push(key);
+                            combos.push([key[0], key[1], key[2], key[3]]);
+                            absent.push(lacks);
                             (combos.len() - 1) as u32
                         });
                         last = Some((key, c));
@@ -331,6 +357,7 @@ impl KeyIndex {
         KeyIndex::from_parts(
             combo,
             combos,
+            absent,
             combo_rows,
             p.day.windows(2).all(|w| w[0] <= w[1]),
             p.scan_date_span(),
@@ -430,39 +457,91 @@ impl Posts {
         self.measures.get(m as usize).map_or(&[], Vec::as_slice)
     }
 
-    /// The value of measure `m` (a `Measure as usize`) in row `i`: 0 when absent.
-    pub fn value(&self, m: usize, i: usize) -> f64 {
+    /// The value of measure `m` (a `Measure as usize`) in row `i`; `None` when the row
+    /// has none.
+    pub fn value(&self, m: usize, i: usize) -> Option<f64> {
         self.measures
             .get(m)
             .and_then(|column| column.get(i))
             .copied()
-            .unwrap_or(0.0)
+            .filter(|v| !v.is_nan())
     }
 
-    /// The column of measure `m`, made present: an absent one is first filled with a 0
-    /// for every row.
+    /// Σ of measure `m` over the rows that have it.
+    pub fn sum(&self, m: Measure) -> f64 {
+        self.measure(m).iter().filter(|v| !v.is_nan()).sum()
+    }
+
+    /// Number of rows that have a value of measure `m`.
+    pub fn rows_with(&self, m: Measure) -> usize {
+        self.measure(m).iter().filter(|v| !v.is_nan()).count()
+    }
+
+    /// Per row, the present measures it lacks (bit `Measure as usize`); empty when no
+    /// column is partial (then no row lacks anything).
+    pub fn absent_masks(&self) -> Vec<u32> {
+        let partial: Vec<usize> = (0..MEASURE_COUNT)
+            .filter(|&m| self.present[m] && self.partial[m])
+            .collect();
+        if partial.is_empty() {
+            return Vec::new();
+        }
+        let mut masks = vec![0u32; self.len()];
+        for m in partial {
+            let column: &[f64] = self.measure(Measure::ALL[m]);
+            for (mask, v) in masks.iter_mut().zip(column) {
+                if v.is_nan() {
+                    *mask |= 1 << m;
+                }
+            }
+        }
+        masks
+    }
+
+    /// Recomputes [`Posts::partial`] from the columns (after they were moved in whole).
+    pub fn recount_partial(&mut self) {
+        for m in 0..MEASURE_COUNT {
+            self.partial[m] = self.present[m]
+                && self
+                    .measures
+                    .get(m)
+                    .is_some_and(|c| c.len() < self.len() || c.iter().any(|v| v.is_nan()));
+        }
+    }
+
+    /// The column of measure `m`, made present: the rows before it was present get NaN
+    /// (they have no value).
     pub fn column_mut(&mut self, m: usize) -> &mut Vec<f64> {
         let rows = self.len();
         self.grow_to(m, rows)
     }
 
     /// Appends measure `m`'s value of row `row` (being added; the rows before it are
-    /// there). A `None` leaves an absent measure absent.
+    /// there). A `None` leaves an absent measure absent, and is NaN in a present column.
     #[inline]
     pub fn push_measure(&mut self, m: usize, row: usize, value: Option<f64>) {
         match self.measures.get_mut(m) {
             // The common case: a present column, full up to this row.
-            Some(column) if self.present[m] && column.len() == row => {
-                column.push(value.unwrap_or(0.0))
-            }
+            Some(column) if self.present[m] && column.len() == row => match value {
+                Some(v) => column.push(v),
+                None => {
+                    column.push(f64::NAN);
+                    self.partial[m] = true;
+                }
+            },
             _ if value.is_some() || self.present[m] => {
-                self.grow_to(m, row).push(value.unwrap_or(0.0))
+                let column = self.grow_to(m, row);
+                column.push(value.unwrap_or(f64::NAN));
+                if value.is_none() {
+                    self.partial[m] = true;
+                }
             }
             _ => {}
         }
     }
 
-    /// Measure `m`'s column, present and at least `rows` long (padded with 0).
+    /// Measure `m`'s column, present and at least `rows` long (padded with NaN: the rows
+    /// before it have no value).
     fn grow_to(&mut self, m: usize, rows: usize) -> &mut Vec<f64> {
         if self.measures.len() != MEASURE_COUNT {
             self.measures = vec![Vec::new(); MEASURE_COUNT];
@@ -470,7 +549,8 @@ impl Posts {
         self.present[m] = true;
         let column = &mut self.measures[m];
         if column.len() < rows {
-            column.resize(rows, 0.0);
+            column.resize(rows, f64::NAN);
+            self.partial[m] = true;
         }
         column
     }
@@ -551,9 +631,7 @@ impl Posts {
     pub fn row(&self, i: usize) -> PostRow {
         let mut values = [None; MEASURE_COUNT];
         for (m, slot) in values.iter_mut().enumerate() {
-            if self.present[m] {
-                *slot = Some(self.measures[m][i]);
-            }
+            *slot = self.value(m, i);
         }
         PostRow {
             platform: self.platforms.value(self.platform[i]).to_owned(),

@@ -2,7 +2,7 @@
 //! symbol and number locale. `data-value` hooks use [`raw_value`], never these strings.
 
 use crate::data::ingest::NumberLocale;
-use crate::metrics::engine::KpiValue;
+use crate::metrics::engine::{Coverage, KpiValue};
 use crate::metrics::registry::{Target, Unit};
 use crate::metrics::settings::Settings;
 
@@ -148,6 +148,22 @@ pub fn na_text(reason: &str) -> String {
 /// The `data-value` attribute: the raw number in the KPI's unit, empty when n/a.
 pub fn raw_value(value: &KpiValue) -> String {
     raw_number(value.value())
+}
+
+/// The `data-coverage` of a KPI value: `"<rows used>/<rows in scope>"`.
+pub fn coverage_attr(coverage: Option<Coverage>) -> Option<String> {
+    coverage.map(|c| format!("{}/{}", c.used, c.of))
+}
+
+/// A sentence for a KPI that could use only some of the scope's rows; `None` when it
+/// used them all (or is not computed from rows).
+pub fn coverage_note(coverage: Option<Coverage>) -> Option<String> {
+    let c = coverage.filter(|c| c.used < c.of)?;
+    let posts = if c.of == 1 { "post" } else { "posts" };
+    Some(format!(
+        "over {} of {} {posts} that report every input",
+        c.used, c.of
+    ))
 }
 
 /// A raw number for a data attribute; empty for none or a non-finite number.

@@ -11,7 +11,7 @@ use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, MEASURE_COUNT};
 use crate::data::store::{Dict, FastMap, KeyIndex, Posts, Sentiment, Workspace, NO_DAY};
 
-use super::engine::{Filter, Sums};
+use super::engine::{measure_bits, Filter, Sums};
 use super::sentiment::{comment_label, SentimentSource};
 
 /// Scope families: the four dimensions (in `Dimension::ALL` order), then periods.
@@ -27,13 +27,13 @@ const NO_GROUP: u32 = u32::MAX;
 /// Above this many cells a cross-tab is kept in a hash map instead of a dense array.
 const DENSE_CELLS: usize = 1 << 20;
 
-/// One key's values inside one group: `[rows, a, b, c, d]`.
-pub(crate) type Cell = [f64; 5];
+/// One key's values inside one group: `[rows, a, b, c, d, e]`.
+pub(crate) type Cell = [f64; 6];
 
 /// The keys (campaign, creator or platform codes) with rows in each group of a family.
 pub(crate) type KeysByGroup = Vec<Vec<(u32, Cell)>>;
 
-/// Sums of `[rows, a, b, c, d]` per (group, key).
+/// Sums of `[rows, a, b, c, d, e]` per (group, key).
 struct CrossTab {
     keys: usize,
     dense: Option<Vec<Cell>>,
@@ -45,7 +45,7 @@ impl CrossTab {
         let cells = groups.saturating_mul(keys);
         CrossTab {
             keys,
-            dense: (cells <= DENSE_CELLS).then(|| vec![[0.0; 5]; cells]),
+            dense: (cells <= DENSE_CELLS).then(|| vec![[0.0; 6]; cells]),
             sparse: HashMap::new(),
         }
     }
@@ -53,7 +53,7 @@ impl CrossTab {
     fn add(&mut self, group: u32, key: u32, values: Cell) {
         let cell = match &mut self.dense {
             Some(dense) => &mut dense[group as usize * self.keys + key as usize],
-            None => self.sparse.entry((group, key)).or_insert([0.0; 5]),
+            None => self.sparse.entry((group, key)).or_insert([0.0; 6]),
         };
         for (c, v) in cell.iter_mut().zip(values) {
             *c += v;
@@ -93,12 +93,14 @@ pub(crate) struct Aggregation {
     /// Rows in view, and how many of them have no date.
     pub rows: usize,
     pub undated: usize,
-    /// Per family and group: campaigns with rows, `[rows, cost, new_customers, conversions, 0]`.
+    /// Per family and group: campaigns with rows, `[rows, cost, new_customers, conversions, 0, 0]`.
     pub campaigns: [KeysByGroup; FAMILIES],
-    /// Per family and group: creators with rows,
-    /// `[rows, engagements, ER denominator, conversions, clicks]`.
+    /// Per family and group: creators with rows, `[rows, engagements, ER denominator,
+    /// conversions, clicks, rows with the ER inputs]` (engagements and denominator over
+    /// the rows that have every ER input).
     pub creators: [KeysByGroup; FAMILIES],
-    /// Per family and group: platforms with rows, `[rows, engagements, ER denominator, impressions, 0]`.
+    /// Per family and group: platforms with rows, `[rows, engagements, ER denominator,
+    /// impressions, 0, rows with the ER inputs]`.
     pub platforms: [KeysByGroup; FAMILIES],
 }
 
@@ -442,9 +444,12 @@ fn cells(
         .map(|(cell, &rows)| {
             let mut values = vec![0.0; MEASURE_COUNT];
             for (sums, &m) in acc.iter().zip(present) {
-                values[m] = sums[cell];
+                // A measure the cell's rows lack summed to NaN: it has no value there.
+                let v = sums[cell];
+                values[m] = if v.is_nan() { 0.0 } else { v };
             }
-            Sums { values, rows }
+            let lacks = sel.index.absent[cell_pairs[cell].0 as usize];
+            Sums::with_lacks(values, rows, lacks)
         })
         .collect();
     Cells {
@@ -505,24 +510,41 @@ pub(crate) fn aggregate(
             s.get(Measure::NewCustomers),
             s.get(Measure::Conversions),
             0.0,
+            0.0,
         ]
     };
+    // The engagement-rate flows of a cell: over its rows that have every ER input.
+    let er_needs = measure_bits(&[
+        Measure::Likes,
+        Measure::Comments,
+        Measure::Shares,
+        Measure::Saves,
+        er_denominator,
+    ]);
+    let er_flows = |s: &Sums| {
+        let (with, rows) = s.over(er_needs);
+        (with.engagements(), with.get(er_denominator), rows as f64)
+    };
     let creator_cell = |s: &Sums| {
+        let (engagements, denominator, er_rows) = er_flows(s);
         [
             s.rows as f64,
-            s.engagements(),
-            s.get(er_denominator),
+            engagements,
+            denominator,
             s.get(Measure::Conversions),
             s.get(Measure::Clicks),
+            er_rows,
         ]
     };
     let platform_cell = |s: &Sums| {
+        let (engagements, denominator, er_rows) = er_flows(s);
         [
             s.rows as f64,
-            s.engagements(),
-            s.get(er_denominator),
+            engagements,
+            denominator,
             s.get(Measure::Impressions),
             0.0,
+            er_rows,
         ]
     };
     let tabulate = |family: usize, key_family: usize, cell: &dyn Fn(&Sums) -> Cell| {
@@ -594,8 +616,12 @@ fn add_comment_counts(ws: &Workspace, source: SentimentSource, cells: &mut Cells
         let Some(counts) = by_post.get(p.post_id.get(r as usize)) else {
             continue;
         };
+        let sums = &mut cells.sums[c as usize];
         for (m, n) in measures.iter().zip(counts) {
-            cells.sums[c as usize].values[*m as usize] += n;
+            sums.values[*m as usize] += n;
+            if let Some(part) = sums.parts.first_mut() {
+                part.values[*m as usize] += n;
+            }
         }
     }
 }

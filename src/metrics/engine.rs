@@ -116,10 +116,33 @@ impl Dimension {
 /// Mergeable sums of every measure over a set of rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sums {
-    /// Σ of each measure, by `Measure as usize`.
+    /// Σ of each measure over the rows that have it, by `Measure as usize`.
     pub values: Vec<f64>,
     /// Number of rows summed.
     pub rows: u64,
+    /// When some rows lack a measure that others have: the sums of each set of rows
+    /// that lack the same measures. Empty when no row lacks anything. A ratio sums its
+    /// parts over the rows that have all its inputs ([`Sums::over`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+}
+
+/// The sums of the rows of a [`Sums`] that lack the same measures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// The measures these rows lack (bit `Measure as usize`).
+    pub lacks: u32,
+    /// Σ of each measure (0 for the lacking ones).
+    pub values: Vec<f64>,
+    pub rows: u64,
+}
+
+/// How many rows of a scope a KPI could use: those that have every input it reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub used: u64,
+    /// Rows in the scope.
+    pub of: u64,
 }
 
 impl Default for Sums {
@@ -127,22 +150,105 @@ impl Default for Sums {
         Sums {
             values: vec![0.0; MEASURE_COUNT],
             rows: 0,
+            parts: Vec::new(),
         }
     }
 }
 
+/// The bit set of some measures (as in [`Part::lacks`]).
+pub fn measure_bits(measures: &[Measure]) -> u32 {
+    measures.iter().fold(0, |bits, &m| bits | 1 << m as usize)
+}
+
 impl Sums {
-    /// Σ of one measure.
+    /// Σ of one measure (over the rows that have it).
     pub fn get(&self, m: Measure) -> f64 {
         self.values[m as usize]
     }
 
+    /// Sums of rows that all lack `lacks` (a cell of the engine's pass).
+    pub fn with_lacks(values: Vec<f64>, rows: u64, lacks: u32) -> Sums {
+        let parts = if lacks == 0 || rows == 0 {
+            Vec::new()
+        } else {
+            vec![Part {
+                lacks,
+                values: values.clone(),
+                rows,
+            }]
+        };
+        Sums {
+            values,
+            rows,
+            parts,
+        }
+    }
+
     /// Adds another set of sums (groups merge into the total exactly).
     pub fn merge(&mut self, other: &Sums) {
+        if !self.parts.is_empty() || !other.parts.is_empty() {
+            if self.parts.is_empty() && self.rows > 0 {
+                self.parts.push(Part {
+                    lacks: 0,
+                    values: self.values.clone(),
+                    rows: self.rows,
+                });
+            }
+            if other.parts.is_empty() {
+                if other.rows > 0 {
+                    self.add_part(0, &other.values, other.rows);
+                }
+            } else {
+                for part in &other.parts {
+                    self.add_part(part.lacks, &part.values, part.rows);
+                }
+            }
+        }
         for (a, b) in self.values.iter_mut().zip(&other.values) {
             *a += b;
         }
         self.rows += other.rows;
+    }
+
+    fn add_part(&mut self, lacks: u32, values: &[f64], rows: u64) {
+        match self.parts.iter_mut().find(|p| p.lacks == lacks) {
+            Some(part) => {
+                for (a, b) in part.values.iter_mut().zip(values) {
+                    *a += b;
+                }
+                part.rows += rows;
+            }
+            None => self.parts.push(Part {
+                lacks,
+                values: values.to_vec(),
+                rows,
+            }),
+        }
+    }
+
+    /// The sums of the rows that have every measure of `needs` (a [`measure_bits`] set),
+    /// with no parts, and how many rows that is.
+    pub fn over(&self, needs: u32) -> (std::borrow::Cow<'_, Sums>, u64) {
+        if self.parts.is_empty() {
+            return (std::borrow::Cow::Borrowed(self), self.rows);
+        }
+        let mut out = Sums::default();
+        for part in self.parts.iter().filter(|p| p.lacks & needs == 0) {
+            for (a, b) in out.values.iter_mut().zip(&part.values) {
+                *a += b;
+            }
+            out.rows += part.rows;
+        }
+        let used = out.rows;
+        (std::borrow::Cow::Owned(out), used)
+    }
+
+    /// The measures of `needs` that no row of these sums has.
+    pub fn lacking_everywhere(&self, needs: u32) -> u32 {
+        if self.parts.is_empty() {
+            return 0;
+        }
+        self.parts.iter().fold(needs, |all, p| all & p.lacks)
     }
 
     /// Σ(likes + comments + shares + saves).
@@ -154,18 +260,50 @@ impl Sums {
     }
 }
 
-/// KPI values in registry order.
+/// KPI values in registry order, with the coverage of those computed from posts rows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KpiSet {
     values: Vec<KpiValue>,
+    /// Rows in the scope.
+    #[serde(default)]
+    rows: u64,
+    /// Bit `i`: registry entry `i` is computed from posts rows (it has a coverage).
+    #[serde(default)]
+    covered: u64,
+    /// `(registry index, rows used)` of the KPIs that used fewer rows than the scope has.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    partial: Vec<(u32, u64)>,
 }
 
 impl KpiSet {
-    /// Builds a set by evaluating `f` for every registry entry.
+    /// Builds a set by evaluating `f` for every registry entry (no coverage).
     pub fn from_fn(mut f: impl FnMut(&KpiDef) -> KpiValue) -> KpiSet {
-        KpiSet {
-            values: registry().iter().map(&mut f).collect(),
+        Self::with_coverage(0, |def| (f(def), None))
+    }
+
+    /// Builds a set by evaluating `f`, which also gives the rows each KPI used, for
+    /// every registry entry of a scope of `rows` rows.
+    pub fn with_coverage(
+        rows: u64,
+        mut f: impl FnMut(&KpiDef) -> (KpiValue, Option<u64>),
+    ) -> KpiSet {
+        let mut set = KpiSet {
+            values: Vec::with_capacity(registry().len()),
+            rows,
+            covered: 0,
+            partial: Vec::new(),
+        };
+        for (i, def) in registry().iter().enumerate() {
+            let (value, used) = f(def);
+            set.values.push(value);
+            if let Some(used) = used {
+                set.covered |= 1 << i;
+                if used < rows {
+                    set.partial.push((i as u32, used));
+                }
+            }
         }
+        set
     }
 
     /// The value of a KPI (n/a for an unknown id).
@@ -175,6 +313,24 @@ impl KpiSet {
             .position(|k| k.id == id)
             .and_then(|i| self.values.get(i).cloned())
             .unwrap_or_else(|| KpiValue::na(format!("unknown KPI {id}")))
+    }
+
+    /// How many of the scope's rows a KPI computed from posts rows used; `None` for
+    /// the others (and unknown ids).
+    pub fn coverage(&self, id: &str) -> Option<Coverage> {
+        let i = registry().iter().position(|k| k.id == id)?;
+        if i >= 64 || self.covered & (1 << i) == 0 {
+            return None;
+        }
+        let used = self
+            .partial
+            .iter()
+            .find(|(k, _)| *k as usize == i)
+            .map_or(self.rows, |(_, used)| *used);
+        Some(Coverage {
+            used,
+            of: self.rows,
+        })
     }
 
     /// Every (definition, value) pair in registry order.
@@ -396,6 +552,8 @@ pub fn compute_uncached(
 struct PlatformInScope<'a> {
     key: &'a str,
     rows: f64,
+    /// Rows that have every engagement-rate input.
+    er_rows: f64,
     engagements: f64,
     denominator: f64,
     impressions: f64,
@@ -420,6 +578,8 @@ struct Context<'a> {
     creator_rows: HashMap<&'a str, &'a Creator>,
     /// By creator code: the platform of most of the creator's rows in the workspace.
     main_platform: Vec<Option<&'a str>>,
+    /// The rows the KPI being evaluated used (set by the helpers that read posts sums).
+    used: std::cell::Cell<Option<u64>>,
 }
 
 const ENGAGEMENT: [Measure; 4] = [
@@ -461,12 +621,13 @@ impl<'a> Context<'a> {
                 .map(|c| (c.creator_id.as_str(), c))
                 .collect(),
             main_platform: main_platforms(p),
+            used: std::cell::Cell::new(None),
         }
     }
 
     fn campaigns(&self, keys: &[(u32, Cell)]) -> Vec<CampaignInScope<'a>> {
         keys.iter()
-            .map(|&(code, [_, cost, new_customers, conversions, _])| {
+            .map(|&(code, [_, cost, new_customers, conversions, _, _])| {
                 let id = self.ws.posts.campaigns.value(code);
                 CampaignInScope {
                     id,
@@ -483,7 +644,7 @@ impl<'a> Context<'a> {
     fn creators(&self, keys: &[(u32, Cell)]) -> Vec<CreatorInScope<'a>> {
         keys.iter()
             .map(
-                |&(code, [rows, engagements, er_denominator, conversions, clicks])| {
+                |&(code, [rows, engagements, er_denominator, conversions, clicks, er_rows])| {
                     let id = self.ws.posts.creators.value(code);
                     let row = self.creator_rows.get(id).copied();
                     CreatorInScope {
@@ -493,6 +654,7 @@ impl<'a> Context<'a> {
                             .and_then(|c| c.platform.as_deref())
                             .or_else(|| self.main_platform.get(code as usize).copied().flatten()),
                         rows,
+                        er_rows,
                         engagements,
                         er_denominator,
                         conversions,
@@ -507,12 +669,15 @@ impl<'a> Context<'a> {
     fn platforms(&self, keys: &[(u32, Cell)]) -> Vec<PlatformInScope<'a>> {
         keys.iter()
             .map(
-                |&(code, [rows, engagements, denominator, impressions, _])| PlatformInScope {
-                    key: self.ws.posts.platforms.value(code),
-                    rows,
-                    engagements,
-                    denominator,
-                    impressions,
+                |&(code, [rows, engagements, denominator, impressions, _, er_rows])| {
+                    PlatformInScope {
+                        key: self.ws.posts.platforms.value(code),
+                        rows,
+                        er_rows,
+                        engagements,
+                        denominator,
+                        impressions,
+                    }
                 },
             )
             .collect()
@@ -552,7 +717,7 @@ impl<'a> Context<'a> {
             KpiValue::ratio(c.conversions, c.clicks, "clicks")
         };
         influencer_score(
-            &self.engagement_rate(c.engagements, c.er_denominator, rows),
+            &self.engagement_rate(c.engagements, c.er_denominator, rows, c.er_rows as u64),
             &conversion_rate,
             c.row.and_then(|r| r.brand_fit),
             c.platform,
@@ -590,62 +755,131 @@ impl<'a> Context<'a> {
         (!missing.is_empty()).then(|| needs_columns(&missing))
     }
 
-    /// Σnumerators / Σdenominator over a scope's rows.
+    /// n/a for a scope none of whose rows has every measure of `needs`, naming what
+    /// no row has.
+    fn none_report(&self, sums: &Sums, needs: &[Measure]) -> KpiValue {
+        let lacking = sums.lacking_everywhere(measure_bits(needs));
+        let names: Vec<&str> = needs
+            .iter()
+            .filter(|m| lacking & (1 << **m as usize) != 0)
+            .map(|m| m.column())
+            .collect();
+        if names.is_empty() {
+            let all: Vec<&str> = needs.iter().map(|m| m.column()).collect();
+            KpiValue::na(format!(
+                "no post in view reports {} together",
+                all.join(" and ")
+            ))
+        } else {
+            KpiValue::na(format!("no post in view reports {}", names.join(" or ")))
+        }
+    }
+
+    /// The sums of the rows of a scope that have every measure of `needs`, or the n/a
+    /// that says why there are none; records the rows used.
+    fn rows_with<'s>(
+        &self,
+        sums: &'s Sums,
+        needs: &[Measure],
+    ) -> Result<std::borrow::Cow<'s, Sums>, KpiValue> {
+        if let Some(na) = self.need(needs) {
+            return Err(na);
+        }
+        if sums.rows == 0 {
+            self.used.set(Some(0));
+            return Err(KpiValue::na("no posts in view"));
+        }
+        let (over, used) = sums.over(measure_bits(needs));
+        self.used.set(Some(used));
+        if used == 0 {
+            return Err(self.none_report(sums, needs));
+        }
+        Ok(over)
+    }
+
+    /// Σnumerators / Σdenominator over the scope's rows that have all of them.
     fn ratio(&self, sums: &Sums, num: &[Measure], den: Measure, den_name: &str) -> KpiValue {
         let mut all = num.to_vec();
         all.push(den);
-        if let Some(na) = self.need(&all) {
-            return na;
+        match self.rows_with(sums, &all) {
+            Ok(s) => {
+                let n: f64 = num.iter().map(|m| s.get(*m)).sum();
+                KpiValue::ratio(n, s.get(den), den_name)
+            }
+            Err(na) => na,
         }
-        if sums.rows == 0 {
-            return KpiValue::na("no posts in view");
-        }
-        let n: f64 = num.iter().map(|m| sums.get(*m)).sum();
-        KpiValue::ratio(n, sums.get(den), den_name)
     }
 
-    /// A Σ of one measure over a scope's rows.
+    /// A Σ of one measure over the scope's rows that have it.
     fn total(&self, sums: &Sums, m: Measure) -> KpiValue {
-        match self.need(&[m]) {
-            Some(na) => na,
-            None if sums.rows == 0 => KpiValue::na("no posts in view"),
-            None => KpiValue::Value(sums.get(m)),
+        match self.rows_with(sums, &[m]) {
+            Ok(s) => KpiValue::Value(s.get(m)),
+            Err(na) => na,
         }
     }
 
-    /// Engagements / the ER denominator.
-    fn engagement_rate(&self, engagements: f64, denominator: f64, rows: u64) -> KpiValue {
-        self.engagement_ratio(engagements, denominator, self.er, rows)
-    }
-
-    /// `engagements / denominator` (or its inverse). Engagement columns that are absent
-    /// count as 0, but at least one of them must be present.
-    fn engagement_ratio(
+    /// Engagements / the ER denominator, from a cross-tab's flows (`er_rows`: the rows
+    /// that have every input).
+    fn engagement_rate(
         &self,
         engagements: f64,
-        other: f64,
-        (other_measure, other_name): (Measure, &str),
+        denominator: f64,
         rows: u64,
+        er_rows: u64,
     ) -> KpiValue {
         let p = &self.ws.posts;
         if !ENGAGEMENT.iter().any(|m| p.has(*m)) {
             return needs_columns(&["likes", "comments", "shares", "saves"]);
         }
-        if let Some(na) = self.need(&[other_measure]) {
+        if let Some(na) = self.need(&[self.er.0]) {
             return na;
         }
         if rows == 0 {
             return KpiValue::na("no posts in view");
         }
-        if other_measure == Measure::Cost {
-            KpiValue::ratio(other, engagements, "engagements")
-        } else {
-            KpiValue::ratio(engagements, other, other_name)
+        if er_rows == 0 {
+            return KpiValue::na(format!(
+                "no post in view reports {} with its engagements",
+                self.er.0.column()
+            ));
+        }
+        KpiValue::ratio(engagements, denominator, self.er.1)
+    }
+
+    /// `engagements / other` (or its inverse for cost) over the scope's rows that have
+    /// `other` and every engagement column the workspace has. Engagement columns that
+    /// no file has count as 0, but at least one of them must be present.
+    fn engagement_ratio(&self, sums: &Sums, (other, other_name): (Measure, &str)) -> KpiValue {
+        let p = &self.ws.posts;
+        if !ENGAGEMENT.iter().any(|m| p.has(*m)) {
+            return needs_columns(&["likes", "comments", "shares", "saves"]);
+        }
+        let mut needs: Vec<Measure> = ENGAGEMENT.into_iter().filter(|m| p.has(*m)).collect();
+        needs.push(other);
+        match self.rows_with(sums, &needs) {
+            Ok(s) if other == Measure::Cost => {
+                KpiValue::ratio(s.get(other), s.engagements(), "engagements")
+            }
+            Ok(s) => KpiValue::ratio(s.engagements(), s.get(other), other_name),
+            Err(na) => na,
         }
     }
 
     /// Every KPI of one scope, and the scope's site AOV.
     fn evaluate(&self, sums: &Sums, members: &Members<'a>) -> (KpiSet, Option<f64>) {
+        use Measure::{Cost, NewCustomers};
+        let cpa = self.ratio(sums, &[Cost], NewCustomers, "new customers");
+        let site_aov = entities::site_aov(&members.campaigns);
+        let kpis = KpiSet::with_coverage(sums.rows, |def| {
+            self.used.set(None);
+            let value = self.kpi(def, sums, members, &cpa);
+            (value, self.used.take())
+        });
+        (kpis, site_aov)
+    }
+
+    /// One KPI of one scope (the rows it used are left in `self.used`).
+    fn kpi(&self, def: &KpiDef, sums: &Sums, members: &Members<'a>, cpa: &KpiValue) -> KpiValue {
         use Measure::*;
         let campaigns = &members.campaigns;
         let creators = &members.creators;
@@ -657,27 +891,18 @@ impl<'a> Context<'a> {
             ),
             na => na,
         };
-        let cpa = self.ratio(sums, &[Cost], NewCustomers, "new customers");
-        let site_aov = entities::site_aov(campaigns);
-        let kpis = KpiSet::from_fn(|def| match def.id {
-            "engagement_rate" => {
-                self.engagement_rate(sums.engagements(), sums.get(self.er.0), sums.rows)
-            }
+        match def.id {
+            "engagement_rate" => self.engagement_ratio(sums, self.er),
             id if id.starts_with("engagement_rate_") => self.platform_engagement(id, members),
-            "avg_engagement_per_post" => self.engagement_ratio(
-                sums.engagements(),
-                sums.get(PostCount),
-                (PostCount, "post count"),
-                sums.rows,
-            ),
+            "avg_engagement_per_post" => self.engagement_ratio(sums, (PostCount, "post count")),
             "comment_sentiment" => self.comment_sentiment(sums),
-            "share_of_voice" => match self.need(&[BrandMentions, CompetitorMentions]) {
-                Some(na) => na,
-                None => KpiValue::ratio(
-                    sums.get(BrandMentions),
-                    sums.get(BrandMentions) + sums.get(CompetitorMentions),
+            "share_of_voice" => match self.rows_with(sums, &[BrandMentions, CompetitorMentions]) {
+                Ok(s) => KpiValue::ratio(
+                    s.get(BrandMentions),
+                    s.get(BrandMentions) + s.get(CompetitorMentions),
                     "brand + competitor mentions",
                 ),
+                Err(na) => na,
             },
             "response_rate" => self.ratio(sums, &[CommentsReplied24h], Comments, "comments"),
             "ctr" => self.ratio(sums, &[Clicks], Impressions, "impressions"),
@@ -693,8 +918,8 @@ impl<'a> Context<'a> {
             "impressions_per_campaign" => per_campaign(Impressions),
             "reach_per_campaign" => per_campaign(Reach),
             "roas" => self.ratio(sums, &[Revenue], Cost, "cost"),
-            "cpa" => cpa.clone(),
-            "clv_ratio" => match (entities::weighted_clv(campaigns), &cpa) {
+            "cpa" => self.ratio(sums, &[Cost], NewCustomers, "new customers"),
+            "clv_ratio" => match (entities::weighted_clv(campaigns), cpa) {
                 (KpiValue::Value(clv), KpiValue::Value(cpa)) => KpiValue::ratio(clv, *cpa, "CPA"),
                 (KpiValue::NotAvailable { reason }, _) => KpiValue::na(format!("CLV: {reason}")),
                 (_, na) => na.clone(),
@@ -706,12 +931,7 @@ impl<'a> Context<'a> {
                 KpiValue::Value(v) => KpiValue::Value(v * 1000.0),
                 na => na,
             },
-            "cpe" => self.engagement_ratio(
-                sums.engagements(),
-                sums.get(Cost),
-                (Cost, "cost"),
-                sums.rows,
-            ),
+            "cpe" => self.engagement_ratio(sums, (Cost, "cost")),
             "cpv" => self.ratio(sums, &[Cost], Views, "views"),
             "vtr" => self.ratio(sums, &[Views], Impressions, "impressions"),
             "emv" => self.emv(sums, members),
@@ -734,8 +954,7 @@ impl<'a> Context<'a> {
             },
             "contract_compliance" => entities::contract_compliance(creators),
             other => KpiValue::na(format!("unknown KPI {other}")),
-        });
-        (kpis, site_aov)
+        }
     }
 
     /// `engagement_rate_<platform>`: the ratio over that platform's rows in the scope.
@@ -744,7 +963,12 @@ impl<'a> Context<'a> {
             return KpiValue::na(format!("unknown KPI {id}"));
         };
         match members.platforms.iter().find(|p| p.key == *key) {
-            Some(p) => self.engagement_rate(p.engagements, p.denominator, p.rows as u64),
+            Some(p) => self.engagement_rate(
+                p.engagements,
+                p.denominator,
+                p.rows as u64,
+                p.er_rows as u64,
+            ),
             None => KpiValue::na(format!("no {key} posts in view")),
         }
     }

@@ -29,6 +29,9 @@ pub struct CreatorInScope<'a> {
     /// most of the creator's posts rows in the workspace.
     pub platform: Option<&'a str>,
     pub rows: f64,
+    /// Rows that have every engagement-rate input (the engagements and the
+    /// denominator are summed over these).
+    pub er_rows: f64,
     pub engagements: f64,
     /// Σ of the ER denominator (reach, impressions or followers).
     pub er_denominator: f64,

@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::display::format::raw_value;
+use crate::display::format::{coverage_attr, coverage_note, raw_value};
 use crate::display::questions::Comparison;
-use crate::metrics::engine::{Dimension, KpiValue};
+use crate::metrics::engine::{Coverage, Dimension, KpiValue};
 use crate::metrics::registry::{kpi, Direction, KpiDef};
 use crate::metrics::targets::{effective_target, kpi_status, Status};
 use crate::metrics::trend::{trend, Trend};
@@ -24,13 +24,17 @@ pub fn KpiValueView(
     /// `"<dimension>:<key>"` when the value belongs to a group.
     #[prop(optional_no_strip)]
     group: Option<String>,
+    /// The rows the value used, for KPIs computed from posts rows.
+    #[prop(optional_no_strip)]
+    coverage: Option<Coverage>,
 ) -> impl IntoView {
     let style = use_app().style;
     let raw = raw_value(&value);
     let na = value.value().is_none();
     let text = move || style.with(|s| s.kpi(&value, def.unit));
     view! {
-        <span class="kpi-value" class:na=na data-kpi=def.id data-value=raw data-group=group>
+        <span class="kpi-value" class:na=na data-kpi=def.id data-value=raw data-group=group
+            data-coverage=coverage_attr(coverage) title=coverage_note(coverage)>
             {text}
         </span>
     }
@@ -42,8 +46,9 @@ pub fn KpiById(
     id: &'static str,
     value: KpiValue,
     #[prop(optional_no_strip)] group: Option<String>,
+    #[prop(optional_no_strip)] coverage: Option<Coverage>,
 ) -> impl IntoView {
-    kpi(id).map(|def| view! { <KpiValueView def=def value=value group=group/> })
+    kpi(id).map(|def| view! { <KpiValueView def=def value=value group=group coverage=coverage/> })
 }
 
 /// CSS class of a status, as the contract names it.
@@ -91,6 +96,9 @@ pub fn KpiCard(
     /// Extra line under the value (e.g. the engagement-rate denominator).
     #[prop(optional_no_strip)]
     note: Option<String>,
+    /// The rows the value used, for KPIs computed from posts rows.
+    #[prop(optional_no_strip)]
+    coverage: Option<Coverage>,
 ) -> impl IntoView {
     let state = use_app();
     let desc_id = format!(
@@ -138,8 +146,9 @@ pub fn KpiCard(
         <article class=card_class title=def.definition aria-describedby=described_by>
             <h3 class="kpi-name">{def.name}</h3>
             <p class="kpi-main">
-                <KpiValueView def=def value=value group=group/>
+                <KpiValueView def=def value=value group=group coverage=coverage/>
             </p>
+            {coverage_note(coverage).map(|n| view! { <p class="kpi-coverage">{n}</p> })}
             {note.map(|n| view! { <p class="kpi-note">{n}</p> })}
             <p class="kpi-target">{target_text}</p>
             <p class=trend_class title=trend_window data-trend=crate::display::format::raw_number(change)>

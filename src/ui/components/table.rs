@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use leptos::prelude::*;
 
-use crate::metrics::engine::KpiValue;
+use crate::metrics::engine::{Coverage, KpiSet, KpiValue};
 use crate::metrics::registry::KpiDef;
 
 use super::export::TableCsvButton;
@@ -25,6 +25,7 @@ pub enum Cell {
         def: &'static KpiDef,
         value: KpiValue,
         group: Option<String>,
+        coverage: Option<Coverage>,
     },
     /// A plain number with its display text (sorts by the number).
     Number {
@@ -34,10 +35,15 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// A KPI cell by registry id (text cell for an unknown id).
-    pub fn kpi(id: &str, value: KpiValue, group: Option<String>) -> Cell {
+    /// A KPI cell by registry id, from a set of values (text cell for an unknown id).
+    pub fn kpi(id: &str, set: &KpiSet, group: Option<String>) -> Cell {
         match crate::metrics::registry::kpi(id) {
-            Some(def) => Cell::Kpi { def, value, group },
+            Some(def) => Cell::Kpi {
+                def,
+                value: set.get(id),
+                group,
+                coverage: set.coverage(id),
+            },
             None => Cell::Text(format!("unknown KPI {id}")),
         }
     }
@@ -71,9 +77,13 @@ impl Cell {
         match self {
             Cell::Text(t) => t.into_any(),
             Cell::Link { text, href } => view! { <a href=href>{text}</a> }.into_any(),
-            Cell::Kpi { def, value, group } => {
-                view! { <KpiValueView def=def value=value group=group/> }.into_any()
-            }
+            Cell::Kpi {
+                def,
+                value,
+                group,
+                coverage,
+            } => view! { <KpiValueView def=def value=value group=group coverage=coverage/> }
+                .into_any(),
             Cell::Number { text, .. } => view! { <span class="num">{text}</span> }.into_any(),
         }
     }

@@ -67,10 +67,10 @@ pub fn CreatorPage() -> impl IntoView {
             .map(|p| {
                 vec![
                     Cell::Text(p.label.clone()),
-                    Cell::kpi("impressions", p.kpis.get("impressions"), None),
-                    Cell::kpi("engagement_rate", p.kpis.get("engagement_rate"), None),
+                    Cell::kpi("impressions", &p.kpis, None),
+                    Cell::kpi("engagement_rate", &p.kpis, None),
                     money_cell(p.sums.get(Measure::Revenue)),
-                    Cell::kpi("roas", p.kpis.get("roas"), None),
+                    Cell::kpi("roas", &p.kpis, None),
                 ]
             })
             .collect();

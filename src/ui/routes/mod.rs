@@ -38,9 +38,10 @@ pub fn kpi_cards(
     defs.into_iter()
         .map(|def| {
             let value = results.overall.get(def.id);
+            let coverage = results.overall.coverage(def.id);
             let trend = kpi_trend(def, comparison);
             let site_aov = results.site_aov;
-            view! { <KpiCard def=def value=value trend=trend site_aov=site_aov group=group.clone()/> }
+            view! { <KpiCard def=def value=value trend=trend site_aov=site_aov group=group.clone() coverage=coverage/> }
         })
         .collect_view()
 }
@@ -80,7 +81,7 @@ pub fn count_cell(value: f64) -> Cell {
 
 /// A KPI cell of a group, carrying its `data-group`.
 pub fn group_kpi(g: &GroupResult, id: &str) -> Cell {
-    Cell::kpi(id, g.kpis.get(id), Some(group_attr(g.dimension, &g.key)))
+    Cell::kpi(id, &g.kpis, Some(group_attr(g.dimension, &g.key)))
 }
 
 /// Groups of a dimension sorted by a measure, largest first.

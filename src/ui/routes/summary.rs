@@ -60,8 +60,9 @@ fn Headline() -> impl IntoView {
                 let note =
                     (def.id == "engagement_rate").then(|| format!("Denominator: {denominator}"));
                 let value = r.overall.get(def.id);
+                let coverage = r.overall.coverage(def.id);
                 let trend = kpi_trend(def, comparison.as_deref());
-                view! { <KpiCard def=def value=value trend=trend site_aov=r.site_aov note=note/> }
+                view! { <KpiCard def=def value=value trend=trend site_aov=r.site_aov note=note coverage=coverage/> }
             })
             .collect_view();
         view! {
