@@ -5,9 +5,10 @@
 mod metrics_support;
 
 use kpi_dash::data::calendar::Granularity;
+use kpi_dash::data::schema::Measure;
 use kpi_dash::data::schema::Objective;
-use kpi_dash::data::store::Workspace;
-use kpi_dash::metrics::alerts::{evaluate, Alert, AlertRule, Severity, Subject};
+use kpi_dash::data::store::{Creator, Workspace};
+use kpi_dash::metrics::alerts::{evaluate, Alert, AlertRule, PostRef, Severity, Subject};
 use kpi_dash::metrics::engine::{compute, Filter, KpiValue};
 use kpi_dash::metrics::objective::{
     campaign_headline, headline_kpis, SALES_HEADLINE, SUMMARY_HEADLINE,
@@ -299,6 +300,8 @@ fn default_alerts_of_the_fixture() {
         .iter()
         .map(|a| (a.severity, a.rule, a.subject.clone()))
         .collect();
+    // Compliance: K2 broke its contract and its post P2 (in campaign C1, so sponsored)
+    // has no disclosure: ONE alert for the subject K2 that names P2.
     assert_eq!(
         got,
         vec![
@@ -307,19 +310,26 @@ fn default_alerts_of_the_fixture() {
                 AlertRule::ComplianceViolation,
                 Subject::Creator("K2".into())
             ),
-            (
-                Severity::Critical,
-                AlertRule::ComplianceViolation,
-                Subject::Post("P2".into())
-            ),
             (Severity::Warning, AlertRule::RoasLow, campaign("C1")),
             (Severity::Warning, AlertRule::RoasLow, campaign("C2")),
         ]
     );
     assert_eq!(alerts[0].link, "/creators/K2");
-    assert_eq!(alerts[1].link, "/campaigns/C1?post=P2");
-    assert_eq!(alerts[2].link, "/campaigns/C1");
-    assert!((alerts[2].value - 1.4).abs() < 1e-12 && alerts[2].threshold == 3.0);
+    assert_eq!(
+        alerts[0].posts,
+        vec![PostRef {
+            id: "P2".into(),
+            link: "/campaigns/C1?post=P2".into()
+        }]
+    );
+    assert_eq!((alerts[0].value, alerts[0].threshold), (1.0, 0.0));
+    assert_eq!(
+        alerts[0].message,
+        "Creator K2: contract terms were not met, and 1 sponsored post has no ad disclosure \
+         (#ad / paid partnership): P2."
+    );
+    assert_eq!(alerts[1].link, "/campaigns/C1");
+    assert!((alerts[1].value - 1.4).abs() < 1e-12 && alerts[1].threshold == 3.0);
 }
 
 #[test]
@@ -460,4 +470,319 @@ fn alerts_are_sorted_by_severity() {
     assert_eq!(severities, sorted);
     assert_eq!(severities.first(), Some(&Severity::Critical));
     assert_eq!(severities.last(), Some(&Severity::Success));
+}
+
+// --- alerts a person would act on (issue 13, item 4) ---
+
+use kpi_dash::data::demo::{self, DEMO_SEED};
+use kpi_dash::data::ingest::{load, LoadOptions};
+use kpi_dash::data::store::Disclosure;
+
+/// A workspace loaded from CSV text through the real pipeline (disclosure detected from
+/// the captions, blank cells kept absent).
+fn loaded(name: &str, csv: &str) -> Workspace {
+    let mut ws = Workspace::default();
+    let report = load(&mut ws, name, csv.as_bytes(), &LoadOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.rows_read, report.rows_used + report.rows_rejected);
+    assert_eq!(report.rows_rejected, 0, "{:?}", report.issues);
+    ws
+}
+
+fn critical(alerts: &[Alert]) -> Vec<&Alert> {
+    alerts
+        .iter()
+        .filter(|a| a.severity == Severity::Critical)
+        .collect()
+}
+
+/// A brand's own organic posts: no campaign, no cost, no `disclosed` column; captions
+/// without #ad (so detected as undisclosed), reach blank on two of four posts and
+/// impressions blank on one.
+const ORGANIC: &str = "\
+post_id,platform,date,caption,impressions,reach,likes,comments
+B1,instagram,2025-03-01,New spring collection is here,1000,800,40,5
+B2,instagram,2025-03-02,Behind the scenes at the studio,1200,,50,6
+B3,instagram,2025-03-03,Collab post of a friend,,N/A,30,2
+B4,instagram,2025-03-04,Our shop opens at 9,500,400,10,1
+";
+
+#[test]
+fn organic_posts_with_partial_reach_raise_no_critical_alert() {
+    let ws = loaded("organic.csv", ORGANIC);
+    // Precondition: the captions carry no tag, so every post is detected as undisclosed;
+    // before issue 13 each became a critical compliance violation (4 here).
+    assert_eq!(ws.posts.len(), 4);
+    assert!(ws
+        .posts
+        .disclosure
+        .iter()
+        .all(|d| *d == Disclosure::Undisclosed));
+    let alerts = alerts_with(&ws, &Settings::default());
+    // Compliance: no post is sponsored (no campaign, no cost, no paid-partnership mark).
+    // Engagement (instagram, target ≥ 6% → threshold 0.7 × 6% = 4.2%): over the 2 posts
+    // that report reach, (40+5 + 10+1) / (800+400) = 56 / 1200 = 4.67% ≥ 4.2%.
+    assert_eq!(critical(&alerts), Vec::<&Alert>::new());
+    assert!(alerts.is_empty(), "{alerts:?}");
+}
+
+#[test]
+fn absent_impressions_are_never_viral() {
+    let ws = loaded("organic.csv", ORGANIC);
+    let mut s = Settings::default();
+    s.alerts.viral_impressions = 1_000.0;
+    // B1 1000 ≥ 1000 and B2 1200 ≥ 1000 fire; B4 500 does not; B3's impressions are
+    // blank: absent, not viral (and not 0).
+    let viral: Vec<Subject> = fired(&alerts_with(&ws, &s), AlertRule::ViralPost)
+        .into_iter()
+        .map(|(subject, _, _)| subject)
+        .collect();
+    assert_eq!(
+        viral,
+        vec![Subject::Post("B1".into()), Subject::Post("B2".into())]
+    );
+}
+
+#[test]
+fn a_campaign_creator_with_3_undisclosed_posts_is_one_alert_naming_3_posts() {
+    // K9's three posts in campaign C9 have no disclosure; Q4 is disclosed (#ad); K8's
+    // organic post (no campaign, no cost) is not judged.
+    let csv = "\
+post_id,platform,date,campaign_id,creator_id,caption,impressions,likes
+Q1,tiktok,2025-03-01,C9,K9,Loving this serum,1000,10
+Q2,tiktok,2025-03-02,C9,K9,Morning routine,1000,10
+Q3,tiktok,2025-03-03,C9,K9,Night routine,1000,10
+Q4,tiktok,2025-03-04,C9,K9,Try it #ad,1000,10
+Q5,tiktok,2025-03-05,,K8,My own video,1000,10
+";
+    let ws = loaded("campaign.csv", csv);
+    let alerts = alerts_with(&ws, &Settings::default());
+    let compliance: Vec<&Alert> = alerts
+        .iter()
+        .filter(|a| a.rule == AlertRule::ComplianceViolation)
+        .collect();
+    assert_eq!(compliance.len(), 1, "{compliance:?}");
+    let a = compliance[0];
+    assert_eq!(a.severity, Severity::Critical);
+    assert_eq!(a.subject, Subject::Creator("K9".into()));
+    assert_eq!(a.link, "/creators/K9");
+    let ids: Vec<&str> = a.posts.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["Q1", "Q2", "Q3"]);
+    assert_eq!(a.posts[0].link, "/campaigns/C9?post=Q1");
+    assert_eq!((a.value, a.threshold), (3.0, 0.0));
+    assert_eq!(
+        a.message,
+        "Creator K9: 3 sponsored posts have no ad disclosure (#ad / paid partnership): \
+         Q1, Q2 and Q3."
+    );
+    assert_eq!(critical(&alerts).len(), 1);
+}
+
+#[test]
+fn sponsored_posts_without_a_creator_group_by_campaign_then_platform() {
+    use Measure::{Cost, Impressions};
+    let mut ws = Workspace::default();
+    let d = Some(day(2025, 3, 1));
+    let rows = [
+        // Campaign C5, no creator: grouped under the campaign (5 posts).
+        post(
+            "A1",
+            "x",
+            d,
+            "C5",
+            "",
+            "post",
+            Some(false),
+            &[(Impressions, 10.0)],
+        ),
+        post(
+            "A2",
+            "x",
+            d,
+            "C5",
+            "",
+            "post",
+            Some(false),
+            &[(Impressions, 10.0)],
+        ),
+        post(
+            "A3",
+            "x",
+            d,
+            "C5",
+            "",
+            "post",
+            Some(false),
+            &[(Impressions, 10.0)],
+        ),
+        post(
+            "A4",
+            "x",
+            d,
+            "C5",
+            "",
+            "post",
+            Some(false),
+            &[(Impressions, 10.0)],
+        ),
+        post(
+            "A5",
+            "x",
+            d,
+            "C5",
+            "",
+            "post",
+            Some(false),
+            &[(Impressions, 10.0)],
+        ),
+        // No campaign, no creator, but paid (cost 50): grouped under the platform.
+        post(
+            "D1",
+            "youtube",
+            d,
+            "",
+            "",
+            "video",
+            Some(false),
+            &[(Cost, 50.0)],
+        ),
+        // No campaign, no creator, cost 0: organic, not judged.
+        post(
+            "D2",
+            "youtube",
+            d,
+            "",
+            "",
+            "video",
+            Some(false),
+            &[(Cost, 0.0)],
+        ),
+        // In a campaign, but the disclosure is unknown: never a violation.
+        post(
+            "U1",
+            "x",
+            d,
+            "C5",
+            "K7",
+            "post",
+            None,
+            &[(Impressions, 10.0)],
+        ),
+    ];
+    for r in &rows {
+        ws.posts.push(r);
+    }
+    let alerts = alerts_with(&ws, &Settings::default());
+    let compliance: Vec<(Subject, Vec<&str>, &str)> = alerts
+        .iter()
+        .filter(|a| a.rule == AlertRule::ComplianceViolation)
+        .map(|a| {
+            (
+                a.subject.clone(),
+                a.posts.iter().map(|p| p.id.as_str()).collect(),
+                a.message.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        compliance,
+        vec![
+            (
+                campaign("C5"),
+                vec!["A1", "A2", "A3", "A4", "A5"],
+                "Campaign C5: 5 sponsored posts have no ad disclosure (#ad / paid partnership): \
+                 A1, A2, A3 and 2 more."
+            ),
+            (
+                Subject::Platform("youtube".into()),
+                vec!["D1"],
+                "Platform youtube: 1 sponsored post has no ad disclosure (#ad / paid \
+                 partnership): D1."
+            ),
+        ]
+    );
+    // The platform alert links to the platform; its post (no campaign) to the post.
+    let platform = alerts
+        .iter()
+        .find(|a| a.subject == Subject::Platform("youtube".into()))
+        .expect("platform alert");
+    assert_eq!(platform.link, "/campaigns?platform=youtube");
+    assert_eq!(platform.posts[0].link, "/campaigns?post=D1");
+}
+
+#[test]
+fn rules_whose_inputs_are_absent_are_silent() {
+    use Measure::{Impressions, Likes};
+    // Posts with impressions and likes only (no reach, clicks, revenue or cost), a
+    // creator with contract terms unknown and no campaigns table: every KPI a rule reads
+    // (engagement rate, conversion rate, ROAS, pacing, score) is n/a, and no rule fires.
+    let mut ws = Workspace::default();
+    let d = Some(day(2025, 3, 1));
+    for id in ["N1", "N2"] {
+        ws.posts.push(&post(
+            id,
+            "instagram",
+            d,
+            "C1",
+            "K1",
+            "reel",
+            Some(true),
+            &[(Impressions, 5_000.0), (Likes, 10.0)],
+        ));
+    }
+    ws.creators = vec![Creator {
+        creator_id: "K1".into(),
+        ..Creator::default()
+    }];
+    let alerts = alerts_with(&ws, &Settings::default());
+    assert!(alerts.is_empty(), "{alerts:?}");
+}
+
+#[test]
+fn the_demo_raises_every_rule_and_one_compliance_alert_per_creator() {
+    let ws = demo::generate(DEMO_SEED);
+    let alerts = alerts_with(&ws, &Settings::default());
+    for rule in [
+        AlertRule::EngagementBelowTarget,
+        AlertRule::ConversionRateLow,
+        AlertRule::ComplianceViolation,
+        AlertRule::RoasLow,
+        AlertRule::InfluencerScoreLow,
+        AlertRule::BudgetOverPaced,
+        AlertRule::RoasAboveTarget,
+        AlertRule::ViralPost,
+        AlertRule::PartnershipRevenue,
+    ] {
+        assert!(
+            alerts.iter().any(|a| a.rule == rule),
+            "{rule:?} does not fire"
+        );
+    }
+    // Compliance: the contract breach of K29, and the undisclosed posts of K08 and K42
+    // (every 12th of their posts; all demo posts are in a campaign) grouped by creator.
+    let compliance: Vec<&Alert> = alerts
+        .iter()
+        .filter(|a| a.rule == AlertRule::ComplianceViolation)
+        .collect();
+    let subjects: Vec<&Subject> = compliance.iter().map(|a| &a.subject).collect();
+    let creator = |id: &str| Subject::Creator(id.into());
+    assert_eq!(
+        subjects,
+        [&creator("K08"), &creator("K29"), &creator("K42")]
+    );
+    // The posts named are exactly the undisclosed posts of each creator.
+    for a in &compliance {
+        let Subject::Creator(id) = &a.subject else {
+            unreachable!()
+        };
+        let expected: Vec<&str> = (0..ws.posts.len())
+            .filter(|&i| ws.posts.disclosure[i] == Disclosure::Undisclosed)
+            .filter(|&i| ws.posts.creators.value(ws.posts.creator[i]) == id)
+            .map(|i| ws.posts.post_id.get(i))
+            .collect();
+        let named: Vec<&str> = a.posts.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(named, expected, "{id}");
+    }
+    // 3 compliance (K08, K29, K42) + 2 engagement (C04, x) + 1 conversion (C02) = 6.
+    assert_eq!(critical(&alerts).len(), 6);
 }

@@ -3,20 +3,31 @@
 //!
 //! - critical: engagement rate more than 30% below its target's lower bound (per campaign,
 //!   and per platform against the platform's own target); conversion rate below 2% (per
-//!   campaign); a compliance violation (each undisclosed post in view, each creator in
-//!   view whose contract terms were not met);
+//!   campaign); a compliance violation (undisclosed SPONSORED posts in view, and creators
+//!   in view whose contract terms were not met), one alert per subject;
 //! - warning: ROAS below 3 (per campaign); influencer score below 70 (per creator);
 //!   budget pacing above 110% (per campaign);
 //! - success: campaign ROAS at least 1.5 × the ROAS target; a post with at least 1M
 //!   impressions (single posts, not rollup rows); a creator partnership with more than
 //!   $100K revenue in view.
+//!
+//! Alerts count subjects, not rows: the undisclosed sponsored posts of one creator make one
+//! alert that names them (posts without a creator group by campaign, else by platform),
+//! merged with that creator's contract-terms alert. A post is sponsored when it is in a
+//! campaign, has a cost above 0, or is marked as a paid partnership or branded content;
+//! a brand's own organic posts are never judged, and an unknown disclosure is never a
+//! violation. No rule fires on an absent measure: KPI rules read the engine's values (an
+//! n/a raises nothing) and row rules skip rows whose value is absent.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::display::format::NumberStyle;
 
+use crate::data::disclosure;
 use crate::data::schema::Measure;
-use crate::data::store::{Disclosure, Workspace};
+use crate::data::store::{Disclosure, Posts, Workspace};
 
 use super::engine::{select_rows, Dimension, Filter, GroupResult, Results};
 use super::entities::creators_matching;
@@ -59,13 +70,24 @@ pub enum Subject {
     Post(String),
 }
 
+/// A post an alert names, with the route that shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostRef {
+    /// The post id (`row N` when the file had none).
+    pub id: String,
+    /// The app route of the post (its campaign with the post picked out).
+    pub link: String,
+}
+
 /// One alert.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
     pub severity: Severity,
     pub rule: AlertRule,
     pub subject: Subject,
-    /// The value that triggered it, in the KPI's unit.
+    /// The value that triggered it, in the KPI's unit. For a compliance alert: the number
+    /// of undisclosed sponsored posts it names (threshold 0), or 0 of 1 for contract terms
+    /// not met with no such post.
     pub value: f64,
     /// The threshold it crossed.
     pub threshold: f64,
@@ -73,7 +95,14 @@ pub struct Alert {
     pub message: String,
     /// The app route of the subject (e.g. `/campaigns/C1`).
     pub link: String,
+    /// The posts behind the alert (the undisclosed posts of a compliance alert), in row
+    /// order; empty for alerts about a whole campaign, platform or creator.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posts: Vec<PostRef>,
 }
+
+/// Posts a compliance message names by id before "and N more".
+pub const NAMED_POSTS: usize = 3;
 
 impl Subject {
     /// The app route of the subject.
@@ -98,8 +127,9 @@ pub fn evaluate(
     let mut alerts = Vec::new();
     campaign_alerts(settings, results, &mut alerts);
     platform_alerts(settings, results, &mut alerts);
-    creator_alerts(ws, filter, settings, results, &mut alerts);
-    post_alerts(ws, filter, settings, &mut alerts);
+    creator_alerts(ws, settings, results, &mut alerts);
+    let undisclosed = post_alerts(ws, filter, settings, &mut alerts);
+    compliance_alerts(ws, filter, results, undisclosed, &mut alerts);
     alerts.sort_by(|a, b| (a.severity, a.rule, &a.subject).cmp(&(b.severity, b.rule, &b.subject)));
     alerts
 }
@@ -120,6 +150,7 @@ fn alert(
         value,
         threshold,
         message,
+        posts: Vec::new(),
     }
 }
 
@@ -221,13 +252,7 @@ fn platform_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
     }
 }
 
-fn creator_alerts(
-    ws: &Workspace,
-    filter: &Filter,
-    settings: &Settings,
-    results: &Results,
-    alerts: &mut Vec<Alert>,
-) {
+fn creator_alerts(ws: &Workspace, settings: &Settings, results: &Results, alerts: &mut Vec<Alert>) {
     let t = settings.alerts;
     let has_revenue = ws.posts.has(Measure::Revenue);
     for g in keyed(results, Dimension::Creator) {
@@ -250,6 +275,8 @@ fn creator_alerts(
                 ),
             ));
         }
+        // Σ revenue over the creator's posts that report it (0, no alert, when none does;
+        // nothing when no file has revenue).
         let revenue = g.sums.get(Measure::Revenue);
         if has_revenue && revenue > t.partnership_revenue {
             alerts.push(alert(
@@ -266,43 +293,62 @@ fn creator_alerts(
             ));
         }
     }
-    let in_view: Vec<&str> = if ws.posts.is_empty() {
-        creators_matching(ws, filter)
-            .into_iter()
-            .map(|c| c.id)
-            .collect()
+}
+
+/// The value of measure `m` in row `r`, `None` when absent (an absent column, or an
+/// absent cell of a present one, kept as NaN).
+fn present(column: &[f64], r: usize) -> Option<f64> {
+    column.get(r).copied().filter(|v| v.is_finite())
+}
+
+/// Whether post `r` is sponsored: in a campaign, with a cost above 0, or marked as a paid
+/// partnership or branded content (a disclosure tag or phrase of the caption).
+fn is_sponsored(p: &Posts, cost: &[f64], r: usize) -> bool {
+    if !p.campaigns.value(p.campaign[r]).is_empty() {
+        return true;
+    }
+    if present(cost, r).is_some_and(|c| c > 0.0) {
+        return true;
+    }
+    let caption = p.caption.get(r);
+    disclosure::detect(caption) == Some(true) || caption.to_lowercase().contains("branded content")
+}
+
+/// Who answers for a post's disclosure: its creator, else its campaign, else its platform.
+fn owner_of(p: &Posts, r: usize) -> Subject {
+    let creator = p.creators.value(p.creator[r]);
+    let campaign = p.campaigns.value(p.campaign[r]);
+    if !creator.is_empty() {
+        Subject::Creator(creator.to_owned())
+    } else if !campaign.is_empty() {
+        Subject::Campaign(campaign.to_owned())
     } else {
-        keyed(results, Dimension::Creator)
-            .map(|g| g.key.as_str())
-            .collect()
-    };
-    for id in in_view {
-        if ws.creator(id).and_then(|c| c.contract_terms_met) == Some(false) {
-            alerts.push(alert(
-                Severity::Critical,
-                AlertRule::ComplianceViolation,
-                Subject::Creator(id.to_owned()),
-                0.0,
-                1.0,
-                format!("Creator {id}: contract terms were not met."),
-            ));
-        }
+        Subject::Platform(p.platforms.value(p.platform[r]).to_owned())
     }
 }
 
-fn post_alerts(ws: &Workspace, filter: &Filter, settings: &Settings, alerts: &mut Vec<Alert>) {
+/// Viral-post alerts (one per post), and the undisclosed sponsored posts in view grouped
+/// by the subject that answers for them.
+fn post_alerts(
+    ws: &Workspace,
+    filter: &Filter,
+    settings: &Settings,
+    alerts: &mut Vec<Alert>,
+) -> BTreeMap<Subject, Vec<PostRef>> {
     let p = &ws.posts;
     let viral = settings.alerts.viral_impressions;
     let impressions = p.measure(Measure::Impressions);
+    let cost = p.measure(Measure::Cost);
     let post_count = p.measure(Measure::PostCount);
-    let has_impressions = p.has(Measure::Impressions);
+    let mut undisclosed: BTreeMap<Subject, Vec<PostRef>> = BTreeMap::new();
     for r in select_rows(ws, filter) {
         let r = r as usize;
-        let undisclosed = p.disclosure[r] == Disclosure::Undisclosed;
-        let views = impressions.get(r).copied().unwrap_or(0.0);
+        // Absent impressions are not viral (and not 0 either: the row is skipped).
+        let views = present(impressions, r).filter(|v| *v >= viral);
         let single_post = post_count.get(r).is_none_or(|n| *n <= 1.0);
-        let is_viral = has_impressions && single_post && views >= viral;
-        if !undisclosed && !is_viral {
+        let is_viral = single_post && views.is_some();
+        let violation = p.disclosure[r] == Disclosure::Undisclosed && is_sponsored(p, cost, r);
+        if !violation && !is_viral {
             continue;
         }
         let id = match p.post_id.get(r) {
@@ -315,19 +361,7 @@ fn post_alerts(ws: &Workspace, filter: &Filter, settings: &Settings, alerts: &mu
         } else {
             format!("/campaigns/{campaign}?post={id}")
         };
-        if undisclosed {
-            let mut a = alert(
-                Severity::Critical,
-                AlertRule::ComplianceViolation,
-                Subject::Post(id.clone()),
-                0.0,
-                1.0,
-                format!("Post {id} has no ad disclosure (#ad / paid partnership)."),
-            );
-            a.link = link.clone();
-            alerts.push(a);
-        }
-        if is_viral {
+        if let (Some(views), true) = (views, is_viral) {
             let mut a = alert(
                 Severity::Success,
                 AlertRule::ViralPost,
@@ -339,8 +373,106 @@ fn post_alerts(ws: &Workspace, filter: &Filter, settings: &Settings, alerts: &mu
                     NumberStyle::of(settings).number(views, 0)
                 ),
             );
-            a.link = link;
+            a.link = link.clone();
             alerts.push(a);
         }
+        if violation {
+            undisclosed
+                .entry(owner_of(p, r))
+                .or_default()
+                .push(PostRef { id, link });
+        }
+    }
+    undisclosed
+}
+
+/// "P1, P2, P3 and 4 more" (the first [`NAMED_POSTS`] ids).
+fn named(posts: &[PostRef]) -> String {
+    let ids: Vec<&str> = posts
+        .iter()
+        .take(NAMED_POSTS)
+        .map(|p| p.id.as_str())
+        .collect();
+    match posts.len().saturating_sub(NAMED_POSTS) {
+        0 if ids.len() > 1 => {
+            let (last, rest) = ids.split_last().unwrap_or((&"", &[]));
+            format!("{} and {last}", rest.join(", "))
+        }
+        0 => ids.concat(),
+        more => format!("{} and {more} more", ids.join(", ")),
+    }
+}
+
+/// The label of a subject in a sentence ("Creator K1", "Platform instagram").
+fn label(subject: &Subject) -> String {
+    match subject {
+        Subject::Campaign(id) => format!("Campaign {id}"),
+        Subject::Platform(id) => format!("Platform {id}"),
+        Subject::Creator(id) => format!("Creator {id}"),
+        Subject::Post(id) => format!("Post {id}"),
+    }
+}
+
+/// One compliance alert per subject: a creator in view whose contract terms were not met,
+/// and each subject with undisclosed sponsored posts (naming the posts); a creator with
+/// both gets one alert.
+fn compliance_alerts(
+    ws: &Workspace,
+    filter: &Filter,
+    results: &Results,
+    mut undisclosed: BTreeMap<Subject, Vec<PostRef>>,
+    alerts: &mut Vec<Alert>,
+) {
+    let in_view: Vec<&str> = if ws.posts.is_empty() {
+        creators_matching(ws, filter)
+            .into_iter()
+            .map(|c| c.id)
+            .collect()
+    } else {
+        keyed(results, Dimension::Creator)
+            .map(|g| g.key.as_str())
+            .collect()
+    };
+    let mut breached: Vec<Subject> = Vec::new();
+    for id in in_view {
+        if ws.creator(id).and_then(|c| c.contract_terms_met) == Some(false) {
+            let subject = Subject::Creator(id.to_owned());
+            undisclosed.entry(subject.clone()).or_default();
+            breached.push(subject);
+        }
+    }
+    for (subject, posts) in undisclosed {
+        let breach = breached.contains(&subject);
+        let n = posts.len();
+        let posts_part = match n {
+            0 => String::new(),
+            1 => format!(
+                "1 sponsored post has no ad disclosure (#ad / paid partnership): {}",
+                named(&posts)
+            ),
+            n => format!(
+                "{n} sponsored posts have no ad disclosure (#ad / paid partnership): {}",
+                named(&posts)
+            ),
+        };
+        let message = match (breach, n) {
+            (true, 0) => format!("{}: contract terms were not met.", label(&subject)),
+            (true, _) => format!(
+                "{}: contract terms were not met, and {posts_part}.",
+                label(&subject)
+            ),
+            (false, _) => format!("{}: {posts_part}.", label(&subject)),
+        };
+        let (value, threshold) = if n == 0 { (0.0, 1.0) } else { (n as f64, 0.0) };
+        let mut a = alert(
+            Severity::Critical,
+            AlertRule::ComplianceViolation,
+            subject,
+            value,
+            threshold,
+            message,
+        );
+        a.posts = posts;
+        alerts.push(a);
     }
 }

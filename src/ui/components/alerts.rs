@@ -46,7 +46,10 @@ pub fn AlertSummary() -> impl IntoView {
     }
 }
 
-/// One alert, linking to its subject.
+/// Posts an alert lists as links (the rest are counted).
+const SHOWN_POSTS: usize = 10;
+
+/// One alert, linking to its subject (and to the posts it names, `data-alert-post`).
 #[component]
 pub fn AlertItem(alert: Alert) -> impl IntoView {
     let subject = match &alert.subject {
@@ -55,10 +58,28 @@ pub fn AlertItem(alert: Alert) -> impl IntoView {
         crate::metrics::alerts::Subject::Creator(id) => format!("Creator {id}"),
         crate::metrics::alerts::Subject::Post(id) => format!("Post {id}"),
     };
+    // The posts behind the alert (a compliance alert's undisclosed posts), after the
+    // subject's link: the first few by id, each opening its campaign with the post.
+    let more = alert.posts.len().saturating_sub(SHOWN_POSTS);
+    let posts = (!alert.posts.is_empty()).then(|| {
+        let items = alert
+            .posts
+            .iter()
+            .take(SHOWN_POSTS)
+            .map(|p| view! { <li><a href=p.link.clone() data-alert-post=p.id.clone()>{p.id.clone()}</a></li> })
+            .collect_view();
+        view! {
+            <ul class="alert-posts" data-post-count=alert.posts.len()>
+                {items}
+                {(more > 0).then(|| view! { <li class="more">{format!("and {more} more")}</li> })}
+            </ul>
+        }
+    });
     view! {
         <li class="alert" data-alert-rule=rule_name(alert.rule)>
             <p>{alert.message}</p>
             <a href=alert.link>{subject}</a>
+            {posts}
         </li>
     }
 }
