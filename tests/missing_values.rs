@@ -97,8 +97,14 @@ fn a_ratio_sums_both_parts_over_the_rows_that_have_both() {
     assert!(reason(&k.get("ctr")).starts_with("needs column(s): clicks"));
     // A campaign-level KPI has no rows coverage.
     assert_eq!(k.coverage("brand_recall_lift"), None);
+    // A total of a measure no row has is n/a (the creators table shows "n/a", not
+    // "$0.00"); likes 100 + 50 + 30 + 80 + 40 = 300.
+    assert_eq!(r.overall_sums.total(Measure::Revenue), None);
+    assert_eq!(r.overall_sums.total(Measure::Likes), Some(300.0));
+    assert_eq!(r.overall_sums.total(Measure::Reach), Some(1500.0));
     // The platform group says the same.
     let ig = r.group(Dimension::Platform, "instagram").unwrap();
+    assert_eq!(ig.sums.total(Measure::Revenue), None);
     assert_eq!(
         ig.kpis.coverage("engagement_rate"),
         Some(Coverage { used: 2, of: 5 })

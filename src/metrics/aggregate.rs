@@ -361,6 +361,7 @@ fn cells(
     let mut block_cells = [0u32; BLOCK];
     let mut n = 0;
     let columns: Vec<&[f64]> = present.iter().map(|&m| p.measures[m].as_slice()).collect();
+    let has = present.iter().fold(0u32, |bits, &m| bits | 1 << m);
     // Column by column: one measure's sums by cell stay in L2 while a block scatters.
     let flush = |n: usize, rows: &[u32; BLOCK], cells: &[u32; BLOCK], acc: &mut [Vec<f64>]| {
         let (rows, cells) = (&rows[..n], &cells[..n]);
@@ -449,7 +450,7 @@ fn cells(
                 values[m] = if v.is_nan() { 0.0 } else { v };
             }
             let lacks = sel.index.absent[cell_pairs[cell].0 as usize];
-            Sums::with_lacks(values, rows, lacks)
+            Sums::with_lacks(values, rows, has, lacks)
         })
         .collect();
     Cells {
@@ -617,6 +618,7 @@ fn add_comment_counts(ws: &Workspace, source: SentimentSource, cells: &mut Cells
             continue;
         };
         let sums = &mut cells.sums[c as usize];
+        sums.has |= measure_bits(&measures);
         for (m, n) in measures.iter().zip(counts) {
             sums.values[*m as usize] += n;
             if let Some(part) = sums.parts.first_mut() {

@@ -120,6 +120,10 @@ pub struct Sums {
     pub values: Vec<f64>,
     /// Number of rows summed.
     pub rows: u64,
+    /// The measures some summed row has (bit `Measure as usize`): a total of a measure
+    /// no row has is n/a, not 0 ([`Sums::total`]).
+    #[serde(default)]
+    pub has: u32,
     /// When some rows lack a measure that others have: the sums of each set of rows
     /// that lack the same measures. Empty when no row lacks anything. A ratio sums its
     /// parts over the rows that have all its inputs ([`Sums::over`]).
@@ -150,6 +154,7 @@ impl Default for Sums {
         Sums {
             values: vec![0.0; MEASURE_COUNT],
             rows: 0,
+            has: 0,
             parts: Vec::new(),
         }
     }
@@ -166,8 +171,14 @@ impl Sums {
         self.values[m as usize]
     }
 
-    /// Sums of rows that all lack `lacks` (a cell of the engine's pass).
-    pub fn with_lacks(values: Vec<f64>, rows: u64, lacks: u32) -> Sums {
+    /// Σ of one measure, or `None` when no summed row has it.
+    pub fn total(&self, m: Measure) -> Option<f64> {
+        (self.has & (1 << m as usize) != 0).then(|| self.values[m as usize])
+    }
+
+    /// Sums of rows that all have the measures of `has` and lack those of `lacks` (a
+    /// cell of the engine's pass).
+    pub fn with_lacks(values: Vec<f64>, rows: u64, has: u32, lacks: u32) -> Sums {
         let parts = if lacks == 0 || rows == 0 {
             Vec::new()
         } else {
@@ -180,6 +191,7 @@ impl Sums {
         Sums {
             values,
             rows,
+            has: if rows == 0 { 0 } else { has & !lacks },
             parts,
         }
     }
@@ -208,6 +220,7 @@ impl Sums {
             *a += b;
         }
         self.rows += other.rows;
+        self.has |= other.has;
     }
 
     fn add_part(&mut self, lacks: u32, values: &[f64], rows: u64) {
@@ -238,6 +251,7 @@ impl Sums {
                 *a += b;
             }
             out.rows += part.rows;
+            out.has |= self.has & !part.lacks;
         }
         let used = out.rows;
         (std::borrow::Cow::Owned(out), used)

@@ -158,8 +158,8 @@ pub fn CampaignPage() -> impl IntoView {
             .map(|g| {
                 vec![
                     subject_link(&ws, Dimension::Creator, &g.key, &q),
-                    money_cell(g.sums.get(Measure::Cost)),
-                    money_cell(g.sums.get(Measure::Revenue)),
+                    money_cell(g.sums.total(Measure::Cost)),
+                    money_cell(g.sums.total(Measure::Revenue)),
                     group_kpi(&g, "roas"),
                     group_kpi(&g, "engagement_rate"),
                     group_kpi(&g, "conversion_rate"),
@@ -172,7 +172,7 @@ pub fn CampaignPage() -> impl IntoView {
                 .map(|g| {
                     vec![
                         Cell::Text(key_label(&g.key)),
-                        count_cell(g.sums.get(Measure::PostCount)),
+                        count_cell(g.sums.total(Measure::PostCount)),
                         group_kpi(&g, "impressions"),
                         group_kpi(&g, "engagement_rate"),
                         group_kpi(&g, "ctr"),

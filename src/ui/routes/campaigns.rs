@@ -25,7 +25,7 @@ pub fn CampaignsPage() -> impl IntoView {
                 vec![
                     subject_link(&ws, Dimension::Campaign, &g.key, &q),
                     Cell::Text(objective.into()),
-                    money_cell(g.sums.get(Measure::Cost)),
+                    money_cell(g.sums.total(Measure::Cost)),
                     camp.and_then(|c| c.budget)
                         .map_or(Cell::Text("—".into()), money_cell),
                     group_kpi(&g, "roas"),

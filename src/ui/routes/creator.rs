@@ -69,7 +69,7 @@ pub fn CreatorPage() -> impl IntoView {
                     Cell::Text(p.label.clone()),
                     Cell::kpi("impressions", &p.kpis, None),
                     Cell::kpi("engagement_rate", &p.kpis, None),
-                    money_cell(p.sums.get(Measure::Revenue)),
+                    money_cell(p.sums.total(Measure::Revenue)),
                     Cell::kpi("roas", &p.kpis, None),
                 ]
             })

@@ -62,21 +62,24 @@ pub fn EmptyState(#[prop(into)] what: String) -> impl IntoView {
 }
 
 /// A money number cell.
-pub fn money_cell(value: f64) -> Cell {
-    let text = use_app().style.with_untracked(|s| s.money(value));
-    Cell::Number {
-        value: Some(value),
-        text,
-    }
+/// A money number cell; "n/a" when no row has the measure (`None`).
+pub fn money_cell(value: impl Into<Option<f64>>) -> Cell {
+    let value = value.into();
+    let text = match value {
+        Some(v) => use_app().style.with_untracked(|s| s.money(v)),
+        None => "n/a".into(),
+    };
+    Cell::Number { value, text }
 }
 
 /// A count number cell.
-pub fn count_cell(value: f64) -> Cell {
-    let text = use_app().style.with_untracked(|s| s.compact(value));
-    Cell::Number {
-        value: Some(value),
-        text,
-    }
+pub fn count_cell(value: impl Into<Option<f64>>) -> Cell {
+    let value = value.into();
+    let text = match value {
+        Some(v) => use_app().style.with_untracked(|s| s.compact(v)),
+        None => "n/a".into(),
+    };
+    Cell::Number { value, text }
 }
 
 /// A KPI cell of a group, carrying its `data-group`.

@@ -245,7 +245,7 @@ fn TopLists() -> impl IntoView {
             .map(|g| {
                 vec![
                     subject_link(&ws, Dimension::Creator, &g.key, &q),
-                    money_cell(g.sums.get(Measure::Revenue)),
+                    money_cell(g.sums.total(Measure::Revenue)),
                     group_kpi(&g, "roas"),
                     group_kpi(&g, "engagement_rate"),
                 ]
@@ -265,7 +265,7 @@ fn TopLists() -> impl IntoView {
                 vec![
                     subject_link(&ws, Dimension::Campaign, &g.key, &q),
                     group_kpi(&g, "roas"),
-                    money_cell(g.sums.get(Measure::Revenue)),
+                    money_cell(g.sums.total(Measure::Revenue)),
                     group_kpi(&g, "conversion_rate"),
                 ]
             })
