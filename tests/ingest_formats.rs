@@ -605,3 +605,96 @@ fn a_measure_absent_from_the_first_file_is_filled_when_a_later_one_brings_it() {
     );
     assert!(p.measure(Measure::Reach).is_empty());
 }
+
+#[test]
+fn tiktok_studio_year_less_dates_cross_new_year() {
+    // TikTok Studio's Content export: BOM, every field quoted, `Post time` without a
+    // year, newest first across New Year. The file name gives no period, so the year
+    // is the latest that puts no post after today (2026-01-10): Jan 3 and Jan 1 are
+    // 2026, Dec 28 and Dec 30 the year before.
+    let csv = "\u{feff}\"Time\",\"Video title\",\"Video link\",\"Post time\",\"Total likes\",\"Total comments\",\"Total shares\",\"Total views\"\n\
+        \"Jan 3\",\"New year vlog\",\"https://www.tiktok.com/@a/video/4\",\"Jan 3\",\"120\",\"4\",\"2\",\"1500\"\n\
+        \"Jan 1\",\"Countdown\",\"https://www.tiktok.com/@a/video/3\",\"January 1\",\"300\",\"9\",\"6\",\"4200\"\n\
+        \"Dec 30\",\"Best of 2025\",\"https://www.tiktok.com/@a/video/2\",\"30 December\",\"80\",\"1\",\"0\",\"900\"\n\
+        \"Dec 28\",\"Gift haul\",\"https://www.tiktok.com/@a/video/1\",\"Dec 28\",\"45\",\"2\",\"1\",\"610\"\n";
+    let options = LoadOptions {
+        today: Some(day("2026-01-10")),
+        ..with_platform("tiktok")
+    };
+    let mut ws = Workspace::default();
+    let report = load(&mut ws, "Content.csv", csv.as_bytes(), &options).unwrap();
+    assert_eq!(
+        (report.rows_read, report.rows_used, report.rows_rejected),
+        (4, 4, 0)
+    );
+    assert_eq!(
+        ws.posts.day,
+        [
+            day("2026-01-03"),
+            day("2026-01-01"),
+            day("2025-12-30"),
+            day("2025-12-28")
+        ]
+    );
+    assert!(
+        report.notices.iter().any(|n| n
+            == "4 dates have no year (such as Jan 3): read in 2025 and 2026, the latest years that put no date after today (2026-01-10)"),
+        "{:?}",
+        report.notices
+    );
+
+    // The same rows named with their period (TikTok's `Aug-01-2025_…` style): the
+    // period, not today, gives the years.
+    let mut ws = Workspace::default();
+    let named = "Nov-15-2024_Jan-14-2025_Content.csv";
+    let report = load(&mut ws, named, csv.as_bytes(), &options).unwrap();
+    assert_eq!(report.rows_used, 4);
+    assert_eq!(
+        ws.posts.day,
+        [
+            day("2025-01-03"),
+            day("2025-01-01"),
+            day("2024-12-30"),
+            day("2024-12-28")
+        ]
+    );
+}
+
+#[test]
+fn date_column_settles_day_month_order_and_reads_numbers() {
+    // Line 3's 25/04/2025 can only be day/month, so 03/04/2025 on line 2 is April 3
+    // although the setting is month/day. 45890 is an Excel serial (2025-08-21);
+    // `12:15:25` is a time without a date: that row is rejected.
+    let csv = "platform,post_id,date,likes\n\
+        instagram,p1,03/04/2025,1\n\
+        instagram,p2,25/04/2025,2\n\
+        instagram,p3,45890,3\n\
+        instagram,p4,12:15:25,4\n\
+        instagram,p5,Lifetime,5\n";
+    let mut ws = Workspace::default();
+    let report = load(&mut ws, "posts.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    assert_eq!(
+        (report.rows_read, report.rows_used, report.rows_rejected),
+        (5, 4, 1)
+    );
+    assert_eq!(
+        ws.posts.day,
+        [day("2025-04-03"), day("2025-04-25"), day("2025-08-21"), NO_DAY]
+    );
+    assert_eq!(
+        issue_list(&report),
+        [(
+            5,
+            Some("date"),
+            "12:15:25",
+            "unreadable date (a time without a date)",
+            true
+        )]
+    );
+    assert!(
+        report.notices.iter().any(|n| n
+            == "dates like 03/04/2025 were read as day/month, the order that 25/04/2025 in the same column shows"),
+        "{:?}",
+        report.notices
+    );
+}

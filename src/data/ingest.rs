@@ -88,6 +88,9 @@ pub struct LoadOptions {
     /// Overrides the detected mapping: `(source header, canonical column or None to ignore)`.
     pub mapping: Option<Vec<(String, Option<String>)>>,
     pub date_order: DateOrder,
+    /// Today's day number (the UI's clock; tests give a fixed day): a date without a
+    /// year is the latest that is not after it, when the file name gives no period.
+    pub today: Option<super::calendar::Day>,
     pub number_locale: NumberLocale,
     pub duplicates: DuplicatePolicy,
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::csv::Record;
+use super::dates::DateColumn;
 use super::disclosure;
 use super::ingest::{ColumnMapping, Detection, DuplicatePolicy, Issue, LoadOptions};
 use super::mapping::{self, ExportFormat, DISCOUNT_CODE};
@@ -124,6 +125,8 @@ pub struct TableLoader {
     pub notices: Vec<String>,
     issues_dropped: usize,
     undated: usize,
+    /// The posts' date column, settled in [`TableLoader::prepare`].
+    dates: DateColumn,
     disclosure_from_column: bool,
     disclosure_from_caption: bool,
     row: PostRow,
@@ -135,6 +138,14 @@ pub struct TableLoader {
 }
 
 impl TableLoader {
+    /// Staged posts rows so far (the index of the next one).
+    fn staged_posts(&self) -> usize {
+        match &self.staged {
+            Staged::Posts { posts, .. } => posts.len(),
+            _ => 0,
+        }
+    }
+
     /// Makes room for `rows` staged posts rows in all (see [`Posts::reserve_total`]).
     pub fn reserve_rows(&mut self, rows: usize) {
         if let Staged::Posts { posts, lines } = &mut self.staged {
@@ -226,6 +237,7 @@ impl TableLoader {
             notices: Vec::new(),
             issues_dropped: 0,
             undated: 0,
+            dates: DateColumn::new(options.date_order, file, options.today),
             disclosure_from_column: false,
             disclosure_from_caption: false,
             row: PostRow::default(),
@@ -385,7 +397,6 @@ impl TableLoader {
         row.values = [None; MEASURE_COUNT];
         let mut code = "";
         let locale = self.options.number_locale;
-        let order = self.options.date_order;
         let fields = std::mem::take(&mut self.post_fields);
         let mut result = Ok(());
         for &(src, field) in &fields {
@@ -396,8 +407,8 @@ impl TableLoader {
                         row.platform.push_str(p);
                     }
                 }
-                PostField::Date => match parse_date(raw, order) {
-                    Ok(d) => row.date = d,
+                PostField::Date => match self.dates.read(self.staged_posts(), raw) {
+                    Ok((d, _)) => row.date = d,
                     Err(reason) => {
                         result = Err((
                             self.header(src),
@@ -619,7 +630,9 @@ impl TableLoader {
                 let (posts, lines) = self.attribute_orders(orders, ws);
                 self.prepare_posts(posts, lines, ws)
             }
-            Staged::Posts { posts, lines } => {
+            Staged::Posts { mut posts, lines } => {
+                let notices = self.dates.resolve(&mut posts.day);
+                self.notices.extend(notices);
                 let counts = vec![1; lines.len()];
                 self.prepare_posts(*posts, lines.into_iter().zip(counts).collect(), ws)
             }
