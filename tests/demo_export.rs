@@ -1,5 +1,5 @@
 //! The CSV writer and the `gen` command: canonical headers, one line per row, ISO dates,
-//! true/false, empty cells for missing values, RFC 4180 quoting.
+//! true/false, empty cells for missing values, RFC 4180 quoting, a UTF-8 BOM first.
 
 use kpi_dash::data::demo::{self, DEMO_SEED};
 use kpi_dash::data::export::{
@@ -8,8 +8,12 @@ use kpi_dash::data::export::{
 use kpi_dash::data::schema::{Measure, TableKind};
 use kpi_dash::data::store::{Campaign, Creator, PostRow, Posts};
 
-/// A small RFC 4180 reader, written independently of the writer under test.
+/// A small RFC 4180 reader, written independently of the writer under test. Every
+/// export starts with a UTF-8 BOM (for Excel): asserted, then skipped.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a CSV export starts with a UTF-8 BOM");
     let mut records = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();
@@ -225,4 +229,38 @@ fn gen_command_writes_the_files() {
         .unwrap();
     assert!(!missing_out.status.success());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn exports_with_their_bom_load_back_whole_and_streamed() {
+    use kpi_dash::data::ingest::{load, LoadOptions, StreamingLoad};
+    use kpi_dash::data::store::Workspace;
+    // The BOM (EF BB BF) is the first 3 bytes; both loaders drop it, so the first column
+    // is still `platform` and every demo post comes back, in 1-byte and 4 KiB chunks.
+    let ws = demo::generate(DEMO_SEED);
+    let text = posts_csv(&ws.posts);
+    assert_eq!(&text.as_bytes()[..3], b"\xEF\xBB\xBF");
+    let mut whole = Workspace::default();
+    let expected = load(
+        &mut whole,
+        "posts.csv",
+        text.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(expected.detection.headers[0], "platform");
+    assert_eq!((expected.rows_read, expected.rows_used), (3_000, 3_000));
+    assert_eq!(whole.posts.len(), ws.posts.len());
+    // Streamed: the BOM split over three 1-byte chunks, then 4 KiB chunks.
+    let bytes = text.as_bytes();
+    let mut streaming = StreamingLoad::new("posts.csv", LoadOptions::default());
+    for chunk in bytes[..3].chunks(1).chain(bytes[3..].chunks(4096)) {
+        streaming.feed(chunk);
+    }
+    let mut streamed = Workspace::default();
+    let report = streaming
+        .finish(&mut streamed)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report, expected);
+    assert_eq!(streamed.posts.len(), ws.posts.len());
 }

@@ -1,7 +1,8 @@
 //! CSV export of the canonical tables: headers exactly as in [`super::schema`], ISO dates
 //! (`YYYY-MM-DD`, timestamps `YYYY-MM-DDTHH:MM:SS`), `true`/`false`, empty cells for
-//! missing values, fields quoted per RFC 4180. The `write_*` functions stream to any
-//! [`Write`]; the `*_csv` ones return a `String` for small tables.
+//! missing values, fields quoted per RFC 4180, and a UTF-8 BOM first ([`UTF8_BOM`]) so
+//! that Excel reads accents right (our loader drops it). The `write_*` functions stream
+//! to any [`Write`]; the `*_csv` ones return a `String` for small tables.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -9,6 +10,10 @@ use std::io::{self, Write};
 use super::calendar::{day_of_timestamp, format_day, Day, Timestamp};
 use super::schema::{Measure, TableKind};
 use super::store::{Asset, Campaign, Comment, Creator, PostRow, Posts, Sentiment};
+
+/// The UTF-8 byte order mark every CSV export starts with: without it Excel reads a
+/// UTF-8 file as the system code page and mangles accents (`Café` → `CafÃ©`).
+pub const UTF8_BOM: &str = "\u{feff}";
 
 /// One cell's value before formatting.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,7 +102,7 @@ pub fn push_cell(line: &mut String, cell: Cell<'_>) {
 }
 
 fn header(kind: TableKind) -> String {
-    let mut line = String::new();
+    let mut line = String::from(UTF8_BOM);
     for (i, column) in kind.columns().iter().enumerate() {
         if i > 0 {
             line.push(',');

@@ -1,12 +1,13 @@
 //! File exports of what the dashboard shows: KPI tables and rejected rows as CSV (text
 //! cells formula-neutralized against CSV injection), the workspace as JSON. Every export
 //! names the settings it was computed with ([`ExportContext`]): CSVs in leading `# `
-//! lines, the JSON in an `exported_with` object, charts in their SVG `<desc>`.
+//! lines, the JSON in an `exported_with` object, charts in their SVG `<desc>`. Every CSV
+//! starts with a UTF-8 BOM ([`UTF8_BOM`]) so that Excel reads accents right.
 
 use serde_json::{Map, Value};
 
 use crate::data::calendar::{format_day, Day};
-use crate::data::export::{push_cell, push_safe_field, Cell};
+use crate::data::export::{push_cell, push_safe_field, Cell, UTF8_BOM};
 use crate::data::ingest::{self, FileReport};
 use crate::metrics::settings::{EmvMethod, Settings};
 
@@ -83,10 +84,10 @@ impl ExportContext {
         self.lines().join("; ")
     }
 
-    /// The leading `# ` comment lines of a CSV export (the `#` keeps them inert in a
-    /// spreadsheet).
+    /// The start of a CSV export: the UTF-8 BOM, then the leading `# ` comment lines (the
+    /// `#` keeps them inert in a spreadsheet).
     pub fn csv_preamble(&self) -> String {
-        let mut out = String::new();
+        let mut out = String::from(UTF8_BOM);
         for line in self.lines() {
             out.push_str("# ");
             out.push_str(&line.replace(['\n', '\r'], " "));
@@ -132,7 +133,7 @@ pub fn table_csv(context: &ExportContext, headers: &[&str], rows: &[Vec<ExportCe
 }
 
 /// The rejected rows and dropped values of the loaded files as CSV
-/// ([`ingest::rejected_rows_csv`]), after the context's `# ` lines.
+/// ([`ingest::rejected_rows_csv`]), after the BOM and the context's `# ` lines.
 pub fn rejected_rows_csv(context: &ExportContext, reports: &[FileReport]) -> String {
     context.csv_preamble() + &ingest::rejected_rows_csv(reports)
 }
@@ -212,6 +213,9 @@ mod tests {
             ExportCell::Text("a,b".into()),
         ]];
         let csv = table_csv(&context(), &["Campaign", "ROAS", "CPA", "Note"], &rows);
+        // A UTF-8 BOM first (EF BB BF), for Excel; then the `# ` lines.
+        assert_eq!(&csv.as_bytes()[..5], b"\xEF\xBB\xBF# ");
+        let csv = csv.trim_start_matches(UTF8_BOM);
         let body: Vec<&str> = csv.lines().filter(|l| !l.starts_with("# ")).collect();
         assert_eq!(body[0], "Campaign,ROAS,CPA,Note");
         // The formula gets a quote, then RFC 4180 quoting doubles the inner quotes;
@@ -223,6 +227,21 @@ mod tests {
         assert_eq!(csv.lines().filter(|l| l.starts_with("# ")).count(), 5);
         let report = context().with_date_range("2025-03-01 to 2025-03-22".into());
         assert_eq!(report.lines()[3], "Date range: 2025-03-01 to 2025-03-22");
+    }
+
+    #[test]
+    fn rejected_rows_csv_starts_with_one_bom() {
+        let mut ws = Workspace::default();
+        let csv = "platform,date,likes\ntiktok,2025-01-02,abc\n,2025-01-03,4\n";
+        let report = load(&mut ws, "bad.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+        let out = rejected_rows_csv(&context(), &[report]);
+        assert!(out.starts_with("\u{feff}# Engagement-rate denominator"));
+        assert_eq!(out.matches(UTF8_BOM).count(), 1);
+        let header = out.lines().find(|l| !l.starts_with(['#', '\u{feff}']));
+        assert_eq!(
+            header,
+            Some("file,line,column,raw_value,reason,row_rejected")
+        );
     }
 
     #[test]
