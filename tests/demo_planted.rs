@@ -98,6 +98,9 @@ fn compliance_violations_are_the_planted_ones() {
         for i in undisclosed {
             let creator = ws.posts.creators.value(ws.posts.creator[i]);
             assert!(demo::UNDISCLOSED_CREATORS.contains(&creator));
+            // Sponsored (in a campaign), so judged for FTC disclosure; the alerts group
+            // them by creator: one compliance alert per creator of UNDISCLOSED_CREATORS.
+            assert!(!ws.posts.campaigns.value(ws.posts.campaign[i]).is_empty());
         }
         assert!(ws
             .posts

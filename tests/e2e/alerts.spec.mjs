@@ -30,6 +30,16 @@ function daysInclusive(a, b) {
   return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000 + 1;
 }
 
+/** Posts with `disclosed` = false that are sponsored: in a campaign, or with a cost > 0. */
+function undisclosedSponsored(posts) {
+  return posts.filter(
+    (p) => p.disclosed === 'false' && (p.campaign_id.trim() !== '' || Number(p.cost || 0) > 0),
+  );
+}
+
+/** Who answers for a post's disclosure: its creator, else its campaign, else its platform. */
+const ownerOf = (p) => p.creator_id || p.campaign_id || p.platform;
+
 /**
  * The subjects each rule must raise on the demo, from the CSVs. "Subject" is the id the
  * alert's link names: a campaign, platform, creator or post id.
@@ -64,9 +74,14 @@ function expectedSubjects() {
       ...lowPlatforms,
     ].sort(),
     conversion_rate_low: campaignsWhere((k) => k.conversion_rate < 0.02),
+    // One alert per subject: each creator whose contract terms were not met, and each
+    // creator (else campaign, else platform) with undisclosed SPONSORED posts (in a
+    // campaign or with a cost above 0).
     compliance_violation: [
-      ...creators.filter((c) => c.contract_terms_met === 'false').map((c) => c.creator_id),
-      ...posts.filter((p) => p.disclosed === 'false').map((p) => p.post_id),
+      ...new Set([
+        ...creators.filter((c) => c.contract_terms_met === 'false').map((c) => c.creator_id),
+        ...undisclosedSponsored(posts).map(ownerOf),
+      ]),
     ].sort(),
     roas_low: campaignsWhere((k) => k.roas < 3),
     // The influencer score is the app's composite: only its known subject is checked.
@@ -128,8 +143,11 @@ test('the demo raises every one of the nine rules, each in its severity section'
 test('each rule fires on exactly the subjects the demo data says', async () => {
   const expected = expectedSubjects();
   // The known demo problems, as designed by the generator.
-  assert.deepEqual(expected.compliance_violation, [
-    'K29', 'P00135', 'P00271', 'P00455', 'P00550', 'P00686', 'P00869', 'P02720',
+  // K29 broke its contract; K08 and K42 have the undisclosed posts (P00135, P00271,
+  // P00455, P00550, P00686, P00869, P02720, all in campaigns): 3 subjects, not 8 rows.
+  assert.deepEqual(expected.compliance_violation, ['K08', 'K29', 'K42']);
+  assert.deepEqual(undisclosedSponsored(demoData().posts).map((p) => p.post_id).sort(), [
+    'P00135', 'P00271', 'P00455', 'P00550', 'P00686', 'P00869', 'P02720',
   ]);
   assert.deepEqual(expected.engagement_below_target, ['C04', 'x']);
   assert.deepEqual(expected.conversion_rate_low, ['C02']);
@@ -156,8 +174,9 @@ test('the critical badge and the summary counts equal the alerts listed', async 
   try {
     const alerts = await alertsOnPage(app);
     const count = (severity) => alerts.filter((a) => a.severity === severity).length;
-    // 8 compliance + 2 engagement + 1 conversion = 11 critical on the demo.
-    assert.equal(count('critical'), 11);
+    // Alerts count subjects: 3 compliance (K08, K29, K42) + 2 engagement (C04, x)
+    // + 1 conversion (C02) = 6 critical on the demo.
+    assert.equal(count('critical'), 6);
     const badge = app.page.locator('#critical-badge');
     assert.equal(await badge.getAttribute('data-count'), String(count('critical')));
     await app.navigate('/');
@@ -222,6 +241,32 @@ test('clicking an alert lands on its subject: campaign, creator, post and platfo
     assert.equal(new URL(app.page.url()).pathname, '/campaigns');
     assert.equal(app.queryParam('platform'), 'x');
     assert.equal(await app.page.locator('#filter-platform').inputValue(), 'x');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a compliance alert names the undisclosed posts of its creator, each linking to it', async () => {
+  const { posts } = demoData();
+  const app = await session.open('/alerts');
+  try {
+    await alertsOnPage(app);
+    for (const creator of ['K08', 'K42']) {
+      const mine = undisclosedSponsored(posts).filter((p) => p.creator_id === creator);
+      const item = app.page
+        .locator('[data-alert-rule="compliance_violation"]')
+        .filter({ has: app.page.locator('a', { hasText: new RegExp(`^Creator ${creator}$`) }) });
+      assert.equal(await item.count(), 1, `one compliance alert for ${creator}`);
+      const named = await item
+        .locator('[data-alert-post]')
+        .evaluateAll((links) => links.map((a) => [a.getAttribute('data-alert-post'), a.getAttribute('href')]));
+      assert.deepEqual(
+        named,
+        mine.map((p) => [p.post_id, `/campaigns/${p.campaign_id}?post=${p.post_id}`]),
+        `${creator}'s posts`,
+      );
+      assert.match(await item.locator('p').first().innerText(), new RegExp(`^Creator ${creator}: ${mine.length} sponsored posts? ha`));
+    }
   } finally {
     await app.close();
   }
