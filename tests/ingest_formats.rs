@@ -698,3 +698,32 @@ fn date_column_settles_day_month_order_and_reads_numbers() {
         report.notices
     );
 }
+
+#[test]
+fn times_of_day_are_kept_where_the_file_has_them() {
+    use kpi_dash::data::packed::{pack, unpack};
+    let mut ws = Workspace::default();
+    // A file of dates alone keeps no time column.
+    let dates_only = "platform,post_id,date,likes\ninstagram,d1,2025-03-01,1\n";
+    load(&mut ws, "a.csv", dates_only.as_bytes(), &LoadOptions::default()).unwrap();
+    assert!(ws.posts.time.is_empty());
+    // Then one with times: 2:05 PM = 14×3600 + 5×60 = 50700 s; the offset leaves the
+    // day and the written time as they are (23:30 = 84600 s on March 4).
+    let timed = "platform,post_id,date,likes\n\
+        instagram,t1,3/4/2025 2:05 PM,1\n\
+        instagram,t2,2025-03-04 23:30 -0500,2\n\
+        instagram,t3,2025-03-05,3\n";
+    load(&mut ws, "b.csv", timed.as_bytes(), &LoadOptions::default()).unwrap();
+    let times: Vec<Option<u32>> = (0..ws.posts.len())
+        .map(|i| ws.posts.time_of_day(i))
+        .collect();
+    assert_eq!(times, [None, Some(50_700), Some(84_600), None]);
+    assert_eq!(ws.posts.day[2], day("2025-03-04"));
+    assert_eq!(ws.posts.row(1).time, Some(50_700));
+    // The times cross to the data worker and back.
+    let back = unpack(pack(ws)).unwrap();
+    let times_back: Vec<Option<u32>> = (0..back.posts.len())
+        .map(|i| back.posts.time_of_day(i))
+        .collect();
+    assert_eq!(times_back, times);
+}

@@ -297,7 +297,12 @@ impl PostField {
     fn cell(self, row: &PostRow) -> Cell<'_> {
         match self {
             PostField::Platform => Cell::Text(&row.platform),
-            PostField::Date => row.date.into(),
+            PostField::Date => match (row.date, row.time) {
+                (Some(day), Some(t)) => {
+                    Cell::Time(Timestamp::from(day) * 86_400 + Timestamp::from(t))
+                }
+                (day, _) => day.into(),
+            },
             PostField::PostId => Cell::Text(&row.post_id),
             PostField::CampaignId => Cell::Text(&row.campaign_id),
             PostField::CreatorId => Cell::Text(&row.creator_id),

@@ -203,7 +203,13 @@ fn posts_json(ws: &Workspace) -> Vec<Value> {
                 }
             };
             text("platform", row.platform);
-            text("date", row.date.map(format_day).unwrap_or_default());
+            let date = match (row.date, row.time) {
+                (Some(day), Some(t)) => {
+                    format_timestamp(Timestamp::from(day) * 86_400 + Timestamp::from(t))
+                }
+                (day, _) => day.map(format_day).unwrap_or_default(),
+            };
+            text("date", date);
             text("post_id", row.post_id);
             text("campaign_id", row.campaign_id);
             text("creator_id", row.creator_id);

@@ -388,6 +388,7 @@ impl TableLoader {
         let mut row = std::mem::take(&mut self.row);
         row.platform.clear();
         row.date = None;
+        row.time = None;
         row.post_id.clear();
         row.campaign_id.clear();
         row.creator_id.clear();
@@ -408,7 +409,10 @@ impl TableLoader {
                     }
                 }
                 PostField::Date => match self.dates.read(self.staged_posts(), raw) {
-                    Ok((d, _)) => row.date = d,
+                    Ok((d, time)) => {
+                        row.date = d;
+                        row.time = time;
+                    }
                     Err(reason) => {
                         result = Err((
                             self.header(src),
@@ -1050,6 +1054,7 @@ fn append_row(dst: &mut Posts, src: &Posts, i: usize) {
     dst.format
         .push(dst.formats.intern(src.formats.value(src.format[i])));
     dst.day.push(src.day[i]);
+    dst.push_time(index, src.time_of_day(i));
     dst.post_id.push(src.post_id.get(i));
     dst.caption.push(src.caption.get(i));
     dst.disclosure.push(src.disclosure[i]);

@@ -71,6 +71,7 @@ pub fn pack(ws: Workspace) -> Packed {
         creator,
         format,
         day,
+        time,
         post_id,
         caption,
         disclosure,
@@ -107,7 +108,7 @@ pub fn pack(ws: Workspace) -> Packed {
     Packed {
         header: serde_json::to_string(&header).unwrap_or_default(),
         u32s,
-        i32s: vec![day],
+        i32s: vec![day, time],
         f64s,
         bytes: vec![
             id_text.into_bytes(),
@@ -174,11 +175,16 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
             false => Ok(Vec::new()),
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let mut i32s = i32s.into_iter();
     let day = i32s
-        .into_iter()
         .next()
         .filter(|d| d.len() == rows)
         .ok_or("bad day column")?;
+    // Times of day: one per row, or none when no file gave a time.
+    let time = i32s.next().unwrap_or_default();
+    if !time.is_empty() && time.len() != rows {
+        return Err("bad time column".into());
+    }
     let disclosure = disclosure
         .iter()
         .map(|&d| match d {
@@ -200,6 +206,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         creators: creator_ids,
         formats,
         day,
+        time,
         post_id: text(id_text, id_ends?)?,
         caption: text(caption_text, caption_ends?)?,
         disclosure,

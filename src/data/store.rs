@@ -15,6 +15,9 @@ use super::schema::{Measure, Objective, MEASURE_COUNT};
 /// Day value of a post without a date.
 pub const NO_DAY: Day = Day::MIN;
 
+/// Time value of a post whose file gave no time of day.
+pub const NO_TIME: i32 = -1;
+
 /// A fast hasher for dictionary strings and small integer keys (FxHash's
 /// multiply-rotate over 8-byte words). The inputs are the user's own file, so HashDoS
 /// resistance is not needed, and SipHash costs a third of the ingest.
@@ -227,6 +230,9 @@ pub struct Posts {
     pub format: Vec<u32>,
     /// Day number of the post, or [`NO_DAY`].
     pub day: Vec<Day>,
+    /// Seconds after midnight of each row (the local time its file gives), or
+    /// [`NO_TIME`]; empty while no row has a time. Read with [`Posts::time_of_day`].
+    pub time: Vec<i32>,
     /// Post ids (empty string when the file had none).
     pub post_id: StrColumn,
     /// Captions (empty string when the file had none).
@@ -411,6 +417,9 @@ pub struct PostRow {
     pub disclosure: Option<bool>,
     /// Values by `Measure as usize`; `None` = not given. `PostCount` defaults to 1.
     pub values: [Option<f64>; MEASURE_COUNT],
+    /// Seconds after midnight, when the file gives a time of day.
+    #[serde(default)]
+    pub time: Option<u32>,
 }
 
 /// Makes `column` hold `rows` rows in all without growing again, if it has values.
@@ -434,6 +443,7 @@ impl Posts {
             reserve_total(codes, rows);
         }
         reserve_total(&mut self.day, rows);
+        reserve_total(&mut self.time, rows);
         reserve_total(&mut self.disclosure, rows);
         self.post_id.reserve_total(rows);
         self.caption.reserve_total(rows);
@@ -445,6 +455,25 @@ impl Posts {
     /// Number of rows.
     pub fn len(&self) -> usize {
         self.day.len()
+    }
+
+    /// The time of day of row `i` (seconds after midnight), when its file gave one.
+    pub fn time_of_day(&self, i: usize) -> Option<u32> {
+        self.time.get(i).and_then(|&t| u32::try_from(t).ok())
+    }
+
+    /// Sets the time of row `index` (the row being appended): the column stays empty
+    /// until some row has a time, then holds one per row.
+    pub fn push_time(&mut self, index: usize, time: Option<u32>) {
+        if time.is_none() && self.time.is_empty() {
+            return;
+        }
+        if self.time.len() < index {
+            self.time.resize(index, NO_TIME);
+        }
+        self.time.truncate(index);
+        self.time
+            .push(time.and_then(|t| i32::try_from(t).ok()).unwrap_or(NO_TIME));
     }
 
     /// True when there are no rows.
@@ -602,6 +631,7 @@ impl Posts {
         self.creator.push(self.creators.intern(&row.creator_id));
         self.format.push(self.formats.intern(&row.format));
         self.day.push(row.date.unwrap_or(NO_DAY));
+        self.push_time(index, row.time);
         self.post_id.push(&row.post_id);
         self.caption.push(&row.caption);
         let post_count = row.values[Measure::PostCount as usize].unwrap_or(1.0);
@@ -647,6 +677,7 @@ impl Posts {
                 Disclosure::Undisclosed => Some(false),
             },
             values,
+            time: self.time_of_day(i),
         }
     }
 
@@ -662,6 +693,7 @@ impl Posts {
         dicts.iter().map(|d| d.heap_bytes()).sum::<usize>()
             + codes.iter().map(|c| c.capacity() * 4).sum::<usize>()
             + self.day.capacity() * std::mem::size_of::<Day>()
+            + self.time.capacity() * std::mem::size_of::<i32>()
             + self.post_id.heap_bytes()
             + self.caption.heap_bytes()
             + self.disclosure.capacity()

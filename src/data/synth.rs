@@ -398,6 +398,7 @@ impl PostStream<'_> {
             caption,
             disclosure: Some(disclosed),
             values,
+            time: None,
         })
     }
 }
