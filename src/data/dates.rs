@@ -573,13 +573,11 @@ pub struct DateColumn {
     settled: [usize; 2],
     settled_example: [String; 2],
     /// `(row, day under the other order)` of the ambiguous values.
-    ambiguous: Vec<(usize, Day)>,
+    ambiguous: Vec<(u32, Day)>,
     ambiguous_example: String,
     /// `(row, month, day)` of the year-less values.
-    year_less: Vec<(usize, u8, u8)>,
+    year_less: Vec<(u32, u8, u8)>,
     year_less_example: String,
-    /// Cells that gave a time of day.
-    pub timed: usize,
 }
 
 fn order_index(order: DateOrder) -> usize {
@@ -608,7 +606,6 @@ impl DateColumn {
             ambiguous_example: String::new(),
             year_less: Vec::new(),
             year_less_example: String::new(),
-            timed: 0,
         }
     }
 
@@ -616,6 +613,8 @@ impl DateColumn {
     /// the setting, year-less ones with the year of their own bound; `None` when
     /// missing or when nothing tells the year) and the time of day.
     pub fn read(&mut self, row: usize, raw: &str) -> Result<(Option<Day>, Option<u32>), String> {
+        // Row indices are kept as `u32` (half the memory of a big ambiguous column).
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
         if self.ambiguous.last().is_some_and(|&(r, _)| r >= row) {
             self.ambiguous.retain(|&(r, _)| r < row);
         }
@@ -625,9 +624,6 @@ impl DateColumn {
         let Some(cell) = read_cell(raw, self.setting)? else {
             return Ok((None, None));
         };
-        if cell.time.is_some() {
-            self.timed += 1;
-        }
         let day = match cell.when {
             When::Day(day) => Some(day),
             When::Settles { day, order } => {
@@ -662,8 +658,9 @@ impl DateColumn {
     /// days ([`NO_DAY`] = undated). Returns the notices for the file report.
     pub fn resolve(&mut self, days: &mut [Day]) -> Vec<String> {
         let mut notices = Vec::new();
-        self.ambiguous.retain(|&(r, _)| r < days.len());
-        self.year_less.retain(|&(r, _, _)| r < days.len());
+        self.ambiguous.retain(|&(r, _)| (r as usize) < days.len());
+        self.year_less
+            .retain(|&(r, _, _)| (r as usize) < days.len());
         if !self.ambiguous.is_empty() {
             notices.push(self.resolve_order(days));
         } else if self.settled[0] > 0 && self.settled[1] > 0 {
@@ -710,7 +707,7 @@ impl DateColumn {
                 let shown = &self.settled_example[order_index(order)];
                 if order != self.setting {
                     for &(r, alt) in &self.ambiguous {
-                        days[r] = alt;
+                        days[r as usize] = alt;
                     }
                 }
                 format!(
@@ -736,7 +733,7 @@ impl DateColumn {
             .unwrap_or_else(|| self.independent_years(newest));
         let mut years: Vec<i32> = Vec::new();
         for (&(r, _, _), &day) in self.year_less.iter().zip(&resolved) {
-            days[r] = day;
+            days[r as usize] = day;
             if day != NO_DAY {
                 let y = ymd_from_day(day).0;
                 if !years.contains(&y) {
