@@ -33,7 +33,9 @@ fn instagram_insights_posts() {
     assert_eq!(detection.kind, TableKind::Posts);
     assert_eq!(detection.format_name, "Instagram Insights (posts)");
     assert_eq!(detection.encoding, "utf-8");
-    assert!(detection.needs_platform);
+    // The format names the platform (issue 13): nothing to ask.
+    assert!(!detection.needs_platform);
+    assert_eq!(detection.platform.as_deref(), Some("instagram"));
     let mapped: Vec<(&str, Option<&str>)> = detection
         .mapping
         .iter()

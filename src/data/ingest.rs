@@ -16,9 +16,27 @@
 //!   a *blank* date is fine: the row loads undated);
 //! - a campaigns/creators/assets row lacks its key (`campaign_id`/`creator_id`/`asset_id`);
 //! - it is YouTube Studio's `Total` row ("YouTube total row");
-//! - a Shopify order has no discount code, or one that matches no creator of the
-//!   workspace (every line-item row of that order is rejected);
-//! - under [`DuplicatePolicy::KeepLast`], a later row of the same file has its `post_id`.
+//! - under [`DuplicatePolicy::KeepLast`], a later row of the same file has its `post_id`
+//!   (for rows that count no post, a day of a post or an order, its `post_id` *and*
+//!   date: YouTube's Chart data has one row per video per day, none a duplicate).
+//!
+//! Not rejected: a Shopify order with no discount code, or one no creator has, is kept
+//! as unattributed revenue (creator `""`) and a notice counts them and lists the codes.
+//! A first record that describes the columns instead of holding values (Facebook's
+//! second row) is skipped and **not counted in `rows_read`**; a notice names its line.
+//!
+//! # Recognised formats
+//! [`Detection`] names the format, its platform (a recognised export never asks for
+//! one), its table and what one row is ([`RowModel`]), and says in
+//! [`Detection::summary`] (also the report's first notice) what was understood. A posts
+//! file that maps no measure, or a generic file that maps fewer than half of its
+//! columns, sets [`Detection::needs_mapping`]. Files dropped together load through
+//! [`load_batch`]: creators before the orders their discount codes attribute.
+//!
+//! YouTube Table data and Chart data of the same videos combine, in either order: the
+//! Table row stays the post (post count 1, its other measures) and its views become
+//! absent, since the Chart rows (post count 0) carry the views day by day; views count
+//! once, and a notice says how many posts this concerns.
 //!
 //! Only the **value** is dropped (the row stays, `row_rejected == false`) when a number,
 //! boolean, objective, sentiment or a date of a non-posts table cannot be read.
@@ -37,6 +55,7 @@ use super::csv::{CsvReader, Record};
 use super::export::push_safe_field;
 use super::json;
 use super::loader::{Prepared, TableLoader};
+pub use super::mapping::RowModel;
 use super::schema::TableKind;
 use super::store::Workspace;
 
@@ -113,8 +132,25 @@ pub struct Detection {
     pub encoding: String,
     pub headers: Vec<String>,
     pub mapping: Vec<ColumnMapping>,
-    /// True when the file has no platform column and the user must give one.
+    /// True when the file has no platform column, its format names none, and the user
+    /// must give one.
     pub needs_platform: bool,
+    /// The platform the recognised format implies (every row without a platform cell
+    /// gets it), e.g. `instagram` for Meta Business Suite.
+    #[serde(default)]
+    pub platform: Option<String>,
+    /// What one row of the file is (a post, a day of a post, an order, …).
+    #[serde(default)]
+    pub row_model: RowModel,
+    /// True when little of the file was understood (a posts file that maps no measure,
+    /// or a generic file that maps fewer than half of its columns): the UI opens the
+    /// mapping instead of loading it as is.
+    #[serde(default)]
+    pub needs_mapping: bool,
+    /// What was understood, in words: the format, its platform, what a row is, and
+    /// which columns were used (also the first notice of the report).
+    #[serde(default)]
+    pub summary: String,
 }
 
 /// One rejected row or value.
@@ -248,6 +284,41 @@ pub fn load(
     let mut streaming = StreamingLoad::new(file_name, options.clone());
     streaming.feed(bytes);
     streaming.finish(ws)
+}
+
+/// Where a file goes in a batch dropped together: tables that others refer to first
+/// (creators, whose discount codes attribute orders; campaigns), then posts, then
+/// orders. A file that cannot be detected ranks with posts (its load reports why).
+pub fn batch_rank(detection: &Detection, options: &LoadOptions) -> u8 {
+    match options.kind.unwrap_or(detection.kind) {
+        TableKind::Creators | TableKind::Campaigns => 0,
+        _ if detection.row_model == RowModel::Order => 2,
+        _ => 1,
+    }
+}
+
+/// Loads the files of one drop into `ws` in [`batch_rank`] order, so that Shopify orders
+/// find the creators file dropped with them whatever the order of the drop. The
+/// results come back in the files' own order.
+pub fn load_batch<B: AsRef<[u8]>>(
+    ws: &mut Workspace,
+    files: &[(String, B, LoadOptions)],
+) -> Vec<Result<FileReport, LoadError>> {
+    let mut order: Vec<(u8, usize)> = files
+        .iter()
+        .enumerate()
+        .map(|(i, (name, bytes, options))| {
+            let rank = detect(name, bytes.as_ref()).map_or(1, |d| batch_rank(&d, options));
+            (rank, i)
+        })
+        .collect();
+    order.sort();
+    let mut results: Vec<Option<Result<FileReport, LoadError>>> = vec![None; files.len()];
+    for (_, i) in order {
+        let (name, bytes, options) = &files[i];
+        results[i] = Some(load(ws, name, bytes.as_ref(), options));
+    }
+    results.into_iter().flatten().collect()
 }
 
 enum Input {

@@ -9,11 +9,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::calendar::Day;
 use super::csv::Record;
 use super::dates::DateColumn;
 use super::disclosure;
 use super::ingest::{ColumnMapping, Detection, DuplicatePolicy, Issue, LoadOptions};
-use super::mapping::{self, ExportFormat, DISCOUNT_CODE};
+use super::mapping::{
+    self, ExportFormat, RowModel, DISCOUNT_CODE, FINANCIAL_STATUS, REFUNDED_AMOUNT,
+};
 use super::schema::{Column, Measure, Objective, TableKind, ValueType, MEASURE_COUNT};
 use super::store::{
     reserve_total, Asset, Campaign, Comment, Creator, Disclosure, DisclosureMethod, FastMap,
@@ -65,6 +68,8 @@ enum PostField {
     Disclosed,
     Measure(Measure),
     DiscountCode,
+    FinancialStatus,
+    Refunded,
 }
 
 impl PostField {
@@ -79,6 +84,8 @@ impl PostField {
             "caption" => PostField::Caption,
             "disclosed" => PostField::Disclosed,
             DISCOUNT_CODE => PostField::DiscountCode,
+            FINANCIAL_STATUS => PostField::FinancialStatus,
+            REFUNDED_AMOUNT => PostField::Refunded,
             other => PostField::Measure(Measure::from_column(other)?),
         })
     }
@@ -91,6 +98,9 @@ struct Order {
     date: Option<i32>,
     total: Option<f64>,
     code: String,
+    /// `Financial Status`, lowercased (`paid`, `refunded`, `partially_refunded`, …).
+    status: String,
+    refunded: Option<f64>,
 }
 
 /// Rows staged while reading.
@@ -112,6 +122,12 @@ pub struct TableLoader {
     options: LoadOptions,
     pub detection: Detection,
     format: ExportFormat,
+    /// The platform of rows without a platform cell: the user's, else the format's.
+    default_platform: Option<String>,
+    /// Rows with a negative count (platform corrections; kept as they are).
+    negative_rows: usize,
+    /// Rows of column descriptions skipped (Facebook's second row).
+    description_rows: Vec<usize>,
     header_count: usize,
     post_fields: Vec<(usize, PostField)>,
     caption_sources: Vec<usize>,
@@ -194,7 +210,26 @@ impl TableLoader {
         }
         let has = |f: PostField| post_fields.iter().any(|(_, pf)| *pf == f);
         let is_orders = kind == TableKind::Posts && has(PostField::DiscountCode);
-        let needs_platform = kind == TableKind::Posts && !is_orders && !has(PostField::Platform);
+        let format_platform = format.platform().or_else(|| {
+            let insta = headers
+                .iter()
+                .any(|h| mapping::normalize_header(h).contains("insta"));
+            (format == ExportFormat::CreatorList && insta).then_some("instagram")
+        });
+        let default_platform = options
+            .platform
+            .as_deref()
+            .and_then(platform_key)
+            .or_else(|| format_platform.map(str::to_owned));
+        let needs_platform = kind == TableKind::Posts
+            && !is_orders
+            && !has(PostField::Platform)
+            && format_platform.is_none();
+        let row_model = if is_orders {
+            RowModel::Order
+        } else {
+            format.row_model(kind)
+        };
         let post_id_source = post_fields
             .iter()
             .find(|(_, f)| *f == PostField::PostId)
@@ -222,8 +257,15 @@ impl TableLoader {
                 headers: headers.clone(),
                 mapping: column_mapping,
                 needs_platform,
+                platform: format_platform.map(str::to_owned),
+                row_model,
+                needs_mapping: false,
+                summary: String::new(),
             },
             format,
+            default_platform,
+            negative_rows: 0,
+            description_rows: Vec::new(),
             header_count: headers.len(),
             post_fields,
             caption_sources,
@@ -246,7 +288,64 @@ impl TableLoader {
             fatal: None,
         };
         loader.check_required_columns();
+        loader.summarize();
         loader
+    }
+
+    /// Says what was understood ([`Detection::summary`], the report's first notice) and
+    /// flags a file of which little was understood ([`Detection::needs_mapping`]).
+    fn summarize(&mut self) {
+        let d = &self.detection;
+        let total = d.headers.len();
+        let used: Vec<&str> = d
+            .mapping
+            .iter()
+            .filter_map(|m| m.target.as_deref())
+            .collect();
+        let mut targets: Vec<&str> = Vec::new();
+        for t in &used {
+            if !targets.contains(t) {
+                targets.push(t);
+            }
+        }
+        let is_posts = d.kind == TableKind::Posts;
+        let measures = targets
+            .iter()
+            .filter(|t| Measure::from_column(t).is_some() || **t == "revenue")
+            .count();
+        let platform = match (&d.platform, &self.default_platform) {
+            (Some(p), _) => format!(", platform {p}"),
+            (None, Some(p)) if is_posts => format!(", platform {p} (chosen)"),
+            _ => String::new(),
+        };
+        let mut summary = format!(
+            "Read as {}: {} table{platform}, one row is {}. {} of {} columns used",
+            d.format_name,
+            d.kind.name(),
+            d.row_model.describe(),
+            used.len(),
+            total
+        );
+        if !targets.is_empty() {
+            summary.push_str(&format!(" ({})", targets.join(", ")));
+        }
+        summary.push('.');
+        let generic = self.format == ExportFormat::Generic;
+        let no_measure = is_posts && measures == 0;
+        let few = generic && used.len() * 2 < total;
+        if no_measure {
+            summary.push_str(
+                " No column was understood as a measure (views, likes, reach, …): every KPI would be n/a. Map the columns that hold numbers.",
+            );
+        } else if few {
+            summary.push_str(&format!(
+                " Fewer than half of the columns were understood: check the mapping ({} ignored).",
+                total - used.len()
+            ));
+        }
+        self.detection.needs_mapping = no_measure || few;
+        self.detection.summary = summary.clone();
+        self.notices.insert(0, summary);
     }
 
     fn check_required_columns(&mut self) {
@@ -294,8 +393,38 @@ impl TableLoader {
         self.reject(line, None, "", reason);
     }
 
-    /// Validates and stages one record.
+    /// True for a first record that describes the columns instead of holding values
+    /// (Facebook's second row: "Lifetime: The number of people who…"): every mapped
+    /// measure cell, at least two of them, is words rather than a number.
+    fn is_description_row<C: Cells + ?Sized>(&self, cells: &C) -> bool {
+        if self.rows_read > 0 || !self.description_rows.is_empty() {
+            return false;
+        }
+        let mut texts = 0;
+        for &(src, field) in &self.post_fields {
+            if !matches!(field, PostField::Measure(_)) {
+                continue;
+            }
+            let raw = cells.cell(src).trim();
+            if raw.is_empty() {
+                continue;
+            }
+            let words = raw.contains(' ') && raw.chars().any(char::is_alphabetic);
+            if !words || parse_number(raw, self.options.number_locale).is_ok() {
+                return false;
+            }
+            texts += 1;
+        }
+        texts >= 2
+    }
+
+    /// Validates and stages one record. A first record of column descriptions is skipped
+    /// and not counted as a row (a notice says so).
     pub fn add_record<C: Cells + ?Sized>(&mut self, line: usize, cells: &C) {
+        if self.is_description_row(cells) {
+            self.description_rows.push(line);
+            return;
+        }
         self.rows_read += 1;
         if self.fatal.is_some() {
             self.rows_rejected += 1;
@@ -397,6 +526,8 @@ impl TableLoader {
         row.disclosure = None;
         row.values = [None; MEASURE_COUNT];
         let mut code = "";
+        let mut status = "";
+        let mut refunded = None;
         let locale = self.options.number_locale;
         let fields = std::mem::take(&mut self.post_fields);
         let mut result = Ok(());
@@ -437,6 +568,11 @@ impl TableLoader {
                 }
                 PostField::Caption => {}
                 PostField::DiscountCode => code = raw.trim(),
+                PostField::FinancialStatus => status = raw,
+                PostField::Refunded => match parse_number(raw, locale) {
+                    Ok(v) => refunded = v,
+                    Err(reason) => self.value_issue(line, src, raw, &reason),
+                },
                 PostField::Disclosed => match parse_bool(raw) {
                     Ok(v) => row.disclosure = v,
                     Err(reason) => self.value_issue(line, src, raw, &reason),
@@ -458,7 +594,7 @@ impl TableLoader {
             }
         }
         if result.is_ok() {
-            result = self.stage_post(line, &mut row, code);
+            result = self.stage_post(line, &mut row, (code, status, refunded));
         }
         self.row = row;
         result
@@ -484,7 +620,7 @@ impl TableLoader {
         &mut self,
         line: usize,
         row: &mut PostRow,
-        code: &str,
+        (code, status, refunded): (&str, &str, Option<f64>),
     ) -> Result<(), (Option<String>, String, String)> {
         if row.campaign_id.is_empty() {
             if let Some(c) = &self.options.campaign_id {
@@ -509,15 +645,19 @@ impl TableLoader {
                 order.lines.push(line);
                 order.date = order.date.or(row.date);
                 order.total = order.total.or(row.values[Measure::Revenue as usize]);
+                order.refunded = order.refunded.or(refunded);
                 if order.code.is_empty() {
                     order.code = code.to_owned();
+                }
+                if order.status.is_empty() {
+                    order.status = status.trim().to_lowercase();
                 }
                 Ok(())
             }
             Staged::Posts { posts, lines } => {
                 if row.platform.is_empty() {
-                    match self.options.platform.as_deref().and_then(platform_key) {
-                        Some(p) => row.platform = p,
+                    match &self.default_platform {
+                        Some(p) => row.platform.push_str(p),
                         None => {
                             return Err((
                                 Some("platform".into()),
@@ -535,6 +675,16 @@ impl TableLoader {
                 }
                 if row.date.is_none() {
                     self.undated += 1;
+                }
+                if self.detection.row_model.counts_no_post() {
+                    row.values[Measure::PostCount as usize] = Some(0.0);
+                }
+                if self.format == ExportFormat::MetaStories {
+                    row.format.clear();
+                    row.format.push_str("story");
+                }
+                if row.values.iter().any(|v| v.is_some_and(|v| v < 0.0)) {
+                    self.negative_rows += 1;
                 }
                 posts.push(row);
                 lines.push(line);
@@ -564,8 +714,8 @@ impl TableLoader {
         }
         self.dim_fields = fields;
         if kind == TableKind::Creators && !map.contains_key("platform") {
-            if let Some(p) = self.options.platform.as_deref().and_then(platform_key) {
-                map.insert("platform".into(), Value::String(p));
+            if let Some(p) = &self.default_platform {
+                map.insert("platform".into(), Value::String(p.clone()));
             }
         }
         if kind == TableKind::Assets {
@@ -661,6 +811,17 @@ impl TableLoader {
                 self.undated
             ));
         }
+        if let Some(line) = self.description_rows.first() {
+            self.notices.push(format!(
+                "Line {line} describes the columns (\"The number of people who…\") instead of holding values: skipped, and not counted as a row."
+            ));
+        }
+        if self.negative_rows > 0 {
+            self.notices.push(format!(
+                "{} rows have negative numbers: the platform's corrections of earlier counts, kept as they are (they lower the totals).",
+                self.negative_rows
+            ));
+        }
         if self.issues_dropped > 0 {
             self.notices.push(format!(
                 "{} more issues were not listed.",
@@ -673,8 +834,12 @@ impl TableLoader {
         }
     }
 
-    /// Shopify orders → posts rows (conversions 1, revenue = total, post_count 0) of the
-    /// creator whose discount code the order used.
+    /// Shopify orders → posts rows (post_count 0) of the creator whose discount code the
+    /// order used. Revenue is the order's `Total` net of its `Refunded Amount`; a fully
+    /// refunded (or voided) order has revenue 0 and no conversion, others 1. An order
+    /// with no code, or a code no creator has, is kept as unattributed revenue (creator
+    /// `""`, platform [`UNATTRIBUTED_PLATFORM`] unless the user gave one), and a notice
+    /// says how many and which codes.
     fn attribute_orders(
         &mut self,
         orders: Vec<(String, Order)>,
@@ -688,54 +853,88 @@ impl TableLoader {
         let mut posts = Posts::default();
         let mut lines = Vec::new();
         let mut attributed = 0;
+        let (mut no_code, mut no_code_revenue) = (0, 0.0);
+        let (mut unknown, mut unknown_revenue) = (0, 0.0);
+        let mut unknown_codes: Vec<String> = Vec::new();
+        let (mut refunded_orders, mut refunded_total) = (0, 0.0);
         for (name, order) in orders {
             let creator = by_code.get(&order.code.to_lowercase());
             let platform = creator
                 .and_then(|c| c.platform.clone())
-                .or_else(|| self.options.platform.as_deref().and_then(platform_key));
-            let problem = match (order.code.is_empty(), creator, &platform) {
-                (true, _, _) => {
-                    Some("order without a discount code: no creator to attribute it to".to_owned())
-                }
-                (false, None, _) => {
-                    Some(format!("discount code {} matches no creator", order.code))
-                }
-                (false, Some(c), None) => Some(format!(
-                    "creator {} has no platform: give the platform",
-                    c.creator_id
-                )),
+                .or_else(|| self.options.platform.as_deref().and_then(platform_key))
+                .unwrap_or_else(|| UNATTRIBUTED_PLATFORM.to_owned());
+            let full_refund = matches!(order.status.as_str(), "refunded" | "voided");
+            let refunded = match (order.refunded, order.total) {
+                (_, _) if full_refund => order.total,
+                (Some(r), Some(t)) if r > 0.0 => Some(r.min(t)),
                 _ => None,
             };
-            if let Some(reason) = problem {
-                for &line in &order.lines {
-                    self.reject(line, Some("Discount Code".into()), &order.code, &reason);
-                }
-                continue;
-            }
-            let (Some(creator), Some(platform)) = (creator, platform) else {
-                continue;
+            let revenue = match (order.total, refunded) {
+                (Some(t), Some(r)) => Some((t - r).max(0.0)),
+                (t, _) => t,
             };
+            if let Some(r) = refunded.filter(|r| *r > 0.0) {
+                refunded_orders += 1;
+                refunded_total += r;
+            }
+            let fully = full_refund || revenue == Some(0.0) && refunded.is_some();
+            let amount = revenue.unwrap_or(0.0);
+            match creator {
+                Some(_) => attributed += 1,
+                None if order.code.is_empty() => {
+                    no_code += 1;
+                    no_code_revenue += amount;
+                }
+                None => {
+                    unknown += 1;
+                    unknown_revenue += amount;
+                    if !unknown_codes
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(&order.code))
+                    {
+                        unknown_codes.push(order.code.clone());
+                    }
+                }
+            }
             let mut row = PostRow {
                 platform,
                 date: order.date,
                 post_id: name,
                 campaign_id: self.options.campaign_id.clone().unwrap_or_default(),
-                creator_id: creator.creator_id.clone(),
+                creator_id: creator.map(|c| c.creator_id.clone()).unwrap_or_default(),
                 ..PostRow::default()
             };
-            row.values[Measure::Conversions as usize] = Some(1.0);
-            row.values[Measure::Revenue as usize] = order.total;
+            row.values[Measure::Conversions as usize] = Some(if fully { 0.0 } else { 1.0 });
+            row.values[Measure::Revenue as usize] = revenue;
             row.values[Measure::PostCount as usize] = Some(0.0);
             if row.date.is_none() {
                 self.undated += 1;
             }
             posts.push(&row);
             lines.push((order.lines[0], order.lines.len()));
-            attributed += 1;
         }
         if attributed > 0 {
             self.notices.push(format!(
                 "{attributed} orders were attributed to creators through their discount codes."
+            ));
+        }
+        if no_code > 0 {
+            self.notices.push(format!(
+                "{no_code} orders ({} revenue) have no discount code: kept as unattributed revenue.",
+                money(no_code_revenue)
+            ));
+        }
+        if unknown > 0 {
+            self.notices.push(format!(
+                "{unknown} orders ({} revenue) use discount codes no creator has ({}): kept as unattributed revenue. Load the creators file that lists these codes to attribute them.",
+                money(unknown_revenue),
+                unknown_codes.join(", ")
+            ));
+        }
+        if refunded_orders > 0 {
+            self.notices.push(format!(
+                "{refunded_orders} orders were refunded in whole or in part: {} netted out of revenue (a fully refunded order counts no conversion).",
+                money(refunded_total)
             ));
         }
         (posts, lines)
@@ -751,15 +950,20 @@ impl TableLoader {
         let mut keep = vec![true; posts.len()];
         let mut summed = Vec::new();
         // Sized up front: growing a map of a million ids rehashes it into a second table.
-        let mut first: FastMap<&str, usize> =
+        // A row that counts no post (a day of a post, an order) is one per id *and day*:
+        // YouTube's Chart data has a row per video per day, none a duplicate of another.
+        let daily = self.detection.row_model.counts_no_post();
+        let day_key = |p: &Posts, i: usize| if daily { p.day[i] } else { POST_KEY };
+        let mut first: FastMap<(&str, Day), usize> =
             FastMap::with_capacity_and_hasher(posts.len(), Default::default());
         for i in 0..posts.len() {
             let id = posts.post_id.get(i);
             if id.is_empty() {
                 continue;
             }
-            let Some(&j) = first.get(id) else {
-                first.insert(id, i);
+            let key = (id, day_key(&posts, i));
+            let Some(&j) = first.get(&key) else {
+                first.insert(key, i);
                 continue;
             };
             match policy {
@@ -772,7 +976,7 @@ impl TableLoader {
                         format!("duplicate post_id: replaced by line {}", lines[i].0),
                         true,
                     ));
-                    first.insert(id, i);
+                    first.insert(key, i);
                 }
                 DuplicatePolicy::Sum => {
                     keep[i] = false;
@@ -797,13 +1001,25 @@ impl TableLoader {
             add_into(&mut posts, j, &values, disclosure);
         }
         let mut ws_merge = Vec::new();
+        let mut ws_views_aside = Vec::new();
         if !ws.posts.is_empty() {
-            let existing: FastMap<&str, usize> = (0..ws.posts.len())
-                .map(|k| (ws.posts.post_id.get(k), k))
-                .filter(|(id, _)| !id.is_empty())
+            // Workspace rows that count no post are keyed by id and day, posts by id.
+            let counts_no_post =
+                |p: &Posts, k: usize| p.value(Measure::PostCount as usize, k) == Some(0.0);
+            let existing: FastMap<(&str, Day), usize> = (0..ws.posts.len())
+                .map(|k| {
+                    let day = if counts_no_post(&ws.posts, k) {
+                        ws.posts.day[k]
+                    } else {
+                        POST_KEY
+                    };
+                    ((ws.posts.post_id.get(k), day), k)
+                })
+                .filter(|((id, _), _)| !id.is_empty())
                 .collect();
             for i in 0..posts.len() {
-                let Some(&k) = existing.get(posts.post_id.get(i)).filter(|_| keep[i]) else {
+                let key = (posts.post_id.get(i), day_key(&posts, i));
+                let Some(&k) = existing.get(&key).filter(|_| keep[i]) else {
                     continue;
                 };
                 let (reason, merge) = match policy {
@@ -828,6 +1044,7 @@ impl TableLoader {
                 }
             }
         }
+        self.views_counted_once(&mut posts, &keep, ws, &mut ws_views_aside);
         let method = match (self.disclosure_from_column, self.disclosure_from_caption) {
             (true, true) => DisclosureMethod::Mixed,
             (true, false) => DisclosureMethod::Column,
@@ -838,7 +1055,70 @@ impl TableLoader {
             posts: Box::new(posts),
             keep,
             ws_merge,
+            ws_views_aside,
             method,
+        }
+    }
+
+    /// Table data and Chart data of the same videos: the Table row stays the post (its
+    /// post count and other measures), the Chart rows carry its views day by day, and
+    /// the Table row's views are set aside (absent) so that views count once, by day.
+    /// Works in either load order: daily rows staged now set aside the views of the
+    /// workspace's post rows (`ws_views_aside`); post rows staged now lose their views
+    /// when the workspace has daily rows with views for the same id.
+    fn views_counted_once(
+        &mut self,
+        posts: &mut Posts,
+        keep: &[bool],
+        ws: &Workspace,
+        ws_views_aside: &mut Vec<usize>,
+    ) {
+        let views = Measure::Views as usize;
+        let count = Measure::PostCount as usize;
+        let has_views = |p: &Posts, k: usize| p.value(views, k).is_some();
+        let is_daily = |p: &Posts, k: usize| p.value(count, k) == Some(0.0);
+        if !posts.has(Measure::Views) || !ws.posts.has(Measure::Views) {
+            return;
+        }
+        let staged_daily = self.detection.row_model == RowModel::PostDay;
+        if staged_daily {
+            let ids: std::collections::HashSet<&str> = (0..posts.len())
+                .filter(|&i| keep[i] && has_views(posts, i))
+                .map(|i| posts.post_id.get(i))
+                .filter(|id| !id.is_empty())
+                .collect();
+            ws_views_aside.extend((0..ws.posts.len()).filter(|&k| {
+                !is_daily(&ws.posts, k)
+                    && has_views(&ws.posts, k)
+                    && ids.contains(ws.posts.post_id.get(k))
+            }));
+            if !ws_views_aside.is_empty() {
+                self.notices.push(format!(
+                    "{} posts already loaded also have daily views here: their own views total is set aside, so views count once, by day (the posts keep their other numbers).",
+                    ws_views_aside.len()
+                ));
+            }
+        } else if self.detection.row_model == RowModel::Post {
+            let ids: std::collections::HashSet<&str> = (0..ws.posts.len())
+                .filter(|&k| is_daily(&ws.posts, k) && has_views(&ws.posts, k))
+                .map(|k| ws.posts.post_id.get(k))
+                .filter(|id| !id.is_empty())
+                .collect();
+            if ids.is_empty() {
+                return;
+            }
+            let aside: Vec<usize> = (0..posts.len())
+                .filter(|&i| has_views(posts, i) && ids.contains(posts.post_id.get(i)))
+                .collect();
+            for &i in &aside {
+                set_absent(posts, views, i);
+            }
+            if !aside.is_empty() {
+                self.notices.push(format!(
+                    "{} posts also have daily views loaded (Chart data): their views total here is set aside, so views count once, by day (the posts keep their other numbers).",
+                    aside.len()
+                ));
+            }
         }
     }
 
@@ -954,6 +1234,8 @@ enum Change {
         /// `(workspace row, staged row, add numbers)`; without adding, the workspace row
         /// is replaced by the staged one.
         ws_merge: Vec<(usize, usize, bool)>,
+        /// Workspace rows whose views become absent (counted by day elsewhere).
+        ws_views_aside: Vec<usize>,
         method: DisclosureMethod,
     },
     Campaigns(Vec<(Option<usize>, Campaign)>),
@@ -970,8 +1252,12 @@ impl Prepared {
                 posts,
                 keep,
                 ws_merge,
+                ws_views_aside,
                 method,
             } => {
+                for k in ws_views_aside {
+                    set_absent(&mut ws.posts, Measure::Views as usize, k);
+                }
                 if !ws_merge.is_empty() {
                     let old = std::mem::take(&mut ws.posts);
                     let mut removed = vec![false; old.len()];
@@ -1059,8 +1345,7 @@ fn append_row(dst: &mut Posts, src: &Posts, i: usize) {
     dst.caption.push(src.caption.get(i));
     dst.disclosure.push(src.disclosure[i]);
     for m in 0..MEASURE_COUNT {
-        let value = src.present[m].then(|| src.value(m, i));
-        dst.push_measure(m, index, value);
+        dst.push_measure(m, index, src.value(m, i));
     }
 }
 
@@ -1076,19 +1361,27 @@ fn summable(m: Measure) -> bool {
     )
 }
 
-fn measures_of(posts: &Posts, i: usize) -> ([f64; MEASURE_COUNT], Disclosure) {
-    let mut values = [0.0; MEASURE_COUNT];
+fn measures_of(posts: &Posts, i: usize) -> ([Option<f64>; MEASURE_COUNT], Disclosure) {
+    let mut values = [None; MEASURE_COUNT];
     for (m, v) in values.iter_mut().enumerate() {
         *v = posts.value(m, i);
     }
     (values, posts.disclosure[i])
 }
 
-/// Adds a duplicate's numbers into row `j` and combines the disclosure status.
-fn add_into(posts: &mut Posts, j: usize, values: &[f64; MEASURE_COUNT], disclosure: Disclosure) {
+/// Adds a duplicate's numbers into row `j` and combines the disclosure status. A value
+/// the duplicate lacks leaves row `j`'s as it is; one row `j` lacks takes the
+/// duplicate's.
+fn add_into(
+    posts: &mut Posts,
+    j: usize,
+    values: &[Option<f64>; MEASURE_COUNT],
+    disclosure: Disclosure,
+) {
     for m in Measure::ALL.into_iter().filter(|&m| summable(m)) {
-        if values[m as usize] != 0.0 {
-            posts.column_mut(m as usize)[j] += values[m as usize];
+        if let Some(added) = values[m as usize] {
+            let cell = &mut posts.column_mut(m as usize)[j];
+            *cell = if cell.is_nan() { added } else { *cell + added };
         }
     }
     let combined = match (posts.disclosure[j], disclosure) {
@@ -1097,7 +1390,7 @@ fn add_into(posts: &mut Posts, j: usize, values: &[f64; MEASURE_COUNT], disclosu
         (d, _) => d,
     };
     posts.disclosure[j] = combined;
-    let count = posts.value(Measure::PostCount as usize, j);
+    let count = posts.value(Measure::PostCount as usize, j).unwrap_or(1.0);
     if combined != Disclosure::Unknown {
         posts.column_mut(Measure::DisclosureKnownPosts as usize)[j] = count;
         posts.column_mut(Measure::DisclosedPosts as usize)[j] = if combined == Disclosure::Disclosed
@@ -1124,6 +1417,37 @@ fn apply_user_mapping(
             m.target = target.clone().filter(|t| valid(t));
         }
     }
+}
+
+/// The platform of an order whose creator (and so platform) is unknown.
+pub const UNATTRIBUTED_PLATFORM: &str = "shopify";
+
+/// The day part of the duplicate key of a row that counts a post (its id alone).
+const POST_KEY: Day = Day::MAX;
+
+/// Makes measure `m` of row `i` absent.
+fn set_absent(posts: &mut Posts, m: usize, i: usize) {
+    if posts.present[m] {
+        posts.column_mut(m)[i] = f64::NAN;
+        posts.partial[m] = true;
+        posts.invalidate_index();
+    }
+}
+
+/// An amount as `1,234.50` (the currency is the file's own).
+fn money(v: f64) -> String {
+    let cents = (v * 100.0).round() as i64;
+    let (whole, frac) = (cents.abs() / 100, cents.abs() % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{grouped}.{frac:02}")
 }
 
 /// A raw value shortened for an issue.

@@ -7,6 +7,8 @@
 //! Several source columns may feed `caption` (they are joined, so an Insights `Hashtags`
 //! column counts for disclosure detection); any other target takes its first source.
 
+use serde::{Deserialize, Serialize};
+
 use super::ingest::ColumnMapping;
 use super::schema::TableKind;
 
@@ -15,12 +17,86 @@ use super::schema::TableKind;
 pub enum ExportFormat {
     /// Canonical or loosely named columns.
     Generic,
+    /// Meta Business Suite, Instagram posts (one row per post, lifetime totals).
     MetaPosts,
+    /// Meta Business Suite, Instagram stories.
+    MetaStories,
+    /// Instagram Insights post export (creator accounts).
     InstagramInsights,
+    /// Facebook Page post-level insights (the legacy export with a row of descriptions).
+    FacebookPosts,
+    /// TikTok Studio, Content (one row per video).
     TikTokStudio,
+    /// TikTok Studio, Overview (one row per day of the whole account).
+    TikTokOverview,
+    /// YouTube Studio, Table data (one row per video, plus a `Total` row).
     YouTubeStudio,
+    /// YouTube Studio, Chart data (one row per video per day).
+    YouTubeChart,
+    /// X (Twitter) tweet activity, headers in the account's UI language.
+    XTweets,
+    /// Shopify orders (one row per line item).
     ShopifyOrders,
+    /// A creator list or ranking (one row per creator).
     CreatorList,
+}
+
+/// What one row of a table stands for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowModel {
+    /// A published post (counts one post).
+    #[default]
+    Post,
+    /// One day in a post's life (counts no post; its numbers add into the post's totals).
+    PostDay,
+    /// One day of the whole account (counts no post).
+    AccountDay,
+    /// A shop order (counts no post: one conversion and its revenue).
+    Order,
+    /// A creator.
+    Creator,
+    /// A campaign.
+    Campaign,
+    /// A content asset submitted for approval.
+    Asset,
+    /// A comment.
+    Comment,
+}
+
+impl RowModel {
+    /// The row model of a table kind read from a file of no particular format.
+    pub fn of_kind(kind: TableKind) -> RowModel {
+        match kind {
+            TableKind::Posts => RowModel::Post,
+            TableKind::Creators => RowModel::Creator,
+            TableKind::Campaigns => RowModel::Campaign,
+            TableKind::Assets => RowModel::Asset,
+            TableKind::Comments => RowModel::Comment,
+        }
+    }
+
+    /// "a post", "a day of one post", …: what one row is, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RowModel::Post => "a post",
+            RowModel::PostDay => "one day of one post",
+            RowModel::AccountDay => "one day of the whole account",
+            RowModel::Order => "a line item of an order",
+            RowModel::Creator => "a creator",
+            RowModel::Campaign => "a campaign",
+            RowModel::Asset => "an asset",
+            RowModel::Comment => "a comment",
+        }
+    }
+
+    /// True for rows that count no post (a day of a post or of the account, an order).
+    pub fn counts_no_post(self) -> bool {
+        matches!(
+            self,
+            RowModel::PostDay | RowModel::AccountDay | RowModel::Order
+        )
+    }
 }
 
 impl ExportFormat {
@@ -29,9 +105,14 @@ impl ExportFormat {
         match self {
             ExportFormat::Generic => format!("Generic {} table", kind.name()),
             ExportFormat::MetaPosts => "Meta Business Suite (Instagram posts)".into(),
+            ExportFormat::MetaStories => "Meta Business Suite (Instagram stories)".into(),
             ExportFormat::InstagramInsights => "Instagram Insights (posts)".into(),
+            ExportFormat::FacebookPosts => "Facebook Page insights (posts)".into(),
             ExportFormat::TikTokStudio => "TikTok Studio (videos)".into(),
+            ExportFormat::TikTokOverview => "TikTok Studio (Overview)".into(),
             ExportFormat::YouTubeStudio => "YouTube Studio (Table data)".into(),
+            ExportFormat::YouTubeChart => "YouTube Studio (Chart data)".into(),
+            ExportFormat::XTweets => "X tweet activity".into(),
             ExportFormat::ShopifyOrders => "Shopify orders".into(),
             ExportFormat::CreatorList => "Creator list".into(),
         }
@@ -46,23 +127,127 @@ impl ExportFormat {
         }
     }
 
-    /// Header aliases specific to the format, tried before the generic ones.
+    /// The platform every row of the format belongs to (`None`: from the rows, or asked).
+    pub fn platform(self) -> Option<&'static str> {
+        match self {
+            ExportFormat::MetaPosts
+            | ExportFormat::MetaStories
+            | ExportFormat::InstagramInsights => Some("instagram"),
+            ExportFormat::FacebookPosts => Some("facebook"),
+            ExportFormat::TikTokStudio | ExportFormat::TikTokOverview => Some("tiktok"),
+            ExportFormat::YouTubeStudio | ExportFormat::YouTubeChart => Some("youtube"),
+            ExportFormat::XTweets => Some("x"),
+            ExportFormat::Generic | ExportFormat::ShopifyOrders | ExportFormat::CreatorList => None,
+        }
+    }
+
+    /// What one row of the format is, read as a table of `kind`.
+    pub fn row_model(self, kind: TableKind) -> RowModel {
+        match self {
+            ExportFormat::YouTubeChart => RowModel::PostDay,
+            ExportFormat::TikTokOverview => RowModel::AccountDay,
+            ExportFormat::ShopifyOrders => RowModel::Order,
+            _ => RowModel::of_kind(kind),
+        }
+    }
+
+    /// Header aliases specific to the format, tried before the generic ones. A target
+    /// of `""` ignores the column.
     fn aliases(self) -> &'static [(&'static str, &'static str)] {
         match self {
             ExportFormat::YouTubeStudio => &[("content", "post_id")],
+            ExportFormat::YouTubeChart => &[
+                ("content", "post_id"),
+                ("date", "date"),
+                ("video_publish_time", IGNORE),
+            ],
+            // `Date` is the literal `Lifetime`: the post's date is `Publish time`.
+            // `Follows` are follows gained, not the account's followers.
+            ExportFormat::MetaPosts | ExportFormat::MetaStories => &[
+                ("date", IGNORE),
+                ("publish_time", "date"),
+                ("account_id", IGNORE),
+                ("account_name", IGNORE),
+                ("follows", IGNORE),
+            ],
+            ExportFormat::FacebookPosts => FACEBOOK_ALIASES,
+            ExportFormat::TikTokOverview => &[("profile_views", IGNORE)],
+            ExportFormat::XTweets => X_ALIASES,
             ExportFormat::ShopifyOrders => &[
                 ("name", "post_id"),
                 ("created_at", "date"),
                 ("total", "revenue"),
                 ("discount_code", DISCOUNT_CODE),
+                ("financial_status", FINANCIAL_STATUS),
+                ("refunded_amount", REFUNDED_AMOUNT),
             ],
             _ => &[],
         }
     }
 }
 
+/// The alias target that ignores a column.
+const IGNORE: &str = "";
+
+/// Facebook Page post-level insights: the lifetime totals of the post.
+const FACEBOOK_ALIASES: &[(&str, &str)] = &[
+    ("posted", "date"),
+    ("post_message", "caption"),
+    ("permalink", IGNORE),
+    ("lifetime_post_total_reach", "reach"),
+    ("lifetime_post_total_impressions", "impressions"),
+    ("lifetime_post_stories_by_action_type_like", "likes"),
+    ("lifetime_post_stories_by_action_type_comment", "comments"),
+    ("lifetime_post_stories_by_action_type_share", "shares"),
+    ("lifetime_post_consumptions_by_type_link_clicks", "clicks"),
+];
+
+/// X tweet activity in English, Portuguese, Spanish, French and German.
+const X_ALIASES: &[(&str, &str)] = &[
+    ("tweet_id", "post_id"),
+    ("id_do_tweet", "post_id"),
+    ("id_del_tweet", "post_id"),
+    ("identifiant_du_tweet", "post_id"),
+    ("tweet_text", "caption"),
+    ("texto_do_tweet", "caption"),
+    ("texto_del_tweet", "caption"),
+    ("texte_du_tweet", "caption"),
+    ("time", "date"),
+    ("horário", "date"),
+    ("hora", "date"),
+    ("fecha", "date"),
+    ("heure", "date"),
+    ("date", "date"),
+    ("zeit", "date"),
+    ("datum", "date"),
+    ("impressions", "impressions"),
+    ("impressões", "impressions"),
+    ("impresiones", "impressions"),
+    ("impressionen", "impressions"),
+    ("retweets", "shares"),
+    ("replies", "comments"),
+    ("respostas", "comments"),
+    ("respuestas", "comments"),
+    ("réponses", "comments"),
+    ("antworten", "comments"),
+    ("likes", "likes"),
+    ("favoritos", "likes"),
+    ("me_gusta", "likes"),
+    ("j_aime", "likes"),
+    ("gefällt_mir", "likes"),
+    ("url_clicks", "clicks"),
+    ("cliques_no_url", "clicks"),
+    ("clics_en_url", "clicks"),
+    ("clics_sur_url", "clicks"),
+    ("url_klicks", "clicks"),
+];
+
 /// The pseudo-target of a Shopify order's discount code (resolved to a creator).
 pub const DISCOUNT_CODE: &str = "discount_code";
+/// The pseudo-target of a Shopify order's `Financial Status` (`paid`, `refunded`, …).
+pub const FINANCIAL_STATUS: &str = "financial_status";
+/// The pseudo-target of a Shopify order's `Refunded Amount`.
+pub const REFUNDED_AMOUNT: &str = "refunded_amount";
 
 /// `"Comments added"` → `comments_added`; `"Video publish time"` → `video_publish_time`.
 pub fn normalize_header(header: &str) -> String {
@@ -80,21 +265,51 @@ pub fn normalize_header(header: &str) -> String {
     out
 }
 
-/// The format whose signature headers are all present.
+/// The format whose signature headers are present (the most specific first, so that a
+/// file of one shape is never read as another: YouTube's Chart data has the Table data's
+/// columns plus `Date`).
 pub fn detect_format(normalized: &[String]) -> ExportFormat {
     let has = |h: &str| normalized.iter().any(|n| n == h);
     let all = |hs: &[&str]| hs.iter().all(|h| has(h));
+    let any = |hs: &[&str]| hs.iter().any(|h| has(h));
+    let x_id = [
+        "tweet_id",
+        "id_do_tweet",
+        "id_del_tweet",
+        "identifiant_du_tweet",
+    ];
     if all(&["name", "created_at", "total", "discount_code"]) {
         ExportFormat::ShopifyOrders
+    } else if all(&["date", "content", "video_title"]) {
+        ExportFormat::YouTubeChart
     } else if all(&["content", "video_title", "video_publish_time"]) {
         ExportFormat::YouTubeStudio
+    } else if all(&["date", "video_views", "profile_views"]) && !has("video_title") {
+        ExportFormat::TikTokOverview
     } else if all(&["video_title", "post_time"]) || all(&["video_link", "total_views"]) {
         ExportFormat::TikTokStudio
+    } else if all(&["post_id", "posted"])
+        && normalized.iter().any(|n| n.starts_with("lifetime_post"))
+    {
+        ExportFormat::FacebookPosts
     } else if all(&["post_id", "publish_time"]) && (has("permalink") || has("account_username")) {
-        ExportFormat::MetaPosts
+        if any(&["sticker_taps", "navigation", "replies"]) && !has("saves") {
+            ExportFormat::MetaStories
+        } else {
+            ExportFormat::MetaPosts
+        }
+    } else if any(&x_id) {
+        ExportFormat::XTweets
     } else if all(&["impressions", "from_home"]) {
         ExportFormat::InstagramInsights
-    } else if has("channel_info") && (has("followers") || has("influence_score")) {
+    } else if has("followers")
+        && any(&[
+            "channel_info",
+            "influence_score",
+            "instagram_name",
+            "influencer_insta_name",
+        ])
+    {
         ExportFormat::CreatorList
     } else {
         ExportFormat::Generic
@@ -187,6 +402,10 @@ const CREATORS_ALIASES: &[(&str, &str)] = &[
     ("promo_code", "discount_code"),
     ("coupon_code", "discount_code"),
     ("top_country", "country"),
+    ("audience_country_mostly", "country"),
+    ("audience_country", "country"),
+    ("instagram_name", "creator_id"),
+    ("influencer_insta_name", "name"),
 ];
 
 const CAMPAIGNS_ALIASES: &[(&str, &str)] = &[
@@ -230,7 +449,7 @@ fn target_of(normalized: &str, kind: TableKind, format: ExportFormat) -> Option<
             .map(|(_, target)| *target)
     };
     if let Some(t) = lookup(format.aliases()) {
-        return Some(t);
+        return (t != IGNORE).then_some(t);
     }
     if format == ExportFormat::ShopifyOrders {
         return None;

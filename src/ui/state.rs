@@ -346,8 +346,13 @@ impl AppState {
         let mut ws = self.workspace_to_load_into();
         let mut reports = Vec::new();
         let mut errors = Vec::new();
-        for (name, bytes, options) in &files {
-            match ingest::load(&mut ws, name, bytes, options) {
+        // One batch: creators load before the orders they attribute, whatever the order.
+        let batch: Vec<(String, &[u8], LoadOptions)> = files
+            .iter()
+            .map(|(name, bytes, options)| (name.clone(), bytes.as_slice(), options.clone()))
+            .collect();
+        for result in ingest::load_batch(&mut ws, &batch) {
+            match result {
                 Ok(report) => reports.push(report),
                 Err(e) => errors.push(e.to_string()),
             }
@@ -402,7 +407,8 @@ impl AppState {
             .get(&header_signature(&detection.headers))
             .cloned();
         let nothing_mapped = detection.mapping.iter().all(|m| m.target.is_none());
-        let ready = !(detection.needs_platform || nothing_mapped && saved.is_none());
+        let unclear = nothing_mapped || detection.needs_mapping;
+        let ready = !(detection.needs_platform || unclear && saved.is_none());
         let options = LoadOptions {
             mapping: saved,
             ..self.settings.with_untracked(|s| s.import_options())
