@@ -755,3 +755,25 @@ fn times_of_day_are_kept_where_the_file_has_them() {
         .collect();
     assert_eq!(times_back, times);
 }
+
+#[test]
+fn a_lifetime_date_column_is_no_date_and_never_replaces_the_publish_time() {
+    // Meta Business Suite: `Publish time` holds the date, `Date` the literal
+    // `Lifetime`. Even mapped to `date` too, `Lifetime` is absent, not an error.
+    let csv = "platform,post_id,Publish time,Date,likes\n\
+        instagram,p1,08/21/2025 14:30,Lifetime,3\n\
+        instagram,p2,,Lifetime,4\n";
+    let options = LoadOptions {
+        mapping: Some(vec![
+            ("Publish time".into(), Some("date".into())),
+            ("Date".into(), Some("date".into())),
+        ]),
+        ..LoadOptions::default()
+    };
+    let mut ws = Workspace::default();
+    let report = load(&mut ws, "meta.csv", csv.as_bytes(), &options).unwrap();
+    assert_eq!((report.rows_used, report.rows_rejected), (2, 0));
+    assert_eq!(ws.posts.day, [day("2025-08-21"), NO_DAY]);
+    // 14:30 = 14×3600 + 30×60 = 52200 s.
+    assert_eq!(ws.posts.time_of_day(0), Some(52_200));
+}

@@ -539,6 +539,9 @@ impl TableLoader {
                         row.platform.push_str(p);
                     }
                 }
+                // A second date column (Meta's `Date`, often `Lifetime`) never
+                // replaces the date of the first.
+                PostField::Date if row.date.is_some() => {}
                 PostField::Date => match self.dates.read(self.staged_posts(), raw) {
                     Ok((d, time)) => {
                         row.date = d;
