@@ -626,3 +626,31 @@ fn streamed_in_small_chunks_matches() {
         }
     }
 }
+
+/// Excel's "Unicode text": the Meta posts export saved as UTF-16LE, tab-separated, with
+/// CRLF line ends. It reads as the CSV does.
+#[test]
+fn utf16le_unicode_text() {
+    let mut csv = Workspace::default();
+    load_shape(&mut csv, "meta_instagram_posts.csv");
+    let mut txt = Workspace::default();
+    let report = load_shape(&mut txt, "meta_instagram_posts_unicode.txt");
+    assert_eq!(report.detection.encoding, "utf-16le");
+    let detection = detect("unicode.txt", &shape("meta_instagram_posts_unicode.txt")).unwrap();
+    assert_eq!(detection.encoding, "utf-16le");
+    assert_eq!(
+        report.detection.format_name,
+        "Meta Business Suite (Instagram posts)"
+    );
+    assert_eq!(counts(&report), (6, 6, 0));
+    assert_eq!(
+        txt.posts.caption.get(0),
+        "Morning routine ☀️ step by step\n#ad with @anna"
+    );
+    assert_eq!(txt.posts.post_id.get(1), "179123456789012345");
+    for m in Measure::ALL {
+        assert_eq!(total(&csv, m), total(&txt, m), "{m:?}");
+    }
+    // Reach 27500 over 4 posts, as in the CSV.
+    assert_eq!(total(&txt, Measure::Reach), (27_500.0, 4));
+}

@@ -1,7 +1,8 @@
 //! A streaming, byte-level CSV reader: RFC 4180 quoting (escaped quotes, embedded
 //! newlines), CRLF/LF/CR line ends, a UTF-8 BOM, the delimiter (`,` `;` or tab) sniffed
 //! from the header line, and UTF-8 with a fallback to Windows-1252 (a superset of
-//! Latin-1). Fields that are UTF-8 text wrongly decoded once (`CÃ´te` → `Côte`) are
+//! Latin-1). Text that starts with the UTF-16LE BOM `FF FE` (Excel's "Unicode text",
+//! tab-separated) is transcoded to UTF-8 as it arrives. Fields that are UTF-8 text wrongly decoded once (`CÃ´te` → `Côte`) are
 //! repaired.
 //!
 //! Input arrives in chunks through [`CsvReader::feed`]; each record is handed to a
@@ -12,6 +13,8 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
+    /// UTF-16, little-endian, with its BOM (Excel's "Unicode text").
+    Utf16Le,
     /// Windows-1252 (Latin-1 plus typographic characters in 0x80–0x9F).
     Windows1252,
 }
@@ -21,6 +24,7 @@ impl Encoding {
     pub fn label(self) -> &'static str {
         match self {
             Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
             Encoding::Windows1252 => "windows-1252",
         }
     }
@@ -86,6 +90,17 @@ pub struct CsvReader {
     encoding: Encoding,
     repaired_fields: usize,
     unclosed_quote_line: Option<usize>,
+    utf16: Utf16,
+}
+
+/// Whether the input is UTF-16LE, known from its first two bytes.
+#[derive(Debug)]
+enum Utf16 {
+    /// Fewer than two bytes seen (held here).
+    Unknown(Vec<u8>),
+    No,
+    /// UTF-16LE: a byte or a high surrogate left over from the last chunk.
+    Yes(Vec<u8>),
 }
 
 impl Default for CsvReader {
@@ -113,7 +128,55 @@ impl CsvReader {
             encoding: Encoding::Utf8,
             repaired_fields: 0,
             unclosed_quote_line: None,
+            utf16: Utf16::Unknown(Vec::new()),
         }
+    }
+
+    /// The chunk as UTF-8 bytes: as it is, unless the input is UTF-16LE.
+    fn transcode<'c>(&mut self, chunk: &'c [u8], last: bool) -> std::borrow::Cow<'c, [u8]> {
+        use std::borrow::Cow;
+        let mut input: Cow<'c, [u8]> = Cow::Borrowed(chunk);
+        if let Utf16::Unknown(head) = &mut self.utf16 {
+            head.extend_from_slice(chunk);
+            if head.len() < 2 && !last {
+                return Cow::Borrowed(&[]);
+            }
+            let head = std::mem::take(head);
+            if head.starts_with(b"\xFF\xFE") {
+                self.utf16 = Utf16::Yes(Vec::new());
+            } else {
+                self.utf16 = Utf16::No;
+            }
+            input = Cow::Owned(head);
+        }
+        let Utf16::Yes(carry) = &mut self.utf16 else {
+            return input;
+        };
+        carry.extend_from_slice(&input);
+        let mut units: Vec<u16> = carry
+            .chunks_exact(2)
+            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+            .collect();
+        let odd = carry.len() % 2 == 1;
+        let mut keep: Vec<u8> = if odd {
+            vec![carry[carry.len() - 1]]
+        } else {
+            Vec::new()
+        };
+        // A high surrogate at the end waits for its pair in the next chunk.
+        if !last && units.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
+            let high = units.pop().unwrap_or_default().to_le_bytes();
+            keep.splice(0..0, high);
+        }
+        if last && odd {
+            units.push(0xFFFD);
+            keep.clear();
+        }
+        *carry = keep;
+        let text: String = char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{FFFD}'))
+            .collect();
+        Cow::Owned(text.into_bytes())
     }
 
     /// The delimiter, once sniffed.
@@ -124,6 +187,9 @@ impl CsvReader {
     /// The encoding the reader decoded with (it switches to Windows-1252 at the first
     /// field that is not UTF-8).
     pub fn encoding(&self) -> Encoding {
+        if matches!(self.utf16, Utf16::Yes(_)) {
+            return Encoding::Utf16Le;
+        }
         self.encoding
     }
 
@@ -139,6 +205,11 @@ impl CsvReader {
 
     /// Reads a chunk; calls `on_record(line, record)` for every complete record.
     pub fn feed(&mut self, chunk: &[u8], on_record: &mut impl FnMut(usize, &Record<'_>)) {
+        let chunk = self.transcode(chunk, false);
+        self.feed_utf8(&chunk, on_record);
+    }
+
+    fn feed_utf8(&mut self, chunk: &[u8], on_record: &mut impl FnMut(usize, &Record<'_>)) {
         if self.delimiter.is_some() {
             self.consume(chunk, on_record);
             return;
@@ -151,6 +222,10 @@ impl CsvReader {
 
     /// Ends the input: emits the last record if it has no line end.
     pub fn finish(&mut self, on_record: &mut impl FnMut(usize, &Record<'_>)) {
+        let rest = self.transcode(&[], true).into_owned();
+        if !rest.is_empty() {
+            self.feed_utf8(&rest, on_record);
+        }
         if self.delimiter.is_none() {
             self.start(on_record);
         }
@@ -443,6 +518,24 @@ mod tests {
         for size in [1, 2, 3, 7, 1000] {
             assert_eq!(read_chunked(input, size), expected, "chunk size {size}");
         }
+    }
+
+    #[test]
+    fn utf16le_unicode_text_in_any_chunking() {
+        let text = "\u{feff}name\tnote\r\nJosé\t\"🎉 two\r\nlines\"\r\n";
+        let mut input = vec![0xFF, 0xFE];
+        input.extend(text.encode_utf16().skip(1).flat_map(u16::to_le_bytes));
+        let expected = vec![
+            (1, vec!["name".to_owned(), "note".into()]),
+            (2, vec!["José".to_owned(), "🎉 two\r\nlines".into()]),
+        ];
+        // Chunks of 1 and 3 bytes split code units and the emoji's surrogate pair.
+        for size in [1, 2, 3, 5, 1000] {
+            assert_eq!(read_chunked(&input, size), expected, "chunk size {size}");
+        }
+        let mut reader = CsvReader::new();
+        reader.feed(&input, &mut |_, _| {});
+        assert_eq!(reader.encoding(), Encoding::Utf16Le);
     }
 
     #[test]

@@ -263,7 +263,9 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
             let mut detection =
                 TableLoader::new(file_name, headers, &LoadOptions::default(), None).detection;
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            detection.encoding = if std::str::from_utf8(body).is_ok() {
+            detection.encoding = if reader.encoding() == super::csv::Encoding::Utf16Le {
+                "utf-16le"
+            } else if std::str::from_utf8(body).is_ok() {
                 "utf-8"
             } else {
                 "windows-1252"
@@ -446,7 +448,7 @@ impl StreamingLoad {
                     table.ok_or_else(|| load_error(&file_name, "the file is empty"))?;
                 let encoding = reader.encoding();
                 loader.detection.encoding = encoding.label().into();
-                if encoding != super::csv::Encoding::Utf8 {
+                if encoding == super::csv::Encoding::Windows1252 {
                     loader.notices.push(
                         "The file is not UTF-8: it was decoded as Windows-1252 (Latin-1).".into(),
                     );
