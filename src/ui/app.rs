@@ -1,5 +1,6 @@
 //! The router and the layout: header with the main navigation, critical-alert badge and
-//! dataset indicator; the filter bar on the analysis views; the routes in `<main>`.
+//! dataset indicator; the filter bar on the analysis views; the routes in `<main>`; files
+//! dropped anywhere load (a stray drop never navigates away).
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
@@ -10,11 +11,13 @@ use crate::metrics::alerts::Severity;
 
 use super::browser::{fetch_bytes, file_name_of, same_origin_url};
 use super::components::filters::FilterBar;
+use super::components::progress::{IngestProgress, IngestProgressView};
 use super::components::remember::RememberedWorkspace;
 use super::components::share::{
     app_base, keep_links_under_base, reload_on_snapshot_fragment, restore_redirected_path,
     route_path, snapshot_in_url, SharePanel, SnapshotPage,
 };
+use super::components::upload::read_and_accept;
 use super::routes::{
     alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
     creators::CreatorsPage, data::DataPage, glossary::GlossaryPage, not_found::NotFound,
@@ -85,12 +88,65 @@ fn skip_to_main(ev: leptos::ev::MouseEvent) {
     }
 }
 
+/// Whether a drop landed in the Data page's drop zone (which loads it itself).
+fn in_drop_zone(ev: &web_sys::DragEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("#drop-zone").ok().flatten())
+        .is_some()
+}
+
+/// Drop anywhere: files dropped on any page load through the same loader as the Data
+/// page's drop zone and file input; every drag-over and drop is taken by the page, so a
+/// stray drop (a file, a link, some text) never makes the browser navigate away.
+fn accept_drops_anywhere(state: AppState, progress: IngestProgress) {
+    let _ = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let _ = window_event_listener(leptos::ev::drop, move |ev| {
+        ev.prevent_default();
+        if in_drop_zone(&ev) {
+            return;
+        }
+        let files = ev.data_transfer().and_then(|d| d.files());
+        if files.as_ref().is_some_and(|f| f.length() > 0) {
+            read_and_accept(state, progress, files);
+        }
+    });
+}
+
 /// Layout inside the router (the state reads the URL).
 #[component]
 fn Shell() -> impl IntoView {
     let state = AppState::provide();
     load_data_param(state);
+    let progress = IngestProgress::new();
+    provide_context(progress);
+    accept_drops_anywhere(state, progress);
     let location = use_location();
+    let on_data_page = move || route_path(&location.pathname.get()) == "/data";
+    // Off the Data page, a drop's progress and what it needs or refused show here.
+    let drop_notice = move || {
+        if on_data_page() {
+            return None;
+        }
+        let waiting = state.pending.with(Vec::len);
+        let error = state.load_error.get();
+        (waiting > 0 || error.is_some()).then(|| {
+            let text = if waiting == 1 {
+                "1 file waits for your input: ".to_owned()
+            } else {
+                format!("{waiting} files wait for your input: ")
+            };
+            view! {
+                <div id="drop-notice" class="panel notice" role="status">
+                    {(waiting > 0).then(|| view! {
+                        <p>{text}<A href="/data">"open the Data page"</A></p>
+                    })}
+                    {error.map(|e| view! { <div role="alert" class="load-error">{e.lines().map(|l| view! { <p>{l.to_owned()}</p> }).collect_view()}</div> })}
+                </div>
+            }
+        })
+    };
     let show_filters = move || {
         let path = route_path(&location.pathname.get());
         !["/glossary", "/settings", "/data", "/privacy"].contains(&path.as_str())
@@ -131,6 +187,10 @@ fn Shell() -> impl IntoView {
             <FilterBar/>
             <SharePanel/>
         </Show>
+        <Show when=move || !on_data_page()>
+            <IngestProgressView progress=progress/>
+        </Show>
+        {drop_notice}
         <main id="main" tabindex="-1">
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/") view=SummaryPage/>

@@ -26,8 +26,10 @@ pub const PLATFORMS: [(&str, &str); 4] = [
 /// page; when the drop holds a big file, or a data worker already holds the data, every
 /// file that needs nothing from the user goes to a data worker (with progress and
 /// cancel), so the page does no parsing.
-/// Files too big for a browser tab are refused with a message.
-fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
+/// Files too big for a browser tab are refused with a message. The one loader of dropped
+/// and picked files: the drop zone, the file input and a drop anywhere on the page
+/// ([`crate::ui::app`]) all call it.
+pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
     let Some(list) = list else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     if files.is_empty() {
@@ -76,7 +78,8 @@ fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_s
 #[component]
 pub fn Upload() -> impl IntoView {
     let state = use_app();
-    let progress = IngestProgress::new();
+    // The page's progress (shared with a drop anywhere), or one of its own.
+    let progress = use_context::<IngestProgress>().unwrap_or_default();
     let dragging = RwSignal::new(false);
     let on_input = move |ev: web_sys::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
