@@ -190,3 +190,42 @@ fn a_later_file_without_a_measure_leaves_it_absent_on_its_rows() {
         Some(Coverage { used: 2, of: 6 })
     );
 }
+
+#[test]
+fn ftc_compliance_judges_sponsored_posts_only() {
+    // Captions give the disclosure of every post; a2 and a3 are in a campaign, a1 and
+    // a4 are the brand's own organic posts.
+    let csv = "platform,date,post_id,campaign_id,caption
+instagram,2025-01-01,a1,,Our new range is here
+instagram,2025-01-02,a2,C1,Loving this #ad
+instagram,2025-01-03,a3,C1,Check this out
+instagram,2025-01-04,a4,,My morning routine
+";
+    let mut ws = Workspace::default();
+    load(
+        &mut ws,
+        "captions.csv",
+        csv.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let r = compute(
+        &ws,
+        &Filter::default(),
+        &Settings::default(),
+        Granularity::Month,
+    );
+    // Judged: a2 (disclosed) and a3 (not): 1 / 2, over 2 of 4 posts.
+    assert_eq!(value(&r.overall.get("ftc_compliance")), 0.5);
+    assert_eq!(
+        r.overall.coverage("ftc_compliance"),
+        Some(Coverage { used: 2, of: 4 })
+    );
+    // The organic posts alone: nothing to judge.
+    let organic = Filter {
+        campaigns: vec![String::new()],
+        ..Filter::default()
+    };
+    let r = compute(&ws, &organic, &Settings::default(), Granularity::Month);
+    assert!(reason(&r.overall.get("ftc_compliance")).starts_with("no sponsored post in view"));
+}

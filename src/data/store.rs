@@ -422,6 +422,16 @@ pub struct PostRow {
     pub time: Option<u32>,
 }
 
+impl PostRow {
+    /// A sponsored post, whose FTC disclosure is judged: in a campaign, with a cost, or
+    /// marked as a paid partnership (disclosed). A brand's own organic post is not.
+    pub fn is_sponsored(&self) -> bool {
+        !self.campaign_id.is_empty()
+            || self.values[Measure::Cost as usize].is_some_and(|c| c > 0.0)
+            || self.disclosure == Some(true)
+    }
+}
+
 /// Makes `column` hold `rows` rows in all without growing again, if it has values.
 pub(crate) fn reserve_total<T>(column: &mut Vec<T>, rows: usize) {
     if !column.is_empty() && column.capacity() < rows {
@@ -643,7 +653,7 @@ impl Posts {
             Some(false) => Disclosure::Undisclosed,
         };
         self.disclosure.push(disclosure);
-        if row.disclosure.is_some() {
+        if row.disclosure.is_some() && row.is_sponsored() {
             values[Measure::DisclosureKnownPosts as usize] = Some(post_count);
             values[Measure::DisclosedPosts as usize] =
                 Some(if disclosure == Disclosure::Disclosed {
@@ -873,11 +883,19 @@ mod tests {
             platform: "tiktok".into(),
             date: Some(10),
             post_id: "p1".into(),
+            campaign_id: "C1".into(),
             disclosure: Some(false),
             ..PostRow::default()
         };
         row.values[Measure::Likes as usize] = Some(5.0);
         posts.push(&row);
+        // An organic post (no campaign, no cost) is not judged: no disclosure counts.
+        let mut organic = Posts::default();
+        organic.push(&PostRow {
+            campaign_id: String::new(),
+            ..row.clone()
+        });
+        assert!(!organic.has(Measure::DisclosureKnownPosts));
         assert_eq!(posts.len(), 1);
         assert_eq!(posts.measure(Measure::PostCount), &[1.0]);
         assert_eq!(posts.measure(Measure::Likes), &[5.0]);

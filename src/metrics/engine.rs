@@ -898,6 +898,9 @@ impl<'a> Context<'a> {
         let campaigns = &members.campaigns;
         let creators = &members.creators;
         let per_campaign = |m: Measure| match self.total(sums, m) {
+            KpiValue::Value(_) if campaigns.is_empty() => {
+                KpiValue::na("no post in view belongs to a campaign")
+            }
             KpiValue::Value(total) => KpiValue::ratio(
                 total,
                 campaigns.len() as f64,
@@ -955,19 +958,35 @@ impl<'a> Context<'a> {
             "content_quality" => entities::content_quality(creators),
             "launch_on_time" => entities::launch_on_time(campaigns),
             "asset_approval_hours" => entities::asset_approval_hours(self.ws, campaigns, creators),
-            "ftc_compliance" => match self.need(&[DisclosureKnownPosts]) {
-                Some(_) => {
-                    KpiValue::na("needs column(s): disclosed (or captions to detect it from)")
-                }
-                None => self.ratio(
-                    sums,
-                    &[DisclosedPosts],
-                    DisclosureKnownPosts,
-                    "posts with a known disclosure status",
-                ),
-            },
+            "ftc_compliance" => self.ftc_compliance(sums),
             "contract_compliance" => entities::contract_compliance(creators),
             other => KpiValue::na(format!("unknown KPI {other}")),
+        }
+    }
+
+    /// Disclosed / sponsored posts with a known disclosure status. Only sponsored posts
+    /// are judged (see `PostRow::is_sponsored`); organic ones have no disclosure counts.
+    fn ftc_compliance(&self, sums: &Sums) -> KpiValue {
+        use Measure::{DisclosedPosts, DisclosureKnownPosts};
+        const NONE_SPONSORED: &str = "no sponsored post in view (disclosure is judged on posts in a campaign, with a cost or marked as a paid partnership)";
+        let p = &self.ws.posts;
+        if !p.has(DisclosureKnownPosts) {
+            return if p.disclosure_method == DisclosureMethod::None {
+                KpiValue::na("needs column(s): disclosed (or captions to detect it from)")
+            } else {
+                KpiValue::na(NONE_SPONSORED)
+            };
+        }
+        match self.ratio(
+            sums,
+            &[DisclosedPosts],
+            DisclosureKnownPosts,
+            "posts with a known disclosure status",
+        ) {
+            KpiValue::NotAvailable { .. } if sums.rows > 0 && self.used.get() == Some(0) => {
+                KpiValue::na(NONE_SPONSORED)
+            }
+            value => value,
         }
     }
 

@@ -411,6 +411,7 @@ impl AppState {
         let ready = !(detection.needs_platform || unclear && saved.is_none());
         let options = LoadOptions {
             mapping: saved,
+            today: local_today(),
             ..self.settings.with_untracked(|s| s.import_options())
         };
         (options, ready)
@@ -479,4 +480,15 @@ fn remembered_mappings() -> BTreeMap<String, Vec<(String, Option<String>)>> {
 /// The app state from context.
 pub fn use_app() -> AppState {
     expect_context::<AppState>()
+}
+
+/// Today in the browser's time zone (the year of a year-less date is the latest that
+/// puts no date after it).
+fn local_today() -> Option<crate::data::calendar::Day> {
+    let now = js_sys::Date::new_0();
+    crate::data::calendar::day_from_ymd(
+        now.get_full_year() as i32,
+        now.get_month() + 1,
+        now.get_date(),
+    )
 }

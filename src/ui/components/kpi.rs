@@ -130,6 +130,7 @@ pub fn KpiCard(
             None => "No target".into(),
         })
     };
+    let coverage_line = coverage_note(coverage).filter(|_| value.value().is_some());
     let change = trend.as_ref().and_then(|(t, _)| t.change);
     let trend_text = state.style.with_untracked(|s| s.change(change));
     let trend_class = format!(
@@ -148,7 +149,7 @@ pub fn KpiCard(
             <p class="kpi-main">
                 <KpiValueView def=def value=value group=group coverage=coverage/>
             </p>
-            {coverage_note(coverage).map(|n| view! { <p class="kpi-coverage">{n}</p> })}
+            {coverage_line.map(|n| view! { <p class="kpi-coverage">{n}</p> })}
             {note.map(|n| view! { <p class="kpi-note">{n}</p> })}
             <p class="kpi-target">{target_text}</p>
             <p class=trend_class title=trend_window data-trend=crate::display::format::raw_number(change)>

@@ -113,18 +113,20 @@ fn CampaignOverview() -> impl IntoView {
         let r = state.results.get();
         let q = state.query.get();
         let ws = state.workspace.get();
-        let rows: Vec<(String, String, Option<f64>, f64, _)> =
+        let rows: Vec<(String, String, Option<f64>, Option<f64>, _)> =
             groups_by(&r, Dimension::Campaign, Measure::Cost)
                 .into_iter()
                 .map(|g| {
                     let name = display_name(&ws, Dimension::Campaign, &g.key);
                     let budget = ws.campaign(&g.key).and_then(|c| c.budget);
-                    (g.key.clone(), name, budget, g.sums.get(Measure::Cost), g)
+                    (g.key.clone(), name, budget, g.sums.total(Measure::Cost), g)
                 })
                 .collect();
         let chart_rows: Vec<(String, f64, f64)> = rows
             .iter()
-            .filter_map(|(_, name, budget, actual, _)| budget.map(|b| (name.clone(), b, *actual)))
+            .filter_map(|(_, name, budget, actual, _)| {
+                budget.map(|b| (name.clone(), b, actual.unwrap_or(0.0)))
+            })
             .collect();
         let symbol = state.style.with(|s| s.currency_symbol.clone());
         let chart = charts::budget(
