@@ -654,3 +654,39 @@ fn utf16le_unicode_text() {
     // Reach 27500 over 4 posts, as in the CSV.
     assert_eq!(total(&txt, Measure::Reach), (27_500.0, 4));
 }
+
+/// The Meta posts export saved from Excel as XLSX: ids as text, `Publish time` as a date
+/// cell (a serial number with a date format), blank Reach cells left out.
+#[test]
+fn xlsx_workbook() {
+    let mut csv = Workspace::default();
+    load_shape(&mut csv, "meta_instagram_posts.csv");
+    let mut book = Workspace::default();
+    let report = load_shape(&mut book, "meta_instagram_posts.xlsx");
+    assert_eq!(report.detection.encoding, "xlsx");
+    assert_eq!(
+        report.detection.format_name,
+        "Meta Business Suite (Instagram posts)"
+    );
+    assert_eq!(counts(&report), (6, 6, 0));
+    let p = &book.posts;
+    assert_eq!(p.post_id.get(1), "179123456789012345");
+    assert_eq!(
+        p.caption.get(0),
+        "Morning routine ☀️ step by step\n#ad with @anna"
+    );
+    assert_eq!(p.day, csv.posts.day);
+    for m in Measure::ALL {
+        assert_eq!(total(&csv, m), total(&book, m), "{m:?}");
+    }
+    // Reach 27500 over the 4 posts that report it, as in the CSV.
+    assert_eq!(total(&book, Measure::Reach), (27_500.0, 4));
+    // Streamed in chunks (the worker's way) it reads the same.
+    let mut streamed = Workspace::default();
+    let mut s = StreamingLoad::new("book.xlsx", LoadOptions::default());
+    for chunk in shape("meta_instagram_posts.xlsx").chunks(100) {
+        s.feed(chunk);
+    }
+    assert_eq!(counts(&s.finish(&mut streamed).unwrap()), (6, 6, 0));
+    assert_eq!(total(&streamed, Measure::Views), (63_500.0, 6));
+}

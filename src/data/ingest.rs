@@ -2,7 +2,9 @@
 //! load it into a [`Workspace`] with every rejected row and value reported.
 //! Readers ([`super::csv`], [`super::json`]), header mapping ([`super::mapping`]), value
 //! parsing ([`super::values`]) and per-table validation ([`super::loader`]) live in
-//! sibling modules. CSV and JSON are told apart by content, not by the file name.
+//! sibling modules. CSV, JSON and XLSX (a zip: its first sheet is read as CSV, see
+//! [`super::xlsx`]) are told apart by content, not by the file name; UTF-16LE text
+//! (Excel's "Unicode text") is transcoded by the CSV reader.
 //!
 //! # What is rejected, and why
 //! Every rejected row and every dropped value becomes an [`Issue`] (file, line, column,
@@ -192,6 +194,9 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// The first bytes of a zip file (an XLSX workbook).
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+
 /// Bytes read by [`detect`] to find a CSV header.
 const DETECT_PREFIX: usize = 1 << 16;
 
@@ -226,6 +231,12 @@ fn decode_text(bytes: &[u8]) -> (String, &'static str) {
 
 /// Detects a file's kind, encoding and column mapping without loading it.
 pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
+    if bytes.starts_with(ZIP_MAGIC) {
+        let csv = xlsx_csv(file_name, bytes)?;
+        let mut detection = detect(file_name, &csv)?;
+        detection.encoding = "xlsx".into();
+        return Ok(detection);
+    }
     match sniff_json(bytes) {
         None => Err(load_error(file_name, "the file is empty")),
         Some(true) => {
@@ -325,6 +336,8 @@ pub fn load_batch<B: AsRef<[u8]>>(
 
 enum Input {
     Sniffing(Vec<u8>),
+    /// A zip file (an XLSX workbook), buffered: its directory is at its end.
+    Xlsx(Vec<u8>),
     Csv {
         reader: Box<CsvReader>,
         table: Option<Box<TableLoader>>,
@@ -392,6 +405,13 @@ impl StreamingLoad {
         match input {
             Input::Sniffing(buf) => {
                 buf.extend_from_slice(chunk);
+                if buf.len() < ZIP_MAGIC.len() && ZIP_MAGIC.starts_with(buf) {
+                    return;
+                }
+                if buf.starts_with(ZIP_MAGIC) {
+                    *input = Input::Xlsx(std::mem::take(buf));
+                    return;
+                }
                 let Some(is_json) = sniff_json(buf) else {
                     return;
                 };
@@ -408,7 +428,7 @@ impl StreamingLoad {
             Input::Csv { reader, table } => {
                 feed_csv(reader, table, file_name, options, chunk, false)
             }
-            Input::Json(buf) => buf.extend_from_slice(chunk),
+            Input::Json(buf) | Input::Xlsx(buf) => buf.extend_from_slice(chunk),
         }
     }
 
@@ -437,37 +457,69 @@ impl StreamingLoad {
             ..
         } = self;
         match input {
+            Input::Sniffing(bytes) if bytes.starts_with(b"PK") => Err(load_error(
+                &file_name,
+                "not a readable XLSX file (broken zip)",
+            )),
             Input::Sniffing(_) => Err(load_error(&file_name, "the file is empty")),
             Input::Json(bytes) => finish_json(ws, &file_name, &options, &bytes),
-            Input::Csv {
-                mut reader,
-                mut table,
-            } => {
-                feed_csv(&mut reader, &mut table, &file_name, &options, &[], true);
-                let mut loader =
-                    table.ok_or_else(|| load_error(&file_name, "the file is empty"))?;
-                let encoding = reader.encoding();
-                loader.detection.encoding = encoding.label().into();
-                if encoding == super::csv::Encoding::Windows1252 {
-                    loader.notices.push(
-                        "The file is not UTF-8: it was decoded as Windows-1252 (Latin-1).".into(),
-                    );
-                }
-                if reader.repaired_fields() > 0 {
-                    loader.notices.push(format!(
-                        "{} fields held double-encoded UTF-8 text (like `CÃ´te`) and were repaired.",
-                        reader.repaired_fields()
-                    ));
-                }
-                if let Some(line) = reader.unclosed_quote_line() {
-                    loader.notices.push(format!(
-                        "The quoted field that starts on line {line} never closes: the rest of the file went into it."
-                    ));
-                }
-                finalize(ws, &file_name, vec![*loader], None, None)
+            Input::Xlsx(bytes) => {
+                let csv = xlsx_csv(&file_name, &bytes)?;
+                let mut reader = Box::new(CsvReader::new());
+                let mut table = None;
+                feed_csv(&mut reader, &mut table, &file_name, &options, &csv, false);
+                finish_csv(ws, &file_name, &options, reader, table, Some("xlsx"))
+            }
+            Input::Csv { reader, table } => {
+                finish_csv(ws, &file_name, &options, reader, table, None)
             }
         }
     }
+}
+
+/// The first sheet of an XLSX workbook as CSV bytes.
+fn xlsx_csv(file_name: &str, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
+    if !super::xlsx::is_xlsx(bytes) {
+        return Err(load_error(
+            file_name,
+            "a zip file that is not an XLSX workbook: unzip it and load the CSV inside",
+        ));
+    }
+    super::xlsx::first_sheet_csv(bytes)
+        .map(String::into_bytes)
+        .map_err(|e| load_error(file_name, e))
+}
+
+/// Ends a CSV input (`encoding` overrides the reader's label, e.g. `xlsx`).
+fn finish_csv(
+    ws: &mut Workspace,
+    file_name: &str,
+    options: &LoadOptions,
+    mut reader: Box<CsvReader>,
+    mut table: Option<Box<TableLoader>>,
+    encoding_label: Option<&str>,
+) -> Result<FileReport, LoadError> {
+    feed_csv(&mut reader, &mut table, file_name, options, &[], true);
+    let mut loader = table.ok_or_else(|| load_error(file_name, "the file is empty"))?;
+    let encoding = reader.encoding();
+    loader.detection.encoding = encoding_label.unwrap_or(encoding.label()).into();
+    if encoding == super::csv::Encoding::Windows1252 {
+        loader
+            .notices
+            .push("The file is not UTF-8: it was decoded as Windows-1252 (Latin-1).".into());
+    }
+    if reader.repaired_fields() > 0 {
+        loader.notices.push(format!(
+            "{} fields held double-encoded UTF-8 text (like `CÃ´te`) and were repaired.",
+            reader.repaired_fields()
+        ));
+    }
+    if let Some(line) = reader.unclosed_quote_line() {
+        loader.notices.push(format!(
+            "The quoted field that starts on line {line} never closes: the rest of the file went into it."
+        ));
+    }
+    finalize(ws, file_name, vec![*loader], None, None)
 }
 
 fn feed_csv(

@@ -17,3 +17,4 @@ pub mod schema;
 pub mod store;
 pub mod synth;
 pub mod values;
+pub mod xlsx;
