@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::data::ingest::detect;
+use crate::data::ingest::{batch_rank, detect};
 use crate::data::schema::TableKind;
 use crate::ui::browser::{js_error, read_bytes, read_slice};
 use crate::ui::components::progress::{
@@ -15,11 +15,12 @@ use crate::ui::components::progress::{
 use crate::ui::state::{use_app, AppState, PendingFile};
 
 /// Platforms a user can give to a file without a platform column.
-pub const PLATFORMS: [(&str, &str); 4] = [
+pub const PLATFORMS: [(&str, &str); 5] = [
     ("instagram", "Instagram"),
     ("tiktok", "TikTok"),
     ("youtube", "YouTube"),
     ("x", "X (Twitter)"),
+    ("facebook", "Facebook"),
 ];
 
 /// Reads every file of a list and hands them to the pipeline: small files whole on the
@@ -56,7 +57,7 @@ pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<w
                 let detection = head.and_then(|h| detect(&name, &h).map_err(|e| e.to_string()));
                 if let Ok(detection) = detection {
                     if let (options, true) = state.load_options(&detection) {
-                        streamed.push((file, options));
+                        streamed.push((batch_rank(&detection, &options), file, options));
                         continue;
                     }
                 }
@@ -68,6 +69,9 @@ pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<w
         }
         state.accept_files(whole);
         if !streamed.is_empty() {
+            // Creators before the orders they attribute, as `ingest::load_batch` does.
+            streamed.sort_by_key(|(rank, ..)| *rank);
+            let streamed = streamed.into_iter().map(|(_, f, o)| (f, o)).collect();
             stream_files(state, progress, streamed).await;
         }
         state.add_errors(errors);
@@ -107,7 +111,7 @@ pub fn Upload() -> impl IntoView {
         >
             <p>"Drop CSV or JSON files here, or "</p>
             <label for="file-input" class="button">"Choose files"</label>
-            <input id="file-input" class="visually-hidden-input" type="file" multiple accept=".csv,.tsv,.txt,.json,.ndjson,text/csv,application/json" on:change=on_input/>
+            <input id="file-input" class="visually-hidden-input" type="file" multiple accept=".csv,.tsv,.txt,.json,.ndjson,.xlsx,text/csv,application/json" on:change=on_input/>
             <p class="hint">"Posts, campaigns, creators, assets or comments — our canonical columns, or raw Instagram, TikTok, YouTube and Shopify exports."</p>
         </div>
         <IngestProgressView progress=progress/>
