@@ -786,3 +786,36 @@ fn the_demo_raises_every_rule_and_one_compliance_alert_per_creator() {
     // 3 compliance (K08, K29, K42) + 2 engagement (C04, x) + 1 conversion (C02) = 6.
     assert_eq!(critical(&alerts).len(), 6);
 }
+
+#[test]
+fn the_real_instagram_export_raises_no_compliance_alert() {
+    // tests/fixtures/real/instagram-insights-posts.csv: a brand's own 176 posts, with
+    // captions but no campaign, cost or disclosure column. No caption carries a
+    // disclosure tag, so all 176 are detected undisclosed: 176 critical alerts before
+    // issue 13; organic posts are not judged now.
+    let path = format!(
+        "{}/tests/fixtures/real/instagram-insights-posts.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut ws = Workspace::default();
+    let options = LoadOptions {
+        platform: Some("instagram".into()),
+        ..LoadOptions::default()
+    };
+    let report = load(&mut ws, "instagram-insights-posts.csv", &bytes, &options)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.rows_read, report.rows_used), (176, 176));
+    let undisclosed = ws
+        .posts
+        .disclosure
+        .iter()
+        .filter(|d| **d == Disclosure::Undisclosed)
+        .count();
+    assert_eq!(undisclosed, 176);
+    let alerts = alerts_with(&ws, &Settings::default());
+    assert!(
+        fired(&alerts, AlertRule::ComplianceViolation).is_empty(),
+        "{alerts:?}"
+    );
+}
