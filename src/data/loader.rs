@@ -288,7 +288,10 @@ impl TableLoader {
             fatal: None,
         };
         loader.check_required_columns();
-        loader.summarize();
+        if forced_kind.is_none() {
+            // A workspace document is our own format: nothing to say about its columns.
+            loader.summarize();
+        }
         loader
     }
 
