@@ -14,7 +14,8 @@
 //! Alerts count subjects, not rows: the undisclosed sponsored posts of one creator make one
 //! alert that names them (posts without a creator group by campaign, else by platform),
 //! merged with that creator's contract-terms alert. A post is sponsored when it is in a
-//! campaign, has a cost above 0, or is marked as a paid partnership or branded content;
+//! campaign, has a cost above 0, or is marked as a paid partnership (as the FTC
+//! compliance KPI judges them);
 //! a brand's own organic posts are never judged, and an unknown disclosure is never a
 //! violation. No rule fires on an absent measure: KPI rules read the engine's values (an
 //! n/a raises nothing) and row rules skip rows whose value is absent.
@@ -25,7 +26,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::display::format::NumberStyle;
 
-use crate::data::disclosure;
 use crate::data::schema::Measure;
 use crate::data::store::{Disclosure, Posts, Workspace};
 
@@ -301,17 +301,15 @@ fn present(column: &[f64], r: usize) -> Option<f64> {
     column.get(r).copied().filter(|v| v.is_finite())
 }
 
-/// Whether post `r` is sponsored: in a campaign, with a cost above 0, or marked as a paid
-/// partnership or branded content (a disclosure tag or phrase of the caption).
+/// Whether post `r` is sponsored, as [`crate::data::store::PostRow::is_sponsored`] says
+/// (the FTC compliance KPI judges the same posts): in a campaign, with a cost above 0, or
+/// marked as a paid partnership (disclosed: a caption tag such as `#ad`, a phrase such as
+/// "paid partnership", or the `disclosed` / `paid_partnership` column). A marked post is
+/// disclosed, so only the first two can make a violation.
 fn is_sponsored(p: &Posts, cost: &[f64], r: usize) -> bool {
-    if !p.campaigns.value(p.campaign[r]).is_empty() {
-        return true;
-    }
-    if present(cost, r).is_some_and(|c| c > 0.0) {
-        return true;
-    }
-    let caption = p.caption.get(r);
-    disclosure::detect(caption) == Some(true) || caption.to_lowercase().contains("branded content")
+    !p.campaigns.value(p.campaign[r]).is_empty()
+        || present(cost, r).is_some_and(|c| c > 0.0)
+        || p.disclosure[r] == Disclosure::Disclosed
 }
 
 /// Who answers for a post's disclosure: its creator, else its campaign, else its platform.
