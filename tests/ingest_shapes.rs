@@ -97,6 +97,10 @@ fn meta_business_suite_instagram_posts() {
         &report,
         "Read as Meta Business Suite (Instagram posts)"
     ));
+    assert!(report
+        .detection
+        .summary
+        .contains("`Views` counts as views, not impressions"));
     // `Date` (always "Lifetime") is ignored; `Publish time` is the date.
     let mapped: Vec<(&str, Option<&str>)> = report
         .detection

@@ -333,6 +333,14 @@ impl TableLoader {
             summary.push_str(&format!(" ({})", targets.join(", ")));
         }
         summary.push('.');
+        if matches!(
+            self.format,
+            ExportFormat::MetaPosts | ExportFormat::MetaStories
+        ) {
+            summary.push_str(
+                " `Views` counts as views, not impressions: it feeds the views total, cost per view and view-through rate; impression KPIs need a file with impressions.",
+            );
+        }
         let generic = self.format == ExportFormat::Generic;
         let no_measure = is_posts && measures == 0;
         let few = generic && used.len() * 2 < total;
