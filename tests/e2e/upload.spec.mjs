@@ -1,6 +1,7 @@
-// Uploads: a real Instagram Insights export that needs a platform (also 20 copies of
-// its rows, over 1 MiB, which then load in the parser worker), and a malformed CSV
-// whose bad lines must be listed on /data with counts that reconcile.
+// Uploads: a real Instagram Insights export, which names its platform (loads with no
+// question); 20 copies of its rows, over 1 MiB, under a header with no tell-tale (asks
+// for the platform, then loads in the parser worker); and a malformed CSV whose bad
+// lines must be listed on /data with counts that reconcile.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,14 +35,18 @@ const INSTAGRAM_EXPORT = 'instagram-insights-posts.csv';
 const INSTAGRAM_IMPRESSIONS = 3_464_652;
 const INSTAGRAM_AVG_ENGAGEMENT_PER_POST = 126_643 / 176;
 
-test('a real Instagram export loads once given its platform, with reach-based KPIs n/a', async () => {
+test('a real Instagram export loads with no question, with reach-based KPIs n/a', async () => {
   const app = await session.open('/data');
   try {
     await app.clearWorkspace();
     await app.upload([path.join(REAL_FIXTURES_DIR, INSTAGRAM_EXPORT)]);
-    await app.choosePendingPlatform(INSTAGRAM_EXPORT, 'instagram');
-    await app.loadPendingFiles();
+    // Instagram Insights is recognised: the platform comes from the format.
     await app.waitForFileReport(INSTAGRAM_EXPORT);
+    assert.equal(
+      await app.page.locator(`[data-pending-file="${INSTAGRAM_EXPORT}"]`).count(),
+      0,
+      'no platform question',
+    );
     const counts = await app.rowCounts(INSTAGRAM_EXPORT);
     assert.deepEqual(counts, { read: 176, used: 176, rejected: 0 });
 
@@ -66,10 +71,14 @@ test('a real Instagram export loads once given its platform, with reach-based KP
 });
 
 test('a big export that needs a platform loads in the worker once given it', async () => {
-  // The real export's header and its 176 data rows 20 times: 3,520 rows, over 1 MiB.
-  const [header, ...rows] = readFileSync(path.join(REAL_FIXTURES_DIR, INSTAGRAM_EXPORT), 'utf8')
+  // The real export's header and its 176 data rows 20 times: 3,520 rows, over 1 MiB. The
+  // header's `From Home` becomes `Home`, so that nothing tells the format (and so the
+  // platform) apart: the page asks for it.
+  const [realHeader, ...rows] = readFileSync(path.join(REAL_FIXTURES_DIR, INSTAGRAM_EXPORT), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '');
+  const header = realHeader.replace('From Home', 'Home');
+  assert.notEqual(header, realHeader);
   assert.equal(rows.length, 176);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kpi-big-ig-'));
   const file = path.join(dir, 'instagram-big.csv');

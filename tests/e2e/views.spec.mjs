@@ -345,9 +345,8 @@ test('an uploaded real Instagram export shows its values on the views', async ()
   const app = await session.open('/data');
   try {
     await app.clearWorkspace();
+    // Recognised: the platform (instagram) comes from the format, nothing is asked.
     await app.upload([path.join(REAL_FIXTURES_DIR, file)]);
-    await app.choosePendingPlatform(file, 'instagram');
-    await app.loadPendingFiles();
     await app.waitForFileReport(file);
 
     await app.navigate('/');
