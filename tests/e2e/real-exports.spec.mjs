@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { FIXTURES_DIR, assertClose, eventually, startSession } from './helpers.mjs';
+import { FIXTURES_DIR, REPO_ROOT, assertClose, eventually, startSession } from './helpers.mjs';
+
+const SHAPES_DIR = path.join(REPO_ROOT, 'tests/fixtures/shapes');
 
 let session;
 before(async () => {
@@ -65,6 +67,73 @@ test('a Meta Business Suite export with partial reach loads with no question and
       assert.equal(await badge.getAttribute('data-count'), '0', 'no critical alerts on organic posts');
     }
     await app.screenshot('real-meta-summary');
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+// tests/fixtures/shapes/shopify_orders.csv (Shopify's ~75-column export, one row per
+// line item; 6 orders on 10 rows) and creators_codes.csv (anna ANNA10, ben BEN15),
+// dropped together. By hand (see tests/ingest_shapes.rs):
+//   revenue net of refunds = 59.90 + 0 + (80.00 − 30.00) + 45.50 + 25.00 + 99.99 = 280.39
+//   conversions = 5 (every order but the fully refunded #1002)
+//   AOV = 280.39 / 5 = 56.078
+test('Shopify orders and the creators file that maps their codes load in one drop', async () => {
+  for (const order of [
+    ['shopify_orders.csv', 'creators_codes.csv'],
+    ['creators_codes.csv', 'shopify_orders.csv'],
+  ]) {
+    const app = await session.open('/data');
+    try {
+      await app.clearWorkspace();
+      await app.upload(order.map((name) => path.join(SHAPES_DIR, name)));
+      await app.waitForFileReport('shopify_orders.csv');
+      await app.waitForFileReport('creators_codes.csv');
+      assert.deepEqual(await app.rowCounts('shopify_orders.csv'), { read: 10, used: 10, rejected: 0 });
+      assert.deepEqual(await app.rowCounts('creators_codes.csv'), { read: 2, used: 2, rejected: 0 });
+      const report = await app.page.locator('[data-file-report="shopify_orders.csv"]').innerText();
+      assert.match(report, /1 orders \(45\.50 revenue\) have no discount code: kept as unattributed revenue/);
+      assert.doesNotMatch(report, /matches no creator/);
+      await app.navigate('/');
+      await app.waitForKpis();
+      await eventually(async () => {
+        assertClose(await app.kpiValue('aov'), 280.39 / 5, `aov (${order.join(' then ')})`);
+      });
+      // anna's orders: #1001 59.90 and #1003 80.00 − 30.00 refunded = 109.90.
+      await app.navigate('/creators');
+      await eventually(async () => {
+        const row = app.page.locator('#creator-table tr', { hasText: 'Anna Lee' });
+        assert.match(await row.innerText(), /109\.90/);
+      });
+      assert.deepEqual(app.panics(), []);
+    } finally {
+      await app.close();
+    }
+  }
+});
+
+// YouTube Studio's Table data (5 videos and a Total row) and Chart data (2 of those
+// videos × 4 days), dropped together. By hand (see tests/ingest_shapes.rs): the Total
+// row is rejected and listed, every chart day is kept (no duplicate), and the Table
+// stays the posts: impressions 250000 + 200000 + 100000 + 60000 = 610000 on 4 of the
+// 13 rows (5 Table rows + 8 chart days; the fifth video has a blank Impressions).
+test('YouTube Table and Chart data of the same videos load together and neither overwrites the other', async () => {
+  const app = await session.open('/data');
+  try {
+    await app.clearWorkspace();
+    await app.upload(['youtube_table_data.csv', 'youtube_chart_data.csv'].map((n) => path.join(SHAPES_DIR, n)));
+    await app.waitForFileReport('youtube_table_data.csv');
+    await app.waitForFileReport('youtube_chart_data.csv');
+    assert.deepEqual(await app.rowCounts('youtube_table_data.csv'), { read: 6, used: 5, rejected: 1 });
+    assert.deepEqual(await app.rowCounts('youtube_chart_data.csv'), { read: 8, used: 8, rejected: 0 });
+    assert.equal(await app.page.locator('[data-file-report="youtube_chart_data.csv"] [data-issue-line]').count(), 0);
+    await app.navigate('/');
+    await app.waitForKpis();
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), 610_000, 'impressions');
+      assert.equal(await coverage(app, 'impressions'), '4/13');
+    });
     assert.deepEqual(app.panics(), []);
   } finally {
     await app.close();
