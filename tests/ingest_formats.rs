@@ -700,14 +700,25 @@ fn date_column_settles_day_month_order_and_reads_numbers() {
         instagram,p4,12:15:25,4\n\
         instagram,p5,Lifetime,5\n";
     let mut ws = Workspace::default();
-    let report = load(&mut ws, "posts.csv", csv.as_bytes(), &LoadOptions::default()).unwrap();
+    let report = load(
+        &mut ws,
+        "posts.csv",
+        csv.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
     assert_eq!(
         (report.rows_read, report.rows_used, report.rows_rejected),
         (5, 4, 1)
     );
     assert_eq!(
         ws.posts.day,
-        [day("2025-04-03"), day("2025-04-25"), day("2025-08-21"), NO_DAY]
+        [
+            day("2025-04-03"),
+            day("2025-04-25"),
+            day("2025-08-21"),
+            NO_DAY
+        ]
     );
     assert_eq!(
         issue_list(&report),
@@ -733,7 +744,13 @@ fn times_of_day_are_kept_where_the_file_has_them() {
     let mut ws = Workspace::default();
     // A file of dates alone keeps no time column.
     let dates_only = "platform,post_id,date,likes\ninstagram,d1,2025-03-01,1\n";
-    load(&mut ws, "a.csv", dates_only.as_bytes(), &LoadOptions::default()).unwrap();
+    load(
+        &mut ws,
+        "a.csv",
+        dates_only.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
     assert!(ws.posts.time.is_empty());
     // Then one with times: 2:05 PM = 14×3600 + 5×60 = 50700 s; the offset leaves the
     // day and the written time as they are (23:30 = 84600 s on March 4).
