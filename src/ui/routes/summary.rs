@@ -198,14 +198,15 @@ fn CampaignOverview() -> impl IntoView {
             "Engagement rate (%)",
             &platform_rows,
         );
+        // Creators whose rows report both cost and revenue (an absent one is no 0).
         let scatter_points: Vec<(String, f64, f64)> = r
             .groups_of(Dimension::Creator)
-            .map(|g| {
-                (
+            .filter_map(|g| {
+                Some((
                     key_label(&g.key),
-                    g.sums.get(Measure::Cost),
-                    g.sums.get(Measure::Revenue),
-                )
+                    g.sums.total(Measure::Cost)?,
+                    g.sums.total(Measure::Revenue)?,
+                ))
             })
             .collect();
         let scatter = charts::scatter(
