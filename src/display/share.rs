@@ -2,6 +2,16 @@
 //! deflated and base64url-encoded into the URL fragment `#s=…`, which browsers never send
 //! to a server. A payload longer than [`MAX_SNAPSHOT_CHARS`] is refused, both when a
 //! link is made and when one is opened.
+//!
+//! A link may come from a stranger, so opening one bounds the work, not just the bytes:
+//! the payload inflates to at most [`MAX_INFLATED_BYTES`], and while its JSON is read
+//! every list and string is held to the limits below ([`MAX_GROUPS`], [`MAX_KPIS`],
+//! [`MAX_GROUP_KPIS`], [`MAX_CONTEXT_ENTRIES`], [`MAX_CURRENCY_CHARS`],
+//! [`MAX_NAME_CHARS`], [`MAX_TEXT_CHARS`], [`MAX_REASON_CHARS`], [`MAX_ID_CHARS`]): the
+//! first one crossed stops the decoding with a message. [`Snapshot::check`] validates
+//! the whole snapshot again before anything renders, so what renders is bounded too.
+//! [`Snapshot::of`] clips the strings it is given to the same limits, so every link
+//! the dashboard makes opens.
 
 use miniz_oxide::deflate::compress_to_vec;
 use miniz_oxide::inflate::decompress_to_vec_with_limit;
@@ -17,7 +27,27 @@ use super::export::ExportContext;
 /// long still paste whole into e-mail and chat tools.
 pub const MAX_SNAPSHOT_CHARS: usize = 8_000;
 /// The largest JSON a payload may inflate to (guards against deflate bombs).
-const MAX_INFLATED_BYTES: usize = 1 << 20;
+pub const MAX_INFLATED_BYTES: usize = 1 << 20;
+/// The most groups (platforms, campaigns and creators) a snapshot may carry; one the
+/// dashboard makes has the platforms and at most 2 × 10 others.
+pub const MAX_GROUPS: usize = 64;
+/// The most overall KPIs a snapshot may carry (the registry has fewer).
+pub const MAX_KPIS: usize = 128;
+/// The most KPIs a group may carry (one the dashboard makes has [`GROUP_KPIS`]).
+pub const MAX_GROUP_KPIS: usize = 8;
+/// The most context (settings) entries a snapshot may carry.
+pub const MAX_CONTEXT_ENTRIES: usize = 16;
+/// The longest currency symbol, in characters ("US$", "CHF", "€").
+pub const MAX_CURRENCY_CHARS: usize = 8;
+/// The longest name, in characters: the dataset's, a group's key and display name.
+pub const MAX_NAME_CHARS: usize = 300;
+/// The longest text, in characters: the view's query string and a context value.
+pub const MAX_TEXT_CHARS: usize = 2_000;
+/// The longest reason a KPI is n/a, in characters.
+pub const MAX_REASON_CHARS: usize = 300;
+/// The longest identifier, in characters: a KPI id, a dimension, a context label, a
+/// KPI value written as text.
+pub const MAX_ID_CHARS: usize = 64;
 /// The snapshot format version this build reads and writes.
 const VERSION: u32 = 1;
 /// How many campaigns and creators (by revenue) a snapshot keeps.
@@ -28,12 +58,17 @@ pub const GROUP_KPIS: [&str; 4] = ["roas", "engagement_rate", "conversion_rate",
 /// One KPI value: the number, or the reason it is n/a.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotKpi {
+    #[serde(deserialize_with = "bounded::id")]
     pub id: String,
     /// Written as a string: Rust's shortest round-trip form, parsed back exactly
     /// (serde_json's default float parser may be one ULP off).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "exact_float")]
     pub v: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "bounded::reason"
+    )]
     pub na: Option<String>,
 }
 
@@ -42,10 +77,10 @@ impl SnapshotKpi {
         let (v, na) = match value {
             KpiValue::Value(v) if v.is_finite() => (Some(*v), None),
             KpiValue::Value(_) => (None, Some("not a finite number".into())),
-            KpiValue::NotAvailable { reason } => (None, Some(reason.clone())),
+            KpiValue::NotAvailable { reason } => (None, Some(clip(reason, MAX_REASON_CHARS))),
         };
         SnapshotKpi {
-            id: id.to_owned(),
+            id: clip(id, MAX_ID_CHARS),
             v,
             na,
         }
@@ -62,7 +97,7 @@ impl SnapshotKpi {
 
 /// Serde of an optional `f64` as its exact decimal string.
 mod exact_float {
-    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+    use serde::{de::Error, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
         match value {
@@ -72,21 +107,244 @@ mod exact_float {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-        let text: Option<String> = Option::deserialize(d)?;
+        let text = super::bounded::value_text(d)?;
         text.map(|t| t.parse::<f64>().map_err(D::Error::custom))
             .transpose()
     }
 }
 
+/// Deserializers that refuse, as they read, a list or a string longer than its limit
+/// (the message names what is too long and the limit).
+mod bounded {
+    use super::*;
+    use serde::de::{DeserializeSeed, Error, SeqAccess, Visitor};
+    use serde::Deserializer;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    /// A string of at most `max` characters; `what` names it in the message.
+    #[derive(Clone, Copy)]
+    struct Text {
+        max: usize,
+        what: &'static str,
+    }
+
+    impl<'de> Visitor<'de> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "{} of at most {} characters", self.what, self.max)
+        }
+        fn visit_str<E: Error>(self, s: &str) -> Result<String, E> {
+            // More bytes than 4 per character is too long without counting.
+            if s.len() > 4 * self.max || s.chars().count() > self.max {
+                return Err(E::custom(too_long(self.what, self.max)));
+            }
+            Ok(s.to_owned())
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Text {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    /// `null` or a [`Text`].
+    struct OptionalText(Text);
+
+    impl<'de> Visitor<'de> for OptionalText {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "null or ")?;
+            self.0.expecting(f)
+        }
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            self.0.deserialize(d).map(Some)
+        }
+    }
+
+    /// A list of at most `max` elements, each read by `seed`.
+    struct List<S> {
+        max: usize,
+        what: &'static str,
+        seed: S,
+    }
+
+    impl<'de, S: DeserializeSeed<'de> + Copy> Visitor<'de> for List<S> {
+        type Value = Vec<S::Value>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a list of at most {} {}", self.max, self.what)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.max));
+            while let Some(item) = seq.next_element_seed(self.seed)? {
+                if out.len() == self.max {
+                    return Err(A::Error::custom(format!(
+                        "it has more than {} {}, the most a snapshot may carry",
+                        self.max, self.what
+                    )));
+                }
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+
+    /// Reads a `T` with its own `Deserialize` (whose fields are bounded themselves).
+    struct Plain<T>(PhantomData<T>);
+
+    impl<T> Clone for Plain<T> {
+        fn clone(&self) -> Self {
+            *self
+        }
+    }
+    impl<T> Copy for Plain<T> {}
+
+    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Plain<T> {
+        type Value = T;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+            T::deserialize(d)
+        }
+    }
+
+    /// A context entry: `[label, value]`.
+    #[derive(Clone, Copy)]
+    struct Entry;
+
+    impl<'de> Visitor<'de> for Entry {
+        type Value = (String, String);
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a [label, value] pair")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let label = seq
+                .next_element_seed(Text {
+                    max: MAX_ID_CHARS,
+                    what: "a setting's label",
+                })?
+                .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+            let value = seq
+                .next_element_seed(Text {
+                    max: MAX_TEXT_CHARS,
+                    what: "a setting's value",
+                })?
+                .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+            if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                return Err(A::Error::invalid_length(3, &self));
+            }
+            Ok((label, value))
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Entry {
+        type Value = (String, String);
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_tuple(2, self)
+        }
+    }
+
+    fn text<'de, D: Deserializer<'de>>(
+        d: D,
+        max: usize,
+        what: &'static str,
+    ) -> Result<String, D::Error> {
+        Text { max, what }.deserialize(d)
+    }
+
+    fn list<'de, D: Deserializer<'de>, S: DeserializeSeed<'de> + Copy>(
+        d: D,
+        max: usize,
+        what: &'static str,
+        seed: S,
+    ) -> Result<Vec<S::Value>, D::Error> {
+        d.deserialize_seq(List { max, what, seed })
+    }
+
+    pub fn id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        text(d, MAX_ID_CHARS, "a KPI id")
+    }
+    pub fn dim<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        text(d, MAX_ID_CHARS, "a group's dimension")
+    }
+    pub fn key<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        text(d, MAX_NAME_CHARS, "a group's key")
+    }
+    pub fn name<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        text(d, MAX_NAME_CHARS, "a group's name")
+    }
+    pub fn dataset<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        text(d, MAX_NAME_CHARS, "the dataset's name")
+    }
+    pub fn query<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        text(d, MAX_TEXT_CHARS, "the view's filters")
+    }
+    pub fn currency<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        text(d, MAX_CURRENCY_CHARS, "the currency symbol")
+    }
+    pub fn reason<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_option(OptionalText(Text {
+            max: MAX_REASON_CHARS,
+            what: "a KPI's n/a reason",
+        }))
+    }
+    pub fn value_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_option(OptionalText(Text {
+            max: MAX_ID_CHARS,
+            what: "a KPI value",
+        }))
+    }
+    pub fn kpis<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SnapshotKpi>, D::Error> {
+        list(d, MAX_KPIS, "KPIs", Plain(PhantomData))
+    }
+    pub fn group_kpis<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SnapshotKpi>, D::Error> {
+        list(d, MAX_GROUP_KPIS, "KPIs in a group", Plain(PhantomData))
+    }
+    pub fn groups<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SnapshotGroup>, D::Error> {
+        list(d, MAX_GROUPS, "groups", Plain(PhantomData))
+    }
+    pub fn context<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+        list(d, MAX_CONTEXT_ENTRIES, "settings", Entry)
+    }
+}
+
+/// The message of a string over its limit.
+fn too_long(what: &str, max: usize) -> String {
+    format!("{what} is longer than {max} characters, the most a snapshot may carry")
+}
+
+/// `text` cut to at most `max` characters (the last one an ellipsis when cut).
+fn clip(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Characters a currency symbol may not start with (a spreadsheet would read a formula).
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+
 /// One group's (platform, campaign or creator) revenue and key KPIs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SnapshotGroup {
     /// [`Dimension::name`].
+    #[serde(deserialize_with = "bounded::dim")]
     pub dim: String,
+    #[serde(deserialize_with = "bounded::key")]
     pub key: String,
     /// Display name (the campaign's or creator's name, else the key).
+    #[serde(deserialize_with = "bounded::name")]
     pub name: String,
     pub revenue: f64,
+    #[serde(deserialize_with = "bounded::group_kpis")]
     pub kpis: Vec<SnapshotKpi>,
 }
 
@@ -95,16 +353,22 @@ pub struct SnapshotGroup {
 pub struct Snapshot {
     pub version: u32,
     /// The dataset's name as the sender saw it.
+    #[serde(deserialize_with = "bounded::dataset")]
     pub dataset: String,
     /// The view's query string (filters), for the record.
+    #[serde(deserialize_with = "bounded::query")]
     pub query: String,
     /// [`ExportContext`] entries: settings and date range.
+    #[serde(deserialize_with = "bounded::context")]
     pub context: Vec<(String, String)>,
+    #[serde(deserialize_with = "bounded::currency")]
     pub currency_symbol: String,
     pub locale: NumberLocale,
     /// Every overall KPI, in registry order.
+    #[serde(deserialize_with = "bounded::kpis")]
     pub kpis: Vec<SnapshotKpi>,
     /// Platforms, then the top campaigns and creators by revenue.
+    #[serde(deserialize_with = "bounded::groups")]
     pub groups: Vec<SnapshotGroup>,
     /// True when the groups were left out to fit [`MAX_SNAPSHOT_CHARS`].
     #[serde(default)]
@@ -118,6 +382,9 @@ pub enum SnapshotError {
     TooLarge { chars: usize },
     /// The link is damaged or from an incompatible version.
     Invalid(String),
+    /// The snapshot holds more than a snapshot may (too many groups or KPIs, a string
+    /// too long): refused before anything renders.
+    OverLimit(String),
 }
 
 impl std::fmt::Display for SnapshotError {
@@ -128,6 +395,10 @@ impl std::fmt::Display for SnapshotError {
                 "This snapshot would need {chars} characters, more than the {MAX_SNAPSHOT_CHARS} a snapshot link may carry. Narrow the filters and try again, or share a view link instead."
             ),
             SnapshotError::Invalid(why) => write!(f, "This snapshot link cannot be opened: {why}."),
+            SnapshotError::OverLimit(why) => write!(
+                f,
+                "This snapshot link is refused: {why}. A link the dashboard makes stays within these limits, so this one was altered or made elsewhere; nothing from it is shown."
+            ),
         }
     }
 }
@@ -150,8 +421,8 @@ impl Snapshot {
     ) -> Snapshot {
         let group = |g: &GroupResult| SnapshotGroup {
             dim: g.dimension.name().to_owned(),
-            key: g.key.clone(),
-            name: name(g.dimension, &g.key),
+            key: clip(&g.key, MAX_NAME_CHARS),
+            name: clip(&name(g.dimension, &g.key), MAX_NAME_CHARS),
             revenue: g.sums.get(Measure::Revenue),
             kpis: GROUP_KPIS
                 .iter()
@@ -171,20 +442,80 @@ impl Snapshot {
         }
         Snapshot {
             version: VERSION,
-            dataset: source.dataset.to_owned(),
-            query: source.query.to_owned(),
+            dataset: clip(source.dataset, MAX_NAME_CHARS),
+            query: clip(source.query, MAX_TEXT_CHARS),
             context: source
                 .context
                 .entries
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
+                .take(MAX_CONTEXT_ENTRIES)
+                .map(|(k, v)| (clip(k, MAX_ID_CHARS), clip(v, MAX_TEXT_CHARS)))
                 .collect(),
-            currency_symbol: source.currency_symbol.to_owned(),
+            currency_symbol: safe_currency(source.currency_symbol),
             locale: source.locale,
             kpis: overall_kpis(&results.overall),
-            groups,
+            groups: groups.into_iter().take(MAX_GROUPS).collect(),
             groups_omitted: false,
         }
+    }
+
+    /// Whether every list and string is within its limit and the currency symbol could
+    /// not start a spreadsheet formula; the message names the first that is not.
+    pub fn check(&self) -> Result<(), SnapshotError> {
+        let over = |what: &str, n: usize, max: usize| {
+            SnapshotError::OverLimit(format!(
+                "it has {n} {what}, more than the {max} a snapshot may carry"
+            ))
+        };
+        let text = |what: &str, s: &str, max: usize| match s.chars().count() > max {
+            true => Err(SnapshotError::OverLimit(too_long(what, max))),
+            false => Ok(()),
+        };
+        if self.groups.len() > MAX_GROUPS {
+            return Err(over("groups", self.groups.len(), MAX_GROUPS));
+        }
+        if self.kpis.len() > MAX_KPIS {
+            return Err(over("KPIs", self.kpis.len(), MAX_KPIS));
+        }
+        if self.context.len() > MAX_CONTEXT_ENTRIES {
+            return Err(over("settings", self.context.len(), MAX_CONTEXT_ENTRIES));
+        }
+        text("the dataset's name", &self.dataset, MAX_NAME_CHARS)?;
+        text("the view's filters", &self.query, MAX_TEXT_CHARS)?;
+        text(
+            "the currency symbol",
+            &self.currency_symbol,
+            MAX_CURRENCY_CHARS,
+        )?;
+        let symbol = &self.currency_symbol;
+        if symbol.starts_with(FORMULA_STARTS) || symbol.chars().any(char::is_control) {
+            return Err(SnapshotError::OverLimit(
+                "the currency symbol starts with = + - or @, or holds a control character".into(),
+            ));
+        }
+        for (label, value) in &self.context {
+            text("a setting's label", label, MAX_ID_CHARS)?;
+            text("a setting's value", value, MAX_TEXT_CHARS)?;
+        }
+        let kpi = |k: &SnapshotKpi| {
+            text("a KPI id", &k.id, MAX_ID_CHARS)?;
+            text(
+                "a KPI's n/a reason",
+                k.na.as_deref().unwrap_or(""),
+                MAX_REASON_CHARS,
+            )
+        };
+        self.kpis.iter().try_for_each(kpi)?;
+        for g in &self.groups {
+            text("a group's dimension", &g.dim, MAX_ID_CHARS)?;
+            text("a group's key", &g.key, MAX_NAME_CHARS)?;
+            text("a group's name", &g.name, MAX_NAME_CHARS)?;
+            if g.kpis.len() > MAX_GROUP_KPIS {
+                return Err(over("KPIs in a group", g.kpis.len(), MAX_GROUP_KPIS));
+            }
+            g.kpis.iter().try_for_each(kpi)?;
+        }
+        Ok(())
     }
 
     /// The groups of one dimension.
@@ -195,13 +526,28 @@ impl Snapshot {
 
 fn overall_kpis(set: &KpiSet) -> Vec<SnapshotKpi> {
     set.iter()
+        .take(MAX_KPIS)
         .map(|(def, value)| SnapshotKpi::of(def.id, value))
         .collect()
 }
 
+/// A currency symbol a snapshot may carry: at most [`MAX_CURRENCY_CHARS`] characters,
+/// no control character, no leading formula character.
+fn safe_currency(symbol: &str) -> String {
+    let kept: String = symbol
+        .trim_start_matches(FORMULA_STARTS)
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_CURRENCY_CHARS)
+        .collect();
+    kept
+}
+
 /// The `#s=` payload of a snapshot. When it is too long the groups are left out
-/// (`groups_omitted`); when even that is too long, [`SnapshotError::TooLarge`].
+/// (`groups_omitted`); when even that is too long, [`SnapshotError::TooLarge`]. A
+/// snapshot outside the limits ([`Snapshot::check`]) is refused, as opening it would be.
 pub fn encode(snapshot: &Snapshot) -> Result<String, SnapshotError> {
+    snapshot.check()?;
     let payload = pack(snapshot)?;
     if payload.len() <= MAX_SNAPSHOT_CHARS {
         return Ok(payload);
@@ -226,7 +572,9 @@ fn pack(snapshot: &Snapshot) -> Result<String, SnapshotError> {
     Ok(base64url_encode(&compress_to_vec(&json, 9)))
 }
 
-/// Reads a `#s=` payload back (refusing one longer than [`MAX_SNAPSHOT_CHARS`]).
+/// Reads a `#s=` payload back, refusing one longer than [`MAX_SNAPSHOT_CHARS`], one
+/// that inflates past [`MAX_INFLATED_BYTES`], and (as its JSON is read, then once
+/// more as a whole) one outside the limits of [`Snapshot::check`].
 pub fn decode(payload: &str) -> Result<Snapshot, SnapshotError> {
     if payload.len() > MAX_SNAPSHOT_CHARS {
         return Err(SnapshotError::TooLarge {
@@ -235,13 +583,28 @@ pub fn decode(payload: &str) -> Result<Snapshot, SnapshotError> {
     }
     let invalid = |why: &str| SnapshotError::Invalid(why.to_owned());
     let deflated = base64url_decode(payload).ok_or_else(|| invalid("it is not base64url"))?;
-    let json = decompress_to_vec_with_limit(&deflated, MAX_INFLATED_BYTES)
-        .map_err(|_| invalid("its data is damaged"))?;
-    let snapshot: Snapshot = serde_json::from_slice(&json)
-        .map_err(|e| SnapshotError::Invalid(format!("unexpected content ({e})")))?;
+    let json = decompress_to_vec_with_limit(&deflated, MAX_INFLATED_BYTES).map_err(|e| match e
+        .status
+    {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => SnapshotError::OverLimit(format!(
+            "it unpacks to more than {} KiB",
+            MAX_INFLATED_BYTES / 1024
+        )),
+        _ => invalid("its data is damaged"),
+    })?;
+    let snapshot: Snapshot = serde_json::from_slice(&json).map_err(|e| {
+        let text = e.to_string();
+        // serde_json appends the position; the limits' own messages read alone.
+        let why = text.split(" at line ").next().unwrap_or(&text).to_owned();
+        match why.contains("the most a snapshot may carry") {
+            true => SnapshotError::OverLimit(why),
+            false => SnapshotError::Invalid(format!("unexpected content ({text})")),
+        }
+    })?;
     if snapshot.version != VERSION {
         return Err(invalid("it was made by another version of the dashboard"));
     }
+    snapshot.check()?;
     Ok(snapshot)
 }
 
@@ -377,17 +740,206 @@ mod tests {
     fn too_large_snapshots_drop_groups_then_fail_with_a_message() {
         let r = results();
         let mut snap = snapshot(&r);
-        // Pseudo-random (incompressible) names make the groups too large: they go.
-        for (i, g) in snap.groups.iter_mut().enumerate() {
-            g.name = noise(i as u64 + 1, 4000);
-        }
+        // 40 groups with pseudo-random (incompressible) names of 300 characters, within
+        // every limit but over 8,000 characters together: the groups go.
+        let template = snap.groups[0].clone();
+        snap.groups = (0..40)
+            .map(|i| SnapshotGroup {
+                name: noise(i + 1, MAX_NAME_CHARS),
+                ..template.clone()
+            })
+            .collect();
         let slim = decode(&encode(&snap).unwrap()).unwrap();
         assert!(slim.groups_omitted && slim.groups.is_empty());
-        // A dataset name that is too large on its own: a clear error.
-        snap.dataset = noise(99, 20_000);
+        // Settings too large on their own (16 values of 2,000 random letters): an error.
+        snap.context = (0..MAX_CONTEXT_ENTRIES as u64)
+            .map(|i| (format!("k{i}"), noise(99 + i, MAX_TEXT_CHARS)))
+            .collect();
         let err = encode(&snap).unwrap_err();
         assert!(matches!(err, SnapshotError::TooLarge { chars } if chars > MAX_SNAPSHOT_CHARS));
         assert!(err.to_string().contains("8000"));
+    }
+
+    /// The payload of `snapshot` as it is, with no check (as a hostile sender makes it).
+    fn unchecked_payload(snapshot: &Snapshot) -> String {
+        pack(snapshot).unwrap()
+    }
+
+    /// Decodes a valid snapshot changed by `edit`; the refusal's message.
+    fn refusal(edit: impl FnOnce(&mut Snapshot)) -> String {
+        let mut snap = snapshot(&results());
+        edit(&mut snap);
+        match decode(&unchecked_payload(&snap)) {
+            Err(e @ SnapshotError::OverLimit(_)) => e.to_string(),
+            other => panic!("not refused over a limit: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_amplifying_link_is_refused_as_it_is_read() {
+        // The link: an 850,000-character currency symbol and 1,500 groups, which
+        // deflate to a few KB and inflate to under the 1 MiB cap.
+        let mut snap = snapshot(&results());
+        snap.currency_symbol = "X".repeat(850_000);
+        let group = SnapshotGroup {
+            dim: "creator".into(),
+            key: "k".into(),
+            name: "n".into(),
+            revenue: 1.0,
+            kpis: vec![SnapshotKpi::of("roas", &KpiValue::Value(2.0))],
+        };
+        snap.groups = vec![group; 1_500];
+        assert!(serde_json::to_vec(&snap).unwrap().len() < MAX_INFLATED_BYTES);
+        let payload = unchecked_payload(&snap);
+        // A link that fits in a chat message.
+        assert!(
+            payload.len() < MAX_SNAPSHOT_CHARS,
+            "{} characters",
+            payload.len()
+        );
+        let started = std::time::Instant::now();
+        let err = decode(&payload).unwrap_err();
+        let message = err.to_string();
+        assert!(
+            message.contains("the currency symbol is longer than 8 characters"),
+            "{message}"
+        );
+        assert!(matches!(err, SnapshotError::OverLimit(_)));
+        // Bounded work: the decoder stops at the first limit crossed (well under a second
+        // even in a debug build).
+        assert!(started.elapsed().as_secs_f64() < 1.0);
+        // With a short symbol, the 1,500 groups are refused by count.
+        snap.currency_symbol = "$".into();
+        let message = decode(&unchecked_payload(&snap)).unwrap_err().to_string();
+        assert!(message.contains("more than 64 groups"), "{message}");
+    }
+
+    #[test]
+    fn every_limit_is_checked_while_decoding() {
+        let long = |n: usize| "a".repeat(n);
+        let kpi = SnapshotKpi::of("roas", &KpiValue::Value(1.0));
+        type Edit = Box<dyn FnOnce(&mut Snapshot)>;
+        let cases: Vec<(Edit, &str)> = vec![
+            (
+                Box::new(|s| s.groups = vec![s.groups[0].clone(); MAX_GROUPS + 1]),
+                "more than 64 groups",
+            ),
+            (
+                Box::new(move |s| s.kpis = vec![kpi; MAX_KPIS + 1]),
+                "more than 128 KPIs",
+            ),
+            (
+                Box::new(|s| s.groups[0].kpis = vec![s.groups[0].kpis[0].clone(); 9]),
+                "more than 8 KPIs in a group",
+            ),
+            (
+                Box::new(|s| s.context = vec![("a".into(), "b".into()); 17]),
+                "more than 16 settings",
+            ),
+            (
+                Box::new(|s| s.currency_symbol = "US$US$US$".into()),
+                "the currency symbol is longer than 8",
+            ),
+            (
+                Box::new(move |s| s.dataset = long(301)),
+                "the dataset's name is longer than 300",
+            ),
+            (
+                Box::new(move |s| s.groups[1].name = long(301)),
+                "a group's name is longer than 300",
+            ),
+            (
+                Box::new(move |s| s.groups[1].key = long(301)),
+                "a group's key is longer than 300",
+            ),
+            (
+                Box::new(move |s| s.query = long(2_001)),
+                "the view's filters is longer than 2000",
+            ),
+            (
+                Box::new(move |s| s.context[0].1 = long(2_001)),
+                "a setting's value is longer than 2000",
+            ),
+            (
+                Box::new(move |s| s.context[0].0 = long(65)),
+                "a setting's label is longer than 64",
+            ),
+            (
+                Box::new(move |s| s.kpis[0].na = Some(long(301))),
+                "a KPI's n/a reason is longer than 300",
+            ),
+            (
+                Box::new(move |s| s.groups[0].kpis[0].id = long(65)),
+                "a KPI id is longer than 64",
+            ),
+            (
+                Box::new(move |s| s.groups[0].dim = long(65)),
+                "a group's dimension is longer than 64",
+            ),
+            (
+                Box::new(|s| s.currency_symbol = "=1+1".into()),
+                "the currency symbol starts with =",
+            ),
+        ];
+        for (edit, expected) in cases {
+            let message = refusal(edit);
+            assert!(message.contains(expected), "{expected}: {message}");
+            assert!(
+                message.starts_with("This snapshot link is refused"),
+                "{message}"
+            );
+        }
+        // Exactly at the limits, a snapshot opens; characters count, not bytes.
+        let mut snap = snapshot(&results());
+        snap.currency_symbol = "€".repeat(MAX_CURRENCY_CHARS);
+        snap.dataset = "é".repeat(MAX_NAME_CHARS);
+        snap.groups = vec![snap.groups[0].clone(); MAX_GROUPS];
+        assert_eq!(decode(&unchecked_payload(&snap)).unwrap(), snap);
+    }
+
+    #[test]
+    fn a_deflate_bomb_is_refused_by_its_inflated_size() {
+        // 2 MiB of spaces before a valid snapshot: deflates to a few KB, inflates past 1 MiB.
+        let snap = snapshot(&results());
+        let mut json = vec![b' '; 2 << 20];
+        json.extend(serde_json::to_vec(&snap).unwrap());
+        let payload = base64url_encode(&compress_to_vec(&json, 9));
+        assert!(payload.len() < MAX_SNAPSHOT_CHARS);
+        let message = decode(&payload).unwrap_err().to_string();
+        assert!(
+            message.contains("unpacks to more than 1024 KiB"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn snapshots_the_dashboard_makes_stay_within_the_limits() {
+        // Over-long names and a formula-like, over-long currency symbol are clipped, so
+        // the link opens.
+        let r = results();
+        let context = ExportContext::new(&Settings::default(), &ViewQuery::default(), None);
+        let dataset = "d".repeat(5_000);
+        let source = SnapshotSource {
+            dataset: &dataset,
+            query: "",
+            context: &context,
+            currency_symbol: "=HYPERLINK(\"http://evil.example\")",
+            locale: NumberLocale::default(),
+        };
+        let snap = Snapshot::of(&r, &source, |_, _| "n".repeat(1_000));
+        assert_eq!(snap.dataset.chars().count(), MAX_NAME_CHARS);
+        assert!(snap.dataset.ends_with('…'));
+        assert_eq!(snap.currency_symbol, "HYPERLIN");
+        assert!(snap
+            .groups
+            .iter()
+            .all(|g| g.name.chars().count() == MAX_NAME_CHARS));
+        let back = decode(&encode(&snap).unwrap()).unwrap();
+        assert_eq!(back, snap);
+        // A snapshot outside the limits is not encoded either.
+        let mut bad = snap.clone();
+        bad.currency_symbol = "@x".into();
+        assert!(matches!(encode(&bad), Err(SnapshotError::OverLimit(_))));
     }
 
     #[test]
