@@ -18,7 +18,9 @@
 //! latest year that puts no date of the file after today, crossing New Year in a
 //! sorted list.
 
-use super::calendar::{day_from_ymd, days_in_month, format_day, ymd_from_day, Day};
+use super::calendar::{
+    self, day_from_ymd, days_in_month, format_day, ymd_from_day, DateError, Day,
+};
 use super::ingest::DateOrder;
 use super::store::NO_DAY;
 use super::values::is_missing;
@@ -66,7 +68,24 @@ fn at_day(day: Day) -> CellDate {
 /// Reads one date cell. `Ok(None)` for a missing value, and for Meta's `Lifetime` (a
 /// period, not a date); `Err(reason)` for text that is no date. `order` is the setting
 /// for ambiguous `a/b/yyyy` values.
+/// A date outside the supported years ([`calendar::YEARS`], 1900-01-01 to 2200-12-31)
+/// is an unreadable value whose reason names the range.
 pub fn read_cell(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String> {
+    let cell = read_any_year(raw, order)?;
+    if let Some(c) = &cell {
+        let days = match c.when {
+            When::Day(day) | When::Settles { day, .. } => [day, day],
+            When::Ambiguous { day, alt } => [day, alt],
+            When::YearLess { .. } => return Ok(cell),
+        };
+        if days.iter().any(|&d| !calendar::in_range(i64::from(d))) {
+            return Err(DateError::OutOfRange.to_string());
+        }
+    }
+    Ok(cell)
+}
+
+fn read_any_year(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String> {
     if let Some(day) = iso_date(raw.as_bytes()) {
         return Ok(Some(at_day(day)));
     }
@@ -241,13 +260,14 @@ fn numeric_date(t: &str) -> Option<Result<CellDate, String>> {
         Err(_) => return Some(not_date()),
     };
     let epoch = |secs: i64| CellDate {
-        when: When::Day(secs.div_euclid(86_400) as Day),
+        when: When::Day(calendar::saturate(secs.div_euclid(86_400))),
         time: Some(secs.rem_euclid(86_400) as u32),
     };
     Some(match (int.len(), frac) {
         (8, None) => {
             let (y, m, d) = (n / 10_000, (n / 100 % 100) as u32, (n % 100) as u32);
-            match day_from_ymd(y as i32, m, d).filter(|_| (1900..=2199).contains(&y)) {
+            let year = i32::try_from(y).unwrap_or(i32::MAX);
+            match day_from_ymd(year, m, d).filter(|_| calendar::YEARS.contains(&year)) {
                 Some(day) => Ok(at_day(day)),
                 None => not_date(),
             }

@@ -7,7 +7,9 @@
 use serde_json::{Map, Value};
 
 use crate::data::calendar::{format_day, Day};
-use crate::data::export::{push_cell, push_safe_field, Cell, UTF8_BOM};
+use crate::data::export::{
+    neutralize_formula, push_cell, push_field, push_safe_field, Cell, UTF8_BOM,
+};
 use crate::data::ingest::{self, FileReport};
 use crate::metrics::settings::{EmvMethod, Settings};
 
@@ -37,7 +39,7 @@ impl ExportContext {
         };
         let emv = match settings.emv_method {
             EmvMethod::Cpm => "CPM (per-platform CPM × impressions ÷ 1000)",
-            EmvMethod::PerAction => "per action (value per like, comment, share, save, view)",
+            EmvMethod::PerAction => "per action (value per like/comment/share/save/view)",
         };
         let filters = query.to_query_string();
         ExportContext {
@@ -84,13 +86,17 @@ impl ExportContext {
         self.lines().join("; ")
     }
 
-    /// The start of a CSV export: the UTF-8 BOM, then the leading `# ` comment lines (the
-    /// `#` keeps them inert in a spreadsheet).
+    /// The start of a CSV export: the UTF-8 BOM, then the leading `# ` comment lines.
+    /// Each line is one CSV field escaped like a table cell: its value is
+    /// formula-neutralized ([`neutralize_formula`]) and the line quoted per RFC 4180
+    /// when it holds a comma or quote ([`push_field`]), so no value (an imported
+    /// currency symbol such as `x,=HYPERLINK(…)`) can start a cell of its own.
     pub fn csv_preamble(&self) -> String {
         let mut out = String::from(UTF8_BOM);
-        for line in self.lines() {
-            out.push_str("# ");
-            out.push_str(&line.replace(['\n', '\r'], " "));
+        for (label, value) in &self.entries {
+            let value = value.replace(['\n', '\r'], " ");
+            let line = format!("# {label}: {}", neutralize_formula(&value));
+            push_field(&mut out, &line);
             out.push('\n');
         }
         out
@@ -157,7 +163,6 @@ pub fn workspace_export_json(context: &ExportContext, document: &str) -> String 
 mod tests {
     use super::*;
     use crate::data::calendar::parse_iso_day;
-    use crate::data::export::neutralize_formula;
     use crate::data::ingest::{load, workspace_json, LoadOptions};
     use crate::data::store::Workspace;
     use crate::metrics::settings::ErDenominator;

@@ -2,7 +2,9 @@
 //! `format`), compare mode (`compare`) and granularity (`g`); date presets relative to
 //! the last date in the data; and the compare period. Pure, so links round-trip.
 
-use crate::data::calendar::{format_day, parse_iso_day, Day, Granularity};
+use crate::data::calendar::{
+    format_day, parse_iso_day, parse_iso_day_checked, DateError, Day, Granularity,
+};
 use crate::metrics::engine::Filter;
 use crate::metrics::trend::CompareMode;
 
@@ -37,13 +39,101 @@ impl Default for ViewQuery {
     }
 }
 
+/// A date of the URL query that was refused (not `YYYY-MM-DD`, trailing text, no such
+/// day, or outside the supported years): the UI shows [`QueryError::message`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryError {
+    /// `from` or `to`.
+    pub key: &'static str,
+    /// The value as the URL gave it (cut to 40 characters).
+    pub value: String,
+    /// Why it was refused.
+    pub reason: DateError,
+}
+
+impl QueryError {
+    /// A sentence for a notice: which date, its value, why, and that nothing changed.
+    pub fn message(&self) -> String {
+        let which = if self.key == "from" { "start" } else { "end" };
+        format!(
+            "The link's {which} date ({}={}) was not applied: {}. The filter was left as it was.",
+            self.key, self.value, self.reason
+        )
+    }
+}
+
+impl std::fmt::Display for QueryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
 impl ViewQuery {
-    /// Reads the query through a key lookup; unknown or malformed values fall back to defaults.
+    /// Reads the query through a key lookup; unknown or malformed values fall back to
+    /// defaults (a refused date is left out: [`ViewQuery::try_parse`] says why).
     pub fn parse(get: impl Fn(&str) -> Option<String>) -> ViewQuery {
+        let date = |k: &str| get(k).and_then(|v| parse_iso_day(&v));
+        ViewQuery {
+            from: date("from"),
+            to: date("to"),
+            ..ViewQuery::parse_rest(&get)
+        }
+    }
+
+    /// Reads the query, refusing it whole when a date is refused: `Err` lists each
+    /// refused date. An empty or blank `from`/`to` is no date, not an error.
+    pub fn try_parse(get: impl Fn(&str) -> Option<String>) -> Result<ViewQuery, Vec<QueryError>> {
+        let mut errors = Vec::new();
+        let mut date = |key: &'static str| -> Option<Day> {
+            let raw = get(key)?;
+            if raw.trim().is_empty() {
+                return None;
+            }
+            match parse_iso_day_checked(&raw) {
+                Ok(day) => Some(day),
+                Err(reason) => {
+                    errors.push(QueryError {
+                        key,
+                        value: raw.chars().take(40).collect(),
+                        reason,
+                    });
+                    None
+                }
+            }
+        };
+        let (from, to) = (date("from"), date("to"));
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ViewQuery {
+            from,
+            to,
+            ..ViewQuery::parse_rest(&get)
+        })
+    }
+
+    /// The query the page should show for this URL, given the one it showed before:
+    /// a URL with a refused date leaves `previous` as it was (on the first read, with no
+    /// previous query, the rest of the URL applies without the refused dates); the
+    /// errors are for the notice.
+    pub fn parse_or_keep(
+        get: impl Fn(&str) -> Option<String>,
+        previous: Option<&ViewQuery>,
+    ) -> (ViewQuery, Vec<QueryError>) {
+        match ViewQuery::try_parse(&get) {
+            Ok(q) => (q, Vec::new()),
+            Err(errors) => (
+                previous.cloned().unwrap_or_else(|| ViewQuery::parse(&get)),
+                errors,
+            ),
+        }
+    }
+
+    fn parse_rest(get: &impl Fn(&str) -> Option<String>) -> ViewQuery {
         let text = |k: &str| get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
         ViewQuery {
-            from: get("from").and_then(|v| parse_iso_day(&v)),
-            to: get("to").and_then(|v| parse_iso_day(&v)),
+            from: None,
+            to: None,
             platform: text("platform"),
             campaign: text("campaign"),
             creator: text("creator"),
@@ -155,7 +245,7 @@ impl Preset {
 
     /// The `(from, to)` range, relative to the last date in the data.
     pub fn range(self, last: Day) -> (Option<Day>, Option<Day>) {
-        let back = |days: Day| (Some(last - days + 1), Some(last));
+        let back = |days: Day| (Some(last.saturating_sub(days - 1)), Some(last));
         match self {
             Preset::All => (None, None),
             Preset::Last7 => back(7),

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::calendar::{format_day, Day, Granularity};
+use crate::data::calendar::{format_day, saturate, Day, Granularity};
 use crate::data::store::Workspace;
 use crate::metrics::alerts::{evaluate, Alert, Severity};
 use crate::metrics::engine::{compute, Dimension, Filter, KpiValue, Results};
@@ -98,8 +98,12 @@ impl ReportPeriod {
     pub fn ending(cadence: Cadence, last: Day) -> ReportPeriod {
         let g = cadence.granularity();
         let start = g.period_start(last);
-        let previous_start = g.period_start(start - 1);
-        let previous_end = (previous_start + (last - start)).min(start - 1);
+        // In i64, saturated back: a `last` near the ends of Day cannot wrap.
+        let before = i64::from(start) - 1;
+        let previous_start = g.period_start(saturate(before));
+        let previous_end = saturate(
+            (i64::from(previous_start) + (i64::from(last) - i64::from(start))).min(before),
+        );
         ReportPeriod {
             current: (start, last),
             previous: (previous_start, previous_end),

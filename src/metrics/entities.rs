@@ -165,11 +165,12 @@ pub fn launch_on_time(campaigns: &[CampaignInScope]) -> KpiValue {
 /// `as_of`, clamped to [0, 1]. `None` without budget, start and end.
 pub fn planned_spend(campaign: &Campaign, as_of: Day) -> Option<f64> {
     let (budget, start, end) = (campaign.budget?, campaign.start_date?, campaign.end_date?);
-    let days = f64::from(end - start + 1);
+    // Differences of days in i64 (exact in f64): no date can overflow them.
+    let days = (i64::from(end) - i64::from(start) + 1) as f64;
     if days <= 0.0 {
         return None;
     }
-    let elapsed = (f64::from(as_of - start + 1) / days).clamp(0.0, 1.0);
+    let elapsed = ((i64::from(as_of) - i64::from(start) + 1) as f64 / days).clamp(0.0, 1.0);
     Some(budget * elapsed)
 }
 
@@ -318,7 +319,7 @@ pub fn asset_approval_hours(
         .assets
         .iter()
         .filter(|a| in_scope(a))
-        .filter_map(|a| Some((a.approved_at? - a.submitted_at?) as f64 / 3600.0))
+        .filter_map(|a| Some(a.approved_at?.saturating_sub(a.submitted_at?) as f64 / 3600.0))
         .filter(|h| *h >= 0.0)
         .collect();
     mean(&hours).unwrap_or_else(|| {

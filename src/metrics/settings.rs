@@ -1,12 +1,20 @@
 //! User settings that change how KPIs are computed, judged and shown. Serialisable so
 //! they can live in local storage and be exported/imported as JSON.
 //! `Settings::default()` holds the spec's defaults.
+//!
+//! Settings from outside (an imported file, local storage, the worker's copy) are read
+//! field by field ([`Settings::from_json`]) and checked ([`Settings::validate`]): a field
+//! that is unreadable or out of range falls back to its default, with one
+//! [`SettingIssue`] per field. Deserializing a `Settings` goes the same way (the issues
+//! are dropped), so no stored value can break a page.
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 
-use crate::data::calendar::Day;
+use crate::data::calendar::{self, Day};
 use crate::data::ingest::{DateOrder, DuplicatePolicy, LoadOptions, NumberLocale};
 use crate::data::schema::Measure;
 
@@ -141,8 +149,7 @@ impl Default for AlertThresholds {
 }
 
 /// All settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
     pub er_denominator: ErDenominator,
     /// Per-KPI target overrides (KPI id → target); absent = the registry default.
@@ -206,4 +213,479 @@ impl Default for Settings {
             duplicates: DuplicatePolicy::default(),
         }
     }
+}
+
+/// The longest currency symbol, in characters.
+pub const CURRENCY_SYMBOL_MAX: usize = 8;
+/// The most platforms with their own CPM.
+pub const CPM_PLATFORMS_MAX: usize = 32;
+/// The longest platform key of a CPM.
+pub const PLATFORM_KEY_MAX: usize = 32;
+
+/// One setting that was refused (unreadable or out of range): its default is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingIssue {
+    /// The field's JSON path: `as_of`, `alerts.roas_min`, `emv_cpm.tiktok`.
+    pub field: String,
+    /// Why, and what is used instead.
+    pub reason: String,
+}
+
+impl SettingIssue {
+    fn new(field: impl Into<String>, reason: impl Into<String>) -> SettingIssue {
+        SettingIssue {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// `field: reason` (one line of a notice).
+    pub fn message(&self) -> String {
+        format!("{}: {}", self.field, self.reason)
+    }
+}
+
+impl std::fmt::Display for SettingIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// A value for a message, cut to 40 characters.
+fn shown(value: &impl std::fmt::Display) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 40 {
+        let cut: String = text.chars().take(40).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+/// The JSON of a value for a message.
+fn json_of<T: Serialize>(value: &T) -> String {
+    shown(&serde_json::to_string(value).unwrap_or_default())
+}
+
+/// A whole field read as `T`; unreadable: the default, with an issue.
+fn whole<T: DeserializeOwned + Serialize>(
+    map: &Map<String, Value>,
+    key: &str,
+    default: T,
+    issues: &mut Vec<SettingIssue>,
+) -> T {
+    let Some(value) = map.get(key) else {
+        return default;
+    };
+    T::deserialize(value).unwrap_or_else(|e| {
+        issues.push(SettingIssue::new(
+            key,
+            format!(
+                "{} is unreadable ({}); the default {} is used",
+                json_of(value),
+                shown(&e),
+                json_of(&default)
+            ),
+        ));
+        default
+    })
+}
+
+/// A struct of numbers read member by member over its default: an unreadable member
+/// keeps its default, with an issue.
+fn overlay<T: DeserializeOwned + Serialize>(
+    map: &Map<String, Value>,
+    key: &str,
+    default: T,
+    issues: &mut Vec<SettingIssue>,
+) -> T {
+    let Some(value) = map.get(key) else {
+        return default;
+    };
+    let (Value::Object(input), Ok(Value::Object(mut merged))) =
+        (value, serde_json::to_value(&default))
+    else {
+        return whole(map, key, default, issues);
+    };
+    for (member, v) in input {
+        let Some(old) = merged.get(member).cloned() else {
+            continue;
+        };
+        merged.insert(member.clone(), v.clone());
+        if let Err(e) = T::deserialize(&Value::Object(merged.clone())) {
+            issues.push(SettingIssue::new(
+                format!("{key}.{member}"),
+                format!(
+                    "{} is unreadable ({}); the default {} is used",
+                    json_of(v),
+                    shown(&e),
+                    json_of(&old)
+                ),
+            ));
+            merged.insert(member.clone(), old);
+        }
+    }
+    T::deserialize(&Value::Object(merged)).unwrap_or(default)
+}
+
+/// A map read entry by entry: an unreadable entry is left out, with an issue; a field
+/// that is no object is the default, with an issue.
+fn entries<V: DeserializeOwned + Serialize>(
+    map: &Map<String, Value>,
+    key: &str,
+    default: BTreeMap<String, V>,
+    issues: &mut Vec<SettingIssue>,
+) -> BTreeMap<String, V> {
+    match map.get(key) {
+        None => default,
+        Some(Value::Object(input)) => input
+            .iter()
+            .filter_map(|(k, v)| match V::deserialize(v) {
+                Ok(v) => Some((k.clone(), v)),
+                Err(e) => {
+                    issues.push(SettingIssue::new(
+                        format!("{key}.{}", shown(k)),
+                        format!("{} is unreadable ({}); left out", json_of(v), shown(&e)),
+                    ));
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => whole(map, key, default, issues),
+    }
+}
+
+/// `as_of`: `null`, a day number, or an ISO date string, in the supported years.
+fn as_of_field(map: &Map<String, Value>, issues: &mut Vec<SettingIssue>) -> Option<Day> {
+    let fallback = "; the default (the last date in the data) is used";
+    let refuse = |issues: &mut Vec<SettingIssue>, why: String| {
+        issues.push(SettingIssue::new("as_of", format!("{why}{fallback}")));
+        None
+    };
+    match map.get("as_of") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => match calendar::parse_iso_day_checked(text) {
+            Ok(day) => Some(day),
+            Err(e) => refuse(issues, format!("{} is {e}", json_of(text))),
+        },
+        Some(Value::Number(n)) => match n.as_i64().filter(|&d| calendar::in_range(d)) {
+            Some(day) => Some(day as Day),
+            None => refuse(
+                issues,
+                format!(
+                    "day number {} is a date outside {}",
+                    shown(n),
+                    calendar::range_text()
+                ),
+            ),
+        },
+        Some(other) => refuse(issues, format!("{} is no date", json_of(other))),
+    }
+}
+
+/// Checks that a number lies in `range`, else puts the default back, with an issue.
+fn check_number(
+    issues: &mut Vec<SettingIssue>,
+    field: &str,
+    value: &mut f64,
+    default: f64,
+    range: std::ops::RangeInclusive<f64>,
+) {
+    if value.is_finite() && range.contains(value) {
+        return;
+    }
+    let allowed = if *range.end() == f64::INFINITY {
+        format!("{} or more", range.start())
+    } else {
+        format!("from {} to {}", range.start(), range.end())
+    };
+    issues.push(SettingIssue::new(
+        field,
+        format!("{value} is out of range (allowed: {allowed}); the default {default} is used"),
+    ));
+    *value = default;
+}
+
+/// Why a currency symbol is refused, if it is: longer than [`CURRENCY_SYMBOL_MAX`]
+/// characters, starting like a formula (`=`, `+`, `-`, `@`), or holding a control
+/// character, a comma, a semicolon or a quote.
+pub fn currency_symbol_problem(symbol: &str) -> Option<String> {
+    if symbol.chars().count() > CURRENCY_SYMBOL_MAX {
+        return Some(format!("is longer than {CURRENCY_SYMBOL_MAX} characters"));
+    }
+    if symbol.starts_with(['=', '+', '-', '@']) {
+        return Some("starts with =, +, - or @ (a spreadsheet formula)".into());
+    }
+    if symbol.chars().any(char::is_control) {
+        return Some("holds a control character".into());
+    }
+    if symbol.contains([',', ';', '"']) {
+        return Some("holds a comma, semicolon or quote (a CSV separator)".into());
+    }
+    None
+}
+
+const UNBOUNDED: std::ops::RangeInclusive<f64> = 0.0..=f64::INFINITY;
+const FRACTION: std::ops::RangeInclusive<f64> = 0.0..=1.0;
+
+impl Settings {
+    /// Reads settings JSON field by field (see the module doc). `Err` only when the text
+    /// is no JSON object at all; otherwise every refused field is an issue and keeps
+    /// its default.
+    pub fn from_json(text: &str) -> Result<(Settings, Vec<SettingIssue>), String> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| format!("not a settings file ({e})"))?;
+        Settings::from_value(&value)
+    }
+
+    /// [`Settings::from_json`] of a parsed JSON value.
+    pub fn from_value(value: &Value) -> Result<(Settings, Vec<SettingIssue>), String> {
+        let Value::Object(map) = value else {
+            return Err("not a settings file (a JSON object was expected)".into());
+        };
+        let d = Settings::default();
+        let mut issues = Vec::new();
+        let i = &mut issues;
+        let mut settings = Settings {
+            er_denominator: whole(map, "er_denominator", d.er_denominator, i),
+            target_overrides: entries(map, "target_overrides", d.target_overrides, i),
+            score_weights: overlay(map, "score_weights", d.score_weights, i),
+            emv_method: whole(map, "emv_method", d.emv_method, i),
+            emv_cpm: entries(map, "emv_cpm", d.emv_cpm, i),
+            emv_rates: overlay(map, "emv_rates", d.emv_rates, i),
+            tiers: overlay(map, "tiers", d.tiers, i),
+            alerts: overlay(map, "alerts", d.alerts, i),
+            as_of: as_of_field(map, i),
+            currency_symbol: whole(map, "currency_symbol", d.currency_symbol, i),
+            number_locale: whole(map, "number_locale", d.number_locale, i),
+            date_order: whole(map, "date_order", d.date_order, i),
+            duplicates: whole(map, "duplicates", d.duplicates, i),
+        };
+        issues.extend(settings.validate());
+        Ok((settings, issues))
+    }
+
+    /// Checks every field: one out of range (a date outside the supported years, a
+    /// negative threshold, a rate over 1, a currency symbol that is too long or starts
+    /// like a formula, …) is set back to its default, with one issue per field.
+    pub fn validate(&mut self) -> Vec<SettingIssue> {
+        let d = Settings::default();
+        let mut issues = Vec::new();
+        let i = &mut issues;
+        if let Some(day) = self.as_of.filter(|&day| !calendar::in_range(day.into())) {
+            i.push(SettingIssue::new(
+                "as_of",
+                format!(
+                    "day number {day} is a date outside {}; the default (the last date in the data) is used",
+                    calendar::range_text()
+                ),
+            ));
+            self.as_of = None;
+        }
+        if let Some(problem) = currency_symbol_problem(&self.currency_symbol) {
+            i.push(SettingIssue::new(
+                "currency_symbol",
+                format!(
+                    "{} {problem}; the default {} is used",
+                    json_of(&self.currency_symbol),
+                    json_of(&d.currency_symbol)
+                ),
+            ));
+            self.currency_symbol = d.currency_symbol.clone();
+        }
+        self.target_overrides.retain(|id, target| {
+            let problem = if super::registry::kpi(id).is_none() {
+                Some("is no KPI id".to_owned())
+            } else {
+                let numbers = match *target {
+                    Target::AtLeast(x) | Target::AtMost(x) | Target::AboveSiteAov(x) => vec![x],
+                    Target::Range(lo, hi) => vec![lo, hi],
+                };
+                if numbers.iter().any(|x| !x.is_finite()) {
+                    Some("has a number that is not finite".to_owned())
+                } else if matches!(*target, Target::Range(lo, hi) if lo > hi) {
+                    Some("is a range whose low end is above its high end".to_owned())
+                } else {
+                    None
+                }
+            };
+            if let Some(problem) = &problem {
+                i.push(SettingIssue::new(
+                    format!("target_overrides.{}", shown(id)),
+                    format!("{problem}; the KPI's default target is used"),
+                ));
+            }
+            problem.is_none()
+        });
+        let w = &mut self.score_weights;
+        let dw = d.score_weights;
+        check_number(
+            i,
+            "score_weights.engagement",
+            &mut w.engagement,
+            dw.engagement,
+            UNBOUNDED,
+        );
+        check_number(
+            i,
+            "score_weights.conversion",
+            &mut w.conversion,
+            dw.conversion,
+            UNBOUNDED,
+        );
+        check_number(
+            i,
+            "score_weights.brand_fit",
+            &mut w.brand_fit,
+            dw.brand_fit,
+            UNBOUNDED,
+        );
+        if w.engagement + w.conversion + w.brand_fit <= 0.0 {
+            i.push(SettingIssue::new(
+                "score_weights",
+                "the weights add up to 0; the defaults 40/40/20 are used",
+            ));
+            *w = dw;
+        }
+        let mut kept = 0;
+        self.emv_cpm.retain(|platform, cpm| {
+            let field = format!("emv_cpm.{}", shown(platform));
+            let problem = if platform.chars().count() > PLATFORM_KEY_MAX {
+                Some(format!(
+                    "the platform key is longer than {PLATFORM_KEY_MAX} characters"
+                ))
+            } else if kept >= CPM_PLATFORMS_MAX {
+                Some(format!("more than {CPM_PLATFORMS_MAX} platforms"))
+            } else if !cpm.is_finite() || *cpm < 0.0 {
+                Some(format!("{cpm} is out of range (allowed: 0 or more)"))
+            } else {
+                None
+            };
+            match problem {
+                Some(p) => {
+                    i.push(SettingIssue::new(field, format!("{p}; left out")));
+                    false
+                }
+                None => {
+                    kept += 1;
+                    true
+                }
+            }
+        });
+        let r = &mut self.emv_rates;
+        let dr = d.emv_rates;
+        check_number(i, "emv_rates.like", &mut r.like, dr.like, UNBOUNDED);
+        check_number(
+            i,
+            "emv_rates.comment",
+            &mut r.comment,
+            dr.comment,
+            UNBOUNDED,
+        );
+        check_number(i, "emv_rates.share", &mut r.share, dr.share, UNBOUNDED);
+        check_number(i, "emv_rates.save", &mut r.save, dr.save, UNBOUNDED);
+        check_number(i, "emv_rates.view", &mut r.view, dr.view, UNBOUNDED);
+        let t = &mut self.tiers;
+        let dt = d.tiers;
+        check_number(i, "tiers.nano", &mut t.nano, dt.nano, UNBOUNDED);
+        check_number(i, "tiers.micro", &mut t.micro, dt.micro, UNBOUNDED);
+        check_number(i, "tiers.mid", &mut t.mid, dt.mid, UNBOUNDED);
+        check_number(i, "tiers.macro_", &mut t.macro_, dt.macro_, UNBOUNDED);
+        if !(t.nano < t.micro && t.micro < t.mid && t.mid < t.macro_) {
+            i.push(SettingIssue::new(
+                "tiers",
+                "the bounds must rise (nano < micro < mid < macro); the defaults are used",
+            ));
+            *t = dt;
+        }
+        let a = &mut self.alerts;
+        let da = d.alerts;
+        check_number(
+            i,
+            "alerts.engagement_drop",
+            &mut a.engagement_drop,
+            da.engagement_drop,
+            FRACTION,
+        );
+        check_number(
+            i,
+            "alerts.conversion_min",
+            &mut a.conversion_min,
+            da.conversion_min,
+            FRACTION,
+        );
+        check_number(
+            i,
+            "alerts.roas_min",
+            &mut a.roas_min,
+            da.roas_min,
+            UNBOUNDED,
+        );
+        check_number(
+            i,
+            "alerts.score_min",
+            &mut a.score_min,
+            da.score_min,
+            0.0..=100.0,
+        );
+        check_number(
+            i,
+            "alerts.pacing_max",
+            &mut a.pacing_max,
+            da.pacing_max,
+            UNBOUNDED,
+        );
+        check_number(
+            i,
+            "alerts.roas_target_multiple",
+            &mut a.roas_target_multiple,
+            da.roas_target_multiple,
+            UNBOUNDED,
+        );
+        check_number(
+            i,
+            "alerts.viral_impressions",
+            &mut a.viral_impressions,
+            da.viral_impressions,
+            UNBOUNDED,
+        );
+        check_number(
+            i,
+            "alerts.partnership_revenue",
+            &mut a.partnership_revenue,
+            da.partnership_revenue,
+            UNBOUNDED,
+        );
+        issues
+    }
+}
+
+/// Reads field by field and validates ([`Settings::from_value`]); the issues are
+/// dropped (use [`Settings::from_json`] to show them). Only a value that is no object
+/// fails.
+impl<'de> Deserialize<'de> for Settings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Settings::from_value(&value)
+            .map(|(settings, _)| settings)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// A notice for settings that had to be corrected, or `None` when there is nothing to
+/// say: `source` names where they came from ("The imported settings").
+pub fn issues_notice(source: &str, issues: &[SettingIssue]) -> Option<String> {
+    if issues.is_empty() {
+        return None;
+    }
+    let mut text = format!(
+        "{source}: {} setting{} could not be used and fell back to the default:",
+        issues.len(),
+        if issues.len() == 1 { "" } else { "s" }
+    );
+    for issue in issues {
+        text.push('\n');
+        text.push_str(&issue.message());
+    }
+    Some(text)
 }

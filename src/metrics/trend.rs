@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::calendar::{day_from_ymd, days_in_month, ymd_from_day, Day};
+use crate::data::calendar::{day_from_ymd, days_in_month, saturate, ymd_from_day, Day};
 use crate::data::store::Workspace;
 
 use super::engine::{Filter, KpiSet, KpiValue};
@@ -109,22 +109,39 @@ pub struct CompareWindow {
 /// data. `None` when the data has no dates and the filter no complete range.
 pub fn compare_window(ws: &Workspace, filter: &Filter, mode: CompareMode) -> Option<CompareWindow> {
     let span = ws.posts.date_span();
-    let (from, to) = match (filter.from, filter.to) {
-        (Some(from), Some(to)) => (from, to),
+    // Day arithmetic in i64, saturated back into a Day: no range can wrap around.
+    let (from, to): (i64, i64) = match (filter.from, filter.to) {
+        (Some(from), Some(to)) => (from.into(), to.into()),
         (None, None) => {
-            let last = span?.1;
-            (last - (DEFAULT_WINDOW_DAYS - 1), last)
+            let last = i64::from(span?.1);
+            (last - i64::from(DEFAULT_WINDOW_DAYS - 1), last)
         }
-        (Some(from), None) => (from, span.map_or(from, |(_, last)| last.max(from))),
-        (None, Some(to)) => (span.map_or(to, |(first, _)| first.min(to)), to),
+        (Some(from), None) => (
+            from.into(),
+            span.map_or(from, |(_, last)| last.max(from)).into(),
+        ),
+        (None, Some(to)) => (
+            span.map_or(to, |(first, _)| first.min(to)).into(),
+            to.into(),
+        ),
     };
     let (prev_from, prev_to) = match mode {
         CompareMode::PreviousPeriod => {
-            let length = to - from + 1;
+            // An inverted range (from after to) is empty, and so is its compare window.
+            let length = (to - from + 1).max(0);
             (from - length, from - 1)
         }
-        CompareMode::YearAgo => (year_earlier(from), year_earlier(to)),
+        CompareMode::YearAgo => (
+            year_earlier(saturate(from)).into(),
+            year_earlier(saturate(to)).into(),
+        ),
     };
+    let (from, to, prev_from, prev_to) = (
+        saturate(from),
+        saturate(to),
+        saturate(prev_from),
+        saturate(prev_to),
+    );
     let window = |from, to| Filter {
         from: Some(from),
         to: Some(to),
@@ -144,6 +161,6 @@ pub fn default_window(ws: &Workspace) -> Option<CompareWindow> {
 /// The same calendar day one year earlier (29 February becomes 28 February).
 pub fn year_earlier(day: Day) -> Day {
     let (y, m, d) = ymd_from_day(day);
-    let d = d.min(days_in_month(y - 1, m));
-    day_from_ymd(y - 1, m, d).unwrap_or(day - 365)
+    let d = d.min(days_in_month(y.saturating_sub(1), m));
+    day_from_ymd(y.saturating_sub(1), m, d).unwrap_or(day.saturating_sub(365))
 }
