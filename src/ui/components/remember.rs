@@ -12,6 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 use crate::data::ingest::LoadOptions;
+use crate::metrics::settings::stored_settings_notice;
 use crate::ui::browser::{js_error, load_json, save_json};
 use crate::ui::state::{use_app, AppState, MAPPINGS_KEY, SETTINGS_KEY};
 
@@ -111,10 +112,14 @@ fn save_current(state: AppState) {
 }
 
 /// At start-up: loads the remembered workspace when the user opted in, and keeps it
-/// up to date after every load while the option is on. Renders nothing.
+/// up to date after every load while the option is on. Renders only a notice when the
+/// settings stored in this browser had to fall back to defaults (read here, before the
+/// corrected settings are saved over them).
 #[component]
 pub fn RememberedWorkspace() -> impl IntoView {
     let state = use_app();
+    let stored = LocalStorage::raw().get_item(SETTINGS_KEY).ok().flatten();
+    let settings_notice = RwSignal::new(stored_settings_notice(stored.as_deref()));
     if remembering() {
         leptos::task::spawn_local(async move {
             match load().await {
@@ -136,6 +141,16 @@ pub fn RememberedWorkspace() -> impl IntoView {
             save_current(state);
         }
     });
+    move || {
+        settings_notice.get().map(|text| {
+            view! {
+                <div id="settings-notice" class="panel notice" role="status">
+                    {text.lines().map(|l| view! { <p>{l.to_owned()}</p> }).collect_view()}
+                    <button type="button" on:click=move |_| settings_notice.set(None)>"Dismiss"</button>
+                </div>
+            }
+        })
+    }
 }
 
 /// The opt-in checkbox and the forget buttons (on `/data`).

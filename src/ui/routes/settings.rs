@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 
 use crate::data::ingest::{DateOrder, DuplicatePolicy, NumberLocale};
 use crate::metrics::registry::{registry, KpiDef, Target, Unit};
-use crate::metrics::settings::{EmvMethod, ErDenominator, Settings};
+use crate::metrics::settings::{
+    currency_symbol_problem, issues_notice, EmvMethod, ErDenominator, Settings, CURRENCY_SYMBOL_MAX,
+};
 use crate::metrics::targets::{effective_target, suggest_target};
 use crate::ui::browser::download;
 use crate::ui::state::{use_app, AppState};
@@ -184,11 +186,13 @@ pub fn SettingsPage() -> impl IntoView {
         };
         spawn_local(async move {
             let text = crate::ui::browser::read_text(&file).await;
-            match text.and_then(|t| serde_json::from_str::<Settings>(&t).map_err(|e| e.to_string()))
-            {
-                Ok(s) => {
+            match text.and_then(|t| Settings::from_json(&t)) {
+                Ok((s, issues)) => {
                     state.settings.set(s);
-                    message.set(Some("Settings imported.".into()));
+                    message.set(Some(
+                        issues_notice("Settings imported", &issues)
+                            .unwrap_or_else(|| "Settings imported.".into()),
+                    ));
                 }
                 Err(e) => message.set(Some(format!("Could not import the settings: {e}"))),
             }
@@ -227,7 +231,7 @@ pub fn SettingsPage() -> impl IntoView {
             <label for="import-settings" class="button">"Import JSON"</label>
             <input id="import-settings" class="visually-hidden-input" type="file" accept=".json,application/json" on:change=import/>
         </div>
-        {move || message.get().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+        {move || message.get().map(|m| view! { <div id="settings-message" class="notice" role="status">{m.lines().map(|l| view! { <p>{l.to_owned()}</p> }).collect_view()}</div> })}
         <section class="panel" aria-labelledby="set-calc"><h2 id="set-calc">"Calculation"</h2>
             <div class="form-grid">
                 {select_field(state, "er-denominator", "Engagement-rate denominator",
@@ -250,8 +254,14 @@ pub fn SettingsPage() -> impl IntoView {
             <div class="form-grid">
                 <div class="field">
                     <label for="currency-symbol">"Currency symbol"</label>
-                    <input id="currency-symbol" type="text" maxlength="4" prop:value=move || state.settings.with(|s| s.currency_symbol.clone())
-                        on:change=move |ev| { let v = event_target_value(&ev); state.settings.update(|s| s.currency_symbol = v); }/>
+                    <input id="currency-symbol" type="text" maxlength=CURRENCY_SYMBOL_MAX.to_string() prop:value=move || state.settings.with(|s| s.currency_symbol.clone())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            match currency_symbol_problem(&v) {
+                                Some(problem) => message.set(Some(format!("The currency symbol {v:?} was not applied: it {problem}."))),
+                                None => state.settings.update(|s| s.currency_symbol = v),
+                            }
+                        }/>
                 </div>
                 {select_field(state, "number-locale", "Number format (display and uploads)",
                     &[("dot_decimal", "1,234.50"), ("comma_decimal", "1.234,50")],
