@@ -347,3 +347,29 @@ fn the_stored_settings_notice_names_what_fell_back() {
          2200-12-31; the default (the last date in the data) is used"
     );
 }
+
+#[test]
+fn a_flood_of_bad_entries_gives_a_bounded_notice() {
+    use kpi_dash::metrics::settings::{issues_notice, CPM_PLATFORMS_MAX, NOTICE_LINES_MAX};
+    // 1,000 platforms with a CPM: the first 32 (in key order) are kept, one issue for
+    // the other 968.
+    let cpm: serde_json::Map<String, serde_json::Value> = (0..1000)
+        .map(|n| (format!("p{n:04}"), serde_json::json!(1.0)))
+        .collect();
+    let (s, issues) = import(&serde_json::json!({ "emv_cpm": cpm }).to_string());
+    assert_eq!(s.emv_cpm.len(), CPM_PLATFORMS_MAX);
+    assert_eq!(issues.len(), 1);
+    assert_eq!(
+        issues[0].message(),
+        "emv_cpm: 968 platforms past the first 32 are left out"
+    );
+    // 500 unreadable entries: 500 issues, a notice of 20 lines and a count.
+    let cpm: serde_json::Map<String, serde_json::Value> = (0..500)
+        .map(|n| (format!("p{n:04}"), serde_json::json!("x")))
+        .collect();
+    let (_, issues) = import(&serde_json::json!({ "emv_cpm": cpm }).to_string());
+    assert_eq!(issues.len(), 500);
+    let notice = issues_notice("Settings imported", &issues).unwrap();
+    assert_eq!(notice.lines().count(), 1 + NOTICE_LINES_MAX + 1);
+    assert!(notice.ends_with("… and 480 more"));
+}

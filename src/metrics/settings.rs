@@ -171,6 +171,10 @@ pub struct Settings {
     pub date_order: DateOrder,
     /// What to do with a repeated `post_id` in uploaded files.
     pub duplicates: DuplicatePolicy,
+    /// Rates for money in another currency than the workspace's (ISO code → units of
+    /// the workspace's currency per unit of it); without one, such amounts are left
+    /// out of the sums.
+    pub currency_rates: BTreeMap<String, f64>,
 }
 
 impl Settings {
@@ -181,6 +185,12 @@ impl Settings {
             number_locale: self.number_locale,
             date_order: self.date_order,
             duplicates: self.duplicates,
+            currency_rates: self
+                .currency_rates
+                .iter()
+                .filter(|(_, r)| r.is_finite() && **r > 0.0)
+                .map(|(c, r)| (c.clone(), *r))
+                .collect(),
             ..LoadOptions::default()
         }
     }
@@ -211,6 +221,7 @@ impl Default for Settings {
             number_locale: NumberLocale::default(),
             date_order: DateOrder::default(),
             duplicates: DuplicatePolicy::default(),
+            currency_rates: BTreeMap::new(),
         }
     }
 }
@@ -460,6 +471,7 @@ impl Settings {
             number_locale: whole(map, "number_locale", d.number_locale, i),
             date_order: whole(map, "date_order", d.date_order, i),
             duplicates: whole(map, "duplicates", d.duplicates, i),
+            currency_rates: entries(map, "currency_rates", d.currency_rates, i),
         };
         issues.extend(settings.validate());
         Ok((settings, issues))
@@ -482,6 +494,21 @@ impl Settings {
             ));
             self.as_of = None;
         }
+        self.currency_rates.retain(|code, rate| {
+            let ok = crate::data::currency::normalize_code(code).as_deref() == Some(code)
+                && rate.is_finite()
+                && *rate > 0.0;
+            if !ok {
+                i.push(SettingIssue::new(
+                    format!("currency_rates.{}", shown(code)),
+                    format!(
+                        "{} is not a rate for a three-letter currency code; left out",
+                        shown(rate)
+                    ),
+                ));
+            }
+            ok
+        });
         if let Some(problem) = currency_symbol_problem(&self.currency_symbol) {
             i.push(SettingIssue::new(
                 "currency_symbol",
@@ -547,15 +574,17 @@ impl Settings {
             ));
             *w = dw;
         }
-        let mut kept = 0;
+        let (mut kept, mut extra) = (0, 0);
         self.emv_cpm.retain(|platform, cpm| {
+            if kept >= CPM_PLATFORMS_MAX {
+                extra += 1;
+                return false;
+            }
             let field = format!("emv_cpm.{}", shown(platform));
             let problem = if platform.chars().count() > PLATFORM_KEY_MAX {
                 Some(format!(
                     "the platform key is longer than {PLATFORM_KEY_MAX} characters"
                 ))
-            } else if kept >= CPM_PLATFORMS_MAX {
-                Some(format!("more than {CPM_PLATFORMS_MAX} platforms"))
             } else if !cpm.is_finite() || *cpm < 0.0 {
                 Some(format!("{cpm} is out of range (allowed: 0 or more)"))
             } else {
@@ -572,6 +601,12 @@ impl Settings {
                 }
             }
         });
+        if extra > 0 {
+            i.push(SettingIssue::new(
+                "emv_cpm",
+                format!("{extra} platforms past the first {CPM_PLATFORMS_MAX} are left out"),
+            ));
+        }
         let r = &mut self.emv_rates;
         let dr = d.emv_rates;
         check_number(i, "emv_rates.like", &mut r.like, dr.like, UNBOUNDED);
@@ -672,6 +707,9 @@ impl<'de> Deserialize<'de> for Settings {
     }
 }
 
+/// The most issues a notice lists one by one.
+pub const NOTICE_LINES_MAX: usize = 20;
+
 /// A notice for settings that had to be corrected, or `None` when there is nothing to
 /// say: `source` names where they came from ("The imported settings").
 pub fn issues_notice(source: &str, issues: &[SettingIssue]) -> Option<String> {
@@ -683,9 +721,12 @@ pub fn issues_notice(source: &str, issues: &[SettingIssue]) -> Option<String> {
         issues.len(),
         if issues.len() == 1 { "" } else { "s" }
     );
-    for issue in issues {
+    for issue in issues.iter().take(NOTICE_LINES_MAX) {
         text.push('\n');
         text.push_str(&issue.message());
+    }
+    if issues.len() > NOTICE_LINES_MAX {
+        text.push_str(&format!("\n… and {} more", issues.len() - NOTICE_LINES_MAX));
     }
     Some(text)
 }
