@@ -114,6 +114,9 @@ pub struct LoadOptions {
     pub today: Option<super::calendar::Day>,
     pub number_locale: NumberLocale,
     pub duplicates: DuplicatePolicy,
+    /// Rates for money in another currency than the workspace's: `(ISO code, units of
+    /// the workspace's currency per unit of it)`. Without one, such amounts are left out.
+    pub currency_rates: Vec<(String, f64)>,
 }
 
 /// How one source column maps onto the canonical schema.
@@ -179,6 +182,10 @@ pub struct FileReport {
     pub issues: Vec<Issue>,
     /// Plain-language notices (e.g. "no dates: rows stay out of trends").
     pub notices: Vec<String>,
+    /// The ISO code of the currency of the file's money, once settled (see
+    /// [`super::currency`]); `None` when the file states none.
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 /// A file that could not be loaded at all. The workspace is left untouched.
@@ -577,6 +584,9 @@ fn finish_json(
         first.reject_record(*n, reason);
     }
     let format_name = doc.is_workspace.then(|| "Workspace document".to_owned());
+    if let Some(code) = doc.currency.as_deref().filter(|_| doc.is_workspace) {
+        loaders.iter_mut().for_each(|l| l.assume_currency(code));
+    }
     let method = if doc.is_workspace {
         doc.disclosure_method
     } else {
@@ -608,7 +618,9 @@ fn finalize(
             rows_rejected: 0,
             issues: Vec::new(),
             notices: Vec::new(),
+            currency: None,
         });
+        r.currency = r.currency.take().or_else(|| l.currency.clone());
         r.rows_read += l.rows_read;
         r.rows_rejected += l.rows_rejected;
         r.rows_used += l.rows_used();

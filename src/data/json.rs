@@ -28,6 +28,8 @@ pub struct JsonDocument {
     pub is_workspace: bool,
     /// The disclosure method stored in a workspace document.
     pub disclosure_method: Option<DisclosureMethod>,
+    /// The currency of the money in a workspace document (an ISO code).
+    pub currency: Option<String>,
     /// Records that were not objects: `(record number, reason)`.
     pub bad_records: Vec<(usize, String)>,
 }
@@ -88,6 +90,9 @@ fn workspace_document(mut map: Map<String, Value>) -> JsonDocument {
         disclosure_method: map
             .remove("disclosure_method")
             .and_then(|v| serde_json::from_value(v).ok()),
+        currency: map
+            .remove("currency")
+            .and_then(|v| v.as_str().and_then(super::currency::normalize_code)),
         ..JsonDocument::default()
     };
     for kind in TableKind::ALL {
@@ -188,6 +193,9 @@ pub fn workspace_document_json(ws: &Workspace) -> String {
         "disclosure_method".into(),
         serde_json::to_value(ws.posts.disclosure_method).unwrap_or(Value::Null),
     );
+    if let Some(code) = &ws.currency {
+        doc.insert("currency".into(), Value::String(code.clone()));
+    }
     Value::Object(doc).to_string()
 }
 

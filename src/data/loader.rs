@@ -11,11 +11,12 @@ use serde_json::{Map, Value};
 
 use super::calendar::Day;
 use super::csv::Record;
+use super::currency;
 use super::dates::DateColumn;
 use super::disclosure;
 use super::ingest::{ColumnMapping, Detection, DuplicatePolicy, Issue, LoadOptions};
 use super::mapping::{
-    self, ExportFormat, RowModel, DISCOUNT_CODE, FINANCIAL_STATUS, REFUNDED_AMOUNT,
+    self, ExportFormat, RowModel, CURRENCY, DISCOUNT_CODE, FINANCIAL_STATUS, REFUNDED_AMOUNT,
 };
 use super::schema::{Column, Measure, Objective, TableKind, ValueType, MEASURE_COUNT};
 use super::store::{
@@ -70,6 +71,7 @@ enum PostField {
     DiscountCode,
     FinancialStatus,
     Refunded,
+    Currency,
 }
 
 impl PostField {
@@ -86,6 +88,7 @@ impl PostField {
             DISCOUNT_CODE => PostField::DiscountCode,
             FINANCIAL_STATUS => PostField::FinancialStatus,
             REFUNDED_AMOUNT => PostField::Refunded,
+            CURRENCY => PostField::Currency,
             other => PostField::Measure(Measure::from_column(other)?),
         })
     }
@@ -101,6 +104,8 @@ struct Order {
     /// `Financial Status`, lowercased (`paid`, `refunded`, `partially_refunded`, …).
     status: String,
     refunded: Option<f64>,
+    /// The order's currency (ISO code), when its rows state one.
+    currency: Option<String>,
 }
 
 /// Rows staged while reading.
@@ -151,9 +156,24 @@ pub struct TableLoader {
     platform_cache: Vec<(String, Option<String>)>,
     /// Set when the file cannot be loaded at all.
     pub fatal: Option<String>,
+    /// The currency the current row states (a currency column, or a symbol or code
+    /// beside an amount).
+    row_currency: Option<String>,
+    /// The currencies of the staged rows.
+    currencies: currency::FileCurrencies,
+    /// The currency of the file's money once settled against the workspace's.
+    pub currency: Option<String>,
 }
 
 impl TableLoader {
+    /// Takes the money of rows that state no currency to be in `code` (a workspace
+    /// document's).
+    pub fn assume_currency(&mut self, code: &str) {
+        if self.currencies.first.is_none() {
+            self.currencies.first = Some(code.to_owned());
+        }
+    }
+
     /// Staged posts rows so far (the index of the next one).
     fn staged_posts(&self) -> usize {
         match &self.staged {
@@ -286,6 +306,9 @@ impl TableLoader {
             row_issues: Vec::new(),
             platform_cache: Vec::new(),
             fatal: None,
+            row_currency: None,
+            currencies: currency::FileCurrencies::default(),
+            currency: None,
         };
         loader.check_required_columns();
         if forced_kind.is_none() {
@@ -526,6 +549,7 @@ impl TableLoader {
         cells: &C,
     ) -> Result<(), (Option<String>, String, String)> {
         let mut row = std::mem::take(&mut self.row);
+        self.row_currency = None;
         row.platform.clear();
         row.date = None;
         row.time = None;
@@ -583,6 +607,11 @@ impl TableLoader {
                 PostField::Caption => {}
                 PostField::DiscountCode => code = raw.trim(),
                 PostField::FinancialStatus => status = raw,
+                PostField::Currency => {
+                    if let Some(code) = currency::normalize_code(raw) {
+                        self.row_currency = Some(code);
+                    }
+                }
                 PostField::Refunded => match parse_number(raw, locale) {
                     Ok(v) => refunded = v,
                     Err(reason) => self.value_issue(line, src, raw, &reason),
@@ -592,7 +621,15 @@ impl TableLoader {
                     Err(reason) => self.value_issue(line, src, raw, &reason),
                 },
                 PostField::Measure(m) => match parse_number(raw, locale) {
-                    Ok(v) => row.values[m as usize] = v,
+                    Ok(v) => {
+                        row.values[m as usize] = v;
+                        if v.is_some()
+                            && currency::MONEY.contains(&m)
+                            && self.row_currency.is_none()
+                        {
+                            self.row_currency = currency::code_in(raw).map(str::to_owned);
+                        }
+                    }
                     Err(reason) => self.value_issue(line, src, raw, &reason),
                 },
             }
@@ -666,6 +703,9 @@ impl TableLoader {
                 if order.status.is_empty() {
                     order.status = status.trim().to_lowercase();
                 }
+                if order.currency.is_none() {
+                    order.currency = self.row_currency.take();
+                }
                 Ok(())
             }
             Staged::Posts { posts, lines } => {
@@ -699,6 +739,9 @@ impl TableLoader {
                 }
                 if row.values.iter().any(|v| v.is_some_and(|v| v < 0.0)) {
                     self.negative_rows += 1;
+                }
+                if let Some(code) = self.row_currency.take() {
+                    self.currencies.note(posts.len(), &code);
                 }
                 posts.push(row);
                 lines.push(line);
@@ -924,6 +967,9 @@ impl TableLoader {
             if row.date.is_none() {
                 self.undated += 1;
             }
+            if let Some(code) = &order.currency {
+                self.currencies.note(posts.len(), code);
+            }
             posts.push(&row);
             lines.push((order.lines[0], order.lines.len()));
         }
@@ -960,6 +1006,7 @@ impl TableLoader {
         lines: Vec<(usize, usize)>,
         ws: &Workspace,
     ) -> Change {
+        self.settle_currency(&mut posts, &lines, ws);
         let policy = self.options.duplicates;
         let mut keep = vec![true; posts.len()];
         let mut summed = Vec::new();
@@ -1136,6 +1183,31 @@ impl TableLoader {
         }
     }
 
+    /// Brings the staged rows' money into the workspace's currency (see
+    /// [`currency::FileCurrencies::settle`]): each row whose amounts were left out gets
+    /// an issue on its line, and the report says what was converted or left out.
+    fn settle_currency(&mut self, posts: &mut Posts, lines: &[(usize, usize)], ws: &Workspace) {
+        let settled =
+            self.currencies
+                .settle(posts, ws.currency.as_deref(), &self.options.currency_rates);
+        let base = settled.currency.clone().unwrap_or_default();
+        for (row, code) in &settled.left_out {
+            let issue = Issue {
+                file: self.file.clone(),
+                line: lines.get(*row).map_or(0, |l| l.0),
+                column: None,
+                raw_value: code.clone(),
+                reason: format!(
+                    "amounts in {code}, the workspace's money is in {base}: left out (give a rate for {code} to include them)"
+                ),
+                row_rejected: false,
+            };
+            self.push_issue(issue);
+        }
+        self.notices.extend(settled.notices);
+        self.currency = settled.currency;
+    }
+
     fn dup_issue(&self, line: usize, id: &str, reason: String, row_rejected: bool) -> Issue {
         Issue {
             file: self.file.clone(),
@@ -1269,6 +1341,9 @@ impl Prepared {
                 ws_views_aside,
                 method,
             } => {
+                if ws.currency.is_none() {
+                    ws.currency = self.loader.currency.clone();
+                }
                 for k in ws_views_aside {
                     set_absent(&mut ws.posts, Measure::Views as usize, k);
                 }
@@ -1427,7 +1502,9 @@ fn apply_user_mapping(
     user: &[(String, Option<String>)],
     kind: TableKind,
 ) {
-    let valid = |t: &str| t == DISCOUNT_CODE || kind.columns().iter().any(|c| c.name == t);
+    let valid = |t: &str| {
+        [DISCOUNT_CODE, CURRENCY].contains(&t) || kind.columns().iter().any(|c| c.name == t)
+    };
     for m in mapping.iter_mut() {
         let norm = mapping::normalize_header(&m.source);
         if let Some((_, target)) = user

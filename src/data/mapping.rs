@@ -178,6 +178,7 @@ impl ExportFormat {
                 ("created_at", "date"),
                 ("total", "revenue"),
                 ("discount_code", DISCOUNT_CODE),
+                ("currency", CURRENCY),
                 ("financial_status", FINANCIAL_STATUS),
                 ("refunded_amount", REFUNDED_AMOUNT),
             ],
@@ -244,6 +245,9 @@ const X_ALIASES: &[(&str, &str)] = &[
 
 /// The pseudo-target of a Shopify order's discount code (resolved to a creator).
 pub const DISCOUNT_CODE: &str = "discount_code";
+
+/// The pseudo-target of a column that gives each row's currency (an ISO code).
+pub const CURRENCY: &str = "currency";
 /// The pseudo-target of a Shopify order's `Financial Status` (`paid`, `refunded`, …).
 pub const FINANCIAL_STATUS: &str = "financial_status";
 /// The pseudo-target of a Shopify order's `Refunded Amount`.
@@ -317,6 +321,8 @@ pub fn detect_format(normalized: &[String]) -> ExportFormat {
 }
 
 const POSTS_ALIASES: &[(&str, &str)] = &[
+    ("currency", CURRENCY),
+    ("currency_code", CURRENCY),
     ("network", "platform"),
     ("social_network", "platform"),
     ("channel", "platform"),

@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod csv;
+pub mod currency;
 pub mod dates;
 pub mod demo;
 pub mod disclosure;

@@ -48,6 +48,9 @@ struct Header {
     comments: Vec<Comment>,
     /// The key index's scalars, when it was built (its vectors follow the columns).
     index: Option<(bool, Option<(Day, Day)>)>,
+    /// The workspace's currency.
+    #[serde(default)]
+    currency: Option<String>,
 }
 
 /// Packs a workspace (its key index too, when built).
@@ -58,6 +61,7 @@ pub fn pack(ws: Workspace) -> Packed {
         creators,
         assets,
         comments,
+        currency,
     } = ws;
     let rows = posts.len();
     let index = posts.cached_index().cloned();
@@ -104,6 +108,7 @@ pub fn pack(ws: Workspace) -> Packed {
         assets,
         comments,
         index: index.map(|i| (i.days_sorted, i.day_span)),
+        currency,
     };
     Packed {
         header: serde_json::to_string(&header).unwrap_or_default(),
@@ -250,6 +255,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         creators: header.creators,
         assets: header.assets,
         comments: header.comments,
+        currency: header.currency,
     })
 }
 

@@ -835,6 +835,9 @@ pub struct Workspace {
     pub creators: Vec<Creator>,
     pub assets: Vec<Asset>,
     pub comments: Vec<Comment>,
+    /// The ISO code of the currency of the posts' money, from the first file that
+    /// states one (see [`super::currency`]); `None` when no file did.
+    pub currency: Option<String>,
 }
 
 impl Workspace {

@@ -373,8 +373,9 @@ impl AppState {
 
     /// Shows the outcome of a load: the new workspace (when some file loaded), the
     /// reports and the errors.
-    pub fn apply_loaded(&self, ws: Workspace, reports: Vec<FileReport>, errors: Vec<String>) {
+    pub fn apply_loaded(&self, ws: Workspace, mut reports: Vec<FileReport>, errors: Vec<String>) {
         let was_demo = self.is_demo.get_untracked();
+        self.show_money_in_file_currency(was_demo, &mut reports);
         self.load_error
             .set((!errors.is_empty()).then(|| errors.join("\n")));
         if !reports.is_empty() {
@@ -396,6 +397,34 @@ impl AppState {
             });
             self.load_version.update(|v| *v += 1);
         }
+    }
+
+    /// When these reports are the first to state a currency, money is shown with its
+    /// symbol (EUR → €) from now on, and the report says so.
+    fn show_money_in_file_currency(&self, was_demo: bool, reports: &mut [FileReport]) {
+        let stated_before = !was_demo
+            && self
+                .reports
+                .with_untracked(|r| r.iter().any(|x| x.currency.is_some()));
+        if stated_before {
+            return;
+        }
+        let Some(report) = reports.iter_mut().find(|r| r.currency.is_some()) else {
+            return;
+        };
+        let code = report.currency.clone().unwrap_or_default();
+        let symbol = crate::data::currency::symbol_of(&code);
+        if self
+            .settings
+            .with_untracked(|s| s.currency_symbol == symbol)
+        {
+            return;
+        }
+        self.settings.update(|s| s.currency_symbol = symbol.clone());
+        report.notices.push(format!(
+            "Money is shown in {code} ({}), the currency of this file; Settings can change the symbol.",
+            symbol.trim_end()
+        ));
     }
 
     /// The options a detected file loads with (a remembered mapping for the same header

@@ -95,11 +95,14 @@ test('Shopify orders and the creators file that maps their codes load in one dro
       const report = await app.page.locator('[data-file-report="shopify_orders.csv"]').innerText();
       assert.match(report, /1 orders \(45\.50 revenue\) have no discount code: kept as unattributed revenue/);
       assert.doesNotMatch(report, /matches no creator/);
+      assert.match(report, /Money is shown in EUR \(€\)/);
       await app.navigate('/');
       await app.waitForKpis();
       await eventually(async () => {
         assertClose(await app.kpiValue('aov'), 280.39 / 5, `aov (${order.join(' then ')})`);
       });
+      // The orders are in EUR (their Currency column): money is shown in euros.
+      assert.match(await app.kpiText('aov'), /€/);
       // anna's orders: #1001 59.90 and #1003 80.00 − 30.00 refunded = 109.90.
       await app.navigate('/creators');
       await eventually(async () => {
