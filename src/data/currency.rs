@@ -70,6 +70,43 @@ pub fn symbol_of(code: &str) -> String {
     }
 }
 
+/// Rates as a person writes them, `USD=0.92, GBP 1.17` (code and units of the
+/// workspace's currency per unit of it); an error names the first part it cannot read.
+pub fn parse_rates(text: &str) -> Result<Vec<(String, f64)>, String> {
+    let mut rates: Vec<(String, f64)> = Vec::new();
+    for part in text
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let (code, rate) = part
+            .split_once(['=', ' ', ':'])
+            .ok_or_else(|| format!("{part:?} is not CODE=rate"))?;
+        let code = normalize_code(code)
+            .ok_or_else(|| format!("{code:?} is not a three-letter currency code"))?;
+        let rate: f64 = rate
+            .trim()
+            .trim_start_matches(['=', ':'])
+            .trim()
+            .parse()
+            .ok()
+            .filter(|r: &f64| r.is_finite() && *r > 0.0)
+            .ok_or_else(|| format!("the rate of {code} is not a positive number"))?;
+        rates.retain(|(c, _)| *c != code);
+        rates.push((code, rate));
+    }
+    Ok(rates)
+}
+
+/// Rates written back as [`parse_rates`] reads them.
+pub fn format_rates<'a>(rates: impl IntoIterator<Item = (&'a String, &'a f64)>) -> String {
+    rates
+        .into_iter()
+        .map(|(code, rate)| format!("{code}={rate}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The currencies of one file's staged rows: the first one seen, and the rows in
 /// another.
 #[derive(Clone, Debug, Default)]
@@ -205,6 +242,19 @@ mod tests {
         assert_eq!(normalize_code("euro"), None);
         assert_eq!(symbol_of("EUR"), "€");
         assert_eq!(symbol_of("CHF"), "CHF ");
+    }
+
+    #[test]
+    fn rates_as_a_person_writes_them() {
+        assert_eq!(
+            parse_rates("usd=0.92, GBP 1.17;").unwrap(),
+            vec![("USD".to_owned(), 0.92), ("GBP".to_owned(), 1.17)]
+        );
+        assert_eq!(parse_rates("").unwrap(), vec![]);
+        assert!(parse_rates("USD=-1").unwrap_err().contains("USD"));
+        assert!(parse_rates("dollars=1").is_err());
+        let rates = [("USD".to_owned(), 0.92)];
+        assert_eq!(format_rates(rates.iter().map(|(c, r)| (c, r))), "USD=0.92");
     }
 
     fn posts(revenues: &[f64]) -> Posts {

@@ -66,6 +66,8 @@ pub struct AppState {
     pub settings: RwSignal<Settings>,
     pub style: Memo<NumberStyle>,
     pub query: Memo<ViewQuery>,
+    /// Why dates of the link's query were not applied (see `ViewQuery::parse_or_keep`).
+    pub query_errors: Memo<Vec<String>>,
     /// First and last dated day of the workspace.
     pub span: Memo<Option<(Day, Day)>>,
     pub results: Memo<Arc<Results>>,
@@ -198,7 +200,15 @@ impl AppState {
         Effect::new(move |_| settings.with(|s| save_json(SETTINGS_KEY, s)));
         let style = Memo::new(move |_| settings.with(NumberStyle::of));
         let query_map = use_query_map();
-        let query = Memo::new(move |_| query_map.with(|m| ViewQuery::parse(|k| m.get(k))));
+        // A bad date in the link keeps the filter as it was, and says why.
+        let parsed = Memo::new(move |prev: Option<&(ViewQuery, Vec<String>)>| {
+            query_map.with(|m| {
+                let (q, errors) = ViewQuery::parse_or_keep(|k| m.get(k), prev.map(|p| &p.0));
+                (q, errors.iter().map(|e| e.message()).collect::<Vec<_>>())
+            })
+        });
+        let query = Memo::new(move |_| parsed.with(|p| p.0.clone()));
+        let query_errors = Memo::new(move |_| parsed.with(|p| p.1.clone()));
         mark("ingest-start");
         let workspace = RwSignal::new(Arc::new(generate(DEMO_SEED)));
         mark("ingest-end");
@@ -233,6 +243,7 @@ impl AppState {
             settings,
             style,
             query,
+            query_errors,
             span,
             results: answerer.memo(question(0), results_of),
             comparison: answerer.memo(question(1), comparison_of),

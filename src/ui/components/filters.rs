@@ -155,6 +155,12 @@ pub fn FilterBar() -> impl IntoView {
     };
     let q = move || state.query.get();
     view! {
+        {move || {
+            let errors = state.query_errors.get();
+            (!errors.is_empty()).then(|| view! {
+                <p id="query-notice" class="notice" role="alert">{errors.join(" ")}</p>
+            })
+        }}
         <section class="filter-bar" aria-label="Filters">
             <FilterSelect id="filter-preset" label="Period" options=preset_options selected=preset on_pick=pick_preset/>
             {date_input("filter-from", "From", true)}

@@ -275,6 +275,18 @@ pub fn SettingsPage() -> impl IntoView {
                     &[("month_first", "Month first (MM/DD/YYYY)"), ("day_first", "Day first (DD/MM/YYYY)")],
                     |s| match s.date_order { DateOrder::MonthFirst => "month_first", DateOrder::DayFirst => "day_first" },
                     |s, v| s.date_order = if v == "day_first" { DateOrder::DayFirst } else { DateOrder::MonthFirst })}
+                <div class="field">
+                    <label for="currency-rates">"Currency rates (e.g. USD=0.92: units of the workspace's currency per unit; amounts in a currency without a rate are left out)"</label>
+                    <input id="currency-rates" type="text" maxlength="200"
+                        prop:value=move || state.settings.with(|s| crate::data::currency::format_rates(&s.currency_rates))
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            match crate::data::currency::parse_rates(&v) {
+                                Ok(rates) => state.settings.update(|s| s.currency_rates = rates.into_iter().collect()),
+                                Err(problem) => message.set(Some(format!("The currency rates were not applied: {problem}."))),
+                            }
+                        }/>
+                </div>
                 {select_field(state, "duplicate-policy", "Repeated post_id",
                     &[("keep_last", "Keep the last row"), ("sum", "Sum the rows")],
                     |s| match s.duplicates { DuplicatePolicy::KeepLast => "keep_last", DuplicatePolicy::Sum => "sum" },
