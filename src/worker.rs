@@ -32,6 +32,18 @@ use crate::ui::browser::js_error;
 /// Bytes the worker reads per slice (one progress message each).
 pub const SLICE_BYTES: f64 = 1024.0 * 1024.0;
 
+/// The wasm memory past which a load stops with a message rather than grow on to the
+/// 4 GiB a wasm32 worker can address (where the next allocation would trap, ending the
+/// worker with a bare "unreachable"): the room left is for a column that still doubles.
+pub const MEMORY_BUDGET_BYTES: f64 = 3.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// This worker's wasm memory in bytes (its peak: wasm memory never shrinks).
+fn memory_bytes() -> f64 {
+    field(&wasm_bindgen::memory(), "buffer")
+        .dyn_into::<js_sys::ArrayBuffer>()
+        .map_or(0.0, |b| b.byte_length() as f64)
+}
+
 /// The outcome of a load, besides the workspace: the JSON `result` of a done message.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct LoadResult {
@@ -272,9 +284,7 @@ fn load(data: &JsValue) -> (LoadResult, Workspace) {
     let indexed = now_ms();
     ws.posts.key_index();
     result.finish_ms += now_ms() - indexed;
-    result.worker_memory_bytes = field(&wasm_bindgen::memory(), "buffer")
-        .dyn_into::<js_sys::ArrayBuffer>()
-        .map_or(0.0, |b| b.byte_length() as f64);
+    result.worker_memory_bytes = memory_bytes();
     (result, ws)
 }
 
@@ -296,6 +306,16 @@ fn read_file(file: &web_sys::File, options: LoadOptions) -> Result<StreamingLoad
         bytes.copy_to(&mut chunk);
         load.feed(&chunk);
         done = end;
+        if memory_bytes() > MEMORY_BUDGET_BYTES && done < total {
+            // The partial load is dropped; the workspace loaded into stays as it was.
+            return Err(format!(
+                "it does not fit in the data worker's memory: stopped after {:.0} of {:.0} MB and {} rows, with {:.1} GiB in use of the 4 GiB a browser tab's WebAssembly can hold; nothing of it was loaded",
+                done / 1e6,
+                total / 1e6,
+                load.rows_read(),
+                memory_bytes() / (1u64 << 30) as f64
+            ));
+        }
         let _ = scope().post_message(&message(&[
             ("type", "progress".into()),
             ("file", name.as_str().into()),

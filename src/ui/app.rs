@@ -9,15 +9,15 @@ use leptos_router::path;
 
 use crate::metrics::alerts::Severity;
 
-use super::browser::{fetch_bytes, file_name_of, same_origin_url};
+use super::browser::{file_name_of, js_error, same_origin_url};
 use super::components::filters::FilterBar;
-use super::components::progress::{IngestProgress, IngestProgressView};
+use super::components::progress::{refuse_too_big, IngestProgress, IngestProgressView};
 use super::components::remember::RememberedWorkspace;
 use super::components::share::{
     app_base, keep_links_under_base, reload_on_snapshot_fragment, restore_redirected_path,
     route_path, snapshot_in_url, SharePanel, SnapshotPage,
 };
-use super::components::upload::read_and_accept;
+use super::components::upload::{accept_file_objects, read_and_accept};
 use super::routes::{
     alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
     creators::CreatorsPage, data::DataPage, glossary::GlossaryPage, not_found::NotFound,
@@ -57,22 +57,70 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
-/// Loads `?data=<same-origin URL>` once at start-up through the normal pipeline.
-fn load_data_param(state: AppState) {
+/// Loads `?data=<same-origin URL>` once at start-up as a drop of that file would: it is
+/// fetched as a `File` (its bytes stay in the browser, not in wasm memory) and handed to
+/// the drop's loader ([`accept_file_objects`]), so a big file is parsed in a data worker
+/// with progress and cancel, and one over the size limit is refused before it is read.
+fn load_data_param(state: AppState, progress: IngestProgress) {
     let Some(raw) = use_query_map().with_untracked(|m| m.get("data")) else {
         return;
     };
     match same_origin_url(&raw) {
         Err(message) => state.load_error.set(Some(message)),
         Ok(url) => leptos::task::spawn_local(async move {
-            match fetch_bytes(&url).await {
-                Ok(bytes) => state.accept_files(vec![(file_name_of(&url), bytes)]),
-                Err(e) => state
+            match fetch_file(&url, &file_name_of(&url)).await {
+                Ok(file) => accept_file_objects(state, progress, vec![file]),
+                Err(Fetched::TooBig(refusal)) => state.add_errors(vec![refusal]),
+                Err(Fetched::Failed(e)) => state
                     .load_error
                     .set(Some(format!("Could not load {raw}: {e}"))),
             }
         }),
     }
+}
+
+/// Why a hosted file was not fetched.
+enum Fetched {
+    /// Its Content-Length is over the size limit (the refusal; the body is not read).
+    TooBig(String),
+    Failed(String),
+}
+
+/// A same-origin URL's body as a `File` named `name`. A response whose Content-Length
+/// is over the size limit is refused before its body is read (and its download
+/// cancelled); one without a length is checked by its `File`'s size.
+async fn fetch_file(url: &str, name: &str) -> Result<web_sys::File, Fetched> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |e: wasm_bindgen::JsValue| Fetched::Failed(js_error(e));
+    let window = web_sys::window().ok_or(Fetched::Failed("no window".into()))?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(|_| Fetched::Failed("not a response".into()))?;
+    if !response.ok() {
+        return Err(Fetched::Failed(format!(
+            "HTTP {} for {url}",
+            response.status()
+        )));
+    }
+    let length = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|l| l.trim().parse::<f64>().ok());
+    if let Some(refusal) = length.and_then(|n| refuse_too_big(name, n)) {
+        if let Some(body) = response.body() {
+            let _ = body.cancel();
+        }
+        return Err(Fetched::TooBig(refusal));
+    }
+    let blob = JsFuture::from(response.blob().map_err(failed)?)
+        .await
+        .map_err(failed)?;
+    web_sys::File::new_with_blob_sequence(&js_sys::Array::of1(&blob), name).map_err(failed)
 }
 
 /// The skip link's action: focus `<main>` (the router would otherwise take the click as
@@ -118,9 +166,9 @@ fn accept_drops_anywhere(state: AppState, progress: IngestProgress) {
 #[component]
 fn Shell() -> impl IntoView {
     let state = AppState::provide();
-    load_data_param(state);
     let progress = IngestProgress::new();
     provide_context(progress);
+    load_data_param(state, progress);
     accept_drops_anywhere(state, progress);
     let location = use_location();
     let on_data_page = move || route_path(&location.pathname.get()) == "/data";

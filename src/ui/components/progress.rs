@@ -24,12 +24,43 @@ use crate::ui::state::{view_questions, AppState};
 use crate::worker::{field, message, packed_from_js, packed_to_js, LoadResult};
 
 /// A drop with a file at least this big goes to a data worker (all of it that
-/// needs nothing from the user); smaller drops are read whole on the page.
+/// needs nothing from the user); smaller drops are read whole on the page. The same
+/// threshold holds for every way data arrives: a drop or a picked file, `?data=` (a
+/// hosted file, fetched as a `File`), the remembered workspace, and a file added to
+/// data a worker holds (which always goes to the worker).
 pub const STREAM_FROM_BYTES: f64 = 1024.0 * 1024.0;
 
 /// Bigger files are refused with a message: their columns would not fit in the
 /// 4 GiB of a wasm32 tab (about 2.1 bytes of columns per byte of CSV).
 pub const MAX_FILE_BYTES: f64 = 800.0 * 1024.0 * 1024.0;
+
+/// The global a browser test may set to a number to lower [`MAX_FILE_BYTES`] (never to
+/// raise it), so that the refusal is tested without generating 800 MB.
+const TEST_LIMIT_GLOBAL: &str = "__kpiDashMaxFileBytes";
+
+/// The size limit in force: [`MAX_FILE_BYTES`], or the lower one a test set.
+pub fn max_file_bytes() -> f64 {
+    let set = js_sys::Reflect::get(&js_sys::global(), &TEST_LIMIT_GLOBAL.into())
+        .ok()
+        .and_then(|v| v.as_f64());
+    match set {
+        Some(limit) if limit > 0.0 && limit < MAX_FILE_BYTES => limit,
+        _ => MAX_FILE_BYTES,
+    }
+}
+
+/// The message refusing a file of `size` bytes, before any of it is read, when it is
+/// over [`max_file_bytes`]; `None` when it may load. Every way data arrives asks this.
+pub fn refuse_too_big(name: &str, size: f64) -> Option<String> {
+    let limit = max_file_bytes();
+    (size > limit).then(|| {
+        format!(
+            "{name}: {:.1} MB is more than a browser tab can hold (at most {:.1} MB). Roll the posts up by day × campaign × creator × platform × format (README, “Scale: rollups”) and load the rollup.",
+            size / 1e6,
+            limit / 1e6
+        )
+    })
+}
 
 /// Where a streaming load stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,6 +132,26 @@ fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The message of a data worker that stopped during a load (an uncaught error: in a
+/// release build, running out of its 4 GiB of wasm memory and a panic both end in a
+/// `RuntimeError: unreachable`). Nothing of the load is kept: the data a worker or the
+/// page held before stays as it was.
+pub fn worker_stopped(detail: &str) -> String {
+    let lower = detail.to_lowercase();
+    let trap = ["unreachable", "memory", "allocation", "out of bounds"]
+        .iter()
+        .any(|w| lower.contains(w));
+    let why = if trap {
+        "it most likely ran out of memory: a browser tab's WebAssembly holds at most 4 GiB"
+            .to_owned()
+    } else {
+        detail.to_owned()
+    };
+    format!(
+        "The data worker stopped while loading ({why}). Nothing from this load was kept: the data is as it was. Load fewer or smaller files, or roll the posts up (README, “Scale: rollups”)."
+    )
+}
+
 /// The running load: its worker and the function that ends its wait.
 struct Running {
     worker: web_sys::Worker,
@@ -158,6 +209,16 @@ async fn load_in_worker(
     files: Vec<(web_sys::File, LoadOptions)>,
 ) -> Result<Option<Loaded>, String> {
     cancel_load();
+    // The bar shows at once (the worker reports after its first slice).
+    if let Some((file, _)) = files.first() {
+        progress.current.set(Some(Progress {
+            file: file.name(),
+            done: 0.0,
+            total: file.size(),
+            rows: 0,
+            elapsed_ms: 0.0,
+        }));
+    }
     let (base, transfer) = load_base(state).await?;
     let worker = web_sys::Worker::new(&format!("{}worker_loader.js", app_base()))
         .map_err(|e| format!("could not start the data worker ({})", js_error(e)))?;
@@ -200,7 +261,9 @@ async fn load_in_worker(
             }
         });
     let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
-        end_running(&format!("the data worker stopped ({})", e.message()).into());
+        // Its own handling stops it (as in a page), so no "Uncaught" reaches the console.
+        e.prevent_default();
+        end_running(&worker_stopped(&e.message()).into());
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

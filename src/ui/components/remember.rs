@@ -13,7 +13,10 @@ use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTran
 
 use crate::data::ingest::LoadOptions;
 use crate::metrics::settings::stored_settings_notice;
-use crate::ui::browser::{js_error, load_json, save_json};
+use crate::ui::browser::{js_error, load_json, read_bytes, save_json};
+use crate::ui::components::progress::{
+    refuse_too_big, stream_files, IngestProgress, STREAM_FROM_BYTES,
+};
 use crate::ui::state::{use_app, AppState, MAPPINGS_KEY, SETTINGS_KEY};
 
 /// Local-storage flag: the user chose to remember the workspace.
@@ -74,12 +77,47 @@ async fn save(json: &str) -> Result<(), String> {
     finished(&request).await.map(drop)
 }
 
-async fn load() -> Result<Option<String>, String> {
+/// The remembered workspace as a `File` (the stored text stays in the browser until
+/// it is read, so its size is checked first).
+async fn load() -> Result<Option<web_sys::File>, String> {
     let store = store(IdbTransactionMode::Readonly).await?;
     let request = store
         .get(&JsValue::from_str(WORKSPACE_KEY))
         .map_err(js_error)?;
-    Ok(finished(&request).await?.as_string())
+    let stored = finished(&request).await?;
+    if !stored.is_string() {
+        return Ok(None);
+    }
+    web_sys::File::new_with_str_sequence(&js_sys::Array::of1(&stored), REMEMBERED_FILE)
+        .map(Some)
+        .map_err(js_error)
+}
+
+/// Loads the remembered workspace under the size policy of every load: refused before
+/// it is read when over the limit; a big one parsed in a data worker (with progress and
+/// cancel), a small one on the page.
+async fn load_remembered(state: AppState, progress: IngestProgress, file: web_sys::File) {
+    let size = file.size();
+    if let Some(refusal) = refuse_too_big(REMEMBERED_FILE, size) {
+        state.add_errors(vec![format!(
+            "The remembered workspace is not loaded: {refusal}"
+        )]);
+        return;
+    }
+    if size >= STREAM_FROM_BYTES || state.held_by_worker() {
+        stream_files(state, progress, vec![(file, LoadOptions::default())]).await;
+        return;
+    }
+    match read_bytes(&file).await {
+        Ok(bytes) => state.load_files(vec![(
+            REMEMBERED_FILE.into(),
+            Arc::new(bytes),
+            LoadOptions::default(),
+        )]),
+        Err(e) => state.add_errors(vec![format!(
+            "Could not read the remembered workspace: {e}"
+        )]),
+    }
 }
 
 async fn forget() -> Result<(), String> {
@@ -120,14 +158,11 @@ pub fn RememberedWorkspace() -> impl IntoView {
     let state = use_app();
     let stored = LocalStorage::raw().get_item(SETTINGS_KEY).ok().flatten();
     let settings_notice = RwSignal::new(stored_settings_notice(stored.as_deref()));
+    let progress = use_context::<IngestProgress>().unwrap_or_default();
     if remembering() {
         leptos::task::spawn_local(async move {
             match load().await {
-                Ok(Some(json)) => state.load_files(vec![(
-                    REMEMBERED_FILE.into(),
-                    Arc::new(json.into_bytes()),
-                    LoadOptions::default(),
-                )]),
+                Ok(Some(file)) => load_remembered(state, progress, file).await,
                 Ok(None) => {}
                 Err(e) => state.load_error.set(Some(format!(
                     "Could not read the remembered workspace: {e}"

@@ -10,7 +10,7 @@ use crate::data::ingest::{batch_rank, detect};
 use crate::data::schema::TableKind;
 use crate::ui::browser::{js_error, read_bytes, read_slice};
 use crate::ui::components::progress::{
-    stream_files, IngestProgress, IngestProgressView, MAX_FILE_BYTES, STREAM_FROM_BYTES,
+    refuse_too_big, stream_files, IngestProgress, IngestProgressView, STREAM_FROM_BYTES,
 };
 use crate::ui::state::{use_app, AppState, PendingFile};
 
@@ -33,6 +33,12 @@ pub const PLATFORMS: [(&str, &str); 5] = [
 pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
     let Some(list) = list else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    accept_file_objects(state, progress, files);
+}
+
+/// [`read_and_accept`] of `File`s: also how a hosted file (`?data=`, fetched as a
+/// `File`) loads, so it takes the same size check and page-or-worker choice as a drop.
+pub fn accept_file_objects(state: AppState, progress: IngestProgress, files: Vec<web_sys::File>) {
     if files.is_empty() {
         return;
     }
@@ -44,12 +50,8 @@ pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<w
         for file in files {
             let name = file.name();
             let size = file.size();
-            if size > MAX_FILE_BYTES {
-                errors.push(format!(
-                    "{name}: {:.0} MB is more than a browser tab can hold (at most {:.0} MB). Roll the posts up by day × campaign × creator × platform × format (README, “Scale: rollups”) and load the rollup.",
-                    size / 1e6,
-                    MAX_FILE_BYTES / 1e6
-                ));
+            if let Some(refusal) = refuse_too_big(&name, size) {
+                errors.push(refusal);
                 continue;
             }
             if to_worker {

@@ -1,0 +1,248 @@
+// One size policy for every way data arrives (issue 14, item 1): `?data=` of a big
+// same-origin file goes the way a big drop goes. It is fetched as a File and handed to
+// the drop's loader, so it is parsed in the data worker (its worker_bg.wasm is fetched)
+// with the progress bar shown, never on the page; a file over the size limit is refused
+// with a message stating the limit, before it is read.
+//
+// The hosted file is 20,000 generated posts (about 1.8 MB, over the 1 MiB from which
+// files stream), written into the served dist/ by tests/e2e/bench/posts.mjs, which
+// returns the sums the expected KPIs are computed from here, in JS. The 800 MiB limit is
+// lowered for the refusal test through the test-only global `__kpiDashMaxFileBytes`
+// (src/ui/components/progress.rs: it can only lower the limit), so no 800 MB is written.
+// The remembered workspace takes the same policy (a big one streams through a worker,
+// one over the limit is refused), and a worker that dies midway (as one out of wasm
+// memory does, simulated here) leaves a clear message and the earlier data as it was.
+
+import assert from 'node:assert/strict';
+import { copyFileSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { REPO_ROOT, assertClose, eventually, startSession } from './helpers.mjs';
+import { writePostsCsv } from './bench/posts.mjs';
+
+const HOSTED = 'e2e-hosted-big.csv';
+const HOSTED_PATH = path.join(REPO_ROOT, 'dist', HOSTED);
+const AGAIN_PATH = HOSTED_PATH.replace(/\.csv$/, '-again.csv');
+const ROWS = 20_000;
+/** The lowered limit of the refusal test: 1,000,000 bytes ("1.0 MB"). */
+const TEST_LIMIT = 1_000_000;
+
+let session;
+let expected;
+let size;
+before(async () => {
+  expected = writePostsCsv(HOSTED_PATH, { rows: ROWS, seed: 14, idPrefix: 'H' });
+  // The same rows under another name (a second load that is made to fail).
+  copyFileSync(HOSTED_PATH, AGAIN_PATH);
+  size = statSync(HOSTED_PATH).size;
+  session = await startSession();
+});
+after(async () => {
+  await session?.close();
+  rmSync(HOSTED_PATH, { force: true });
+  rmSync(AGAIN_PATH, { force: true });
+});
+
+/** Sets `window.__sawProgress` once `#ingest-progress` is in the page (however briefly). */
+function watchProgress() {
+  window.__sawProgress = false;
+  new MutationObserver(() => {
+    if (document.getElementById('ingest-progress')) window.__sawProgress = true;
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/** Opens a blank route, records the paths the page fetches, then loads `route`. */
+async function openRecording(route, initScripts = []) {
+  const app = await session.open('/privacy');
+  const fetched = [];
+  app.page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  for (const script of initScripts) await app.page.addInitScript(script);
+  await app.goto(route);
+  return { app, fetched };
+}
+
+test('?data= of a file over 1 MiB is parsed in the data worker, with progress, and its KPIs match', async () => {
+  assert.ok(size > 1024 * 1024, `the hosted file is ${size} bytes`);
+  const { app, fetched } = await openRecording(`/data?data=/${HOSTED}`, [watchProgress]);
+  try {
+    await app.waitForFileReport(HOSTED);
+    assert.ok(fetched.includes(`/${HOSTED}`));
+    assert.ok(fetched.includes('/worker_bg.wasm'), `parsed in the worker: ${fetched.join(' ')}`);
+    assert.equal(await app.page.evaluate(() => window.__sawProgress), true, '#ingest-progress was shown');
+    const loads = await app.page.evaluate(() =>
+      performance.getEntriesByName('ingest-answered').map((m) => JSON.parse(m.detail)),
+    );
+    assert.equal(loads.length, 1, 'one load in a data worker');
+    assert.deepEqual(await app.rowCounts(HOSTED), { read: ROWS, used: ROWS, rejected: 0 });
+    assert.equal(await app.page.locator('#ingest-progress').count(), 0, 'progress bar gone');
+
+    await app.navigate('/');
+    await app.waitForKpis();
+    const all = expected.overall;
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), all.impressions, 'impressions');
+      assertClose(await app.kpiValue('roas'), all.revenue / all.cost, 'ROAS = Σrevenue / Σcost');
+      assertClose(await app.kpiValue('ctr'), all.clicks / all.impressions, 'CTR = Σclicks / Σimpressions');
+      assertClose(await app.kpiValue('engagement_rate'), all.engagements / all.reach, 'ER = Σengagements / Σreach');
+    }, 20_000);
+    assert.match(await app.page.locator('#dataset-name').innerText(), /e2e-hosted-big\.csv/);
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('?data= of a file over the size limit is refused with the limit stated, before it is read', async () => {
+  const lowerLimit = `window.__kpiDashMaxFileBytes = ${TEST_LIMIT};`;
+  const { app, fetched } = await openRecording(`/data?data=/${HOSTED}`, [lowerLimit]);
+  try {
+    const error = app.page.locator('#load-error');
+    await error.waitFor();
+    const mb = (size / 1e6).toFixed(1);
+    assert.match(
+      await error.innerText(),
+      new RegExp(`e2e-hosted-big\\.csv: ${mb.replace('.', '\\.')} MB is more than a browser tab can hold \\(at most 1\\.0 MB\\)`),
+    );
+    // Refused before reading: no worker started, nothing loaded, the demo still shown.
+    assert.ok(!fetched.includes('/worker_bg.wasm'), fetched.join(' '));
+    assert.equal(await app.page.locator(`[data-file-report="${HOSTED}"]`).count(), 0);
+    assert.match(await app.page.locator('#dataset-name').innerText(), /Demo data/);
+
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+  // A picked (or dropped) file over the limit gets the same message.
+  const picked = await openRecording('/data', [lowerLimit]);
+  try {
+    await picked.app.upload([HOSTED_PATH]);
+    const error = picked.app.page.locator('#load-error');
+    await error.waitFor();
+    assert.match(await error.innerText(), /e2e-hosted-big\.csv: .* MB is more than a browser tab can hold \(at most 1\.0 MB\)/);
+    assert.ok(!picked.fetched.includes('/worker_bg.wasm'), picked.fetched.join(' '));
+    assert.equal(await picked.app.page.locator(`[data-file-report="${HOSTED}"]`).count(), 0);
+    assert.deepEqual(picked.app.panics(), []);
+  } finally {
+    await picked.app.close();
+  }
+});
+
+/**
+ * Makes the next data worker the page starts fail as one out of wasm memory does: after
+ * its first progress message it fires the error event a trap gives
+ * ("Uncaught RuntimeError: unreachable").
+ */
+function failNextWorker() {
+  const Real = window.Worker;
+  window.Worker = class extends Real {
+    constructor(...args) {
+      super(...args);
+      if (window.Worker !== Real) window.Worker = Real; // only the next one
+      let failed = false;
+      this.addEventListener('message', (e) => {
+        if (e.data?.type === 'progress' && !failed) {
+          failed = true;
+          this.dispatchEvent(new ErrorEvent('error', { message: 'Uncaught RuntimeError: unreachable' }));
+        }
+      });
+    }
+  };
+}
+
+test('a data worker that dies midway (out of memory) ends with a clear message and the data as it was', async () => {
+  const { app } = await openRecording(`/data?data=/${HOSTED}`);
+  try {
+    await app.waitForFileReport(HOSTED);
+    const all = expected.overall;
+    // A second big file, on top of the worker-held data, in a worker that dies midway.
+    await app.page.evaluate(failNextWorker);
+    await app.upload([AGAIN_PATH]);
+    const error = app.page.locator('#load-error');
+    await error.waitFor({ timeout: 20_000 });
+    const text = await error.innerText();
+    assert.match(text, /The data worker stopped while loading \(it most likely ran out of memory: a browser tab's WebAssembly holds at most 4 GiB\)\. Nothing from this load was kept: the data is as it was\./);
+    assert.doesNotMatch(text, /unreachable/);
+    await eventually(async () => assert.equal(await app.page.locator('#ingest-progress').count(), 0));
+    assert.equal(await app.page.locator('[data-file-report="e2e-hosted-big-again.csv"]').count(), 0);
+    // The earlier workspace is intact: still held by its worker, which still answers.
+    assert.deepEqual(await app.rowCounts(HOSTED), { read: ROWS, used: ROWS, rejected: 0 });
+    await app.navigate('/');
+    await app.waitForKpis();
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), all.impressions, 'impressions of the first file only');
+      assertClose(await app.kpiValue('roas'), all.revenue / all.cost, 'ROAS of the first file only');
+    }, 20_000);
+    await app.page.locator('select#filter-platform').selectOption('tiktok');
+    const tiktok = expected.byPlatform.tiktok;
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), tiktok.impressions, 'a new question is answered');
+    }, 20_000);
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+/** The remembered workspace's stored length in this page's IndexedDB (0 when none). */
+function rememberedLength() {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('kpi-dash', 1);
+    // Not created yet: leave its creation to the app (an upgrade here would make it
+    // without its object store).
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = () => resolve(0);
+    open.onsuccess = () => {
+      try {
+        const get = open.result.transaction('workspace').objectStore('workspace').get('current');
+        get.onsuccess = () => resolve(typeof get.result === 'string' ? get.result.length : 0);
+        get.onerror = () => resolve(0);
+      } catch {
+        resolve(0);
+      }
+    };
+  });
+}
+
+test('a remembered workspace over 1 MiB loads in the data worker; over the limit it is refused before reading', async () => {
+  const { app, fetched } = await openRecording(`/data?data=/${HOSTED}`);
+  try {
+    await app.waitForFileReport(HOSTED);
+    await app.page.locator('#remember-workspace').check();
+    let stored = 0;
+    await eventually(async () => {
+      stored = await app.page.evaluate(rememberedLength);
+      assert.ok(stored > 1024 * 1024, `remembered ${stored} characters`);
+    }, 20_000);
+
+    // A new visit: the remembered workspace streams through a data worker.
+    fetched.length = 0;
+    await app.goto('/data');
+    await app.waitForFileReport('remembered-workspace.json');
+    assert.ok(fetched.includes('/worker_bg.wasm'), `parsed in the worker: ${fetched.join(' ')}`);
+    assert.equal((await app.rowCounts('remembered-workspace.json')).used, ROWS);
+    await app.navigate('/');
+    await app.waitForKpis();
+    const all = expected.overall;
+    await eventually(async () => {
+      assertClose(await app.kpiValue('impressions'), all.impressions, 'impressions of the remembered rows');
+      assertClose(await app.kpiValue('roas'), all.revenue / all.cost, 'ROAS of the remembered rows');
+    }, 20_000);
+
+    // With the limit lowered to 1 MB, the next visit refuses it before reading it.
+    await app.page.addInitScript(`window.__kpiDashMaxFileBytes = ${TEST_LIMIT};`);
+    fetched.length = 0;
+    await app.goto('/data');
+    const error = app.page.locator('#load-error');
+    await error.waitFor();
+    assert.match(
+      await error.innerText(),
+      /The remembered workspace is not loaded: remembered-workspace\.json: \d+\.\d MB is more than a browser tab can hold \(at most 1\.0 MB\)/,
+    );
+    assert.ok(!fetched.includes('/worker_bg.wasm'), fetched.join(' '));
+    assert.match(await app.page.locator('#dataset-name').innerText(), /Demo data/);
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
