@@ -1,9 +1,15 @@
 //! A streaming, byte-level CSV reader: RFC 4180 quoting (escaped quotes, embedded
 //! newlines), CRLF/LF/CR line ends, a UTF-8 BOM, the delimiter (`,` `;` or tab) sniffed
 //! from the header line, and UTF-8 with a fallback to Windows-1252 (a superset of
-//! Latin-1). Text that starts with the UTF-16LE BOM `FF FE` (Excel's "Unicode text",
-//! tab-separated) is transcoded to UTF-8 as it arrives. Fields that are UTF-8 text wrongly decoded once (`CÃ´te` → `Côte`) are
-//! repaired.
+//! Latin-1). Text that starts with a UTF-16 BOM (`FF FE`, Excel's "Unicode text",
+//! tab-separated; or big-endian `FE FF`), or that the caller knows is UTF-16
+//! ([`CsvReader::utf16`]), is transcoded to UTF-8 as it arrives. Fields that are UTF-8
+//! text wrongly decoded once (`CÃ´te` → `Côte`) are repaired.
+//!
+//! The header line is found and its delimiter sniffed with the parser's own quote rules
+//! (a quote opens a quoted field only at a field's start, so `Size 6.1"` is plain
+//! text), by one state machine per candidate delimiter that looks at each byte once,
+//! however the input is chunked.
 //!
 //! Input arrives in chunks through [`CsvReader::feed`]; each record is handed to a
 //! callback with the 1-based line where it starts. Fields live in one reused buffer, so
@@ -13,8 +19,10 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
-    /// UTF-16, little-endian, with its BOM (Excel's "Unicode text").
+    /// UTF-16, little-endian (Excel's "Unicode text").
     Utf16Le,
+    /// UTF-16, big-endian.
+    Utf16Be,
     /// Windows-1252 (Latin-1 plus typographic characters in 0x80–0x9F).
     Windows1252,
 }
@@ -25,6 +33,7 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "utf-8",
             Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
             Encoding::Windows1252 => "windows-1252",
         }
     }
@@ -91,6 +100,7 @@ pub struct CsvReader {
     repaired_fields: usize,
     unclosed_quote_line: Option<usize>,
     utf16: Utf16,
+    header: HeaderSniffer,
 }
 
 /// Whether the input is UTF-16LE, known from its first two bytes.
@@ -99,8 +109,139 @@ enum Utf16 {
     /// Fewer than two bytes seen (held here).
     Unknown(Vec<u8>),
     No,
-    /// UTF-16LE: a byte or a high surrogate left over from the last chunk.
-    Yes(Vec<u8>),
+    /// UTF-16 (big-endian when the flag is set): a byte or a high surrogate left over
+    /// from the last chunk.
+    Yes(Vec<u8>, bool),
+}
+
+/// Bytes of header line the sniffer looks at before it settles on a delimiter anyway
+/// (a quoted header field left open would otherwise hold back the whole file).
+pub const HEADER_LOOKAHEAD: usize = 1 << 20;
+
+/// One candidate delimiter's view of the header line, by the parser's quote rules.
+#[derive(Clone, Copy, Debug)]
+struct HeaderScan {
+    delim: u8,
+    state: State,
+    has_content: bool,
+    /// Delimiters seen outside quotes.
+    count: usize,
+    /// True once the header line ended (for this delimiter).
+    done: bool,
+}
+
+impl HeaderScan {
+    fn new(delim: u8) -> HeaderScan {
+        HeaderScan {
+            delim,
+            state: State::FieldStart,
+            has_content: false,
+            count: 0,
+            done: false,
+        }
+    }
+
+    /// One byte, as [`CsvReader::consume`] would read it with this delimiter.
+    #[inline]
+    fn step(&mut self, b: u8) {
+        if self.done {
+            return;
+        }
+        let newline = b == b'\n' || b == b'\r';
+        match self.state {
+            State::FieldStart | State::Unquoted => {
+                if self.state == State::FieldStart && b == b'"' {
+                    self.state = State::Quoted;
+                    self.has_content = true;
+                } else if b == self.delim {
+                    self.count += 1;
+                    self.state = State::FieldStart;
+                    self.has_content = true;
+                } else if newline {
+                    // A blank line before the header is skipped, as the parser does.
+                    self.done = self.has_content;
+                    self.state = State::FieldStart;
+                } else {
+                    self.state = State::Unquoted;
+                    self.has_content = true;
+                }
+            }
+            State::Quoted => {
+                if b == b'"' {
+                    self.state = State::QuoteInQuoted;
+                }
+            }
+            State::QuoteInQuoted => {
+                if b == b'"' {
+                    self.state = State::Quoted;
+                } else if b == self.delim {
+                    self.count += 1;
+                    self.state = State::FieldStart;
+                } else if newline {
+                    self.done = true;
+                } else {
+                    self.state = State::Unquoted;
+                }
+            }
+        }
+    }
+}
+
+/// Finds the end of the header line and its delimiter (`,` `;` or tab: the most
+/// frequent outside quotes, a comma on a tie) in one pass over the bytes, whatever the
+/// chunking: every byte is looked at once.
+#[derive(Debug)]
+struct HeaderSniffer {
+    scans: [HeaderScan; 3],
+    /// Bytes of the pending buffer already looked at.
+    seen: usize,
+    /// Bytes looked at in all (what [`CsvReader::header_bytes_scanned`] reports).
+    scanned: usize,
+}
+
+impl HeaderSniffer {
+    fn new() -> HeaderSniffer {
+        HeaderSniffer {
+            scans: [b',', b';', b'\t'].map(HeaderScan::new),
+            seen: 0,
+            scanned: 0,
+        }
+    }
+
+    /// Looks at the bytes of `pending` not seen yet; true once the header line ended
+    /// for every candidate, or the lookahead is used up.
+    fn advance(&mut self, pending: &[u8]) -> bool {
+        if self.seen == 0 {
+            if pending.len() < 3 && b"\xEF\xBB\xBF".starts_with(pending) {
+                return false;
+            }
+            if pending.starts_with(b"\xEF\xBB\xBF") {
+                self.seen = 3;
+            }
+        }
+        for &b in pending.get(self.seen..).unwrap_or_default() {
+            for scan in &mut self.scans {
+                scan.step(b);
+            }
+            self.seen += 1;
+            self.scanned += 1;
+            if self.complete() {
+                return true;
+            }
+        }
+        self.complete()
+    }
+
+    fn complete(&self) -> bool {
+        self.scans.iter().all(|s| s.done) || self.seen >= HEADER_LOOKAHEAD
+    }
+
+    fn delimiter(&self) -> u8 {
+        let best = (0..3)
+            .max_by_key(|&i| (self.scans[i].count, 3 - i))
+            .unwrap_or(0);
+        self.scans[best].delim
+    }
 }
 
 impl Default for CsvReader {
@@ -129,7 +270,23 @@ impl CsvReader {
             repaired_fields: 0,
             unclosed_quote_line: None,
             utf16: Utf16::Unknown(Vec::new()),
+            header: HeaderSniffer::new(),
         }
+    }
+
+    /// A reader of UTF-16 text without a BOM (big-endian when `big_endian`), which the
+    /// caller recognised by its NUL bytes.
+    pub fn utf16(big_endian: bool) -> Self {
+        CsvReader {
+            utf16: Utf16::Yes(Vec::new(), big_endian),
+            ..CsvReader::new()
+        }
+    }
+
+    /// Bytes the header sniffer has looked at: each byte of the header line once,
+    /// however the input was chunked (tests bound the work with it).
+    pub fn header_bytes_scanned(&self) -> usize {
+        self.header.scanned
     }
 
     /// The chunk as UTF-8 bytes: as it is, unless the input is UTF-16LE.
@@ -143,19 +300,25 @@ impl CsvReader {
             }
             let head = std::mem::take(head);
             if head.starts_with(b"\xFF\xFE") {
-                self.utf16 = Utf16::Yes(Vec::new());
+                self.utf16 = Utf16::Yes(Vec::new(), false);
+            } else if head.starts_with(b"\xFE\xFF") {
+                self.utf16 = Utf16::Yes(Vec::new(), true);
             } else {
                 self.utf16 = Utf16::No;
             }
             input = Cow::Owned(head);
         }
-        let Utf16::Yes(carry) = &mut self.utf16 else {
+        let Utf16::Yes(carry, big_endian) = &mut self.utf16 else {
             return input;
         };
+        let big_endian = *big_endian;
         carry.extend_from_slice(&input);
         let mut units: Vec<u16> = carry
             .chunks_exact(2)
-            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+            .map(|p| match big_endian {
+                true => u16::from_be_bytes([p[0], p[1]]),
+                false => u16::from_le_bytes([p[0], p[1]]),
+            })
             .collect();
         let odd = carry.len() % 2 == 1;
         let mut keep: Vec<u8> = if odd {
@@ -165,7 +328,11 @@ impl CsvReader {
         };
         // A high surrogate at the end waits for its pair in the next chunk.
         if !last && units.last().is_some_and(|u| (0xD800..0xDC00).contains(u)) {
-            let high = units.pop().unwrap_or_default().to_le_bytes();
+            let high = units.pop().unwrap_or_default();
+            let high = match big_endian {
+                true => high.to_be_bytes(),
+                false => high.to_le_bytes(),
+            };
             keep.splice(0..0, high);
         }
         if last && odd {
@@ -187,8 +354,10 @@ impl CsvReader {
     /// The encoding the reader decoded with (it switches to Windows-1252 at the first
     /// field that is not UTF-8).
     pub fn encoding(&self) -> Encoding {
-        if matches!(self.utf16, Utf16::Yes(_)) {
-            return Encoding::Utf16Le;
+        match self.utf16 {
+            Utf16::Yes(_, false) => return Encoding::Utf16Le,
+            Utf16::Yes(_, true) => return Encoding::Utf16Be,
+            _ => {}
         }
         self.encoding
     }
@@ -215,7 +384,7 @@ impl CsvReader {
             return;
         }
         self.pending.extend_from_slice(chunk);
-        if header_line_complete(&self.pending) {
+        if self.header.advance(&self.pending) {
             self.start(on_record);
         }
     }
@@ -240,7 +409,8 @@ impl CsvReader {
     fn start(&mut self, on_record: &mut impl FnMut(usize, &Record<'_>)) {
         let mut pending = std::mem::take(&mut self.pending);
         let body = pending.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&pending);
-        self.delimiter = Some(sniff_delimiter(body));
+        self.header.advance(&pending);
+        self.delimiter = Some(self.header.delimiter());
         self.at_file_start = false;
         self.consume(body, on_record);
         pending.clear();
@@ -419,38 +589,6 @@ impl CsvReader {
             start = end;
         }
     }
-}
-
-/// True once the bytes hold a line end outside quotes (the whole header line).
-fn header_line_complete(bytes: &[u8]) -> bool {
-    let mut quoted = false;
-    for &b in bytes {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
-/// The delimiter of a header line: the most frequent of `,` `;` tab outside quotes.
-fn sniff_delimiter(bytes: &[u8]) -> u8 {
-    let mut counts = [0usize; 3];
-    let mut quoted = false;
-    for &b in bytes {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\n' | b'\r' if !quoted => break,
-            b',' if !quoted => counts[0] += 1,
-            b';' if !quoted => counts[1] += 1,
-            b'\t' if !quoted => counts[2] += 1,
-            _ => {}
-        }
-    }
-    let candidates = [b',', b';', b'\t'];
-    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
-    candidates[best]
 }
 
 const WINDOWS1252_HIGH: [char; 32] = [

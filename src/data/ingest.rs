@@ -3,8 +3,22 @@
 //! Readers ([`super::csv`], [`super::json`]), header mapping ([`super::mapping`]), value
 //! parsing ([`super::values`]) and per-table validation ([`super::loader`]) live in
 //! sibling modules. CSV, JSON and XLSX (a zip: its first sheet is read as CSV, see
-//! [`super::xlsx`]) are told apart by content, not by the file name; UTF-16LE text
-//! (Excel's "Unicode text") is transcoded by the CSV reader.
+//! [`super::xlsx`]) are told apart by content, not by the file name; UTF-16 text
+//! (Excel's "Unicode text", with or without its byte-order mark) is transcoded.
+//!
+//! # Files that are not tables
+//! The first bytes are looked at before anything is parsed ([`sniff`]): an image (PNG,
+//! JPEG, GIF, WebP), a PDF, an archive (gzip, 7-Zip, RAR, a zip that is not an XLSX
+//! workbook, such as a Word document), an old Office file (`.xls`), an HTML page or XML
+//! document, UTF-32 text, or bytes with NULs that are not UTF-16 text, is refused by
+//! name ("this is a PNG image, not a table: export CSV, JSON or XLSX") and the
+//! workspace stays as it was. A streamed load stops reading a refused file.
+//!
+//! # Bounded work
+//! A table has at most [`MAX_COLUMNS`] columns: a CSV header or the distinct keys of a
+//! JSON table past it refuse the file, a JSON record with more keys is rejected. The
+//! header line, the leading whitespace and the first bytes are each looked at once,
+//! however the input is chunked, so no input makes the work grow faster than its size.
 //!
 //! # What is rejected, and why
 //! Every rejected row and every dropped value becomes an [`Issue`] (file, line, column,
@@ -201,11 +215,199 @@ impl std::fmt::Display for LoadError {
     }
 }
 
-/// The first bytes of a zip file (an XLSX workbook).
-const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+/// The most columns a table may have (a CSV header's fields, a JSON table's distinct
+/// keys, a JSON record's keys).
+pub const MAX_COLUMNS: usize = 2_000;
 
 /// Bytes read by [`detect`] to find a CSV header.
 const DETECT_PREFIX: usize = 1 << 16;
+
+/// Bytes [`sniff`] looks at for magic numbers and NUL patterns.
+pub const SNIFF_BYTES: usize = 1024;
+
+/// How a file's text is encoded, as far as its first bytes tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextEncoding {
+    /// UTF-8 (a BOM is dropped), or Windows-1252 when it is not valid UTF-8.
+    Utf8,
+    /// UTF-16 (with or without a BOM).
+    Utf16 { big_endian: bool },
+}
+
+/// What the first bytes of a file say it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sniffed {
+    /// Not a table: the message names what it is.
+    Refused(String),
+    /// A zip file: an XLSX workbook or not (known once its directory is read).
+    Zip,
+    /// JSON text.
+    Json(TextEncoding),
+    /// CSV (or TSV) text.
+    Csv(TextEncoding),
+}
+
+/// `this is a {what}, not a table: export CSV, JSON or XLSX`.
+fn not_a_table(what: &str) -> Sniffed {
+    Sniffed::Refused(format!(
+        "this is {what}, not a table: export CSV, JSON or XLSX"
+    ))
+}
+
+/// Magic numbers of files that are not tables, and what each is.
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xFF\xD8\xFF", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (
+        b"\x1F\x8B",
+        "a gzip archive (unpack it and load the file inside)",
+    ),
+    (
+        b"7z\xBC\xAF\x27\x1C",
+        "a 7-Zip archive (unpack it and load the file inside)",
+    ),
+    (
+        b"Rar!\x1A\x07",
+        "a RAR archive (unpack it and load the file inside)",
+    ),
+    (
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        "an old Office file such as an Excel 97-2003 workbook (.xls): save it as XLSX or CSV",
+    ),
+    (b"SQLite format 3\0", "an SQLite database"),
+    (b"\x00\x00\xFE\xFF", "UTF-32 text (save it as UTF-8)"),
+    (b"\xFF\xFE\x00\x00", "UTF-32 text (save it as UTF-8)"),
+];
+
+/// Markup a text file may start with (after whitespace), lower-cased, and what it is.
+const MARKUP: &[(&[u8], &str)] = &[
+    (b"<!doctype html", "an HTML page"),
+    (b"<html", "an HTML page"),
+    (b"<head", "an HTML page"),
+    (b"<body", "an HTML page"),
+    (b"<!--", "an HTML page"),
+    (b"<?xml", "an XML document"),
+    (b"<svg", "an SVG image"),
+];
+
+/// Longest [`MARKUP`] prefix.
+const MARKUP_BYTES: usize = 14;
+
+/// UTF-16 without a BOM, told by its NUL bytes: ASCII text has a NUL in every other
+/// byte (the odd ones for little-endian). `None` when the NULs do not fall that way.
+fn utf16_without_bom(head: &[u8]) -> Option<bool> {
+    let pairs = head.len() / 2;
+    if pairs == 0 {
+        return None;
+    }
+    let le = head
+        .chunks_exact(2)
+        .filter(|p| p[0] != 0 && p[1] == 0)
+        .count();
+    let be = head
+        .chunks_exact(2)
+        .filter(|p| p[0] == 0 && p[1] != 0)
+        .count();
+    // Most characters of a table's text are ASCII (digits, separators, header words).
+    if le * 4 >= pairs * 3 {
+        Some(false)
+    } else if be * 4 >= pairs * 3 {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Decides what a file is from its start, looking at each byte once across calls.
+/// Feed it the growing buffer; `complete` when no more bytes will come.
+#[derive(Clone, Debug, Default)]
+struct Sniffer {
+    /// Set once the first [`SNIFF_BYTES`] were checked: the text's encoding.
+    encoding: Option<TextEncoding>,
+    /// Offset of the text after any BOM.
+    body: usize,
+    /// Bytes of leading whitespace (and NULs of UTF-16) known so far, from `body`.
+    blank: usize,
+    /// Bytes looked at in all (each once; see [`StreamingLoad::sniff_work`]).
+    looked: usize,
+}
+
+impl Sniffer {
+    /// `None` while more bytes are needed.
+    fn sniff(&mut self, buf: &[u8], complete: bool) -> Option<Sniffed> {
+        let encoding = match self.encoding {
+            Some(encoding) => encoding,
+            None => {
+                if buf.len() < SNIFF_BYTES && !complete {
+                    return None;
+                }
+                let head = &buf[..buf.len().min(SNIFF_BYTES)];
+                self.looked += head.len();
+                if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| head.starts_with(magic)) {
+                    return Some(not_a_table(what));
+                }
+                if head.starts_with(b"PK\x03\x04")
+                    || head.starts_with(b"PK\x05\x06")
+                    || head.starts_with(b"PK\x07\x08")
+                {
+                    return Some(Sniffed::Zip);
+                }
+                let (encoding, body) = if head.starts_with(b"\xFF\xFE") {
+                    (TextEncoding::Utf16 { big_endian: false }, 2)
+                } else if head.starts_with(b"\xFE\xFF") {
+                    (TextEncoding::Utf16 { big_endian: true }, 2)
+                } else if head.starts_with(b"\xEF\xBB\xBF") {
+                    (TextEncoding::Utf8, 3)
+                } else if !head.contains(&0) {
+                    (TextEncoding::Utf8, 0)
+                } else if let Some(big_endian) = utf16_without_bom(head) {
+                    (TextEncoding::Utf16 { big_endian }, 0)
+                } else {
+                    return Some(not_a_table("a binary file (it holds NUL bytes)"));
+                };
+                self.encoding = Some(encoding);
+                self.body = body;
+                encoding
+            }
+        };
+        let utf16 = matches!(encoding, TextEncoding::Utf16 { .. });
+        let text = buf.get(self.body..).unwrap_or_default();
+        let rest = text.get(self.blank..).unwrap_or_default();
+        let skip = rest
+            .iter()
+            .position(|&b| !(b.is_ascii_whitespace() || utf16 && b == 0));
+        let Some(skip) = skip else {
+            self.looked += rest.len();
+            self.blank = text.len();
+            return None;
+        };
+        self.looked += skip + 1;
+        self.blank += skip;
+        let first = &text[self.blank..];
+        if first[0] == b'[' || first[0] == b'{' {
+            return Some(Sniffed::Json(encoding));
+        }
+        if first[0] == b'<' && !utf16 {
+            if first.len() < MARKUP_BYTES && !complete {
+                return None;
+            }
+            let start = first[..first.len().min(MARKUP_BYTES)].to_ascii_lowercase();
+            if let Some((_, what)) = MARKUP.iter().find(|(m, _)| start.starts_with(m)) {
+                return Some(not_a_table(what));
+            }
+        }
+        Some(Sniffed::Csv(encoding))
+    }
+}
+
+/// What the bytes of a whole file are (see [`Sniffed`]); `None` for a file that holds
+/// nothing but whitespace.
+pub fn sniff(bytes: &[u8]) -> Option<Sniffed> {
+    Sniffer::default().sniff(bytes, true)
+}
 
 fn load_error(file_name: &str, message: impl Into<String>) -> LoadError {
     LoadError {
@@ -214,16 +416,31 @@ fn load_error(file_name: &str, message: impl Into<String>) -> LoadError {
     }
 }
 
-/// `Some(true)` for JSON, `Some(false)` for CSV, `None` while only whitespace was seen.
-fn sniff_json(bytes: &[u8]) -> Option<bool> {
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    body.iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .map(|&b| b == b'[' || b == b'{')
+/// A CSV reader for text of this encoding.
+fn csv_reader(encoding: TextEncoding) -> Box<CsvReader> {
+    Box::new(match encoding {
+        TextEncoding::Utf8 => CsvReader::new(),
+        TextEncoding::Utf16 { big_endian } => CsvReader::utf16(big_endian),
+    })
 }
 
-/// The bytes as text: UTF-8 (BOM dropped), else Windows-1252.
-fn decode_text(bytes: &[u8]) -> (String, &'static str) {
+/// The bytes as text: UTF-16 when sniffed so, else UTF-8 (BOM dropped), else
+/// Windows-1252.
+fn decode_text(bytes: &[u8], encoding: TextEncoding) -> (String, &'static str) {
+    if let TextEncoding::Utf16 { big_endian } = encoding {
+        let units = bytes.chunks_exact(2).map(|p| match big_endian {
+            true => u16::from_be_bytes([p[0], p[1]]),
+            false => u16::from_le_bytes([p[0], p[1]]),
+        });
+        let text: String = char::decode_utf16(units)
+            .map(|c| c.unwrap_or('\u{FFFD}'))
+            .collect();
+        let text = text
+            .strip_prefix('\u{FEFF}')
+            .map(str::to_owned)
+            .unwrap_or(text);
+        return (text, if big_endian { "utf-16be" } else { "utf-16le" });
+    }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
         Ok(text) => (text.to_owned(), "utf-8"),
@@ -236,18 +453,27 @@ fn decode_text(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// Detects a file's kind, encoding and column mapping without loading it.
+/// The refusal of a header with more than [`MAX_COLUMNS`] fields.
+fn too_many_columns(columns: usize) -> String {
+    format!(
+        "the header has {columns} columns; a table may have at most {MAX_COLUMNS}: is this a table?"
+    )
+}
+
+/// Detects a file's kind, encoding and column mapping without loading it. A file that
+/// is not a table (see [`sniff`]) is an error that names what it is.
 pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
-    if bytes.starts_with(ZIP_MAGIC) {
-        let csv = xlsx_csv(file_name, bytes)?;
-        let mut detection = detect(file_name, &csv)?;
-        detection.encoding = "xlsx".into();
-        return Ok(detection);
-    }
-    match sniff_json(bytes) {
+    match sniff(bytes) {
         None => Err(load_error(file_name, "the file is empty")),
-        Some(true) => {
-            let (text, encoding) = decode_text(bytes);
+        Some(Sniffed::Refused(message)) => Err(load_error(file_name, message)),
+        Some(Sniffed::Zip) => {
+            let csv = xlsx_csv(file_name, bytes)?;
+            let mut detection = detect(file_name, &csv)?;
+            detection.encoding = "xlsx".into();
+            Ok(detection)
+        }
+        Some(Sniffed::Json(encoding)) => {
+            let (text, encoding) = decode_text(bytes, encoding);
             let doc = json::parse(&text).map_err(|e| load_error(file_name, e))?;
             let table = doc
                 .tables
@@ -267,26 +493,34 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
             }
             Ok(detection)
         }
-        Some(false) => {
-            let mut reader = CsvReader::new();
-            let mut headers: Option<Vec<String>> = None;
-            let mut take_header = |_: usize, r: &Record<'_>| {
-                if headers.is_none() {
-                    headers = Some(r.iter().map(str::to_owned).collect());
+        Some(Sniffed::Csv(encoding)) => {
+            let mut reader = csv_reader(encoding);
+            let mut headers: Option<Result<Vec<String>, usize>> = None;
+            let take_header = |headers: &mut Option<Result<Vec<String>, usize>>, r: &Record<'_>| {
+                if headers.is_none() && !r.iter().all(|h| h.trim().is_empty()) {
+                    *headers = Some(match r.len() {
+                        n if n > MAX_COLUMNS => Err(n),
+                        _ => Ok(r.iter().map(str::to_owned).collect()),
+                    });
                 }
             };
-            reader.feed(&bytes[..bytes.len().min(DETECT_PREFIX)], &mut take_header);
-            reader.finish(&mut take_header);
-            let headers = headers.ok_or_else(|| load_error(file_name, "the file is empty"))?;
+            // Up to the header's line end, a prefix at a time.
+            for chunk in bytes.chunks(DETECT_PREFIX) {
+                reader.feed(chunk, &mut |_, r| take_header(&mut headers, r));
+                if headers.is_some() {
+                    break;
+                }
+            }
+            reader.finish(&mut |_, r| take_header(&mut headers, r));
+            let headers = headers
+                .ok_or_else(|| load_error(file_name, "the file is empty"))?
+                .map_err(|n| load_error(file_name, too_many_columns(n)))?;
             let mut detection =
                 TableLoader::new(file_name, headers, &LoadOptions::default(), None).detection;
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-            detection.encoding = if reader.encoding() == super::csv::Encoding::Utf16Le {
-                "utf-16le"
-            } else if std::str::from_utf8(body).is_ok() {
-                "utf-8"
-            } else {
-                "windows-1252"
+            detection.encoding = match reader.encoding() {
+                super::csv::Encoding::Utf8 if std::str::from_utf8(body).is_err() => "windows-1252",
+                other => other.label(),
             }
             .into();
             Ok(detection)
@@ -342,14 +576,16 @@ pub fn load_batch<B: AsRef<[u8]>>(
 }
 
 enum Input {
-    Sniffing(Vec<u8>),
+    Sniffing(Vec<u8>, Sniffer),
     /// A zip file (an XLSX workbook), buffered: its directory is at its end.
     Xlsx(Vec<u8>),
     Csv {
         reader: Box<CsvReader>,
         table: Option<Box<TableLoader>>,
     },
-    Json(Vec<u8>),
+    Json(Vec<u8>, TextEncoding),
+    /// Not a table, or past a limit: the rest of the file is not read.
+    Refused(String),
 }
 
 /// A load fed in chunks (the worker reads big files this way). CSV is parsed as the
@@ -362,6 +598,8 @@ pub struct StreamingLoad {
     /// fed so far.
     expected_bytes: Option<f64>,
     fed_bytes: f64,
+    /// The sniffer's work, once it decided.
+    sniff_looked: usize,
 }
 
 impl StreamingLoad {
@@ -370,9 +608,10 @@ impl StreamingLoad {
         StreamingLoad {
             file_name: file_name.to_owned(),
             options,
-            input: Input::Sniffing(Vec::new()),
+            input: Input::Sniffing(Vec::new(), Sniffer::default()),
             expected_bytes: None,
             fed_bytes: 0.0,
+            sniff_looked: 0,
         }
     }
 
@@ -407,35 +646,57 @@ impl StreamingLoad {
             file_name,
             options,
             input,
+            sniff_looked,
             ..
         } = self;
-        match input {
-            Input::Sniffing(buf) => {
+        let next = match input {
+            Input::Sniffing(buf, sniffer) => {
                 buf.extend_from_slice(chunk);
-                if buf.len() < ZIP_MAGIC.len() && ZIP_MAGIC.starts_with(buf) {
-                    return;
-                }
-                if buf.starts_with(ZIP_MAGIC) {
-                    *input = Input::Xlsx(std::mem::take(buf));
-                    return;
-                }
-                let Some(is_json) = sniff_json(buf) else {
+                let sniffed = sniffer.sniff(buf, false);
+                *sniff_looked = sniffer.looked;
+                let Some(sniffed) = sniffed else {
                     return;
                 };
-                let bytes = std::mem::take(buf);
-                *input = if is_json {
-                    Input::Json(bytes)
-                } else {
-                    let mut reader = Box::new(CsvReader::new());
-                    let mut table = None;
-                    feed_csv(&mut reader, &mut table, file_name, options, &bytes, false);
-                    Input::Csv { reader, table }
-                };
+                route(sniffed, std::mem::take(buf), file_name, options)
             }
             Input::Csv { reader, table } => {
-                feed_csv(reader, table, file_name, options, chunk, false)
+                match feed_csv(reader, table, file_name, options, chunk, false) {
+                    Ok(()) => return,
+                    Err(refusal) => Input::Refused(refusal),
+                }
             }
-            Input::Json(buf) | Input::Xlsx(buf) => buf.extend_from_slice(chunk),
+            Input::Json(buf, _) | Input::Xlsx(buf) => {
+                buf.extend_from_slice(chunk);
+                return;
+            }
+            Input::Refused(_) => return,
+        };
+        *input = next;
+    }
+
+    /// Bytes the sniffer looked at to tell what the file is: each byte once, however
+    /// the file was chunked (tests bound the work with it).
+    pub fn sniff_work(&self) -> usize {
+        match &self.input {
+            Input::Sniffing(_, sniffer) => sniffer.looked,
+            _ => self.sniff_looked,
+        }
+    }
+
+    /// The CSV reader's work on the header line (see
+    /// [`CsvReader::header_bytes_scanned`]); 0 when the file is not CSV.
+    pub fn header_work(&self) -> usize {
+        match &self.input {
+            Input::Csv { reader, .. } => reader.header_bytes_scanned(),
+            _ => 0,
+        }
+    }
+
+    /// Why the file is refused, once that is known (a streamed read can stop there).
+    pub fn refusal(&self) -> Option<&str> {
+        match &self.input {
+            Input::Refused(message) => Some(message),
+            _ => None,
         }
     }
 
@@ -463,18 +724,23 @@ impl StreamingLoad {
             input,
             ..
         } = self;
+        let input = match input {
+            Input::Sniffing(bytes, mut sniffer) => match sniffer.sniff(&bytes, true) {
+                None => return Err(load_error(&file_name, "the file is empty")),
+                Some(sniffed) => route(sniffed, bytes, &file_name, &options),
+            },
+            input => input,
+        };
         match input {
-            Input::Sniffing(bytes) if bytes.starts_with(b"PK") => Err(load_error(
-                &file_name,
-                "not a readable XLSX file (broken zip)",
-            )),
-            Input::Sniffing(_) => Err(load_error(&file_name, "the file is empty")),
-            Input::Json(bytes) => finish_json(ws, &file_name, &options, &bytes),
+            Input::Sniffing(..) => Err(load_error(&file_name, "the file is empty")),
+            Input::Refused(message) => Err(load_error(&file_name, message)),
+            Input::Json(bytes, encoding) => finish_json(ws, &file_name, &options, &bytes, encoding),
             Input::Xlsx(bytes) => {
                 let csv = xlsx_csv(&file_name, &bytes)?;
                 let mut reader = Box::new(CsvReader::new());
                 let mut table = None;
-                feed_csv(&mut reader, &mut table, &file_name, &options, &csv, false);
+                feed_csv(&mut reader, &mut table, &file_name, &options, &csv, false)
+                    .map_err(|e| load_error(&file_name, e))?;
                 finish_csv(ws, &file_name, &options, reader, table, Some("xlsx"))
             }
             Input::Csv { reader, table } => {
@@ -484,13 +750,45 @@ impl StreamingLoad {
     }
 }
 
+/// Where a sniffed file's bytes (the start of the file so far) go.
+fn route(sniffed: Sniffed, bytes: Vec<u8>, file_name: &str, options: &LoadOptions) -> Input {
+    match sniffed {
+        Sniffed::Refused(message) => Input::Refused(message),
+        Sniffed::Zip => Input::Xlsx(bytes),
+        Sniffed::Json(encoding) => Input::Json(bytes, encoding),
+        Sniffed::Csv(encoding) => {
+            let mut reader = csv_reader(encoding);
+            let mut table = None;
+            match feed_csv(&mut reader, &mut table, file_name, options, &bytes, false) {
+                Ok(()) => Input::Csv { reader, table },
+                Err(refusal) => Input::Refused(refusal),
+            }
+        }
+    }
+}
+
+/// What a zip file that is not an XLSX workbook is, by the entries it holds.
+fn zip_refusal(bytes: &[u8]) -> String {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    let what = if has(b"word/") {
+        "a Word document (.docx)"
+    } else if has(b"ppt/") {
+        "a PowerPoint presentation (.pptx)"
+    } else if has(b"application/vnd.oasis.opendocument.spreadsheet") {
+        return "this is an OpenDocument spreadsheet (.ods), not a table we read: save it as XLSX or CSV".into();
+    } else if has(b"application/vnd.oasis.opendocument") {
+        "an OpenDocument file"
+    } else {
+        return "this is a zip archive that is not an XLSX workbook: unzip it and load the CSV inside"
+            .into();
+    };
+    format!("this is {what}, not a table: export CSV, JSON or XLSX")
+}
+
 /// The first sheet of an XLSX workbook as CSV bytes.
 fn xlsx_csv(file_name: &str, bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     if !super::xlsx::is_xlsx(bytes) {
-        return Err(load_error(
-            file_name,
-            "a zip file that is not an XLSX workbook: unzip it and load the CSV inside",
-        ));
+        return Err(load_error(file_name, zip_refusal(bytes)));
     }
     super::xlsx::first_sheet_csv(bytes)
         .map(String::into_bytes)
@@ -506,7 +804,8 @@ fn finish_csv(
     mut table: Option<Box<TableLoader>>,
     encoding_label: Option<&str>,
 ) -> Result<FileReport, LoadError> {
-    feed_csv(&mut reader, &mut table, file_name, options, &[], true);
+    feed_csv(&mut reader, &mut table, file_name, options, &[], true)
+        .map_err(|e| load_error(file_name, e))?;
     let mut loader = table.ok_or_else(|| load_error(file_name, "the file is empty"))?;
     let encoding = reader.encoding();
     loader.detection.encoding = encoding_label.unwrap_or(encoding.label()).into();
@@ -529,6 +828,8 @@ fn finish_csv(
     finalize(ws, file_name, vec![*loader], None, None)
 }
 
+/// Feeds a chunk (or the end, when `last`) to the reader and its records to the table;
+/// an error refuses the file (a header past [`MAX_COLUMNS`]).
 fn feed_csv(
     reader: &mut CsvReader,
     table: &mut Option<Box<TableLoader>>,
@@ -536,9 +837,14 @@ fn feed_csv(
     options: &LoadOptions,
     chunk: &[u8],
     last: bool,
-) {
+) -> Result<(), String> {
+    let mut refusal = None;
     let mut on_record = |line: usize, record: &Record<'_>| match table {
+        _ if refusal.is_some() => {}
         Some(loader) => loader.add_record(line, record),
+        None if record.len() > MAX_COLUMNS => refusal = Some(too_many_columns(record.len())),
+        // A line of nothing but whitespace before the header is not the header.
+        None if record.iter().all(|h| h.trim().is_empty()) => {}
         None => {
             let headers = record.iter().map(|h| h.trim().to_owned()).collect();
             *table = Some(Box::new(TableLoader::new(
@@ -551,6 +857,7 @@ fn feed_csv(
     } else {
         reader.feed(chunk, &mut on_record);
     }
+    refusal.map_or(Ok(()), Err)
 }
 
 fn finish_json(
@@ -558,8 +865,9 @@ fn finish_json(
     file_name: &str,
     options: &LoadOptions,
     bytes: &[u8],
+    encoding: TextEncoding,
 ) -> Result<FileReport, LoadError> {
-    let (text, encoding) = decode_text(bytes);
+    let (text, encoding) = decode_text(bytes, encoding);
     let doc = json::parse(&text).map_err(|e| load_error(file_name, e))?;
     let mut loaders = Vec::new();
     for table in doc.tables {
@@ -570,10 +878,10 @@ fn finish_json(
             Some(kind) if doc.is_workspace => format!("{file_name} ({})", kind.name()),
             _ => file_name.to_owned(),
         };
-        let mut loader = TableLoader::new(&label, table.headers, options, table.kind);
+        let mut loader = TableLoader::new(&label, table.headers.clone(), options, table.kind);
         loader.detection.encoding = encoding.into();
-        for (n, cells) in &table.rows {
-            loader.add_record(*n, cells.as_slice());
+        for (i, (n, _)) in table.rows.iter().enumerate() {
+            loader.add_record(*n, &table.cells(i));
         }
         loaders.push(loader);
     }

@@ -2,8 +2,18 @@
 //! per line), and `{"posts":[...],"campaigns":[...],"creators":[...],"assets":[...],
 //! "comments":[...]}` with canonical column names. Rows become text cells so that they
 //! run through the same mapping and value parsing as CSV.
+//!
+//! Work is linear in the input: the keys are looked up in a hash map (never a scan of
+//! the headers), each row keeps only the cells it has, a record with more than
+//! [`MAX_COLUMNS`] keys is rejected and a table whose records bring more than
+//! [`MAX_COLUMNS`] distinct keys is refused.
+
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
+
+pub use super::ingest::MAX_COLUMNS;
+use super::loader::Cells;
 
 use super::calendar::{day_of_timestamp, format_day, Timestamp};
 use super::schema::{Measure, TableKind, ValueType};
@@ -16,8 +26,53 @@ pub struct JsonTable {
     /// The table named by a workspace document; `None` for plain rows.
     pub kind: Option<TableKind>,
     pub headers: Vec<String>,
-    /// `(record number or NDJSON line, cells)`.
-    pub rows: Vec<(usize, Vec<String>)>,
+    /// `(record number or NDJSON line, the cells it has)`: see [`JsonTable::cells`].
+    pub rows: Vec<(usize, JsonRow)>,
+}
+
+/// The cells one record has, as `(header index, text)` by ascending index; the other
+/// headers' cells are blank.
+pub type JsonRow = Vec<(u32, String)>;
+
+impl JsonTable {
+    /// Row `i`'s cells, one per header.
+    pub fn cells(&self, i: usize) -> JsonCells<'_> {
+        JsonCells {
+            count: self.headers.len(),
+            cells: self.rows.get(i).map_or(&[], |(_, row)| row.as_slice()),
+        }
+    }
+}
+
+/// A sparse row seen as a full one: `count` cells, blank unless `cells` has them.
+#[derive(Clone, Copy, Debug)]
+pub struct JsonCells<'a> {
+    pub count: usize,
+    pub cells: &'a [(u32, String)],
+}
+
+impl JsonCells<'_> {
+    /// Every cell, blank ones included.
+    pub fn to_vec(&self) -> Vec<String> {
+        (0..self.count).map(|i| self.cell(i).to_owned()).collect()
+    }
+}
+
+impl Cells for JsonCells<'_> {
+    fn count(&self) -> usize {
+        self.count
+    }
+
+    fn cell(&self, i: usize) -> &str {
+        match self.cells.binary_search_by_key(&i, |(c, _)| *c as usize) {
+            Ok(at) => &self.cells[at].1,
+            Err(_) => "",
+        }
+    }
+
+    fn all_blank(&self) -> bool {
+        self.cells.iter().all(|(_, text)| text.trim().is_empty())
+    }
 }
 
 /// A parsed JSON file.
@@ -35,17 +90,19 @@ pub struct JsonDocument {
 }
 
 /// Parses a JSON array of objects, a single object, a workspace document or NDJSON.
+/// A table whose records bring more than [`MAX_COLUMNS`] distinct keys is an error.
 pub fn parse(text: &str) -> Result<JsonDocument, String> {
     match serde_json::from_str::<Value>(text) {
-        Ok(Value::Array(items)) => Ok(rows_document(
-            items.into_iter().enumerate().map(|(i, v)| (i + 1, v)),
-        )),
-        Ok(Value::Object(map)) if is_workspace(&map) => Ok(workspace_document(map)),
-        Ok(Value::Object(map)) => Ok(rows_document([(1, Value::Object(map))])),
-        Ok(_) => Err("the JSON is neither an array of rows nor an object".into()),
-        Err(whole_error) => {
-            parse_ndjson(text).ok_or_else(|| format!("invalid JSON: {whole_error}"))
+        Ok(Value::Array(items)) => {
+            rows_document(items.into_iter().enumerate().map(|(i, v)| (i + 1, v)))
         }
+        Ok(Value::Object(map)) if is_workspace(&map) => workspace_document(map),
+        Ok(Value::Object(map)) => rows_document([(1, Value::Object(map))]),
+        Ok(_) => Err("the JSON is neither an array of rows nor an object".into()),
+        Err(whole_error) => match parse_ndjson(text) {
+            Some(doc) => doc,
+            None => Err(format!("invalid JSON: {whole_error}")),
+        },
     }
 }
 
@@ -54,7 +111,7 @@ fn is_workspace(map: &Map<String, Value>) -> bool {
         .any(|(k, v)| TableKind::from_name(k).is_some() && v.is_array())
 }
 
-fn parse_ndjson(text: &str) -> Option<JsonDocument> {
+fn parse_ndjson(text: &str) -> Option<Result<JsonDocument, String>> {
     let mut records = Vec::new();
     let mut bad = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -71,20 +128,23 @@ fn parse_ndjson(text: &str) -> Option<JsonDocument> {
     if records.is_empty() || bad.len() > records.len() {
         return None;
     }
-    let mut doc = rows_document(records);
-    doc.bad_records.extend(bad);
-    doc.bad_records.sort();
-    Some(doc)
+    Some(rows_document(records).map(|mut doc| {
+        doc.bad_records.extend(bad);
+        doc.bad_records.sort();
+        doc
+    }))
 }
 
-fn rows_document(records: impl IntoIterator<Item = (usize, Value)>) -> JsonDocument {
+fn rows_document(
+    records: impl IntoIterator<Item = (usize, Value)>,
+) -> Result<JsonDocument, String> {
     let mut doc = JsonDocument::default();
-    let table = table_of_rows(None, records, &mut doc.bad_records);
+    let table = table_of_rows(None, records, &mut doc.bad_records)?;
     doc.tables.push(table);
-    doc
+    Ok(doc)
 }
 
-fn workspace_document(mut map: Map<String, Value>) -> JsonDocument {
+fn workspace_document(mut map: Map<String, Value>) -> Result<JsonDocument, String> {
     let mut doc = JsonDocument {
         is_workspace: true,
         disclosure_method: map
@@ -99,49 +159,81 @@ fn workspace_document(mut map: Map<String, Value>) -> JsonDocument {
         if let Some(Value::Array(items)) = map.remove(kind.name()) {
             let mut bad = Vec::new();
             let records = items.into_iter().enumerate().map(|(i, v)| (i + 1, v));
-            doc.tables
-                .push(table_of_rows(Some(kind), records, &mut bad));
+            let table = table_of_rows(Some(kind), records, &mut bad)
+                .map_err(|e| format!("{}: {e}", kind.name()))?;
+            doc.tables.push(table);
             doc.bad_records.extend(
                 bad.into_iter()
                     .map(|(i, reason)| (i, format!("{}: {reason}", kind.name()))),
             );
         }
     }
-    doc
+    Ok(doc)
 }
 
+/// The records as one table: keys looked up in a map, each row's cells as it has them.
 fn table_of_rows(
     kind: Option<TableKind>,
     records: impl IntoIterator<Item = (usize, Value)>,
     bad: &mut Vec<(usize, String)>,
-) -> JsonTable {
+) -> Result<JsonTable, String> {
     let mut table = JsonTable {
         kind,
         ..JsonTable::default()
     };
-    let mut objects = Vec::new();
+    let mut index: HashMap<String, u32> = HashMap::new();
     for (n, value) in records {
-        match value {
-            Value::Object(obj) => {
-                for key in obj.keys() {
-                    if !table.headers.contains(key) {
-                        table.headers.push(key.clone());
-                    }
-                }
-                objects.push((n, obj));
+        let obj = match value {
+            Value::Object(obj) if obj.len() > MAX_COLUMNS => {
+                bad.push((
+                    n,
+                    format!(
+                        "the record has {} keys; a row may have at most {MAX_COLUMNS} columns",
+                        obj.len()
+                    ),
+                ));
+                continue;
             }
-            _ => bad.push((n, "not a JSON object".into())),
+            Value::Object(obj) => obj,
+            _ => {
+                bad.push((n, "not a JSON object".into()));
+                continue;
+            }
+        };
+        let mut row: JsonRow = Vec::with_capacity(obj.len());
+        for (key, value) in obj {
+            let column = match index.get(&key) {
+                Some(&c) => c,
+                None => {
+                    if table.headers.len() >= MAX_COLUMNS {
+                        return Err(format!(
+                            "the records have more than {MAX_COLUMNS} distinct keys (record {n} adds `{}`); a table may have at most {MAX_COLUMNS} columns",
+                            clip_key(&key)
+                        ));
+                    }
+                    let c = table.headers.len() as u32;
+                    index.insert(key.clone(), c);
+                    table.headers.push(key);
+                    c
+                }
+            };
+            let text = cell_text(&value);
+            if !text.is_empty() {
+                row.push((column, text));
+            }
         }
+        row.sort_unstable_by_key(|(c, _)| *c);
+        table.rows.push((n, row));
     }
-    for (n, obj) in objects {
-        let cells = table
-            .headers
-            .iter()
-            .map(|h| obj.get(h).map_or_else(String::new, cell_text))
-            .collect();
-        table.rows.push((n, cells));
+    Ok(table)
+}
+
+/// A key shortened for a message.
+fn clip_key(key: &str) -> String {
+    match key.char_indices().nth(40) {
+        Some((at, _)) => format!("{}…", &key[..at]),
+        None => key.to_owned(),
     }
-    table
 }
 
 /// A JSON value as cell text (numbers keep every digit; nested values stay JSON).
@@ -281,17 +373,17 @@ mod tests {
         let doc = parse(r#"[{"a":1,"b":"x"},{"b":null,"c":true},7]"#).unwrap();
         let t = &doc.tables[0];
         assert_eq!(t.headers, vec!["a", "b", "c"]);
-        assert_eq!(t.rows[0], (1, vec!["1".into(), "x".into(), String::new()]));
-        assert_eq!(
-            t.rows[1],
-            (2, vec![String::new(), String::new(), "true".into()])
-        );
+        assert_eq!(t.rows[0].0, 1);
+        assert_eq!(t.cells(0).to_vec(), vec!["1", "x", ""]);
+        assert_eq!(t.rows[1].0, 2);
+        assert_eq!(t.cells(1).to_vec(), vec!["", "", "true"]);
+        assert!(!t.cells(0).all_blank());
         assert_eq!(doc.bad_records, vec![(3, "not a JSON object".into())]);
         let doc = parse("{\"a\":1.5}\n\n{\"a\":2}\n").unwrap();
-        assert_eq!(
-            doc.tables[0].rows,
-            vec![(1, vec!["1.5".into()]), (3, vec!["2".into()])]
-        );
+        let t = &doc.tables[0];
+        assert_eq!((t.rows[0].0, t.rows[1].0), (1, 3));
+        assert_eq!(t.cells(0).to_vec(), vec!["1.5"]);
+        assert_eq!(t.cells(1).to_vec(), vec!["2"]);
         assert!(parse("{nope").is_err());
     }
 

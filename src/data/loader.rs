@@ -36,6 +36,10 @@ const MAX_RAW_CHARS: usize = 300;
 pub trait Cells {
     fn count(&self) -> usize;
     fn cell(&self, i: usize) -> &str;
+    /// True when every cell is blank (a sparse row checks only the cells it has).
+    fn all_blank(&self) -> bool {
+        (0..self.count()).all(|i| self.cell(i).trim().is_empty())
+    }
 }
 
 impl Cells for Record<'_> {
@@ -477,7 +481,7 @@ impl TableLoader {
             self.reject(line, None, &raw, &reason);
             return;
         }
-        if (0..cells.count()).all(|i| cells.cell(i).trim().is_empty()) {
+        if cells.all_blank() {
             self.reject(line, None, "", "empty row");
             return;
         }
