@@ -2,15 +2,20 @@
 //! workers): the row columns as plain typed vectors, which cross `postMessage` as
 //! transferred typed arrays without a per-row step, and everything small as one JSON
 //! header.
-//! [`unpack`] checks what it is given, so a damaged message is an error, not a panic.
+//! [`unpack`] checks what it is given, so a damaged message is an error, not a panic
+//! nor a silently wrong number: every length against the row count, every code against
+//! its dictionary (which holds no value twice), every day in the calendar's range,
+//! every time within a day, every measure finite or absent, and the key index part by
+//! part against the rows it indexes (each row's combo has the row's codes and absent
+//! measures, the per-combo row counts add up, the day span and sortedness hold).
 
 use serde::{Deserialize, Serialize};
 
-use super::calendar::Day;
+use super::calendar::{Day, FIRST_DAY, LAST_DAY};
 use super::schema::MEASURE_COUNT;
 use super::store::{
     Asset, Campaign, Comment, Creator, Dict, Disclosure, DisclosureMethod, KeyIndex, Posts,
-    StrColumn, Workspace,
+    StrColumn, Workspace, NO_DAY, NO_TIME,
 };
 
 /// A packed workspace. The vectors' order is private to [`pack`] and [`unpack`].
@@ -161,9 +166,12 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         for value in &values {
             dict.intern(value);
         }
-        dict
+        // A value given twice would shift every later code onto another value.
+        (dict.len() == values.len()).then_some(dict)
     });
-    let [platforms, campaign_ids, creator_ids, formats] = dicts;
+    let [Some(platforms), Some(campaign_ids), Some(creator_ids), Some(formats)] = dicts else {
+        return Err("bad dictionary (a value given twice)".into());
+    };
     let codes = |column: Result<Vec<u32>, String>, dict: &Dict| {
         column.and_then(|c| {
             let fits = c.len() == rows && c.iter().all(|&code| (code as usize) < dict.len());
@@ -175,7 +183,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         .map(|&given| match given {
             true => f64s
                 .next()
-                .filter(|c| c.len() == rows)
+                .filter(|c| c.len() == rows && c.iter().all(|v| v.is_finite() || v.is_nan()))
                 .ok_or("bad measure column".to_string()),
             false => Ok(Vec::new()),
         })
@@ -184,23 +192,39 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
     let day = i32s
         .next()
         .filter(|d| d.len() == rows)
+        .filter(|d| {
+            d.iter()
+                .all(|&d| d == NO_DAY || (FIRST_DAY..=LAST_DAY).contains(&d))
+        })
         .ok_or("bad day column")?;
     // Times of day: one per row, or none when no file gave a time.
     let time = i32s.next().unwrap_or_default();
-    if !time.is_empty() && time.len() != rows {
+    let time_ok = |&t: &i32| t == NO_TIME || (0..=86_400).contains(&t);
+    if !time.is_empty() && (time.len() != rows || !time.iter().all(time_ok)) {
         return Err("bad time column".into());
+    }
+    if i32s.next().is_some() {
+        return Err("unexpected day column".into());
     }
     let disclosure = disclosure
         .iter()
         .map(|&d| match d {
-            1 => Disclosure::Disclosed,
-            2 => Disclosure::Undisclosed,
-            _ => Disclosure::Unknown,
+            0 => Some(Disclosure::Unknown),
+            1 => Some(Disclosure::Disclosed),
+            2 => Some(Disclosure::Undisclosed),
+            _ => None,
         })
-        .collect::<Vec<_>>();
-    if disclosure.len() != rows {
-        return Err("bad disclosure column".into());
-    }
+        .collect::<Option<Vec<_>>>()
+        .filter(|d| d.len() == rows)
+        .ok_or("bad disclosure column")?;
+    let currency = match header.currency {
+        Some(code) => Some(
+            super::currency::normalize_code(&code)
+                .filter(|c| *c == code)
+                .ok_or("bad currency")?,
+        ),
+        None => None,
+    };
     let mut posts = Posts {
         platform: codes(platform, &platforms)?,
         campaign: codes(campaign, &campaign_ids)?,
@@ -215,7 +239,13 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         post_id: text(id_text, id_ends?)?,
         caption: text(caption_text, caption_ends?)?,
         disclosure,
-        measures: if rows == 0 { Vec::new() } else { measures },
+        // No rows: no columns (`Posts::default`'s), unless a measure is flagged present,
+        // whose (empty) column must then be there to read.
+        measures: if rows == 0 && !present.contains(&true) {
+            Vec::new()
+        } else {
+            measures
+        },
         present,
         disclosure_method: header.disclosure_method,
         ..Posts::default()
@@ -229,25 +259,19 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         else {
             return Err("missing key index".into());
         };
-        let combos: Vec<[u32; 4]> = flat
-            .chunks_exact(4)
-            .map(|c| [c[0], c[1], c[2], c[3]])
-            .collect();
-        if combo.iter().any(|&c| c as usize >= combos.len())
-            || combo_rows.len() != combos.len()
-            || absent.len() != combos.len()
-        {
-            return Err("bad key index".into());
-        }
-        let combo_rows = combo_rows.into_iter().map(|n| n as u64).collect();
-        posts.set_key_index(KeyIndex::from_parts(
+        let index = checked_index(
+            &posts,
             combo,
-            combos,
+            flat,
             absent,
             combo_rows,
             days_sorted,
             day_span,
-        ));
+        )?;
+        posts.set_key_index(index);
+    }
+    if u32s.next().is_some() || f64s.next().is_some() {
+        return Err("unexpected column after the last one".into());
     }
     Ok(Workspace {
         posts,
@@ -255,8 +279,101 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         creators: header.creators,
         assets: header.assets,
         comments: header.comments,
-        currency: header.currency,
+        currency,
     })
+}
+
+/// The key index from its packed parts, each checked against the rows it indexes.
+fn checked_index(
+    posts: &Posts,
+    combo: Vec<u32>,
+    flat: Vec<u32>,
+    absent: Vec<u32>,
+    combo_rows: Vec<f64>,
+    days_sorted: bool,
+    day_span: Option<(Day, Day)>,
+) -> Result<KeyIndex, String> {
+    let bad = |part: &str| Err(format!("bad key index ({part})"));
+    let rows = posts.len();
+    if combo.len() != rows {
+        return bad("combo column length");
+    }
+    if flat.len() % 4 != 0 {
+        return bad("combo codes length");
+    }
+    let combos: Vec<[u32; 4]> = flat
+        .chunks_exact(4)
+        .map(|c| [c[0], c[1], c[2], c[3]])
+        .collect();
+    let dicts = [
+        &posts.platforms,
+        &posts.campaigns,
+        &posts.creators,
+        &posts.formats,
+    ];
+    let codes_fit = combos.iter().all(|codes| {
+        codes
+            .iter()
+            .zip(dicts)
+            .all(|(&c, d)| (c as usize) < d.len())
+    });
+    if !codes_fit {
+        return bad("combo code past its dictionary");
+    }
+    if absent.len() != combos.len() {
+        return bad("absent measures length");
+    }
+    if absent.iter().any(|&a| a >> MEASURE_COUNT != 0) {
+        return bad("absent measure past the measures");
+    }
+    if combo_rows.len() != combos.len() {
+        return bad("combo row counts length");
+    }
+    let masks = posts.absent_masks();
+    let mut counted = vec![0u64; combos.len()];
+    for (r, &c) in combo.iter().enumerate() {
+        let Some(codes) = combos.get(c as usize) else {
+            return bad("combo past the combos");
+        };
+        let row = [
+            posts.platform[r],
+            posts.campaign[r],
+            posts.creator[r],
+            posts.format[r],
+        ];
+        if *codes != row {
+            return bad("a row's combo has other codes");
+        }
+        if absent[c as usize] != masks.get(r).copied().unwrap_or(0) {
+            return bad("a row's combo lacks other measures");
+        }
+        counted[c as usize] += 1;
+    }
+    let mut combo_counts = Vec::with_capacity(combo_rows.len());
+    for (&n, &counted) in combo_rows.iter().zip(&counted) {
+        if n != counted as f64 {
+            return bad("combo row counts");
+        }
+        combo_counts.push(counted);
+    }
+    if days_sorted && !posts.day.windows(2).all(|w| w[0] <= w[1]) {
+        return bad("days not sorted");
+    }
+    let mut dated = posts.day.iter().copied().filter(|&d| d != NO_DAY);
+    let span = dated
+        .next()
+        .map(|first| dated.fold((first, first), |(lo, hi), d| (lo.min(d), hi.max(d))));
+    if span != day_span {
+        return bad("day span");
+    }
+    Ok(KeyIndex::from_parts(
+        combo,
+        combos,
+        absent,
+        combo_counts,
+        days_sorted,
+        day_span,
+    ))
 }
 
 #[cfg(test)]
@@ -318,14 +435,223 @@ mod tests {
         let ws = generate(DEMO_SEED);
         let mut packed = pack(ws.clone());
         packed.u32s[0][7] = 999; // a platform code past the dictionary
-        assert_eq!(unpack(packed).unwrap_err(), "bad key column");
+        assert_eq!(err_of(packed), "bad key column");
         let mut packed = pack(ws.clone());
         packed.u32s[4][0] = u32::MAX; // a post id running past the text
-        assert_eq!(unpack(packed).unwrap_err(), "bad text column");
+        assert_eq!(err_of(packed), "bad text column");
         let mut packed = pack(ws);
         packed.f64s.pop();
         packed.f64s.pop();
         assert!(unpack(packed).is_err());
         assert!(unpack(Packed::default()).is_err());
+    }
+
+    /// The demo packed with its key index, some rows lacking a measure (so the index
+    /// has absent masks) and times of day.
+    fn indexed() -> Packed {
+        let mut ws = generate(DEMO_SEED);
+        ws.posts.column_mut(Measure::Saves as usize)[3] = f64::NAN;
+        ws.posts.recount_partial();
+        let rows = ws.posts.len();
+        ws.posts.time = (0..rows).map(|r| (r as i32 * 97) % 86_400).collect();
+        // Days out of order (the index says so; a damaged message may say otherwise).
+        ws.posts.day.swap(0, rows - 1);
+        ws.posts.invalidate_index();
+        let index = ws.posts.key_index();
+        assert!(index.absent.iter().any(|&a| a != 0));
+        assert!(!index.days_sorted);
+        pack(ws)
+    }
+
+    /// Edits the JSON header.
+    fn with_header(mut packed: Packed, edit: impl FnOnce(&mut serde_json::Value)) -> Packed {
+        let mut header: serde_json::Value = serde_json::from_str(&packed.header).unwrap();
+        edit(&mut header);
+        packed.header = header.to_string();
+        packed
+    }
+
+    fn damaged(edit: impl FnOnce(&mut Packed)) -> String {
+        let mut packed = indexed();
+        edit(&mut packed);
+        err_of(packed)
+    }
+
+    /// The error of a damaged message (never the workspace's long Debug text).
+    fn err_of(packed: Packed) -> String {
+        match unpack(packed) {
+            Ok(_) => "unpacked without an error".into(),
+            Err(e) => e,
+        }
+    }
+
+    // Positions of the index parts in `pack`'s vectors.
+    const COMBO: usize = 6;
+    const FLAT: usize = 7;
+    const ABSENT: usize = 8;
+
+    #[test]
+    fn an_intact_index_unpacks_and_computes_the_same() {
+        use crate::data::calendar::Granularity;
+        use crate::metrics::engine::{compute, Filter};
+        use crate::metrics::settings::Settings;
+        let packed = indexed();
+        let back = unpack(packed).expect("intact");
+        let mut rebuilt_ws = back.clone();
+        rebuilt_ws.posts.invalidate_index();
+        let settings = Settings::default();
+        let filter = Filter {
+            from: Some(back.posts.day[10]),
+            ..Filter::default()
+        };
+        for filter in [Filter::default(), filter] {
+            assert_eq!(
+                compute(&back, &filter, &settings, Granularity::Week),
+                compute(&rebuilt_ws, &filter, &settings, Granularity::Week)
+            );
+        }
+        let index = back.posts.cached_index().expect("the index crossed");
+        assert_eq!(index.absent.iter().filter(|&&a| a != 0).count(), 1);
+        let mut fresh = back.posts.clone();
+        fresh.invalidate_index();
+        let rebuilt = fresh.key_index();
+        assert_eq!(index.combo, rebuilt.combo);
+        assert_eq!(index.combo_rows, rebuilt.combo_rows);
+        assert_eq!(index.absent, rebuilt.absent);
+        assert_eq!(index.day_span, rebuilt.day_span);
+    }
+
+    #[test]
+    fn each_damaged_index_part_is_an_error() {
+        let last = |p: &mut Packed| p.f64s.len() - 1;
+        let cases: Vec<(&str, Box<dyn FnOnce(&mut Packed)>)> = vec![
+            (
+                "combo past the combos",
+                Box::new(|p| p.u32s[COMBO][0] = 1 << 30),
+            ),
+            (
+                "combo column length",
+                Box::new(|p| {
+                    p.u32s[COMBO].pop();
+                }),
+            ),
+            (
+                "a row's combo has other codes",
+                Box::new(|p| {
+                    let (a, b) = (
+                        p.u32s[COMBO][0],
+                        p.u32s[COMBO][1..]
+                            .iter()
+                            .copied()
+                            .find(|&c| c != p.u32s[COMBO][0])
+                            .unwrap(),
+                    );
+                    p.u32s[COMBO][0] = b;
+                    assert_ne!(a, b);
+                }),
+            ),
+            (
+                "combo code past its dictionary",
+                Box::new(|p| p.u32s[FLAT][2] = 1 << 20),
+            ),
+            (
+                "combo codes length",
+                Box::new(|p| {
+                    p.u32s[FLAT].pop();
+                }),
+            ),
+            (
+                "absent measures length",
+                Box::new(|p| {
+                    p.u32s[ABSENT].pop();
+                }),
+            ),
+            (
+                "absent measure past the measures",
+                Box::new(|p| p.u32s[ABSENT][0] |= 1 << 31),
+            ),
+            (
+                "a row's combo lacks other measures",
+                Box::new(|p| p.u32s[ABSENT][0] ^= 1),
+            ),
+            (
+                "combo row counts length",
+                Box::new(move |p| {
+                    let l = last(p);
+                    p.f64s[l].pop();
+                }),
+            ),
+            (
+                "combo row counts",
+                Box::new(move |p| {
+                    let l = last(p);
+                    p.f64s[l][0] += 1.0;
+                }),
+            ),
+        ];
+        for (part, edit) in cases {
+            assert_eq!(damaged(edit), format!("bad key index ({part})"), "{part}");
+        }
+        // The index's scalars, in the header.
+        let unsorted = with_header(indexed(), |h| h["index"][0] = true.into());
+        assert_eq!(err_of(unsorted), "bad key index (days not sorted)");
+        let narrow = with_header(indexed(), |h| h["index"][1][1] = h["index"][1][0].clone());
+        assert_eq!(err_of(narrow), "bad key index (day span)");
+        let none = with_header(indexed(), |h| h["index"][1] = serde_json::Value::Null);
+        assert_eq!(err_of(none), "bad key index (day span)");
+        let mut missing = indexed();
+        missing.u32s.truncate(ABSENT);
+        assert_eq!(err_of(missing), "missing key index");
+    }
+
+    #[test]
+    fn each_damaged_column_is_an_error() {
+        assert_eq!(damaged(|p| p.i32s[0][5] = LAST_DAY + 1), "bad day column");
+        assert_eq!(damaged(|p| p.i32s[0][5] = NO_DAY + 1), "bad day column");
+        assert_eq!(
+            damaged(|p| {
+                p.i32s[0].pop();
+            }),
+            "bad day column"
+        );
+        assert_eq!(damaged(|p| p.i32s[1][0] = 86_401), "bad time column");
+        assert_eq!(
+            damaged(|p| {
+                p.i32s[1].pop();
+            }),
+            "bad time column"
+        );
+        assert_eq!(damaged(|p| p.i32s.push(vec![])), "unexpected day column");
+        assert_eq!(damaged(|p| p.bytes[2][0] = 3), "bad disclosure column");
+        assert_eq!(
+            damaged(|p| p.f64s[0][0] = f64::INFINITY),
+            "bad measure column"
+        );
+        assert_eq!(
+            damaged(|p| {
+                p.f64s[0].pop();
+            }),
+            "bad measure column"
+        );
+        assert_eq!(damaged(|p| p.u32s[1][0] = 1 << 30), "bad key column");
+        assert_eq!(
+            damaged(|p| {
+                p.u32s[3].pop();
+            }),
+            "bad key column"
+        );
+        assert_eq!(
+            damaged(|p| p.u32s.push(vec![0])),
+            "unexpected column after the last one"
+        );
+        let twice = with_header(indexed(), |h| {
+            let first = h["dicts"][0][0].clone();
+            h["dicts"][0].as_array_mut().unwrap().push(first);
+        });
+        assert_eq!(err_of(twice), "bad dictionary (a value given twice)");
+        let currency = with_header(indexed(), |h| h["currency"] = "=HYPERLINK(".into());
+        assert_eq!(err_of(currency), "bad currency");
+        let rows = with_header(indexed(), |h| h["rows"] = 7.into());
+        assert!(unpack(rows).is_err());
     }
 }

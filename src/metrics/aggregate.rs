@@ -156,10 +156,11 @@ impl Selection {
             .combos
             .iter()
             .map(|codes| {
-                lists
-                    .iter()
-                    .zip(codes)
-                    .all(|(keep, &code)| keep.as_ref().is_none_or(|k| k[code as usize]))
+                lists.iter().zip(codes).all(|(keep, &code)| {
+                    // (A code past the dictionary, which `unpack` refuses, selects nothing.)
+                    keep.as_ref()
+                        .is_none_or(|k| k.get(code as usize).copied().unwrap_or(false))
+                })
             })
             .collect();
         let days = filter.has_date_range().then(|| {
@@ -285,7 +286,11 @@ impl PeriodMap {
         }
         let table: &[u32] = &self.slot_of_day;
         if !table.is_empty() {
-            return table[(i64::from(day) - i64::from(self.first)) as usize];
+            // A day outside the index's span (which `unpack` refuses) takes the slow path.
+            let at = usize::try_from(i64::from(day) - i64::from(self.first));
+            if let Some(&slot) = at.ok().and_then(|at| table.get(at)) {
+                return slot;
+            }
         }
         let start = self.granularity.period_start(day);
         self.starts.partition_point(|&s| s < start) as u32

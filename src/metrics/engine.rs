@@ -1048,7 +1048,9 @@ fn main_platforms(p: &crate::data::store::Posts) -> Vec<Option<&str>> {
     let index = p.key_index();
     let mut counts = vec![0u64; creators * platforms];
     for (&[platform, _, creator, _], &rows) in index.combos.iter().zip(&index.combo_rows) {
-        counts[creator as usize * platforms + platform as usize] += rows;
+        if let Some(n) = counts.get_mut(creator as usize * platforms + platform as usize) {
+            *n += rows;
+        }
     }
     counts
         .chunks(platforms.max(1))
