@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::calendar::{format_day, saturate, Day, Granularity};
 use crate::data::store::Workspace;
 use crate::metrics::alerts::{evaluate, Alert, Severity};
-use crate::metrics::engine::{compute, Dimension, Filter, KpiValue, Results};
+use crate::metrics::engine::{compute, Coverage, Dimension, Filter, KpiValue, Results};
 use crate::metrics::registry::{kpi, KpiDef};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::{trend, Trend};
@@ -126,6 +126,9 @@ pub struct ReportKpi {
     #[serde(with = "crate::metrics::registry::def_by_id")]
     pub def: &'static KpiDef,
     pub current: KpiValue,
+    /// The rows the current value used (KPIs computed from posts rows).
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
     pub previous: KpiValue,
     pub trend: Trend,
 }
@@ -182,6 +185,7 @@ pub fn build_report(
             let before = previous.overall.get(def.id);
             ReportKpi {
                 def,
+                coverage: current.overall.coverage(def.id),
                 trend: trend(&now, &before, def.direction),
                 current: now,
                 previous: before,

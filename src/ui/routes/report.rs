@@ -100,7 +100,7 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
             view! {
                 <tr>
                     <th scope="row">{k.def.name}</th>
-                    <td><KpiValueView def=k.def value=k.current.clone()/></td>
+                    <td><KpiValueView def=k.def value=k.current.clone() coverage=k.coverage/></td>
                     <td>{previous}</td>
                     <td class=tone data-trend=crate::display::format::raw_number(k.trend.change)>{change}</td>
                 </tr>
