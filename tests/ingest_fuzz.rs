@@ -1,11 +1,21 @@
-//! Property test: arbitrary bytes and random mutations of valid CSV/JSON never panic the
-//! ingest pipeline, counts always reconcile, and a refused file leaves the workspace as
-//! it was. A seeded xorshift PRNG keeps runs reproducible without a new crate.
+//! Property run of every fuzz target on the stable toolchain (issue 14, item 8): the
+//! target functions of `fuzz/src/lib.rs` (the same ones `cargo +nightly fuzz run`
+//! drives) get a few thousand inputs each, random bytes and mutations of seeds from the
+//! fixtures, from a seeded xorshift PRNG so that every run is the same. A failure
+//! prints the input that broke the invariant.
 
-use kpi_dash::data::ingest::{
-    detect, load, workspace_json, DuplicatePolicy, LoadOptions, StreamingLoad,
-};
-use kpi_dash::data::store::Workspace;
+#[path = "../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod targets;
+
+use kpi_dash::data::calendar::Granularity;
+use kpi_dash::data::demo::{generate, DEMO_SEED};
+use kpi_dash::data::ingest::NumberLocale;
+use kpi_dash::display::export::ExportContext;
+use kpi_dash::display::query::ViewQuery;
+use kpi_dash::display::share::{self, Snapshot, SnapshotSource};
+use kpi_dash::metrics::engine::{compute, Filter};
+use kpi_dash::metrics::settings::Settings;
 
 struct Rng(u64);
 
@@ -35,14 +45,17 @@ const SEEDS: &[&str] = &[
     "posts.ndjson",
     "campaigns.json",
     "workspace.json",
+    "shapes/meta_instagram_posts_unicode.txt",
+    "shapes/youtube_chart_data.csv",
+    "shapes/facebook_page_posts.csv",
 ];
 
 /// Bytes that matter to the parsers, drawn more often than the rest.
 const INTERESTING: &[u8] =
-    b",;\t\"\r\n{}[]:#%$.-0123456789kmbKMB/ \xEF\xBB\xBF\xC3\xA9\xA0\xFFtrueNaN";
+    b",;\t\"\r\n{}[]:#%$.-0123456789kmbKMB/ \xEF\xBB\xBF\xC3\xA9\xA0\xFF\xFE\0PK<ENtrueNaN=&+";
 
-fn random_bytes(rng: &mut Rng) -> Vec<u8> {
-    let len = rng.below(160);
+fn random_bytes(rng: &mut Rng, max: usize) -> Vec<u8> {
+    let len = rng.below(max);
     (0..len)
         .map(|_| {
             if rng.below(4) == 0 {
@@ -57,79 +70,300 @@ fn random_bytes(rng: &mut Rng) -> Vec<u8> {
 fn mutate(rng: &mut Rng, mut bytes: Vec<u8>) -> Vec<u8> {
     for _ in 0..1 + rng.below(6) {
         let at = rng.below(bytes.len() + 1);
-        match rng.below(4) {
+        match rng.below(5) {
             0 if at < bytes.len() => {
                 bytes.remove(at);
             }
             1 => bytes.insert(at, INTERESTING[rng.below(INTERESTING.len())]),
             2 if at < bytes.len() => bytes[at] = rng.next() as u8,
+            3 if at < bytes.len() => {
+                // Repeat a slice (a longer field, more columns, more records).
+                let end = (at + 1 + rng.below(16)).min(bytes.len());
+                let copy = bytes[at..end].repeat(1 + rng.below(8));
+                bytes.splice(at..at, copy);
+            }
             _ => bytes.truncate(at),
         }
     }
     bytes
 }
 
-fn options(rng: &mut Rng) -> LoadOptions {
-    LoadOptions {
-        platform: (rng.below(2) == 0).then(|| "instagram".to_owned()),
-        duplicates: if rng.below(2) == 0 {
-            DuplicatePolicy::KeepLast
-        } else {
-            DuplicatePolicy::Sum
-        },
-        ..LoadOptions::default()
+/// A JSON value with one part replaced by something hostile: a huge, negative,
+/// fractional or non-number where a number was, a long or formula-like string, the wrong
+/// type, a key removed or added, a value nested deep.
+fn mutate_json(rng: &mut Rng, value: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    let leaf = |rng: &mut Rng| -> Value {
+        match rng.below(14) {
+            0 => json!(1e308),
+            1 => json!(-1),
+            2 => json!(2_147_483_647),
+            3 => json!(-2_147_483_648i64),
+            4 => json!(0.5),
+            5 => json!("x".repeat(1 + rng.below(3_000))),
+            6 => json!("=HYPERLINK(\"http://evil.example\")"),
+            7 => Value::Null,
+            8 => json!(true),
+            9 => json!([]),
+            10 => json!({}),
+            11 => json!("9999999-01-01"),
+            12 => json!(rng.next() as i64),
+            _ => json!(format!("{}", rng.below(100))),
+        }
+    };
+    match value {
+        Value::Object(map) if !map.is_empty() && rng.below(5) != 0 => {
+            let keys: Vec<String> = map.keys().cloned().collect();
+            let key = &keys[rng.below(keys.len())];
+            match rng.below(8) {
+                0 => {
+                    map.remove(key);
+                }
+                1 => {
+                    let copy = map[key].clone();
+                    map.insert(format!("{key}{}", rng.below(50)), copy);
+                }
+                _ => mutate_json(rng, map.get_mut(key).expect("a key")),
+            }
+        }
+        Value::Array(items) if !items.is_empty() && rng.below(5) != 0 => {
+            let i = rng.below(items.len());
+            match rng.below(8) {
+                0 => {
+                    items.remove(i);
+                }
+                1 => {
+                    let copy = items[i].clone();
+                    items.extend(std::iter::repeat_n(copy, 1 + rng.below(100)));
+                }
+                _ => mutate_json(rng, &mut items[i]),
+            }
+        }
+        other => *other = leaf(rng),
     }
 }
 
-fn check(rng: &mut Rng, base: &Workspace, bytes: &[u8]) {
-    let _ = detect("f", bytes);
-    let options = options(rng);
-    let mut ws = base.clone();
-    let before = workspace_json(&ws);
-    match load(&mut ws, "f", bytes, &options) {
-        Ok(report) => {
-            assert_eq!(
-                report.rows_read,
-                report.rows_used + report.rows_rejected,
-                "{:?}",
-                String::from_utf8_lossy(bytes)
-            );
-            assert!(report.rows_used > 0);
+/// Seeds that are JSON, mutated as JSON (`prefix` bytes kept in front).
+fn json_inputs(rng: &mut Rng, seeds: &[(Vec<u8>, serde_json::Value)]) -> Vec<u8> {
+    let (prefix, seed) = &seeds[rng.below(seeds.len())];
+    let mut value = seed.clone();
+    for _ in 0..1 + rng.below(3) {
+        mutate_json(rng, &mut value);
+    }
+    let mut out = prefix.clone();
+    out.extend(value.to_string().into_bytes());
+    if rng.below(4) == 0 {
+        out = mutate(rng, out);
+    }
+    out
+}
+
+/// Runs `target` on `n` inputs: random bytes (one in `random_every`), else mutated
+/// seeds, or JSON seeds mutated as JSON; returns how many got past the first refusal
+/// (see `targets::ACCEPTED`).
+fn run(name: &str, n: usize, seeds: &[Vec<u8>], max: usize, target: fn(&[u8])) -> usize {
+    run_with(name, n, seeds, &[], 2, max, target)
+}
+
+fn run_with(
+    name: &str,
+    n: usize,
+    seeds: &[Vec<u8>],
+    json_seeds: &[(Vec<u8>, serde_json::Value)],
+    random_every: usize,
+    max: usize,
+    target: fn(&[u8]),
+) -> usize {
+    let slot = [
+        "ingest", "values", "query", "settings", "snapshot", "unpack",
+    ]
+    .iter()
+    .position(|t| *t == name)
+    .expect("a target name");
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (name.len() as u64 * 0x1000_0001));
+    for i in 0..n {
+        let input = if i % random_every == 0 || seeds.is_empty() && json_seeds.is_empty() {
+            random_bytes(&mut rng, max)
+        } else if !json_seeds.is_empty() && (seeds.is_empty() || rng.below(4) != 0) {
+            json_inputs(&mut rng, json_seeds)
+        } else {
+            let seed = seeds[rng.below(seeds.len())].clone();
+            mutate(&mut rng, seed)
+        };
+        let outcome = std::panic::catch_unwind(|| target(&input));
+        if let Err(e) = outcome {
+            let input = String::from_utf8_lossy(&input);
+            let clipped: String = input.chars().take(2_000).collect();
+            panic!("{name} target broke on input #{i}: {clipped:?}: {e:?}");
         }
-        Err(_) => assert_eq!(workspace_json(&ws), before),
     }
-    // The same bytes in random chunks give the same outcome.
-    let mut streaming = StreamingLoad::new("f", options.clone());
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let (chunk, tail) = rest.split_at(1 + rng.below(rest.len()));
-        streaming.feed(chunk);
-        rest = tail;
+    let accepted = targets::ACCEPTED[slot].load(std::sync::atomic::Ordering::Relaxed);
+    eprintln!("{name}: {n} executions, 0 failures, {accepted} accepted");
+    accepted
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+/// A choice prefix (options, chunk splits) before each file, as the ingest target reads.
+fn ingest_seeds() -> Vec<Vec<u8>> {
+    let mut seeds: Vec<Vec<u8>> = SEEDS
+        .iter()
+        .map(|name| {
+            let mut seed = vec![1, 0, 17, 0, 200, 3, 9, 0, 64];
+            seed.extend(fixture(name));
+            seed
+        })
+        .collect();
+    for hostile in [
+        b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".as_slice(),
+        b"PK\x03\x04\x14\0\0\0\0\0xl/workbook.xml",
+        b"<!DOCTYPE html><html><body>",
+        b"\xFF\xFEp\0l\0a\0t\0f\0o\0r\0m\0,\0l\0i\0k\0e\0s\0\n\0t\0i\0k\0t\0o\0k\0,\x005\0\n\0",
+        b"platform,Size 6.1\",likes\ntiktok,x,5\n",
+        b"   \n\n\t\n[{\"platform\":\"x\",\"likes\":1},{\"k\":2}]",
+    ] {
+        let mut seed = vec![0; 9];
+        seed.extend_from_slice(hostile);
+        seeds.push(seed);
     }
-    let mut chunked_ws = base.clone();
-    let chunked = streaming.finish(&mut chunked_ws);
-    let mut whole_ws = base.clone();
-    assert_eq!(chunked, load(&mut whole_ws, "f", bytes, &options));
+    seeds
 }
 
 #[test]
-fn arbitrary_input_never_panics_and_counts_reconcile() {
-    let dir = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
-    let seeds: Vec<Vec<u8>> = SEEDS
+fn ingest_target_property_run() {
+    assert!(run("ingest", 6_000, &ingest_seeds(), 200, targets::ingest) > 600);
+}
+
+#[test]
+fn values_target_property_run() {
+    let seeds: Vec<Vec<u8>> = [
+        "12,400",
+        "1.2K",
+        "475.8m",
+        "$1,234.50",
+        "(12)",
+        "1.39%",
+        "€1.234,50",
+        "1e308",
+        "-1e309",
+        "N/A",
+        "2025-03-04",
+        "03/04/2025 14:05",
+        "Jan 5, 2025 at 3:45 PM",
+        "5 janv. 2025",
+        "2025-03-04T14:05:00Z",
+        "9999999-01-01",
+        "45720.586805555555",
+        "1712345678",
+        "yes",
+        "IG",
+        "EUR",
+        "USD=0.92, GBP=1.17",
+        "posts_2025-01-01_2025-03-31.csv",
+        "Lifetime",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    let accepted = run_with("values", 20_000, &seeds, &[], 4, 40, targets::values);
+    assert!(accepted > 1_000, "{accepted}");
+}
+
+#[test]
+fn query_target_property_run() {
+    let seeds: Vec<Vec<u8>> = [
+        "from=2025-01-01&to=2025-03-31&platform=tiktok&g=week&compare=year",
+        "?from=2025-02-30",
+        "from=9999999-01-01&to=2025-01-01",
+        "from=5879611-07-12",
+        "from=2025-12-12l",
+        "platform=insta%67ram&creator=K%2001&g=quarter",
+        "to=1900-01-01&from=2200-12-31",
+        "campaign=C01&format=reel&g=day",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    assert!(run("query", 4_000, &seeds, 80, targets::query) > 200);
+}
+
+#[test]
+fn settings_target_property_run() {
+    let defaults = serde_json::to_string(&Settings::default()).unwrap();
+    let mut seeds: Vec<Vec<u8>> = vec![defaults.clone().into_bytes()];
+    for hostile in [
+        r#"{"as_of":2147483647}"#,
+        r#"{"as_of":"9999999-01-01","currency_symbol":"=HYPERLINK(\"x\")"}"#,
+        r#"{"emv_cpm":{"instagram":-5,"tiktok":1e308},"tiers":{"nano":-1}}"#,
+        r#"{"currency_rates":{"USD":0.92,"EUR":"x"},"score_weights":null}"#,
+        r#"{"target_overrides":{"ctr":{"value":0.02}},"er_denominator":"impressions"}"#,
+        "[]",
+    ] {
+        seeds.push(hostile.as_bytes().to_vec());
+    }
+    // Each field of the defaults on its own.
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&defaults) {
+        for (k, v) in map {
+            seeds.push(serde_json::json!({ k: v }).to_string().into_bytes());
+        }
+    }
+    let json: Vec<(Vec<u8>, serde_json::Value)> = seeds
         .iter()
-        .map(|name| std::fs::read(format!("{dir}/{name}")).expect("fixture"))
+        .filter_map(|s| serde_json::from_slice(s).ok().map(|v| (Vec::new(), v)))
         .collect();
-    let mut base = Workspace::default();
-    let creators = &seeds[4];
-    load(&mut base, "creators.csv", creators, &LoadOptions::default()).expect("creators load");
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    for _ in 0..3000 {
-        let bytes = random_bytes(&mut rng);
-        check(&mut rng, &base, &bytes);
-    }
-    for _ in 0..3000 {
-        let seed = seeds[rng.below(seeds.len())].clone();
-        let bytes = mutate(&mut rng, seed);
-        check(&mut rng, &base, &bytes);
-    }
+    let accepted = run_with("settings", 3_000, &seeds, &json, 10, 120, targets::settings);
+    assert!(accepted > 500, "{accepted}");
+}
+
+#[test]
+fn snapshot_target_property_run() {
+    let ws = generate(DEMO_SEED);
+    let results = compute(
+        &ws,
+        &Filter::default(),
+        &Settings::default(),
+        Granularity::Week,
+    );
+    let context = ExportContext::new(&Settings::default(), &ViewQuery::default(), None);
+    let source = SnapshotSource {
+        dataset: "posts.csv",
+        query: "platform=tiktok",
+        context: &context,
+        currency_symbol: "$",
+        locale: NumberLocale::default(),
+    };
+    let snapshot = Snapshot::of(&results, &source, |_, key| format!("name of {key}"));
+    let payload = share::encode(&snapshot).expect("the demo snapshot encodes");
+    let json = serde_json::to_vec(&snapshot).unwrap();
+    // Mode byte 0: a payload; 1: JSON to deflate and encode.
+    let seeds = vec![
+        [b"\0".as_slice(), payload.as_bytes()].concat(),
+        [b"\x01".as_slice(), &json].concat(),
+        [b"\x01".as_slice(), &json[..json.len() / 2]].concat(),
+    ];
+    let json_seeds = vec![(b"\x01".to_vec(), serde_json::to_value(&snapshot).unwrap())];
+    let accepted = run_with(
+        "snapshot",
+        3_000,
+        &seeds,
+        &json_seeds,
+        10,
+        120,
+        targets::snapshot,
+    );
+    assert!(accepted > 80, "{accepted}");
+}
+
+#[test]
+fn unpack_target_property_run() {
+    let seeds: Vec<Vec<u8>> = (0u8..24)
+        .map(|k| vec![k, 0, k, 7, 0, 0, 0, 0x80 | (k % 6)])
+        .collect();
+    assert!(run("unpack", 2_000, &seeds, 64, targets::unpack) > 150);
 }

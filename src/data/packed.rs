@@ -298,7 +298,7 @@ fn checked_index(
     if combo.len() != rows {
         return bad("combo column length");
     }
-    if flat.len() % 4 != 0 {
+    if !flat.len().is_multiple_of(4) {
         return bad("combo codes length");
     }
     let combos: Vec<[u32; 4]> = flat
@@ -524,7 +524,8 @@ mod tests {
     #[test]
     fn each_damaged_index_part_is_an_error() {
         let last = |p: &mut Packed| p.f64s.len() - 1;
-        let cases: Vec<(&str, Box<dyn FnOnce(&mut Packed)>)> = vec![
+        type Edit = Box<dyn FnOnce(&mut Packed)>;
+        let cases: Vec<(&str, Edit)> = vec![
             (
                 "combo past the combos",
                 Box::new(|p| p.u32s[COMBO][0] = 1 << 30),
