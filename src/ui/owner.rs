@@ -36,11 +36,26 @@ pub enum Asking {
 pub struct Owner {
     worker: web_sys::Worker,
     waiting: Waiting,
-    /// Why the worker stopped, once it has (it then answers nothing).
+    /// The error that stopped the worker, once it has (it then answers nothing).
     stopped: Rc<RefCell<Option<String>>>,
     next_id: Cell<u32>,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+}
+
+/// Why a data worker stopped, from its error event's message, in a user's words: in a
+/// release build both running out of its 4 GiB of wasm memory and a panic end in a
+/// `RuntimeError: unreachable`, and memory is by far the likelier.
+pub fn stop_reason(detail: &str) -> String {
+    let lower = detail.to_lowercase();
+    let trap = ["unreachable", "memory", "allocation", "out of bounds"]
+        .iter()
+        .any(|w| lower.contains(w));
+    if trap {
+        "it most likely ran out of memory: a browser tab's WebAssembly holds at most 4 GiB".into()
+    } else {
+        detail.to_owned()
+    }
 }
 
 /// Ends every waiting request with `reply`.
@@ -72,9 +87,14 @@ impl Owner {
         let stopped: Rc<RefCell<Option<String>>> = Rc::default();
         let stop = stopped.clone();
         let on_error = Closure::new(move |e: web_sys::ErrorEvent| {
-            let error = format!("the data worker stopped ({})", e.message());
+            // Handled here: no "Uncaught" error reaches the console.
+            e.prevent_default();
+            let error = format!(
+                "The data worker stopped ({}): the data it held is gone. Load the files again (fewer or smaller, or a rollup: README, “Scale: rollups”).",
+                stop_reason(&e.message())
+            );
             end_all(&failures, &error_reply(&error));
-            *stop.borrow_mut() = Some(error);
+            *stop.borrow_mut() = Some(e.message());
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -88,10 +108,18 @@ impl Owner {
         }
     }
 
+    /// The error that stopped the worker (its error event's message), once it has.
+    pub fn stopped(&self) -> Option<String> {
+        self.stopped.borrow().clone()
+    }
+
     /// Posts a request (`fields` plus an id) and waits for its reply.
     async fn request(&self, fields: &[(&str, JsValue)]) -> Result<JsValue, String> {
         if let Some(error) = self.stopped.borrow().clone() {
-            return Err(error);
+            return Err(format!(
+                "The data worker stopped ({}): the data it held is gone. Load the files again.",
+                stop_reason(&error)
+            ));
         }
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1));

@@ -129,11 +129,12 @@ test('?data= of a file over the size limit is refused with the limit stated, bef
 });
 
 /**
- * Makes the next data worker the page starts fail as one out of wasm memory does: after
- * its first progress message it fires the error event a trap gives
+ * Makes the next data worker the page starts fail as one out of wasm memory does: on its
+ * first message of type `when` ("progress": midway through the load; "answer": while
+ * answering its first question over all the rows) it fires the error event a trap gives
  * ("Uncaught RuntimeError: unreachable").
  */
-function failNextWorker() {
+function failNextWorker(when) {
   const Real = window.Worker;
   window.Worker = class extends Real {
     constructor(...args) {
@@ -141,7 +142,7 @@ function failNextWorker() {
       if (window.Worker !== Real) window.Worker = Real; // only the next one
       let failed = false;
       this.addEventListener('message', (e) => {
-        if (e.data?.type === 'progress' && !failed) {
+        if (e.data?.type === when && !failed) {
           failed = true;
           this.dispatchEvent(new ErrorEvent('error', { message: 'Uncaught RuntimeError: unreachable' }));
         }
@@ -150,39 +151,41 @@ function failNextWorker() {
   };
 }
 
-test('a data worker that dies midway (out of memory) ends with a clear message and the data as it was', async () => {
-  const { app } = await openRecording(`/data?data=/${HOSTED}`);
-  try {
-    await app.waitForFileReport(HOSTED);
-    const all = expected.overall;
-    // A second big file, on top of the worker-held data, in a worker that dies midway.
-    await app.page.evaluate(failNextWorker);
-    await app.upload([AGAIN_PATH]);
-    const error = app.page.locator('#load-error');
-    await error.waitFor({ timeout: 20_000 });
-    const text = await error.innerText();
-    assert.match(text, /The data worker stopped while loading \(it most likely ran out of memory: a browser tab's WebAssembly holds at most 4 GiB\)\. Nothing from this load was kept: the data is as it was\./);
-    assert.doesNotMatch(text, /unreachable/);
-    await eventually(async () => assert.equal(await app.page.locator('#ingest-progress').count(), 0));
-    assert.equal(await app.page.locator('[data-file-report="e2e-hosted-big-again.csv"]').count(), 0);
-    // The earlier workspace is intact: still held by its worker, which still answers.
-    assert.deepEqual(await app.rowCounts(HOSTED), { read: ROWS, used: ROWS, rejected: 0 });
-    await app.navigate('/');
-    await app.waitForKpis();
-    await eventually(async () => {
-      assertClose(await app.kpiValue('impressions'), all.impressions, 'impressions of the first file only');
-      assertClose(await app.kpiValue('roas'), all.revenue / all.cost, 'ROAS of the first file only');
-    }, 20_000);
-    await app.page.locator('select#filter-platform').selectOption('tiktok');
-    const tiktok = expected.byPlatform.tiktok;
-    await eventually(async () => {
-      assertClose(await app.kpiValue('impressions'), tiktok.impressions, 'a new question is answered');
-    }, 20_000);
-    assert.deepEqual(app.panics(), []);
-  } finally {
-    await app.close();
-  }
-});
+for (const when of ['progress', 'answer']) {
+  test(`a data worker that dies midway (out of memory, at its first ${when}) ends with a clear message and the data as it was`, async () => {
+    const { app } = await openRecording(`/data?data=/${HOSTED}`);
+    try {
+      await app.waitForFileReport(HOSTED);
+      const all = expected.overall;
+      // A second big file, on top of the worker-held data, in a worker that dies.
+      await app.page.evaluate(failNextWorker, when);
+      await app.upload([AGAIN_PATH]);
+      const error = app.page.locator('#load-error');
+      await error.waitFor({ timeout: 20_000 });
+      const text = await error.innerText();
+      assert.match(text, /The data worker stopped while loading \(it most likely ran out of memory: a browser tab's WebAssembly holds at most 4 GiB\)\. Nothing from this load was kept: the data is as it was\./);
+      assert.doesNotMatch(text, /unreachable/);
+      await eventually(async () => assert.equal(await app.page.locator('#ingest-progress').count(), 0));
+      assert.equal(await app.page.locator('[data-file-report="e2e-hosted-big-again.csv"]').count(), 0);
+      // The earlier workspace is intact: still held by its worker, which still answers.
+      assert.deepEqual(await app.rowCounts(HOSTED), { read: ROWS, used: ROWS, rejected: 0 });
+      await app.navigate('/');
+      await app.waitForKpis();
+      await eventually(async () => {
+        assertClose(await app.kpiValue('impressions'), all.impressions, 'impressions of the first file only');
+        assertClose(await app.kpiValue('roas'), all.revenue / all.cost, 'ROAS of the first file only');
+      }, 20_000);
+      await app.page.locator('select#filter-platform').selectOption('tiktok');
+      const tiktok = expected.byPlatform.tiktok;
+      await eventually(async () => {
+        assertClose(await app.kpiValue('impressions'), tiktok.impressions, 'a new question is answered');
+      }, 20_000);
+      assert.deepEqual(app.panics(), []);
+    } finally {
+      await app.close();
+    }
+  });
+}
 
 /** The remembered workspace's stored length in this page's IndexedDB (0 when none). */
 function rememberedLength() {
