@@ -34,9 +34,10 @@ pub const STREAM_FROM_BYTES: f64 = 1024.0 * 1024.0;
 /// 4 GiB of a wasm32 worker. Measured in headless Chromium on the canonical posts
 /// columns (17 columns, about 90 bytes a row, `tests/e2e/bench/posts.mjs`): 365 MB
 /// peaks at 0.81 GB of worker memory, 759 MB (8.3M rows) at 1.65 GB, both about 2.2
-/// bytes a byte; 823 MB (9M rows) dies, as every column doubles past 2^23 rows at once
-/// (the old and new buffers together pass 4 GiB). 700 MiB keeps that shape under the
-/// cliff with a margin; files with much shorter rows reach it sooner.
+/// bytes a byte; 823 MB (9M rows) loads, then the worker runs out of memory answering
+/// the first questions (past 2^23 rows every column has doubled its capacity, so the
+/// load's memory jumps). 700 MiB keeps that shape under the cliff with a margin; files
+/// with much shorter rows reach 2^23 rows sooner.
 pub const MAX_FILE_BYTES: f64 = 700.0 * 1024.0 * 1024.0;
 
 /// The global a browser test may set to a number to lower [`MAX_FILE_BYTES`] (never to
