@@ -119,6 +119,9 @@ test('CSV exports neutralize formulas and name their settings; charts export as 
     await app.waitForKpis();
     const button = app.page.getByRole('button', { name: /Export “Budget vs actual by campaign.*” as CSV/ });
     const csv = await downloadOf(app.page, button);
+    // CSV exports start with a UTF-8 BOM (for Excel); the lines follow it.
+    assert.ok(csv.text.startsWith('\uFEFF'), 'the CSV starts with a BOM');
+    csv.text = csv.text.slice(1);
     assert.match(csv.name, /\.csv$/);
     const preamble = csv.text.split('\n').filter((l) => l.startsWith('# '));
     for (const label of SETTINGS_LABELS) {
@@ -218,6 +221,9 @@ test('the rejected-rows CSV names its settings and neutralizes formulas in raw v
     await app.upload([path.join(FIXTURES_DIR, 'share-rejected.csv')]);
     await app.waitForFileReport('share-rejected.csv');
     const csv = await downloadOf(app.page, app.page.locator('#download-rejected'));
+    // CSV exports start with a UTF-8 BOM (for Excel); the lines follow it.
+    assert.ok(csv.text.startsWith('\uFEFF'), 'the CSV starts with a BOM');
+    csv.text = csv.text.slice(1);
     for (const label of SETTINGS_LABELS) {
       assert.ok(csv.text.includes(`# ${label}: `), `rejected rows name ${label}`);
     }
