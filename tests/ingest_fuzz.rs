@@ -8,15 +8,6 @@
 #[allow(dead_code)]
 mod targets;
 
-use kpi_dash::data::calendar::Granularity;
-use kpi_dash::data::demo::{generate, DEMO_SEED};
-use kpi_dash::data::ingest::NumberLocale;
-use kpi_dash::display::export::ExportContext;
-use kpi_dash::display::query::ViewQuery;
-use kpi_dash::display::share::{self, Snapshot, SnapshotSource};
-use kpi_dash::metrics::engine::{compute, Filter};
-use kpi_dash::metrics::settings::Settings;
-
 struct Rng(u64);
 
 impl Rng {
@@ -31,24 +22,6 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 }
-
-const SEEDS: &[&str] = &[
-    "meta_posts.csv",
-    "tiktok_studio.csv",
-    "youtube_table_data.csv",
-    "shopify_orders.csv",
-    "creators_with_codes.csv",
-    "semicolon_comma_decimal.csv",
-    "tab_bom_crlf.tsv",
-    "latin1_posts.csv",
-    "malformed_posts.csv",
-    "posts.ndjson",
-    "campaigns.json",
-    "workspace.json",
-    "shapes/meta_instagram_posts_unicode.txt",
-    "shapes/youtube_chart_data.csv",
-    "shapes/facebook_page_posts.csv",
-];
 
 /// Bytes that matter to the parsers, drawn more often than the rest.
 const INTERESTING: &[u8] =
@@ -202,117 +175,28 @@ fn run_with(
     accepted
 }
 
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("fixture")
-}
-
-/// A choice prefix (options, chunk splits) before each file, as the ingest target reads.
-fn ingest_seeds() -> Vec<Vec<u8>> {
-    let mut seeds: Vec<Vec<u8>> = SEEDS
-        .iter()
-        .map(|name| {
-            let mut seed = vec![1, 0, 17, 0, 200, 3, 9, 0, 64];
-            seed.extend(fixture(name));
-            seed
-        })
-        .collect();
-    for hostile in [
-        b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".as_slice(),
-        b"PK\x03\x04\x14\0\0\0\0\0xl/workbook.xml",
-        b"<!DOCTYPE html><html><body>",
-        b"\xFF\xFEp\0l\0a\0t\0f\0o\0r\0m\0,\0l\0i\0k\0e\0s\0\n\0t\0i\0k\0t\0o\0k\0,\x005\0\n\0",
-        b"platform,Size 6.1\",likes\ntiktok,x,5\n",
-        b"   \n\n\t\n[{\"platform\":\"x\",\"likes\":1},{\"k\":2}]",
-    ] {
-        let mut seed = vec![0; 9];
-        seed.extend_from_slice(hostile);
-        seeds.push(seed);
-    }
-    seeds
-}
-
 #[test]
 fn ingest_target_property_run() {
-    assert!(run("ingest", 6_000, &ingest_seeds(), 200, targets::ingest) > 600);
+    let seeds = targets::seeds("ingest");
+    assert!(run("ingest", 6_000, &seeds, 200, targets::ingest) > 600);
 }
 
 #[test]
 fn values_target_property_run() {
-    let seeds: Vec<Vec<u8>> = [
-        "12,400",
-        "1.2K",
-        "475.8m",
-        "$1,234.50",
-        "(12)",
-        "1.39%",
-        "€1.234,50",
-        "1e308",
-        "-1e309",
-        "N/A",
-        "2025-03-04",
-        "03/04/2025 14:05",
-        "Jan 5, 2025 at 3:45 PM",
-        "5 janv. 2025",
-        "2025-03-04T14:05:00Z",
-        "9999999-01-01",
-        "45720.586805555555",
-        "1712345678",
-        "yes",
-        "IG",
-        "EUR",
-        "USD=0.92, GBP=1.17",
-        "posts_2025-01-01_2025-03-31.csv",
-        "Lifetime",
-    ]
-    .iter()
-    .map(|s| s.as_bytes().to_vec())
-    .collect();
+    let seeds = targets::seeds("values");
     let accepted = run_with("values", 20_000, &seeds, &[], 4, 40, targets::values);
     assert!(accepted > 1_000, "{accepted}");
 }
 
 #[test]
 fn query_target_property_run() {
-    let seeds: Vec<Vec<u8>> = [
-        "from=2025-01-01&to=2025-03-31&platform=tiktok&g=week&compare=year",
-        "?from=2025-02-30",
-        "from=9999999-01-01&to=2025-01-01",
-        "from=5879611-07-12",
-        "from=2025-12-12l",
-        "platform=insta%67ram&creator=K%2001&g=quarter",
-        "to=1900-01-01&from=2200-12-31",
-        "campaign=C01&format=reel&g=day",
-    ]
-    .iter()
-    .map(|s| s.as_bytes().to_vec())
-    .collect();
+    let seeds = targets::seeds("query");
     assert!(run("query", 4_000, &seeds, 80, targets::query) > 200);
 }
 
 #[test]
 fn settings_target_property_run() {
-    let defaults = serde_json::to_string(&Settings::default()).unwrap();
-    let mut seeds: Vec<Vec<u8>> = vec![defaults.clone().into_bytes()];
-    for hostile in [
-        r#"{"as_of":2147483647}"#,
-        r#"{"as_of":"9999999-01-01","currency_symbol":"=HYPERLINK(\"x\")"}"#,
-        r#"{"emv_cpm":{"instagram":-5,"tiktok":1e308},"tiers":{"nano":-1}}"#,
-        r#"{"currency_rates":{"USD":0.92,"EUR":"x"},"score_weights":null}"#,
-        r#"{"target_overrides":{"ctr":{"value":0.02}},"er_denominator":"impressions"}"#,
-        "[]",
-    ] {
-        seeds.push(hostile.as_bytes().to_vec());
-    }
-    // Each field of the defaults on its own.
-    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&defaults) {
-        for (k, v) in map {
-            seeds.push(serde_json::json!({ k: v }).to_string().into_bytes());
-        }
-    }
+    let seeds = targets::seeds("settings");
     let json: Vec<(Vec<u8>, serde_json::Value)> = seeds
         .iter()
         .filter_map(|s| serde_json::from_slice(s).ok().map(|v| (Vec::new(), v)))
@@ -323,30 +207,8 @@ fn settings_target_property_run() {
 
 #[test]
 fn snapshot_target_property_run() {
-    let ws = generate(DEMO_SEED);
-    let results = compute(
-        &ws,
-        &Filter::default(),
-        &Settings::default(),
-        Granularity::Week,
-    );
-    let context = ExportContext::new(&Settings::default(), &ViewQuery::default(), None);
-    let source = SnapshotSource {
-        dataset: "posts.csv",
-        query: "platform=tiktok",
-        context: &context,
-        currency_symbol: "$",
-        locale: NumberLocale::default(),
-    };
-    let snapshot = Snapshot::of(&results, &source, |_, key| format!("name of {key}"));
-    let payload = share::encode(&snapshot).expect("the demo snapshot encodes");
-    let json = serde_json::to_vec(&snapshot).unwrap();
-    // Mode byte 0: a payload; 1: JSON to deflate and encode.
-    let seeds = vec![
-        [b"\0".as_slice(), payload.as_bytes()].concat(),
-        [b"\x01".as_slice(), &json].concat(),
-        [b"\x01".as_slice(), &json[..json.len() / 2]].concat(),
-    ];
+    let seeds = targets::seeds("snapshot");
+    let snapshot = targets::demo_snapshot();
     let json_seeds = vec![(b"\x01".to_vec(), serde_json::to_value(&snapshot).unwrap())];
     let accepted = run_with(
         "snapshot",
@@ -362,8 +224,6 @@ fn snapshot_target_property_run() {
 
 #[test]
 fn unpack_target_property_run() {
-    let seeds: Vec<Vec<u8>> = (0u8..24)
-        .map(|k| vec![k, 0, k, 7, 0, 0, 0, 0x80 | (k % 6)])
-        .collect();
+    let seeds = targets::seeds("unpack");
     assert!(run("unpack", 2_000, &seeds, 64, targets::unpack) > 150);
 }

@@ -129,19 +129,34 @@ fn options(c: &mut Choices<'_>) -> LoadOptions {
     }
 }
 
-/// Ingest: the first byte picks the options, the next 8 the chunk splits, the rest is
-/// the file.
+/// Ingest: the whole input is the file (so the fixtures are its corpus as they are);
+/// the options and chunk splits are drawn from a hash of it.
 pub fn ingest(data: &[u8]) {
-    let mut c = Choices::new(data);
-    let options = options(&mut c);
-    let mut splits = Choices::new(&data[..data.len().min(9)]);
-    let _ = splits.byte();
-    let bytes = c.rest().get(8..).unwrap_or_default();
-    ingest_file(bytes, &options, &mut splits);
+    // FNV-1a, 64 bit.
+    let hash = data.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let choice = hash.to_le_bytes();
+    let options = options(&mut Choices::new(&choice));
+    let mut splits = Splits(hash | 1);
+    ingest_file(data, &options, &mut splits);
+}
+
+/// Chunk sizes for a streamed load: a xorshift stream.
+pub struct Splits(pub u64);
+
+impl Splits {
+    /// A number below `n` (at least 1).
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
 }
 
 /// The ingest invariants for one file.
-pub fn ingest_file(bytes: &[u8], options: &LoadOptions, splits: &mut Choices<'_>) {
+pub fn ingest_file(bytes: &[u8], options: &LoadOptions, splits: &mut Splits) {
     let _ = detect("f", bytes);
     let mut ws = base().clone();
     let before = workspace_json(&ws);
@@ -472,4 +487,142 @@ fn edit(p: &mut Packed, what: u8, at: usize, v: u32) {
             }
         }
     }
+}
+
+/// The names of the targets, in the order of [`ACCEPTED`].
+pub const TARGETS: [&str; 6] = [
+    "ingest", "values", "query", "settings", "snapshot", "unpack",
+];
+
+/// The seed corpus of a target: the fixtures and hostile files for ingest (the
+/// `cargo fuzz` run reads `tests/fixtures` itself), and typical and hostile values,
+/// queries, settings, snapshots and damages for the others (in `fuzz/seeds/`).
+pub fn seeds(target: &str) -> Vec<Vec<u8>> {
+    let text = |items: &[&str]| items.iter().map(|s| s.as_bytes().to_vec()).collect();
+    match target {
+        "ingest" => {
+            let files: [&[u8]; 18] = [
+                fixture!("meta_posts.csv"),
+                fixture!("tiktok_studio.csv"),
+                fixture!("youtube_table_data.csv"),
+                fixture!("shopify_orders.csv"),
+                fixture!("creators_with_codes.csv"),
+                fixture!("semicolon_comma_decimal.csv"),
+                fixture!("tab_bom_crlf.tsv"),
+                fixture!("latin1_posts.csv"),
+                fixture!("malformed_posts.csv"),
+                fixture!("posts.ndjson"),
+                fixture!("campaigns.json"),
+                fixture!("workspace.json"),
+                fixture!("shapes/meta_instagram_posts_unicode.txt"),
+                fixture!("shapes/youtube_chart_data.csv"),
+                fixture!("shapes/facebook_page_posts.csv"),
+                fixture!("shapes/meta_instagram_posts.xlsx"),
+                b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01",
+                b"platform,Size 6.1\",likes\ntiktok,x,5\n",
+            ];
+            let hostile: [&[u8]; 4] = [
+                b"<!DOCTYPE html><html><body>",
+                b"\xFF\xFEp\0l\0a\0t\0f\0o\0r\0m\0,\0l\0i\0k\0e\0s\0\n\0t\0i\0k\0t\0o\0k\0,\x005\0\n\0",
+                b"   \n\n\t\n[{\"platform\":\"x\",\"likes\":1},{\"k\":2}]",
+                b"{\"posts\":[{\"platform\":\"x\",\"post_id\":\"a\",\"date\":\"2025-01-02\"}],\"currency\":\"EUR\"}",
+            ];
+            files
+                .iter()
+                .chain(hostile.iter())
+                .map(|file| file.to_vec())
+                .collect()
+        }
+        "values" => text(&[
+            "12,400",
+            "1.2K",
+            "475.8m",
+            "$1,234.50",
+            "(12)",
+            "1.39%",
+            "€1.234,50",
+            "1e308",
+            "-1e309",
+            "N/A",
+            "2025-03-04",
+            "03/04/2025 14:05",
+            "Jan 5, 2025 at 3:45 PM",
+            "5 janv. 2025",
+            "2025-03-04T14:05:00Z",
+            "9999999-01-01",
+            "45720.586805555555",
+            "1712345678",
+            "yes",
+            "IG",
+            "EUR",
+            "USD=0.92, GBP=1.17",
+            "posts_2025-01-01_2025-03-31.csv",
+            "Lifetime",
+        ]),
+        "query" => text(&[
+            "from=2025-01-01&to=2025-03-31&platform=tiktok&g=week&compare=year",
+            "?from=2025-02-30",
+            "from=9999999-01-01&to=2025-01-01",
+            "from=5879611-07-12",
+            "from=2025-12-12l",
+            "platform=insta%67ram&creator=K%2001&g=quarter",
+            "to=1900-01-01&from=2200-12-31",
+            "campaign=C01&format=reel&g=day",
+        ]),
+        "settings" => {
+            let defaults = serde_json::to_string(&Settings::default()).unwrap_or_default();
+            let mut seeds: Vec<Vec<u8>> = vec![defaults.clone().into_bytes()];
+            seeds.extend(text(&[
+                r#"{"as_of":2147483647}"#,
+                r#"{"as_of":"9999999-01-01","currency_symbol":"=HYPERLINK(\"x\")"}"#,
+                r#"{"emv_cpm":{"instagram":-5,"tiktok":1e308},"tiers":{"nano":-1}}"#,
+                r#"{"currency_rates":{"USD":0.92,"EUR":"x"},"score_weights":null}"#,
+                r#"{"target_overrides":{"ctr":{"value":0.02}},"er_denominator":"impressions"}"#,
+                "[]",
+            ]));
+            // Each field of the defaults on its own.
+            if let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&defaults) {
+                for (k, v) in map {
+                    seeds.push(serde_json::json!({ k: v }).to_string().into_bytes());
+                }
+            }
+            seeds
+        }
+        "snapshot" => {
+            let snapshot = demo_snapshot();
+            let payload = share::encode(&snapshot).unwrap_or_default();
+            let json = serde_json::to_vec(&snapshot).unwrap_or_default();
+            // Mode byte 0: a payload; 1: JSON to deflate and encode.
+            vec![
+                [b"\0".as_slice(), payload.as_bytes()].concat(),
+                [b"\x01".as_slice(), &json].concat(),
+                [b"\x01".as_slice(), &json[..json.len() / 2]].concat(),
+            ]
+        }
+        "unpack" => (0u8..24)
+            .map(|k| vec![k, 0, k, 7, 0, 0, 0, 0x80 | (k % 6)])
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The snapshot link of the demo's results, as the dashboard makes it.
+pub fn demo_snapshot() -> share::Snapshot {
+    use kpi_dash::display::export::ExportContext;
+    let ws = kpi_dash::data::demo::generate(kpi_dash::data::demo::DEMO_SEED);
+    let results = compute(
+        &ws,
+        &Filter::default(),
+        &Settings::default(),
+        Granularity::Week,
+    );
+    let context = ExportContext::new(&Settings::default(), &ViewQuery::default(), None);
+    let source = share::SnapshotSource {
+        dataset: "posts.csv",
+        query: "platform=tiktok",
+        context: &context,
+        currency_symbol: "$",
+        locale: NumberLocale::default(),
+    };
+    share::Snapshot::of(&results, &source, |_, key| format!("name of {key}"))
 }

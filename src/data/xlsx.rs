@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use miniz_oxide::inflate::TINFLStatus;
+
 use super::calendar::{format_day, Day};
 
 /// True for the bytes of a zip file that holds a workbook.
@@ -16,11 +18,22 @@ pub fn is_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") && find(bytes, b"xl/").is_some()
 }
 
+/// The most bytes the entries of one workbook may inflate to, together (a zip bomb
+/// stops there with an error that says so).
+pub const MAX_INFLATED_BYTES: usize = 512 << 20;
+
 /// The first worksheet as CSV text (a header line, then a line per row).
 pub fn first_sheet_csv(bytes: &[u8]) -> Result<String, String> {
-    let zip = Zip::open(bytes)?;
-    let workbook = zip.text("xl/workbook.xml").unwrap_or_default();
-    let rels = zip.text("xl/_rels/workbook.xml.rels").unwrap_or_default();
+    sheet_csv_within(bytes, MAX_INFLATED_BYTES)
+}
+
+/// [`first_sheet_csv`], inflating at most `limit` bytes.
+fn sheet_csv_within(bytes: &[u8], limit: usize) -> Result<String, String> {
+    let mut zip = Zip::open(bytes)?;
+    zip.limit = limit;
+    zip.budget.set(limit);
+    let workbook = zip.text("xl/workbook.xml")?.unwrap_or_default();
+    let rels = zip.text("xl/_rels/workbook.xml.rels")?.unwrap_or_default();
     let sheet_path = first_sheet_path(&workbook, &rels)
         .filter(|p| zip.has(p))
         .or_else(|| {
@@ -30,14 +43,14 @@ pub fn first_sheet_csv(bytes: &[u8]) -> Result<String, String> {
         })
         .ok_or("the workbook has no worksheet")?;
     let sheet = zip
-        .text(&sheet_path)
+        .text(&sheet_path)?
         .ok_or("the worksheet could not be read")?;
     let strings = zip
-        .text("xl/sharedStrings.xml")
+        .text("xl/sharedStrings.xml")?
         .map(|s| shared_strings(&s))
         .unwrap_or_default();
     let dates = zip
-        .text("xl/styles.xml")
+        .text("xl/styles.xml")?
         .map(|s| date_styles(&s))
         .unwrap_or_default();
     Ok(sheet_csv(&sheet, &strings, &dates))
@@ -52,6 +65,9 @@ struct Zip<'a> {
     bytes: &'a [u8],
     /// `(name, method, compressed size, local header offset)`.
     entries: Vec<(String, u16, usize, usize)>,
+    /// Bytes the entries may inflate to together, and what is left of it.
+    limit: usize,
+    budget: std::cell::Cell<usize>,
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -97,7 +113,12 @@ impl<'a> Zip<'a> {
             ));
             at += 46 + name_len + extra + comment;
         }
-        Ok(Zip { bytes, entries })
+        Ok(Zip {
+            bytes,
+            entries,
+            limit: MAX_INFLATED_BYTES,
+            budget: std::cell::Cell::new(MAX_INFLATED_BYTES),
+        })
     }
 
     fn names(&self) -> impl Iterator<Item = &str> {
@@ -108,22 +129,45 @@ impl<'a> Zip<'a> {
         self.names().any(|n| n == name)
     }
 
-    /// An entry's contents as text (`None` when missing or unreadable).
-    fn text(&self, name: &str) -> Option<String> {
-        let &(_, method, size, offset) = self.entries.iter().find(|e| e.0 == name)?;
-        let b = self.bytes;
-        if !b.get(offset..)?.starts_with(b"PK\x03\x04") {
-            return None;
-        }
-        let start =
-            offset + 30 + u16_at(b, offset + 26)? as usize + u16_at(b, offset + 28)? as usize;
-        let data = b.get(start..start.checked_add(size)?)?;
-        let raw = match method {
-            0 => data.to_vec(),
-            8 => miniz_oxide::inflate::decompress_to_vec(data).ok()?,
-            _ => return None,
+    /// An entry's contents as text (`None` when missing or unreadable); an error when
+    /// the workbook inflates past [`MAX_INFLATED_BYTES`].
+    fn text(&self, name: &str) -> Result<Option<String>, String> {
+        let Some(&(_, method, size, offset)) = self.entries.iter().find(|e| e.0 == name) else {
+            return Ok(None);
         };
-        Some(String::from_utf8_lossy(&raw).into_owned())
+        let b = self.bytes;
+        let data = (|| {
+            if !b.get(offset..)?.starts_with(b"PK\x03\x04") {
+                return None;
+            }
+            let start = offset
+                .checked_add(30)?
+                .checked_add(u16_at(b, offset + 26)? as usize)?
+                .checked_add(u16_at(b, offset + 28)? as usize)?;
+            b.get(start..start.checked_add(size)?)
+        })();
+        let Some(data) = data else {
+            return Ok(None);
+        };
+        let budget = self.budget.get();
+        let raw = match method {
+            0 if data.len() > budget => Err(TINFLStatus::HasMoreOutput),
+            0 => Ok(data.to_vec()),
+            8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, budget)
+                .map_err(|e| e.status),
+            _ => return Ok(None),
+        };
+        match raw {
+            Ok(raw) => {
+                self.budget.set(budget - raw.len());
+                Ok(Some(String::from_utf8_lossy(&raw).into_owned()))
+            }
+            Err(TINFLStatus::HasMoreOutput) => Err(format!(
+                "the workbook unpacks to more than {} MB: save the sheet as CSV",
+                self.limit >> 20
+            )),
+            Err(_) => Ok(None),
+        }
     }
 }
 
@@ -497,6 +541,41 @@ mod tests {
         assert_eq!(unescape("a_x000D_\nb &lt;_x_"), "a\r\nb <_x_");
         assert!(!is_date_code("0.00\" days\""));
         assert!(!is_date_code("[Red]0.00"));
+    }
+
+    #[test]
+    fn a_zip_bomb_stops_at_the_inflate_limit() {
+        // 3 MB of zeros deflate to a few KB; the limit (512 MB in use) is 2 MB here.
+        let sheet = miniz_oxide::deflate::compress_to_vec(&vec![b'0'; 3 << 20], 6);
+        assert!(sheet.len() < 20_000);
+        let name = b"xl/worksheets/sheet1.xml";
+        let mut zip = b"PK\x03\x04\x14\0\0\0\x08\0\0\0\0\0\0\0\0\0".to_vec();
+        zip.extend_from_slice(&(sheet.len() as u32).to_le_bytes());
+        zip.extend_from_slice(&[0; 4]);
+        zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        zip.extend_from_slice(&[0, 0]);
+        zip.extend_from_slice(name);
+        zip.extend_from_slice(&sheet);
+        let directory = zip.len() as u32;
+        zip.extend_from_slice(b"PK\x01\x02\x14\0\x14\0\0\0\x08\0\0\0\0\0\0\0\0\0");
+        zip.extend_from_slice(&(sheet.len() as u32).to_le_bytes());
+        zip.extend_from_slice(&[0; 4]);
+        zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        zip.extend_from_slice(&[0; 12]);
+        zip.extend_from_slice(&[0; 4]);
+        zip.extend_from_slice(name);
+        let size = zip.len() as u32 - directory;
+        zip.extend_from_slice(b"PK\x05\x06\0\0\0\0\x01\0\x01\0");
+        zip.extend_from_slice(&size.to_le_bytes());
+        zip.extend_from_slice(&directory.to_le_bytes());
+        zip.extend_from_slice(&[0, 0]);
+        let err = sheet_csv_within(&zip, 2 << 20).unwrap_err();
+        assert_eq!(
+            err,
+            "the workbook unpacks to more than 2 MB: save the sheet as CSV"
+        );
+        // Within the limit the same zip reads (no rows: the sheet is all zeros).
+        assert_eq!(sheet_csv_within(&zip, 4 << 20), Ok(String::new()));
     }
 
     #[test]
