@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::ingest::NumberLocale;
 use crate::data::schema::Measure;
-use crate::metrics::engine::{Dimension, GroupResult, KpiSet, KpiValue, Results};
+use crate::metrics::engine::{Coverage, Dimension, GroupResult, KpiSet, KpiValue, Results};
 
 use super::export::ExportContext;
 
@@ -70,10 +70,14 @@ pub struct SnapshotKpi {
         deserialize_with = "bounded::reason"
     )]
     pub na: Option<String>,
+    /// The rows the value used, `[used, of]` (KPIs computed from posts rows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub c: Option<[u64; 2]>,
 }
 
 impl SnapshotKpi {
-    fn of(id: &str, value: &KpiValue) -> SnapshotKpi {
+    /// A snapshot value with the coverage of the live one.
+    fn covered(id: &str, value: &KpiValue, coverage: Option<Coverage>) -> SnapshotKpi {
         let (v, na) = match value {
             KpiValue::Value(v) if v.is_finite() => (Some(*v), None),
             KpiValue::Value(_) => (None, Some("not a finite number".into())),
@@ -83,7 +87,14 @@ impl SnapshotKpi {
             id: clip(id, MAX_ID_CHARS),
             v,
             na,
+            c: coverage.map(|c| [c.used, c.of]),
         }
+    }
+
+    /// The coverage the snapshot carries (none when the used rows exceed the scope's).
+    pub fn coverage(&self) -> Option<Coverage> {
+        let [used, of] = self.c?;
+        (used <= of).then_some(Coverage { used, of })
     }
 
     /// Back to an engine value.
@@ -426,7 +437,7 @@ impl Snapshot {
             revenue: g.sums.get(Measure::Revenue),
             kpis: GROUP_KPIS
                 .iter()
-                .map(|id| SnapshotKpi::of(id, &g.kpis.get(id)))
+                .map(|id| SnapshotKpi::covered(id, &g.kpis.get(id), g.kpis.coverage(id)))
                 .collect(),
         };
         let mut groups: Vec<SnapshotGroup> =
@@ -527,7 +538,7 @@ impl Snapshot {
 fn overall_kpis(set: &KpiSet) -> Vec<SnapshotKpi> {
     set.iter()
         .take(MAX_KPIS)
-        .map(|(def, value)| SnapshotKpi::of(def.id, value))
+        .map(|(def, value)| SnapshotKpi::covered(def.id, value, set.coverage(def.id)))
         .collect()
 }
 
@@ -720,6 +731,8 @@ mod tests {
         for (def, value) in r.overall.iter() {
             let kept = back.kpis.iter().find(|k| k.id == def.id).unwrap();
             assert_eq!(&kept.value(), value, "{}", def.id);
+            // The coverage travels with the value.
+            assert_eq!(kept.coverage(), r.overall.coverage(def.id), "{}", def.id);
         }
     }
 
@@ -786,7 +799,7 @@ mod tests {
             key: "k".into(),
             name: "n".into(),
             revenue: 1.0,
-            kpis: vec![SnapshotKpi::of("roas", &KpiValue::Value(2.0))],
+            kpis: vec![SnapshotKpi::covered("roas", &KpiValue::Value(2.0), None)],
         };
         snap.groups = vec![group; 1_500];
         assert!(serde_json::to_vec(&snap).unwrap().len() < MAX_INFLATED_BYTES);
@@ -817,7 +830,7 @@ mod tests {
     #[test]
     fn every_limit_is_checked_while_decoding() {
         let long = |n: usize| "a".repeat(n);
-        let kpi = SnapshotKpi::of("roas", &KpiValue::Value(1.0));
+        let kpi = SnapshotKpi::covered("roas", &KpiValue::Value(1.0), None);
         type Edit = Box<dyn FnOnce(&mut Snapshot)>;
         let cases: Vec<(Edit, &str)> = vec![
             (
@@ -945,7 +958,7 @@ mod tests {
     #[test]
     fn kpi_values_survive_bit_for_bit() {
         let value = 0.982_758_620_689_655_1_f64; // 57 / 58
-        let kpi = SnapshotKpi::of("delivery_rate", &KpiValue::Value(57.0 / 58.0));
+        let kpi = SnapshotKpi::covered("delivery_rate", &KpiValue::Value(57.0 / 58.0), None);
         let back: SnapshotKpi =
             serde_json::from_str(&serde_json::to_string(&kpi).unwrap()).unwrap();
         assert_eq!(back.v.map(f64::to_bits), Some((57.0_f64 / 58.0).to_bits()));

@@ -142,3 +142,30 @@ test('YouTube Table and Chart data of the same videos load together and neither 
     await app.close();
   }
 });
+
+test('a snapshot link of the Meta export keeps the rate and its coverage', async () => {
+  const app = await session.open('/data');
+  try {
+    await app.clearWorkspace();
+    await app.upload([path.join(FIXTURES_DIR, META)]);
+    await app.waitForFileReport(META);
+    await app.navigate('/');
+    await app.waitForKpis();
+    await eventually(async () => assert.equal(await coverage(app, 'engagement_rate'), '4/7'));
+    await app.page.locator('#make-snapshot').click();
+    const link = await app.page.locator('#snapshot-link').inputValue();
+    const viewer = await session.open(new URL(link).pathname + new URL(link).hash);
+    try {
+      await viewer.page.locator('#snapshot-notice').waitFor();
+      // 2077 / 22000 over 4 of 7 posts, as on the live summary.
+      assertClose(await viewer.kpiValue('engagement_rate'), 2077 / 22000, 'engagement_rate');
+      assert.equal(await coverage(viewer, 'engagement_rate'), '4/7');
+      assert.equal(await coverage(viewer, 'reach'), '4/7');
+      assert.deepEqual(viewer.panics(), []);
+    } finally {
+      await viewer.close();
+    }
+  } finally {
+    await app.close();
+  }
+});

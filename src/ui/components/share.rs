@@ -4,12 +4,12 @@
 
 use leptos::prelude::*;
 
-use crate::display::format::{raw_value, NumberStyle};
+use crate::display::format::{coverage_attr, coverage_note, raw_value, NumberStyle};
 use crate::display::share::{
     decode, encode, fragment_payload, Snapshot, SnapshotError, SnapshotGroup, SnapshotSource,
     GROUP_KPIS, MAX_SNAPSHOT_CHARS,
 };
-use crate::metrics::engine::{Dimension, KpiValue};
+use crate::metrics::engine::{Coverage, Dimension, KpiValue};
 use crate::metrics::registry::{kpi, registry, KpiGroup};
 use crate::ui::state::use_app;
 
@@ -274,11 +274,12 @@ fn snapshot_view(snapshot: Snapshot) -> impl IntoView {
                 .iter()
                 .filter(|d| d.group == group)
                 .filter_map(|def| {
-                    let value = snapshot.kpis.iter().find(|k| k.id == def.id)?.value();
+                    let k = snapshot.kpis.iter().find(|k| k.id == def.id)?;
+                    let (value, coverage) = (k.value(), k.coverage());
                     Some(view! {
                         <article class="kpi-card status-no_target neutral" title=def.definition>
                             <h3 class="kpi-name">{def.name}</h3>
-                            <p class="kpi-main">{value_span(def.id, &value, None, &style)}</p>
+                            <p class="kpi-main">{value_span(def.id, &value, None, coverage, &style)}</p>
                         </article>
                     })
                 })
@@ -321,6 +322,7 @@ fn value_span(
     id: &'static str,
     value: &KpiValue,
     group: Option<String>,
+    coverage: Option<Coverage>,
     style: &NumberStyle,
 ) -> impl IntoView {
     let text = kpi(id)
@@ -328,7 +330,8 @@ fn value_span(
         .unwrap_or_default();
     let na = value.value().is_none();
     view! {
-        <span class="kpi-value" class:na=na data-kpi=id data-value=raw_value(value) data-group=group>
+        <span class="kpi-value" class:na=na data-kpi=id data-value=raw_value(value) data-group=group
+            data-coverage=coverage_attr(coverage) title=coverage_note(coverage)>
             {text}
         </span>
     }
@@ -348,7 +351,7 @@ fn group_table(caption: &str, groups: &[&SnapshotGroup], style: &NumberStyle) ->
                 .iter()
                 .zip(&g.kpis)
                 .map(|(id, k)| {
-                    view! { <td>{value_span(id, &k.value(), Some(attr.clone()), style)}</td> }
+                    view! { <td>{value_span(id, &k.value(), Some(attr.clone()), k.coverage(), style)}</td> }
                 })
                 .collect_view();
             view! {
