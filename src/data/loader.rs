@@ -1484,13 +1484,8 @@ fn add_into(
     };
     posts.disclosure[j] = combined;
     let count = posts.value(Measure::PostCount as usize, j).unwrap_or(1.0);
-    // Only a sponsored post's disclosure is judged (as `PostRow::is_sponsored`).
-    let sponsored = !posts.campaigns.value(posts.campaign[j]).is_empty()
-        || posts
-            .value(Measure::Cost as usize, j)
-            .is_some_and(|c| c > 0.0)
-        || combined == Disclosure::Disclosed;
-    if combined != Disclosure::Unknown && sponsored {
+    // Only a sponsored post's disclosure is judged.
+    if combined != Disclosure::Unknown && posts.is_sponsored(j) {
         posts.column_mut(Measure::DisclosureKnownPosts as usize)[j] = count;
         posts.column_mut(Measure::DisclosedPosts as usize)[j] = if combined == Disclosure::Disclosed
         {

@@ -426,10 +426,18 @@ impl PostRow {
     /// A sponsored post, whose FTC disclosure is judged: in a campaign, with a cost, or
     /// marked as a paid partnership (disclosed). A brand's own organic post is not.
     pub fn is_sponsored(&self) -> bool {
-        !self.campaign_id.is_empty()
-            || self.values[Measure::Cost as usize].is_some_and(|c| c > 0.0)
-            || self.disclosure == Some(true)
+        sponsored(
+            &self.campaign_id,
+            self.values[Measure::Cost as usize],
+            self.disclosure == Some(true),
+        )
     }
+}
+
+/// The one sponsorship rule: in a campaign, with a cost above 0, or disclosed (marked
+/// as a paid partnership).
+fn sponsored(campaign_id: &str, cost: Option<f64>, disclosed: bool) -> bool {
+    !campaign_id.is_empty() || cost.is_some_and(|c| c > 0.0) || disclosed
 }
 
 /// Makes `column` hold `rows` rows in all without growing again, if it has values.
@@ -504,6 +512,15 @@ impl Posts {
             .and_then(|column| column.get(i))
             .copied()
             .filter(|v| !v.is_nan())
+    }
+
+    /// Whether stored row `i` is sponsored (as [`PostRow::is_sponsored`]).
+    pub fn is_sponsored(&self, i: usize) -> bool {
+        sponsored(
+            self.campaigns.value(self.campaign[i]),
+            self.value(Measure::Cost as usize, i),
+            self.disclosure[i] == Disclosure::Disclosed,
+        )
     }
 
     /// Σ of measure `m` over the rows that have it.

@@ -301,17 +301,6 @@ fn present(column: &[f64], r: usize) -> Option<f64> {
     column.get(r).copied().filter(|v| v.is_finite())
 }
 
-/// Whether post `r` is sponsored, as [`crate::data::store::PostRow::is_sponsored`] says
-/// (the FTC compliance KPI judges the same posts): in a campaign, with a cost above 0, or
-/// marked as a paid partnership (disclosed: a caption tag such as `#ad`, a phrase such as
-/// "paid partnership", or the `disclosed` / `paid_partnership` column). A marked post is
-/// disclosed, so only the first two can make a violation.
-fn is_sponsored(p: &Posts, cost: &[f64], r: usize) -> bool {
-    !p.campaigns.value(p.campaign[r]).is_empty()
-        || present(cost, r).is_some_and(|c| c > 0.0)
-        || p.disclosure[r] == Disclosure::Disclosed
-}
-
 /// Who answers for a post's disclosure: its creator, else its campaign, else its platform.
 fn owner_of(p: &Posts, r: usize) -> Subject {
     let creator = p.creators.value(p.creator[r]);
@@ -336,7 +325,6 @@ fn post_alerts(
     let p = &ws.posts;
     let viral = settings.alerts.viral_impressions;
     let impressions = p.measure(Measure::Impressions);
-    let cost = p.measure(Measure::Cost);
     let post_count = p.measure(Measure::PostCount);
     let mut undisclosed: BTreeMap<Subject, Vec<PostRef>> = BTreeMap::new();
     for r in select_rows(ws, filter) {
@@ -345,7 +333,7 @@ fn post_alerts(
         let views = present(impressions, r).filter(|v| *v >= viral);
         let single_post = post_count.get(r).is_none_or(|n| *n <= 1.0);
         let is_viral = single_post && views.is_some();
-        let violation = p.disclosure[r] == Disclosure::Undisclosed && is_sponsored(p, cost, r);
+        let violation = p.disclosure[r] == Disclosure::Undisclosed && p.is_sponsored(r);
         if !violation && !is_viral {
             continue;
         }
