@@ -7,6 +7,7 @@ use kpi_dash::data::ingest::{load, LoadOptions};
 use kpi_dash::data::schema::Measure;
 use kpi_dash::data::store::Workspace;
 use kpi_dash::metrics::engine::{compute, Coverage, Filter};
+use kpi_dash::metrics::registry::KpiId;
 use kpi_dash::metrics::settings::Settings;
 
 const MIXED: &str = "\
@@ -23,7 +24,7 @@ fn roas(ws: &Workspace) -> (Option<f64>, Option<Coverage>) {
         &Settings::default(),
         Granularity::Month,
     );
-    (r.overall.get("roas").value(), r.overall.coverage("roas"))
+    (r.overall.get(KpiId::Roas).value(), r.overall.coverage(KpiId::Roas))
 }
 
 #[test]

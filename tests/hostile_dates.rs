@@ -16,6 +16,7 @@ use kpi_dash::data::values::{parse_date, parse_datetime};
 use kpi_dash::display::query::{Preset, ViewQuery};
 use kpi_dash::display::report::{build_report, Cadence, ReportPeriod};
 use kpi_dash::metrics::engine::{compute, Filter};
+use kpi_dash::metrics::registry::KpiId;
 use kpi_dash::metrics::settings::Settings;
 use kpi_dash::metrics::trend::{compare_window, year_earlier, CompareMode};
 
@@ -291,7 +292,7 @@ fn an_as_of_at_the_ends_of_i32_cannot_overflow_report_or_pacing() {
             ..Settings::default()
         };
         let results = compute(&ws, &Filter::default(), &settings, Granularity::Week);
-        let pacing = results.overall.get("budget_pacing").value();
+        let pacing = results.overall.get(KpiId::BudgetPacing).value();
         // Σcost / planned spend: at Day::MAX the campaign is over, planned = 3100, so
         // 100 / 3100; at Day::MIN it has not started, planned = 0, so n/a.
         if as_of > 0 {

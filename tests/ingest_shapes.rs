@@ -11,6 +11,7 @@ use kpi_dash::data::ingest::{
 use kpi_dash::data::schema::{Measure, TableKind};
 use kpi_dash::data::store::Workspace;
 use kpi_dash::metrics::engine::{compute, Coverage, Filter};
+use kpi_dash::metrics::registry::KpiId;
 use kpi_dash::metrics::settings::Settings;
 
 fn shape(name: &str) -> Vec<u8> {
@@ -148,10 +149,10 @@ fn meta_business_suite_instagram_posts() {
         &Settings::default(),
         Granularity::Month,
     );
-    let er = r.overall.get("engagement_rate").value().unwrap();
+    let er = r.overall.get(KpiId::EngagementRate).value().unwrap();
     assert!((er - 2_913.0 / 27_500.0).abs() < 1e-12, "{er}");
     assert_eq!(
-        r.overall.coverage("engagement_rate"),
+        r.overall.coverage(KpiId::EngagementRate),
         Some(Coverage { used: 4, of: 6 })
     );
 }

@@ -13,7 +13,7 @@ use kpi_dash::metrics::engine::{compute, Filter, KpiValue};
 use kpi_dash::metrics::objective::{
     campaign_headline, headline_kpis, SALES_HEADLINE, SUMMARY_HEADLINE,
 };
-use kpi_dash::metrics::registry::{kpi, registry, Direction, Target};
+use kpi_dash::metrics::registry::{registry, Direction, KpiId, Target};
 use kpi_dash::metrics::renewal::{recommend, renewal_inputs, RenewalInputs, Verdict};
 use kpi_dash::metrics::settings::{Settings, TierBounds};
 use kpi_dash::metrics::targets::{
@@ -25,8 +25,8 @@ use kpi_dash::metrics::trend::{
 };
 use metrics_support::*;
 
-fn def(id: &str) -> &'static kpi_dash::metrics::registry::KpiDef {
-    kpi(id).expect("known KPI")
+fn def(id: KpiId) -> &'static kpi_dash::metrics::registry::KpiDef {
+    id.def()
 }
 
 fn v(x: f64) -> KpiValue {
@@ -35,23 +35,23 @@ fn v(x: f64) -> KpiValue {
 
 #[test]
 fn status_against_ranges_and_bounds() {
-    let er = def("engagement_rate");
+    let er = def(KpiId::EngagementRate);
     let target = effective_target(er, &Settings::default());
     assert_eq!(target, Some(Target::Range(0.05, 0.08)));
     assert_eq!(status(er, &v(0.04), target), Status::Below);
     assert_eq!(status(er, &v(0.062), target), Status::OnTarget);
     assert_eq!(status(er, &v(0.09), target), Status::Above);
     assert_eq!(Status::Above.is_good(Direction::HigherIsBetter), Some(true));
-    let cpa = def("cpa");
+    let cpa = def(KpiId::Cpa);
     let t = effective_target(cpa, &Settings::default());
     assert_eq!(status(cpa, &v(40.0), t), Status::Above);
     assert_eq!(Status::Above.is_good(cpa.direction), Some(false));
     assert_eq!(status(cpa, &v(28.0), t), Status::OnTarget);
     assert_eq!(status(cpa, &KpiValue::na("x"), t), Status::NoTarget);
-    assert_eq!(status(def("cpe"), &v(1.0), None), Status::NoTarget);
+    assert_eq!(status(def(KpiId::Cpe), &v(1.0), None), Status::NoTarget);
     // Budget pacing 95–105%: 110% is above and not good.
     assert_eq!(
-        kpi_status(def("budget_pacing"), &v(1.1), &Settings::default(), None),
+        kpi_status(def(KpiId::BudgetPacing), &v(1.1), &Settings::default(), None),
         Status::Above
     );
     assert_eq!(Status::Above.is_good(Direction::WithinRange), Some(false));
@@ -61,14 +61,14 @@ fn status_against_ranges_and_bounds() {
         .target_overrides
         .insert("roas".into(), Target::AtLeast(4.0));
     assert_eq!(
-        kpi_status(def("roas"), &v(4.5), &settings, None),
+        kpi_status(def(KpiId::Roas), &v(4.5), &settings, None),
         Status::OnTarget
     );
 }
 
 #[test]
 fn aov_target_resolves_against_site_aov() {
-    let aov = def("aov");
+    let aov = def(KpiId::Aov);
     // Seed: site average $110 → target ≥ 110 × 1.15 = $126.50.
     let t = resolved_target(aov, &Settings::default(), Some(110.0));
     match t {
@@ -92,7 +92,7 @@ fn aov_target_resolves_against_site_aov() {
         Granularity::Month,
     );
     assert_eq!(
-        kpi_status(aov, &r.overall.get("aov"), &Settings::default(), r.site_aov),
+        kpi_status(aov, &r.overall.get(KpiId::Aov), &Settings::default(), r.site_aov),
         Status::OnTarget
     );
 }
@@ -101,21 +101,21 @@ fn aov_target_resolves_against_site_aov() {
 fn suggested_targets_are_history_plus_twenty_percent() {
     // Seed 001: 1000 leads → 1200. ROAS 5 → ≥ 6; CPA $30 → ≤ $24.
     assert_eq!(
-        suggest_target(def("roas"), &v(5.0)),
+        suggest_target(def(KpiId::Roas), &v(5.0)),
         Some(Target::AtLeast(6.0))
     );
     assert_eq!(
-        suggest_target(def("cpa"), &v(30.0)),
+        suggest_target(def(KpiId::Cpa), &v(30.0)),
         Some(Target::AtMost(24.0))
     );
-    assert_eq!(suggest_target(def("budget_pacing"), &v(1.0)), None);
-    assert_eq!(suggest_target(def("roas"), &KpiValue::na("x")), None);
+    assert_eq!(suggest_target(def(KpiId::BudgetPacing), &v(1.0)), None);
+    assert_eq!(suggest_target(def(KpiId::Roas), &KpiValue::na("x")), None);
 }
 
 #[test]
 fn trends_are_coloured_by_direction() {
     // CPA 40 → 30: −25%, down, good.
-    let t = trend(&v(30.0), &v(40.0), def("cpa").direction);
+    let t = trend(&v(30.0), &v(40.0), def(KpiId::Cpa).direction);
     assert_eq!((t.arrow, t.good), (Some(Arrow::Down), Some(true)));
     assert!((t.change.unwrap_or(0.0) + 0.25).abs() < 1e-12);
     // ER 5% → 6%: +20%, up, good.
@@ -260,9 +260,9 @@ fn objective_headlines() {
     let ws = fixture();
     assert_eq!(campaign_headline(&ws, "C1"), SALES_HEADLINE);
     assert_eq!(campaign_headline(&ws, "C3"), SUMMARY_HEADLINE);
-    assert!(headline_kpis(Objective::Awareness).contains(&"impressions"));
-    assert!(headline_kpis(Objective::Leads).contains(&"cpl"));
-    assert!(headline_kpis(Objective::Sales).contains(&"roas"));
+    assert!(headline_kpis(Objective::Awareness).contains(&KpiId::Impressions));
+    assert!(headline_kpis(Objective::Leads).contains(&KpiId::Cpl));
+    assert!(headline_kpis(Objective::Sales).contains(&KpiId::Roas));
     for o in [Objective::Awareness, Objective::Leads, Objective::Sales] {
         for id in headline_kpis(o).iter().chain(SUMMARY_HEADLINE) {
             assert!(registry().iter().any(|k| k.id == *id), "{id}");

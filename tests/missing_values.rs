@@ -8,6 +8,7 @@ use kpi_dash::data::packed::{pack, unpack};
 use kpi_dash::data::schema::Measure;
 use kpi_dash::data::store::Workspace;
 use kpi_dash::metrics::engine::{compute, Coverage, Dimension, Filter, KpiValue};
+use kpi_dash::metrics::registry::KpiId;
 use kpi_dash::metrics::settings::Settings;
 
 /// Five Instagram posts; reach is blank, `-` or `N/A` on three, impressions `N/A` or
@@ -74,29 +75,29 @@ fn a_ratio_sums_both_parts_over_the_rows_that_have_both() {
     let k = &r.overall;
     // Only p1 and p5 report reach: engagements (100+10+5+5) + (40+4+1+5) = 120 + 50 = 170
     // over reach 1000 + 500 = 1500. (Counting blanks as 0 gave 370 / 1500.)
-    assert!((value(&k.get("engagement_rate")) - 170.0 / 1500.0).abs() < 1e-12);
+    assert!((value(&k.get(KpiId::EngagementRate)) - 170.0 / 1500.0).abs() < 1e-12);
     assert_eq!(
-        k.coverage("engagement_rate"),
+        k.coverage(KpiId::EngagementRate),
         Some(Coverage { used: 2, of: 5 })
     );
     // The platform's rate goes through the cross-tab: the same 170 / 1500.
-    assert!((value(&k.get("engagement_rate_instagram")) - 170.0 / 1500.0).abs() < 1e-12);
+    assert!((value(&k.get(KpiId::EngagementRateInstagram)) - 170.0 / 1500.0).abs() < 1e-12);
     // Totals over the rows that have the measure: reach 1500 (2 of 5), impressions
     // 2000 + 1500 + 1000 = 4500 (3 of 5).
-    assert_eq!(value(&k.get("reach")), 1500.0);
-    assert_eq!(k.coverage("reach"), Some(Coverage { used: 2, of: 5 }));
-    assert_eq!(value(&k.get("impressions")), 4500.0);
-    assert_eq!(k.coverage("impressions"), Some(Coverage { used: 3, of: 5 }));
+    assert_eq!(value(&k.get(KpiId::Reach)), 1500.0);
+    assert_eq!(k.coverage(KpiId::Reach), Some(Coverage { used: 2, of: 5 }));
+    assert_eq!(value(&k.get(KpiId::Impressions)), 4500.0);
+    assert_eq!(k.coverage(KpiId::Impressions), Some(Coverage { used: 3, of: 5 }));
     // Average engagement per post needs no reach: (120 + 60 + 40 + 100 + 50) / 5 = 74.
-    assert_eq!(value(&k.get("avg_engagement_per_post")), 74.0);
+    assert_eq!(value(&k.get(KpiId::AvgEngagementPerPost)), 74.0);
     assert_eq!(
-        k.coverage("avg_engagement_per_post"),
+        k.coverage(KpiId::AvgEngagementPerPost),
         Some(Coverage { used: 5, of: 5 })
     );
     // A column no file has is "needs column(s)", and has a coverage of 0 rows.
-    assert!(reason(&k.get("ctr")).starts_with("needs column(s): clicks"));
+    assert!(reason(&k.get(KpiId::Ctr)).starts_with("needs column(s): clicks"));
     // A campaign-level KPI has no rows coverage.
-    assert_eq!(k.coverage("brand_recall_lift"), None);
+    assert_eq!(k.coverage(KpiId::BrandRecallLift), None);
     // A total of a measure no row has is n/a (the creators table shows "n/a", not
     // "$0.00"); likes 100 + 50 + 30 + 80 + 40 = 300.
     assert_eq!(r.overall_sums.total(Measure::Revenue), None);
@@ -106,7 +107,7 @@ fn a_ratio_sums_both_parts_over_the_rows_that_have_both() {
     let ig = r.group(Dimension::Platform, "instagram").unwrap();
     assert_eq!(ig.sums.total(Measure::Revenue), None);
     assert_eq!(
-        ig.kpis.coverage("engagement_rate"),
+        ig.kpis.coverage(KpiId::EngagementRate),
         Some(Coverage { used: 2, of: 5 })
     );
 }
@@ -122,19 +123,19 @@ fn a_kpi_whose_inputs_are_absent_in_view_says_so() {
     };
     let r = compute(&ws, &filter, &Settings::default(), Granularity::Month);
     let k = &r.overall;
-    assert_eq!(reason(&k.get("reach")), "no post in view reports reach");
+    assert_eq!(reason(&k.get(KpiId::Reach)), "no post in view reports reach");
     assert_eq!(
-        reason(&k.get("engagement_rate")),
+        reason(&k.get(KpiId::EngagementRate)),
         "no post in view reports reach"
     );
     assert_eq!(
-        k.coverage("engagement_rate"),
+        k.coverage(KpiId::EngagementRate),
         Some(Coverage { used: 0, of: 3 })
     );
     // The platform rate (cross-tab) is n/a too, not "reach is 0".
-    assert!(reason(&k.get("engagement_rate_instagram")).starts_with("no post in view reports"));
+    assert!(reason(&k.get(KpiId::EngagementRateInstagram)).starts_with("no post in view reports"));
     // Impressions: p2 1500 + p4 1000.
-    assert_eq!(value(&k.get("impressions")), 2500.0);
+    assert_eq!(value(&k.get(KpiId::Impressions)), 2500.0);
 }
 
 #[test]
@@ -149,18 +150,18 @@ fn absence_survives_packing_and_the_results_json() {
         &Settings::default(),
         Granularity::Week,
     );
-    assert!((value(&r.overall.get("engagement_rate")) - 170.0 / 1500.0).abs() < 1e-12);
+    assert!((value(&r.overall.get(KpiId::EngagementRate)) - 170.0 / 1500.0).abs() < 1e-12);
     let json = serde_json::to_string(&r).unwrap();
     let again: kpi_dash::metrics::engine::Results = serde_json::from_str(&json).unwrap();
     assert_eq!(
-        again.overall.coverage("engagement_rate"),
+        again.overall.coverage(KpiId::EngagementRate),
         Some(Coverage { used: 2, of: 5 })
     );
     // Weekly periods: 2025-01-01..05 is Wed..Sun of one ISO week, so one period whose
     // rate is the same 170 / 1500.
     assert_eq!(again.periods.len(), 1);
     assert_eq!(
-        again.periods[0].kpis.coverage("engagement_rate"),
+        again.periods[0].kpis.coverage(KpiId::EngagementRate),
         Some(Coverage { used: 2, of: 5 })
     );
 }
@@ -184,9 +185,9 @@ fn a_later_file_without_a_measure_leaves_it_absent_on_its_rows() {
         Granularity::Month,
     );
     // p6 has no reach: the rate stays 170 / 1500, over 2 of 6 posts.
-    assert!((value(&r.overall.get("engagement_rate")) - 170.0 / 1500.0).abs() < 1e-12);
+    assert!((value(&r.overall.get(KpiId::EngagementRate)) - 170.0 / 1500.0).abs() < 1e-12);
     assert_eq!(
-        r.overall.coverage("engagement_rate"),
+        r.overall.coverage(KpiId::EngagementRate),
         Some(Coverage { used: 2, of: 6 })
     );
 }
@@ -216,9 +217,9 @@ instagram,2025-01-04,a4,,My morning routine
         Granularity::Month,
     );
     // Judged: a2 (disclosed) and a3 (not): 1 / 2, over 2 of 4 posts.
-    assert_eq!(value(&r.overall.get("ftc_compliance")), 0.5);
+    assert_eq!(value(&r.overall.get(KpiId::FtcCompliance)), 0.5);
     assert_eq!(
-        r.overall.coverage("ftc_compliance"),
+        r.overall.coverage(KpiId::FtcCompliance),
         Some(Coverage { used: 2, of: 4 })
     );
     // The organic posts alone: nothing to judge.
@@ -227,5 +228,5 @@ instagram,2025-01-04,a4,,My morning routine
         ..Filter::default()
     };
     let r = compute(&ws, &organic, &Settings::default(), Granularity::Month);
-    assert!(reason(&r.overall.get("ftc_compliance")).starts_with("no sponsored post in view"));
+    assert!(reason(&r.overall.get(KpiId::FtcCompliance)).starts_with("no sponsored post in view"));
 }

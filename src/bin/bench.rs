@@ -340,7 +340,7 @@ mod native {
         let values = |set: &kpi_dash::metrics::engine::KpiSet| {
             let map: serde_json::Map<String, serde_json::Value> = set
                 .iter()
-                .map(|(def, v)| (def.id.to_owned(), v.value().into()))
+                .map(|(def, v)| (def.id.as_str().to_owned(), v.value().into()))
                 .collect();
             serde_json::Value::Object(map)
         };

@@ -246,6 +246,7 @@ mod tests {
     use crate::data::calendar::parse_iso_day;
     use crate::data::ingest::{load, LoadOptions};
     use crate::metrics::engine::KpiValue;
+    use crate::metrics::registry::KpiId;
 
     /// Three tiktok posts of two creators (one undated) and one youtube post; a
     /// campaigns table with one campaign.
@@ -303,7 +304,7 @@ mod tests {
             panic!("not results")
         };
         // tiktok: revenue 300 + 500 + 300 = 1100 over cost 100 + 100 + 300 = 500.
-        assert_eq!(r.overall.get("roas"), KpiValue::Value(2.2));
+        assert_eq!(r.overall.get(KpiId::Roas), KpiValue::Value(2.2));
         let (json, reasons) = answer_to_json(&answer).unwrap();
         let back = answer_from_json(&json, &reasons).unwrap();
         assert_eq!(back, answer);
@@ -337,8 +338,8 @@ mod tests {
         };
         // March: p2 and p4, revenue 500 + 100 over cost 100 + 500; the 31 days before
         // (29 January to 28 February): p1, 300 over 100.
-        assert_eq!(c.current.overall.get("roas"), KpiValue::Value(1.0));
-        assert_eq!(c.previous.overall.get("roas"), KpiValue::Value(3.0));
+        assert_eq!(c.current.overall.get(KpiId::Roas), KpiValue::Value(1.0));
+        assert_eq!(c.previous.overall.get(KpiId::Roas), KpiValue::Value(3.0));
         assert!(c.current.groups.is_empty() && c.current.periods.is_empty());
     }
 
@@ -378,7 +379,7 @@ mod tests {
             panic!("dated data has a report")
         };
         // March 2025 to the 22nd: p2 and p4, revenue 500 + 100 over cost 100 + 500.
-        let roas = r.kpis.iter().find(|k| k.def.id == "roas").unwrap();
+        let roas = r.kpis.iter().find(|k| k.def.id == KpiId::Roas).unwrap();
         assert_eq!(roas.current, KpiValue::Value(1.0));
     }
 }

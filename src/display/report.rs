@@ -9,7 +9,7 @@ use crate::data::calendar::{format_day, saturate, Day, Granularity};
 use crate::data::store::Workspace;
 use crate::metrics::alerts::{evaluate, Alert, Severity};
 use crate::metrics::engine::{compute, Coverage, Dimension, Filter, KpiValue, Results};
-use crate::metrics::registry::{kpi, KpiDef};
+use crate::metrics::registry::{kpi, KpiDef, KpiId};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::{trend, Trend};
 
@@ -70,17 +70,17 @@ impl Cadence {
 }
 
 /// The KPIs a report leads with (ROAS, engagement and sentiment first, as the summary).
-pub const REPORT_KPIS: [&str; 10] = [
-    "roas",
-    "engagement_rate",
-    "comment_sentiment",
-    "conversion_rate",
-    "ctr",
-    "cpa",
-    "impressions",
-    "reach",
-    "emv",
-    "budget_pacing",
+pub const REPORT_KPIS: [KpiId; 10] = [
+    KpiId::Roas,
+    KpiId::EngagementRate,
+    KpiId::CommentSentiment,
+    KpiId::ConversionRate,
+    KpiId::Ctr,
+    KpiId::Cpa,
+    KpiId::Impressions,
+    KpiId::Reach,
+    KpiId::Emv,
+    KpiId::BudgetPacing,
 ];
 /// How many creators the top and bottom lists hold.
 const RANKED_CREATORS: usize = 3;
@@ -206,7 +206,7 @@ pub fn build_report(
 
 fn ranked_creators(ws: &Workspace, results: &Results) -> (Vec<RankedCreator>, Vec<RankedCreator>) {
     let ranked: Vec<RankedCreator> = results
-        .ranked(Dimension::Creator, "roas")
+        .ranked(Dimension::Creator, KpiId::Roas)
         .into_iter()
         .map(|(g, roas)| RankedCreator {
             id: g.key.clone(),
@@ -348,7 +348,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.period.current, (day("2025-03-01"), day("2025-03-22")));
-        let roas = r.kpis.iter().find(|k| k.def.id == "roas").unwrap();
+        let roas = r.kpis.iter().find(|k| k.def.id == KpiId::Roas).unwrap();
         assert_eq!(roas.current, KpiValue::Value(2.0)); // 800 / 400
         assert_eq!(roas.previous, KpiValue::Value(3.0)); // 300 / 100
         assert_eq!(roas.trend.change, Some(-1.0 / 3.0)); // (2 - 3) / 3

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::ingest::NumberLocale;
 use crate::data::schema::Measure;
 use crate::metrics::engine::{Coverage, Dimension, GroupResult, KpiSet, KpiValue, Results};
+use crate::metrics::registry::KpiId;
 
 use super::export::ExportContext;
 
@@ -53,7 +54,12 @@ const VERSION: u32 = 1;
 /// How many campaigns and creators (by revenue) a snapshot keeps.
 const TOP_GROUPS: usize = 10;
 /// The KPIs kept for each group.
-pub const GROUP_KPIS: [&str; 4] = ["roas", "engagement_rate", "conversion_rate", "ctr"];
+pub const GROUP_KPIS: [KpiId; 4] = [
+    KpiId::Roas,
+    KpiId::EngagementRate,
+    KpiId::ConversionRate,
+    KpiId::Ctr,
+];
 
 /// One KPI value: the number, or the reason it is n/a.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -77,14 +83,14 @@ pub struct SnapshotKpi {
 
 impl SnapshotKpi {
     /// A snapshot value with the coverage of the live one.
-    fn covered(id: &str, value: &KpiValue, coverage: Option<Coverage>) -> SnapshotKpi {
+    fn covered(id: KpiId, value: &KpiValue, coverage: Option<Coverage>) -> SnapshotKpi {
         let (v, na) = match value {
             KpiValue::Value(v) if v.is_finite() => (Some(*v), None),
             KpiValue::Value(_) => (None, Some("not a finite number".into())),
             KpiValue::NotAvailable { reason } => (None, Some(clip(reason, MAX_REASON_CHARS))),
         };
         SnapshotKpi {
-            id: clip(id, MAX_ID_CHARS),
+            id: clip(id.as_str(), MAX_ID_CHARS),
             v,
             na,
             c: coverage.map(|c| [c.used, c.of]),
@@ -437,7 +443,7 @@ impl Snapshot {
             revenue: g.sums.get(Measure::Revenue),
             kpis: GROUP_KPIS
                 .iter()
-                .map(|id| SnapshotKpi::covered(id, &g.kpis.get(id), g.kpis.coverage(id)))
+                .map(|&id| SnapshotKpi::covered(id, &g.kpis.get(id), g.kpis.coverage(id)))
                 .collect(),
         };
         let mut groups: Vec<SnapshotGroup> =
@@ -721,7 +727,7 @@ mod tests {
     fn snapshot_round_trips_with_the_same_values() {
         let r = results();
         let snap = snapshot(&r);
-        let roas = snap.kpis.iter().find(|k| k.id == "roas").unwrap();
+        let roas = snap.kpis.iter().find(|k| k.id == KpiId::Roas.as_str()).unwrap();
         assert_eq!(roas.v, Some(5.0)); // 200 / 40
         assert_eq!(snap.groups_of(Dimension::Creator).count(), 2);
         let payload = encode(&snap).unwrap();
@@ -729,7 +735,7 @@ mod tests {
         let back = decode(fragment_payload(&format!("#s={payload}")).unwrap()).unwrap();
         assert_eq!(back, snap);
         for (def, value) in r.overall.iter() {
-            let kept = back.kpis.iter().find(|k| k.id == def.id).unwrap();
+            let kept = back.kpis.iter().find(|k| k.id == def.id.as_str()).unwrap();
             assert_eq!(&kept.value(), value, "{}", def.id);
             // The coverage travels with the value.
             assert_eq!(kept.coverage(), r.overall.coverage(def.id), "{}", def.id);
@@ -799,7 +805,7 @@ mod tests {
             key: "k".into(),
             name: "n".into(),
             revenue: 1.0,
-            kpis: vec![SnapshotKpi::covered("roas", &KpiValue::Value(2.0), None)],
+            kpis: vec![SnapshotKpi::covered(KpiId::Roas, &KpiValue::Value(2.0), None)],
         };
         snap.groups = vec![group; 1_500];
         assert!(serde_json::to_vec(&snap).unwrap().len() < MAX_INFLATED_BYTES);
@@ -830,7 +836,7 @@ mod tests {
     #[test]
     fn every_limit_is_checked_while_decoding() {
         let long = |n: usize| "a".repeat(n);
-        let kpi = SnapshotKpi::covered("roas", &KpiValue::Value(1.0), None);
+        let kpi = SnapshotKpi::covered(KpiId::Roas, &KpiValue::Value(1.0), None);
         type Edit = Box<dyn FnOnce(&mut Snapshot)>;
         let cases: Vec<(Edit, &str)> = vec![
             (
@@ -958,7 +964,7 @@ mod tests {
     #[test]
     fn kpi_values_survive_bit_for_bit() {
         let value = 0.982_758_620_689_655_1_f64; // 57 / 58
-        let kpi = SnapshotKpi::covered("delivery_rate", &KpiValue::Value(57.0 / 58.0), None);
+        let kpi = SnapshotKpi::covered(KpiId::DeliveryRate, &KpiValue::Value(57.0 / 58.0), None);
         let back: SnapshotKpi =
             serde_json::from_str(&serde_json::to_string(&kpi).unwrap()).unwrap();
         assert_eq!(back.v.map(f64::to_bits), Some((57.0_f64 / 58.0).to_bits()));

@@ -31,7 +31,7 @@ use crate::data::store::{Disclosure, Posts, Workspace};
 
 use super::engine::{select_rows, Dimension, Filter, GroupResult, Results};
 use super::entities::creators_matching;
-use super::registry::kpi;
+use super::registry::{kpi, KpiId};
 use super::score::engagement_floor;
 use super::settings::Settings;
 use super::targets::{effective_target, target_floor};
@@ -155,7 +155,7 @@ fn alert(
 }
 
 /// The lower bound of a KPI's target in force.
-fn floor_of(id: &str, settings: &Settings) -> Option<f64> {
+fn floor_of(id: KpiId, settings: &Settings) -> Option<f64> {
     kpi(id)
         .and_then(|def| effective_target(def, settings))
         .and_then(target_floor)
@@ -171,19 +171,19 @@ fn pct(v: f64) -> String {
 
 fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Alert>) {
     let t = settings.alerts;
-    let er_floor = floor_of("engagement_rate", settings);
-    let roas_target = floor_of("roas", settings);
+    let er_floor = floor_of(KpiId::EngagementRate, settings);
+    let roas_target = floor_of(KpiId::Roas, settings);
     for g in keyed(results, Dimension::Campaign) {
         let subject = || Subject::Campaign(g.key.clone());
-        let value = |id: &str| g.kpis.get(id).value();
-        if let (Some(er), Some(floor)) = (value("engagement_rate"), er_floor) {
+        let value = |id: KpiId| g.kpis.get(id).value();
+        if let (Some(er), Some(floor)) = (value(KpiId::EngagementRate), er_floor) {
             let threshold = floor * (1.0 - t.engagement_drop);
             if er < threshold {
                 alerts.push(alert(Severity::Critical, AlertRule::EngagementBelowTarget, subject(), er, threshold,
                     format!("Campaign {}: engagement rate {} is more than {:.0}% below its target of {}.", g.key, pct(er), t.engagement_drop * 100.0, pct(floor))));
             }
         }
-        if let Some(cr) = value("conversion_rate").filter(|cr| *cr < t.conversion_min) {
+        if let Some(cr) = value(KpiId::ConversionRate).filter(|cr| *cr < t.conversion_min) {
             alerts.push(alert(
                 Severity::Critical,
                 AlertRule::ConversionRateLow,
@@ -198,7 +198,7 @@ fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
                 ),
             ));
         }
-        if let Some(roas) = value("roas") {
+        if let Some(roas) = value(KpiId::Roas) {
             if roas < t.roas_min {
                 alerts.push(alert(
                     Severity::Warning,
@@ -220,7 +220,7 @@ fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
                 }
             }
         }
-        if let Some(pacing) = value("budget_pacing").filter(|p| *p > t.pacing_max) {
+        if let Some(pacing) = value(KpiId::BudgetPacing).filter(|p| *p > t.pacing_max) {
             alerts.push(alert(
                 Severity::Warning,
                 AlertRule::BudgetOverPaced,
@@ -241,7 +241,7 @@ fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
 fn platform_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Alert>) {
     let drop = settings.alerts.engagement_drop;
     for g in keyed(results, Dimension::Platform) {
-        let er = g.kpis.get("engagement_rate").value();
+        let er = g.kpis.get(KpiId::EngagementRate).value();
         if let (Some(er), Some(floor)) = (er, engagement_floor(Some(&g.key), settings)) {
             let threshold = floor * (1.0 - drop);
             if er < threshold {
@@ -259,7 +259,7 @@ fn creator_alerts(ws: &Workspace, settings: &Settings, results: &Results, alerts
         let subject = || Subject::Creator(g.key.clone());
         if let Some(score) = g
             .kpis
-            .get("influencer_score")
+            .get(KpiId::InfluencerScore)
             .value()
             .filter(|s| *s < t.score_min)
         {

@@ -17,7 +17,7 @@ use super::aggregate::{
 };
 use super::emv::{emv, PlatformImpressions};
 use super::entities::{self, CampaignInScope, CreatorInScope};
-use super::registry::{registry, KpiDef, PLATFORM_ENGAGEMENT};
+use super::registry::{registry, Eval, KpiDef, KpiKey, ENGAGEMENT};
 use super::score::influencer_score;
 use super::sentiment::{comments_source, SentimentSource};
 use super::settings::{ErDenominator, Settings};
@@ -320,19 +320,17 @@ impl KpiSet {
         set
     }
 
-    /// The value of a KPI (n/a for an unknown id).
-    pub fn get(&self, id: &str) -> KpiValue {
-        registry()
-            .iter()
-            .position(|k| k.id == id)
-            .and_then(|i| self.values.get(i).cloned())
-            .unwrap_or_else(|| KpiValue::na(format!("unknown KPI {id}")))
+    /// The value of a KPI (n/a when this set has none for it).
+    pub fn get(&self, id: impl KpiKey) -> KpiValue {
+        id.kpi_id()
+            .and_then(|id| self.values.get(id as usize).cloned())
+            .unwrap_or_else(|| KpiValue::na("unknown KPI"))
     }
 
     /// How many of the scope's rows a KPI computed from posts rows used; `None` for
-    /// the others (and unknown ids).
-    pub fn coverage(&self, id: &str) -> Option<Coverage> {
-        let i = registry().iter().position(|k| k.id == id)?;
+    /// the others.
+    pub fn coverage(&self, id: impl KpiKey) -> Option<Coverage> {
+        let i = id.kpi_id()? as usize;
         if i >= 64 || self.covered & (1 << i) == 0 {
             return None;
         }
@@ -424,7 +422,7 @@ impl Results {
     /// The groups of a dimension with a value for `kpi_id`, best first (by the KPI's
     /// direction; within-range KPIs by distance to 1). Take the head for a top list and
     /// the tail for a bottom list. Groups without a key are left out.
-    pub fn ranked(&self, dimension: Dimension, kpi_id: &str) -> Vec<(&GroupResult, f64)> {
+    pub fn ranked(&self, dimension: Dimension, kpi_id: impl KpiKey) -> Vec<(&GroupResult, f64)> {
         let direction = super::registry::kpi(kpi_id).map(|d| d.direction);
         let mut ranked: Vec<(&GroupResult, f64)> = self
             .groups_of(dimension)
@@ -481,8 +479,8 @@ fn memo_key(ws: &Workspace, filter: &Filter, settings: &Settings, granularity: G
     let mut h = FastHasher::default();
     filter.hash(&mut h);
     granularity.name().hash(&mut h);
+    settings.key().hash(&mut h);
     for part in [
-        serde_json::to_string(settings),
         serde_json::to_string(&ws.campaigns),
         serde_json::to_string(&ws.creators),
         serde_json::to_string(&ws.assets),
@@ -595,13 +593,6 @@ struct Context<'a> {
     /// The rows the KPI being evaluated used (set by the helpers that read posts sums).
     used: std::cell::Cell<Option<u64>>,
 }
-
-const ENGAGEMENT: [Measure; 4] = [
-    Measure::Likes,
-    Measure::Comments,
-    Measure::Shares,
-    Measure::Saves,
-];
 
 impl<'a> Context<'a> {
     fn new(ws: &'a Workspace, settings: &'a Settings) -> Context<'a> {
@@ -843,7 +834,7 @@ impl<'a> Context<'a> {
     ) -> KpiValue {
         let p = &self.ws.posts;
         if !ENGAGEMENT.iter().any(|m| p.has(*m)) {
-            return needs_columns(&["likes", "comments", "shares", "saves"]);
+            return no_engagement_columns();
         }
         if let Some(na) = self.need(&[self.er.0]) {
             return na;
@@ -860,21 +851,23 @@ impl<'a> Context<'a> {
         KpiValue::ratio(engagements, denominator, self.er.1)
     }
 
-    /// `engagements / other` (or its inverse for cost) over the scope's rows that have
-    /// `other` and every engagement column the workspace has. Engagement columns that
-    /// no file has count as 0, but at least one of them must be present.
-    fn engagement_ratio(&self, sums: &Sums, (other, other_name): (Measure, &str)) -> KpiValue {
+    /// `value` of the sums of the scope's rows that have `other` and every engagement
+    /// column the workspace has. Engagement columns that no file has count as 0, but at
+    /// least one of them must be present.
+    fn engagement_ratio(
+        &self,
+        sums: &Sums,
+        other: Measure,
+        value: impl FnOnce(&Sums) -> KpiValue,
+    ) -> KpiValue {
         let p = &self.ws.posts;
         if !ENGAGEMENT.iter().any(|m| p.has(*m)) {
-            return needs_columns(&["likes", "comments", "shares", "saves"]);
+            return no_engagement_columns();
         }
         let mut needs: Vec<Measure> = ENGAGEMENT.into_iter().filter(|m| p.has(*m)).collect();
         needs.push(other);
         match self.rows_with(sums, &needs) {
-            Ok(s) if other == Measure::Cost => {
-                KpiValue::ratio(s.get(other), s.engagements(), "engagements")
-            }
-            Ok(s) => KpiValue::ratio(s.engagements(), s.get(other), other_name),
+            Ok(s) => value(&s),
             Err(na) => na,
         }
     }
@@ -892,75 +885,69 @@ impl<'a> Context<'a> {
         (kpis, site_aov)
     }
 
-    /// One KPI of one scope (the rows it used are left in `self.used`).
+    /// One KPI of one scope, as its registry entry's [`Eval`] says (the rows it used
+    /// are left in `self.used`).
     fn kpi(&self, def: &KpiDef, sums: &Sums, members: &Members<'a>, cpa: &KpiValue) -> KpiValue {
-        use Measure::*;
         let campaigns = &members.campaigns;
         let creators = &members.creators;
-        let per_campaign = |m: Measure| match self.total(sums, m) {
-            KpiValue::Value(_) if campaigns.is_empty() => {
-                KpiValue::na("no post in view belongs to a campaign")
+        match def.eval {
+            Eval::Ratio { num, den, den_name } => self.ratio(sums, &[num], den, den_name),
+            Eval::PerThousand { num, den, den_name } => {
+                match self.ratio(sums, &[num], den, den_name) {
+                    KpiValue::Value(v) => KpiValue::Value(v * 1000.0),
+                    na => na,
+                }
             }
-            KpiValue::Value(total) => KpiValue::ratio(
-                total,
-                campaigns.len() as f64,
-                "the number of campaigns with posts",
-            ),
-            na => na,
-        };
-        match def.id {
-            "engagement_rate" => self.engagement_ratio(sums, self.er),
-            id if id.starts_with("engagement_rate_") => self.platform_engagement(id, members),
-            "avg_engagement_per_post" => self.engagement_ratio(sums, (PostCount, "post count")),
-            "comment_sentiment" => self.comment_sentiment(sums),
-            "share_of_voice" => match self.rows_with(sums, &[BrandMentions, CompetitorMentions]) {
-                Ok(s) => KpiValue::ratio(
-                    s.get(BrandMentions),
-                    s.get(BrandMentions) + s.get(CompetitorMentions),
-                    "brand + competitor mentions",
-                ),
+            Eval::Share {
+                part,
+                rest,
+                den_name,
+            } => match self.rows_with(sums, &[part, rest]) {
+                Ok(s) => KpiValue::ratio(s.get(part), s.get(part) + s.get(rest), den_name),
                 Err(na) => na,
             },
-            "response_rate" => self.ratio(sums, &[CommentsReplied24h], Comments, "comments"),
-            "ctr" => self.ratio(sums, &[Clicks], Impressions, "impressions"),
-            "conversion_rate" => self.ratio(sums, &[Conversions], Clicks, "clicks"),
-            "aov" => self.ratio(sums, &[Revenue], Conversions, "conversions"),
-            "cpl" => self.ratio(sums, &[Cost], Leads, "leads"),
-            "lead_quality" => self.ratio(sums, &[Sqls], Leads, "leads"),
-            "brand_recall_lift" => entities::brand_recall_lift(campaigns),
-            "brand_sentiment_shift" => entities::brand_sentiment_shift(campaigns),
-            "share_of_conversation" => entities::share_of_conversation(campaigns),
-            "impressions" => self.total(sums, Impressions),
-            "reach" => self.total(sums, Reach),
-            "impressions_per_campaign" => per_campaign(Impressions),
-            "reach_per_campaign" => per_campaign(Reach),
-            "roas" => self.ratio(sums, &[Revenue], Cost, "cost"),
-            "cpa" => self.ratio(sums, &[Cost], NewCustomers, "new customers"),
-            "clv_ratio" => match (entities::weighted_clv(campaigns), cpa) {
+            Eval::Total(m) => self.total(sums, m),
+            Eval::PerCampaign(m) => match self.total(sums, m) {
+                KpiValue::Value(_) if campaigns.is_empty() => {
+                    KpiValue::na("no post in view belongs to a campaign")
+                }
+                KpiValue::Value(total) => KpiValue::ratio(
+                    total,
+                    campaigns.len() as f64,
+                    "the number of campaigns with posts",
+                ),
+                na => na,
+            },
+            Eval::EngagementRate => {
+                let (den, den_name) = self.er;
+                self.engagement_ratio(sums, den, |s| {
+                    KpiValue::ratio(s.engagements(), s.get(den), den_name)
+                })
+            }
+            Eval::PlatformEngagementRate(key) => self.platform_engagement(key, members),
+            Eval::EngagementsPer { den, den_name } => self.engagement_ratio(sums, den, |s| {
+                KpiValue::ratio(s.engagements(), s.get(den), den_name)
+            }),
+            Eval::PerEngagement(m) => self.engagement_ratio(sums, m, |s| {
+                KpiValue::ratio(s.get(m), s.engagements(), "engagements")
+            }),
+            Eval::CommentSentiment => self.comment_sentiment(sums),
+            Eval::FtcCompliance => self.ftc_compliance(sums),
+            Eval::Emv => self.emv(sums, members),
+            Eval::ClvRatio => match (entities::weighted_clv(campaigns), cpa) {
                 (KpiValue::Value(clv), KpiValue::Value(cpa)) => KpiValue::ratio(clv, *cpa, "CPA"),
                 (KpiValue::NotAvailable { reason }, _) => KpiValue::na(format!("CLV: {reason}")),
                 (_, na) => na.clone(),
             },
-            "budget_pacing" => {
-                entities::budget_pacing(campaigns, self.as_of, self.ws.posts.has(Cost))
+            Eval::BudgetPacing => {
+                entities::budget_pacing(campaigns, self.as_of, self.ws.posts.has(Measure::Cost))
             }
-            "cpm" => match self.ratio(sums, &[Cost], Impressions, "impressions") {
-                KpiValue::Value(v) => KpiValue::Value(v * 1000.0),
-                na => na,
-            },
-            "cpe" => self.engagement_ratio(sums, (Cost, "cost")),
-            "cpv" => self.ratio(sums, &[Cost], Views, "views"),
-            "vtr" => self.ratio(sums, &[Views], Impressions, "impressions"),
-            "emv" => self.emv(sums, members),
-            "influencer_score" => self.mean_score(creators),
-            "audience_growth" => entities::audience_growth(creators),
-            "delivery_rate" => entities::delivery_rate(creators),
-            "content_quality" => entities::content_quality(creators),
-            "launch_on_time" => entities::launch_on_time(campaigns),
-            "asset_approval_hours" => entities::asset_approval_hours(self.ws, campaigns, creators),
-            "ftc_compliance" => self.ftc_compliance(sums),
-            "contract_compliance" => entities::contract_compliance(creators),
-            other => KpiValue::na(format!("unknown KPI {other}")),
+            Eval::InfluencerScore => self.mean_score(creators),
+            Eval::Campaigns(f) => f(campaigns),
+            Eval::Creators(f) => f(creators),
+            Eval::AssetApprovalHours => {
+                entities::asset_approval_hours(self.ws, campaigns, creators)
+            }
         }
     }
 
@@ -990,12 +977,9 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// `engagement_rate_<platform>`: the ratio over that platform's rows in the scope.
-    fn platform_engagement(&self, id: &str, members: &Members) -> KpiValue {
-        let Some((key, _)) = PLATFORM_ENGAGEMENT.iter().find(|(_, kpi)| *kpi == id) else {
-            return KpiValue::na(format!("unknown KPI {id}"));
-        };
-        match members.platforms.iter().find(|p| p.key == *key) {
+    /// The engagement rate over one platform's rows in the scope.
+    fn platform_engagement(&self, key: &str, members: &Members) -> KpiValue {
+        match members.platforms.iter().find(|p| p.key == key) {
             Some(p) => self.engagement_rate(
                 p.engagements,
                 p.denominator,
@@ -1063,6 +1047,11 @@ fn main_platforms(p: &crate::data::store::Posts) -> Vec<Option<&str>> {
         })
         .take(creators)
         .collect()
+}
+
+/// `n/a: needs column(s): likes, comments, shares, saves`: no engagement column at all.
+fn no_engagement_columns() -> KpiValue {
+    needs_columns(&ENGAGEMENT.map(Measure::column))
 }
 
 /// `n/a: needs column(s): a, b`.

@@ -1,8 +1,21 @@
 //! The declarative KPI registry: one entry per KPI with its id, name, glossary text,
-//! formula, unit, direction, default target (from the spec) and input columns.
-//! Cards, tables, charts, alerts, the glossary and exports all read from here.
+//! formula, unit, direction, default target (from the spec), how the engine evaluates
+//! it and the columns it needs. Cards, tables, charts, alerts, the glossary, exports and
+//! the engine all read from here.
+//!
+//! Adding a KPI is one [`KpiId`] line in `kpi_ids!` and one entry in `DEFS` (in the
+//! same place of the order); a KPI of a new kind of evaluation also adds an [`Eval`]
+//! variant, which the compiler then asks the engine to handle.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::data::schema::Measure;
+
+use super::engine::KpiValue;
+use super::entities::{self, CampaignInScope, CreatorInScope};
 
 /// The spec's six KPI groups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -77,11 +90,232 @@ pub enum Target {
     AboveSiteAov(f64),
 }
 
-/// One KPI definition.
-#[derive(Clone, Copy, Debug, PartialEq)]
+macro_rules! kpi_ids {
+    ($($(#[$doc:meta])* $variant:ident => $id:literal,)*) => {
+        /// A KPI, one variant per registry entry, in registry order. Its string
+        /// ([`KpiId::as_str`]) is the `data-kpi` DOM hook and the key in JSON (serde
+        /// writes and reads the string).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum KpiId {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl KpiId {
+            /// Every KPI, in registry order (`KpiId::ALL[id as usize] == id`).
+            pub const ALL: [KpiId; KpiId::COUNT] = [$(KpiId::$variant,)*];
+
+            /// Number of KPIs.
+            pub const COUNT: usize = [$($id,)*].len();
+
+            /// The stable id string: the `data-kpi` hook and the key in every result.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(KpiId::$variant => $id,)*
+                }
+            }
+        }
+    };
+}
+
+kpi_ids! {
+    EngagementRate => "engagement_rate",
+    EngagementRateInstagram => "engagement_rate_instagram",
+    EngagementRateTiktok => "engagement_rate_tiktok",
+    EngagementRateYoutube => "engagement_rate_youtube",
+    EngagementRateX => "engagement_rate_x",
+    AvgEngagementPerPost => "avg_engagement_per_post",
+    CommentSentiment => "comment_sentiment",
+    ShareOfVoice => "share_of_voice",
+    ResponseRate => "response_rate",
+    Ctr => "ctr",
+    ConversionRate => "conversion_rate",
+    Aov => "aov",
+    Cpl => "cpl",
+    LeadQuality => "lead_quality",
+    BrandRecallLift => "brand_recall_lift",
+    BrandSentimentShift => "brand_sentiment_shift",
+    ShareOfConversation => "share_of_conversation",
+    Impressions => "impressions",
+    ImpressionsPerCampaign => "impressions_per_campaign",
+    Reach => "reach",
+    ReachPerCampaign => "reach_per_campaign",
+    Roas => "roas",
+    Cpa => "cpa",
+    ClvRatio => "clv_ratio",
+    BudgetPacing => "budget_pacing",
+    Cpm => "cpm",
+    Cpe => "cpe",
+    Cpv => "cpv",
+    Vtr => "vtr",
+    Emv => "emv",
+    InfluencerScore => "influencer_score",
+    AudienceGrowth => "audience_growth",
+    DeliveryRate => "delivery_rate",
+    ContentQuality => "content_quality",
+    LaunchOnTime => "launch_on_time",
+    AssetApprovalHours => "asset_approval_hours",
+    FtcCompliance => "ftc_compliance",
+    ContractCompliance => "contract_compliance",
+}
+
+impl KpiId {
+    /// The KPI with this id string, if any.
+    pub fn parse(id: &str) -> Option<KpiId> {
+        KpiId::ALL.into_iter().find(|k| k.as_str() == id)
+    }
+
+    /// Its registry entry.
+    pub fn def(self) -> &'static KpiDef {
+        &REGISTRY[self as usize]
+    }
+}
+
+impl fmt::Display for KpiId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that names no KPI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownKpi(pub String);
+
+impl fmt::Display for UnknownKpi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown KPI id {}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownKpi {}
+
+impl FromStr for KpiId {
+    type Err = UnknownKpi;
+
+    fn from_str(id: &str) -> Result<KpiId, UnknownKpi> {
+        KpiId::parse(id).ok_or_else(|| UnknownKpi(id.to_owned()))
+    }
+}
+
+impl Serialize for KpiId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for KpiId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KpiId, D::Error> {
+        let id = String::deserialize(d)?;
+        id.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How the engine evaluates a KPI. The posts measures a KPI reads follow from this
+/// ([`Eval::measures`]), so its needs, its n/a reasons and its value come from one fact.
+#[derive(Clone, Copy, Debug)]
+pub enum Eval {
+    /// Σnum / Σden over the scope's rows that have both; n/a names `den_name` when the
+    /// denominator is 0.
+    Ratio {
+        num: Measure,
+        den: Measure,
+        den_name: &'static str,
+    },
+    /// A [`Eval::Ratio`] × 1000 (CPM).
+    PerThousand {
+        num: Measure,
+        den: Measure,
+        den_name: &'static str,
+    },
+    /// Σpart / (Σpart + Σrest) over the rows that have both (share of voice).
+    Share {
+        part: Measure,
+        rest: Measure,
+        den_name: &'static str,
+    },
+    /// Σ of one measure.
+    Total(Measure),
+    /// Σ of one measure / the number of campaigns with posts in the scope.
+    PerCampaign(Measure),
+    /// Engagements / the engagement-rate denominator chosen in Settings.
+    EngagementRate,
+    /// The engagement rate of one platform's posts in the scope (its platform key).
+    PlatformEngagementRate(&'static str),
+    /// Engagements / Σden.
+    EngagementsPer {
+        den: Measure,
+        den_name: &'static str,
+    },
+    /// Σ of one measure / engagements (cost per engagement).
+    PerEngagement(Measure),
+    /// Positive / classified comments, from the posts' counts or the comments table.
+    CommentSentiment,
+    /// Disclosed / sponsored posts with a known disclosure status.
+    FtcCompliance,
+    /// Earned media value by the method chosen in Settings.
+    Emv,
+    /// Conversion-weighted CLV of the campaigns / CPA.
+    ClvRatio,
+    /// Σcost / planned spend to the as-of date.
+    BudgetPacing,
+    /// Mean influencer score of the creators in scope.
+    InfluencerScore,
+    /// A function of the campaigns in scope.
+    Campaigns(fn(&[CampaignInScope]) -> KpiValue),
+    /// A function of the creators in scope.
+    Creators(fn(&[CreatorInScope]) -> KpiValue),
+    /// Mean approval time of the assets of the campaigns and creators in scope.
+    AssetApprovalHours,
+}
+
+/// The engagement measures (Σ of them is "engagements").
+pub const ENGAGEMENT: [Measure; 4] = [
+    Measure::Likes,
+    Measure::Comments,
+    Measure::Shares,
+    Measure::Saves,
+];
+
+impl Eval {
+    /// The posts measures this evaluation reads, in the order its n/a reasons name
+    /// them (the engagement rates with the default denominator, reach).
+    pub fn measures(&self) -> Vec<Measure> {
+        use Measure::*;
+        let engagements_and = |m: Measure| {
+            let mut v = ENGAGEMENT.to_vec();
+            v.push(m);
+            v
+        };
+        match *self {
+            Eval::Ratio { num, den, .. } | Eval::PerThousand { num, den, .. } => vec![num, den],
+            Eval::Share { part, rest, .. } => vec![part, rest],
+            Eval::Total(m) | Eval::PerCampaign(m) => vec![m],
+            Eval::EngagementRate | Eval::PlatformEngagementRate(_) => engagements_and(Reach),
+            Eval::EngagementsPer { den, .. } => engagements_and(den),
+            Eval::PerEngagement(m) => {
+                let mut v = vec![m];
+                v.extend(ENGAGEMENT);
+                v
+            }
+            Eval::CommentSentiment => vec![CommentsPositive, CommentsNeutral, CommentsNegative],
+            Eval::FtcCompliance => vec![DisclosedPosts, DisclosureKnownPosts],
+            Eval::Emv => vec![Impressions],
+            Eval::ClvRatio => vec![Cost, NewCustomers],
+            Eval::BudgetPacing => vec![Cost],
+            Eval::InfluencerScore => {
+                let mut v = engagements_and(Reach);
+                v.extend([Conversions, Clicks]);
+                v
+            }
+            Eval::Campaigns(_) | Eval::Creators(_) | Eval::AssetApprovalHours => Vec::new(),
+        }
+    }
+}
+
+/// One KPI definition: everything any part of the app knows about a KPI.
+#[derive(Clone, Copy, Debug)]
 pub struct KpiDef {
-    /// Stable id: the `data-kpi` hook and the key in every result.
-    pub id: &'static str,
+    /// The KPI (its string is the `data-kpi` hook and the key in every result).
+    pub id: KpiId,
     /// Display name.
     pub name: &'static str,
     pub group: KpiGroup,
@@ -93,57 +327,110 @@ pub struct KpiDef {
     pub direction: Direction,
     /// Default target from the spec; `None` = no target.
     pub target: Option<Target>,
-    /// Canonical columns (`table.column`) the KPI needs.
-    pub inputs: &'static [&'static str],
+    /// How the engine computes it (which also says which posts measures it reads).
+    pub eval: Eval,
+    /// Canonical columns (`table.column`) it needs besides the posts measures of `eval`:
+    /// other tables' columns and posts columns that are not measures.
+    pub columns: &'static [&'static str],
 }
 
-/// All KPIs, in display order (the spec's headline KPIs first within their groups).
+impl PartialEq for KpiDef {
+    fn eq(&self, other: &KpiDef) -> bool {
+        self.id == other.id
+    }
+}
+
+impl KpiDef {
+    /// The posts measures it reads (from [`KpiDef::eval`]).
+    pub fn measures(&self) -> Vec<Measure> {
+        self.eval.measures()
+    }
+
+    /// Every canonical column it needs, as `table.column` (the glossary's "Needs"): the
+    /// posts columns of its measures, then [`KpiDef::columns`].
+    pub fn inputs(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for m in self.measures() {
+            let name = format!("posts.{}", m.column());
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out.extend(self.columns.iter().map(|c| (*c).to_owned()));
+        out
+    }
+}
+
+/// All KPIs, in display order (the spec's headline KPIs first within their groups);
+/// entry `i` is `KpiId::ALL[i]`.
 pub fn registry() -> &'static [KpiDef] {
-    REGISTRY
+    &REGISTRY
 }
 
-/// The KPI with this id.
-pub fn kpi(id: &str) -> Option<&'static KpiDef> {
-    REGISTRY.iter().find(|k| k.id == id)
+/// The definition of a KPI.
+pub fn kpi(id: impl KpiKey) -> Option<&'static KpiDef> {
+    id.kpi_id().map(KpiId::def)
+}
+
+/// Something that names a KPI: a [`KpiId`] (or, until every call site passes one, its
+/// string).
+pub trait KpiKey: Copy {
+    /// The KPI it names, if any.
+    fn kpi_id(self) -> Option<KpiId>;
+}
+
+impl KpiKey for KpiId {
+    fn kpi_id(self) -> Option<KpiId> {
+        Some(self)
+    }
+}
+
+impl KpiKey for &str {
+    fn kpi_id(self) -> Option<KpiId> {
+        KpiId::parse(self)
+    }
+}
+
+impl KpiKey for &KpiId {
+    fn kpi_id(self) -> Option<KpiId> {
+        Some(*self)
+    }
+}
+
+impl KpiKey for &&str {
+    fn kpi_id(self) -> Option<KpiId> {
+        KpiId::parse(self)
+    }
 }
 
 /// Serde of a `&'static KpiDef` as its id (for `#[serde(with = "def_by_id")]`): an
 /// unknown id is an error, not a guess.
 pub mod def_by_id {
-    use serde::{de::Error, Deserialize, Deserializer, Serializer};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use super::{kpi, KpiDef};
+    use super::{KpiDef, KpiId};
 
     pub fn serialize<S: Serializer>(def: &&'static KpiDef, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(def.id)
+        def.id.serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<&'static KpiDef, D::Error> {
-        let id = String::deserialize(d)?;
-        kpi(&id).ok_or_else(|| D::Error::custom(format!("unknown KPI id {id}")))
+        KpiId::deserialize(d).map(KpiId::def)
     }
 }
 
-/// The platform-specific engagement-rate KPI ids and their platform keys.
-pub const PLATFORM_ENGAGEMENT: [(&str, &str); 4] = [
-    ("instagram", "engagement_rate_instagram"),
-    ("tiktok", "engagement_rate_tiktok"),
-    ("youtube", "engagement_rate_youtube"),
-    ("x", "engagement_rate_x"),
-];
-
-const ENGAGEMENT_INPUTS: &[&str] = &[
-    "posts.likes",
-    "posts.comments",
-    "posts.shares",
-    "posts.saves",
-    "posts.reach",
+/// The platform-specific engagement-rate KPIs and their platform keys.
+pub const PLATFORM_ENGAGEMENT: [(&str, KpiId); 4] = [
+    ("instagram", KpiId::EngagementRateInstagram),
+    ("tiktok", KpiId::EngagementRateTiktok),
+    ("youtube", KpiId::EngagementRateYoutube),
+    ("x", KpiId::EngagementRateX),
 ];
 
 macro_rules! platform_er {
-    ($id:expr, $name:expr, $lo:expr, $hi:expr) => {
+    ($id:ident, $key:literal, $name:expr, $lo:expr, $hi:expr) => {
         KpiDef {
-            id: $id,
+            id: KpiId::$id,
             name: $name,
             group: KpiGroup::Engagement,
             definition:
@@ -152,15 +439,33 @@ macro_rules! platform_er {
             unit: Unit::Ratio,
             direction: Direction::HigherIsBetter,
             target: Some(Target::Range($lo, $hi)),
-            inputs: ENGAGEMENT_INPUTS,
+            eval: Eval::PlatformEngagementRate($key),
+            columns: &[],
         }
     };
 }
 
-static REGISTRY: &[KpiDef] = &[
+use Measure::*;
+
+static REGISTRY: [KpiDef; KpiId::COUNT] = DEFS;
+
+// Entry `i` of the registry is the KPI `KpiId::ALL[i]`: one entry per id, in order.
+const _: () = {
+    let mut i = 0;
+    while i < KpiId::COUNT {
+        assert!(
+            DEFS[i].id as usize == i,
+            "registry entries out of KpiId order"
+        );
+        i += 1;
+    }
+};
+
+/// The registry in [`KpiId`] order (checked at compile time below).
+const DEFS: [KpiDef; KpiId::COUNT] = [
     // --- Engagement ---
     KpiDef {
-        id: "engagement_rate",
+        id: KpiId::EngagementRate,
         name: "Engagement rate",
         group: KpiGroup::Engagement,
         definition: "Total engagements (likes, comments, shares, saves) divided by total reach.",
@@ -168,14 +473,15 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::Range(0.05, 0.08)),
-        inputs: ENGAGEMENT_INPUTS,
+        eval: Eval::EngagementRate,
+        columns: &[],
     },
-    platform_er!("engagement_rate_instagram", "Engagement rate · Instagram", 0.06, 0.09),
-    platform_er!("engagement_rate_tiktok", "Engagement rate · TikTok", 0.07, 0.10),
-    platform_er!("engagement_rate_youtube", "Engagement rate · YouTube", 0.04, 0.06),
-    platform_er!("engagement_rate_x", "Engagement rate · X", 0.03, 0.05),
+    platform_er!(EngagementRateInstagram, "instagram", "Engagement rate · Instagram", 0.06, 0.09),
+    platform_er!(EngagementRateTiktok, "tiktok", "Engagement rate · TikTok", 0.07, 0.10),
+    platform_er!(EngagementRateYoutube, "youtube", "Engagement rate · YouTube", 0.04, 0.06),
+    platform_er!(EngagementRateX, "x", "Engagement rate · X", 0.03, 0.05),
     KpiDef {
-        id: "avg_engagement_per_post",
+        id: KpiId::AvgEngagementPerPost,
         name: "Avg engagement per post",
         group: KpiGroup::Engagement,
         definition: "Total engagements divided by number of posts.",
@@ -183,10 +489,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(10_000.0)),
-        inputs: &["posts.likes", "posts.comments", "posts.shares", "posts.saves"],
+        eval: Eval::EngagementsPer { den: PostCount, den_name: "post count" },
+        columns: &[],
     },
     KpiDef {
-        id: "comment_sentiment",
+        id: KpiId::CommentSentiment,
         name: "Comment sentiment",
         group: KpiGroup::Engagement,
         definition: "Sentiment of comments (positive, neutral, negative): the positive share.",
@@ -194,10 +501,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.70)),
-        inputs: &["posts.comments_positive", "posts.comments_neutral", "posts.comments_negative"],
+        eval: Eval::CommentSentiment,
+        columns: &["comments.sentiment", "comments.text"],
     },
     KpiDef {
-        id: "share_of_voice",
+        id: KpiId::ShareOfVoice,
         name: "Share of voice",
         group: KpiGroup::Engagement,
         definition: "Brand mentions vs. competitors in influencer content.",
@@ -205,10 +513,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.15)),
-        inputs: &["posts.brand_mentions", "posts.competitor_mentions"],
+        eval: Eval::Share { part: BrandMentions, rest: CompetitorMentions, den_name: "brand + competitor mentions" },
+        columns: &[],
     },
     KpiDef {
-        id: "response_rate",
+        id: KpiId::ResponseRate,
         name: "Response rate (24 h)",
         group: KpiGroup::Engagement,
         definition: "Percentage of comments receiving responses from brand/influencer within 24 hours.",
@@ -216,11 +525,12 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.80)),
-        inputs: &["posts.comments_replied_24h", "posts.comments"],
+        eval: Eval::Ratio { num: CommentsReplied24h, den: Comments, den_name: "comments" },
+        columns: &[],
     },
     // --- Conversion ---
     KpiDef {
-        id: "ctr",
+        id: KpiId::Ctr,
         name: "Click-through rate",
         group: KpiGroup::Conversion,
         definition: "Percentage of viewers clicking on branded links or shoppable content.",
@@ -228,10 +538,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::Range(0.02, 0.04)),
-        inputs: &["posts.clicks", "posts.impressions"],
+        eval: Eval::Ratio { num: Clicks, den: Impressions, den_name: "impressions" },
+        columns: &[],
     },
     KpiDef {
-        id: "conversion_rate",
+        id: KpiId::ConversionRate,
         name: "Conversion rate",
         group: KpiGroup::Conversion,
         definition: "Percentage of clicks resulting in purchases or desired actions.",
@@ -239,10 +550,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::Range(0.03, 0.05)),
-        inputs: &["posts.conversions", "posts.clicks"],
+        eval: Eval::Ratio { num: Conversions, den: Clicks, den_name: "clicks" },
+        columns: &[],
     },
     KpiDef {
-        id: "aov",
+        id: KpiId::Aov,
         name: "Average order value",
         group: KpiGroup::Conversion,
         definition: "Average purchase amount from influencer-driven sales.",
@@ -250,10 +562,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Money,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AboveSiteAov(0.15)),
-        inputs: &["posts.revenue", "posts.conversions"],
+        eval: Eval::Ratio { num: Revenue, den: Conversions, den_name: "conversions" },
+        columns: &["campaigns.site_aov"],
     },
     KpiDef {
-        id: "cpl",
+        id: KpiId::Cpl,
         name: "Cost per lead",
         group: KpiGroup::Conversion,
         definition: "Total campaign cost divided by qualified leads generated.",
@@ -261,10 +574,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Money,
         direction: Direction::LowerIsBetter,
         target: Some(Target::AtMost(25.0)),
-        inputs: &["posts.cost", "posts.leads"],
+        eval: Eval::Ratio { num: Cost, den: Leads, den_name: "leads" },
+        columns: &[],
     },
     KpiDef {
-        id: "lead_quality",
+        id: KpiId::LeadQuality,
         name: "Lead quality (SQL rate)",
         group: KpiGroup::Conversion,
         definition: "Sales-qualified lead percentage from influencer campaigns.",
@@ -272,11 +586,12 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.60)),
-        inputs: &["posts.sqls", "posts.leads"],
+        eval: Eval::Ratio { num: Sqls, den: Leads, den_name: "leads" },
+        columns: &[],
     },
     // --- Brand impact ---
     KpiDef {
-        id: "brand_recall_lift",
+        id: KpiId::BrandRecallLift,
         name: "Brand recall lift",
         group: KpiGroup::BrandImpact,
         definition: "Percentage increase in brand awareness from campaign baseline.",
@@ -284,10 +599,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.25)),
-        inputs: &["campaigns.awareness_pre", "campaigns.awareness_post"],
+        eval: Eval::Campaigns(entities::brand_recall_lift),
+        columns: &["campaigns.awareness_pre", "campaigns.awareness_post"],
     },
     KpiDef {
-        id: "brand_sentiment_shift",
+        id: KpiId::BrandSentimentShift,
         name: "Brand sentiment shift",
         group: KpiGroup::BrandImpact,
         definition: "Change in brand sentiment scores pre/post campaign.",
@@ -295,10 +611,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.15)),
-        inputs: &["campaigns.sentiment_pre", "campaigns.sentiment_post"],
+        eval: Eval::Campaigns(entities::brand_sentiment_shift),
+        columns: &["campaigns.sentiment_pre", "campaigns.sentiment_post"],
     },
     KpiDef {
-        id: "share_of_conversation",
+        id: KpiId::ShareOfConversation,
         name: "Share of conversation",
         group: KpiGroup::BrandImpact,
         definition: "Brand's percentage of social media conversation in category.",
@@ -306,10 +623,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.20)),
-        inputs: &["campaigns.brand_conversation", "campaigns.category_conversation"],
+        eval: Eval::Campaigns(entities::share_of_conversation),
+        columns: &["campaigns.brand_conversation", "campaigns.category_conversation"],
     },
     KpiDef {
-        id: "impressions",
+        id: KpiId::Impressions,
         name: "Impressions",
         group: KpiGroup::BrandImpact,
         definition: "Total number of times content was displayed.",
@@ -317,10 +635,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::HigherIsBetter,
         target: None,
-        inputs: &["posts.impressions"],
+        eval: Eval::Total(Impressions),
+        columns: &[],
     },
     KpiDef {
-        id: "impressions_per_campaign",
+        id: KpiId::ImpressionsPerCampaign,
         name: "Impressions per campaign",
         group: KpiGroup::BrandImpact,
         definition: "Impressions per major campaign: the mean over the campaigns in view.",
@@ -328,10 +647,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(5_000_000.0)),
-        inputs: &["posts.impressions", "posts.campaign_id"],
+        eval: Eval::PerCampaign(Impressions),
+        columns: &["posts.campaign_id"],
     },
     KpiDef {
-        id: "reach",
+        id: KpiId::Reach,
         name: "Reach",
         group: KpiGroup::BrandImpact,
         definition: "Unique users who saw the content. Summed over posts, so a person reached by two posts counts twice: it is not de-duplicated.",
@@ -339,10 +659,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::HigherIsBetter,
         target: None,
-        inputs: &["posts.reach"],
+        eval: Eval::Total(Reach),
+        columns: &[],
     },
     KpiDef {
-        id: "reach_per_campaign",
+        id: KpiId::ReachPerCampaign,
         name: "Reach per campaign",
         group: KpiGroup::BrandImpact,
         definition: "Unique reach per campaign: the mean over the campaigns in view (not de-duplicated across posts).",
@@ -350,11 +671,12 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Count,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(1_000_000.0)),
-        inputs: &["posts.reach", "posts.campaign_id"],
+        eval: Eval::PerCampaign(Reach),
+        columns: &["posts.campaign_id"],
     },
     // --- Financial ---
     KpiDef {
-        id: "roas",
+        id: KpiId::Roas,
         name: "ROAS",
         group: KpiGroup::Financial,
         definition: "Revenue generated divided by advertising cost (ROI: $50,000 ÷ $10,000 = 5).",
@@ -362,10 +684,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Multiple,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(5.0)),
-        inputs: &["posts.revenue", "posts.cost"],
+        eval: Eval::Ratio { num: Revenue, den: Cost, den_name: "cost" },
+        columns: &[],
     },
     KpiDef {
-        id: "cpa",
+        id: KpiId::Cpa,
         name: "Cost per acquisition",
         group: KpiGroup::Financial,
         definition: "Total campaign cost divided by new customers acquired.",
@@ -373,10 +696,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Money,
         direction: Direction::LowerIsBetter,
         target: Some(Target::AtMost(35.0)),
-        inputs: &["posts.cost", "posts.new_customers"],
+        eval: Eval::Ratio { num: Cost, den: NewCustomers, den_name: "new customers" },
+        columns: &[],
     },
     KpiDef {
-        id: "clv_ratio",
+        id: KpiId::ClvRatio,
         name: "CLV : CPA",
         group: KpiGroup::Financial,
         definition: "CLV of acquired customers divided by CPA.",
@@ -384,10 +708,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Multiple,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(3.0)),
-        inputs: &["campaigns.clv", "posts.new_customers", "posts.cost"],
+        eval: Eval::ClvRatio,
+        columns: &["campaigns.clv"],
     },
     KpiDef {
-        id: "budget_pacing",
+        id: KpiId::BudgetPacing,
         name: "Budget pacing",
         group: KpiGroup::Financial,
         definition: "Actual spend vs. planned spend over campaign duration.",
@@ -395,10 +720,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::WithinRange,
         target: Some(Target::Range(0.95, 1.05)),
-        inputs: &["posts.cost", "campaigns.budget", "campaigns.start_date", "campaigns.end_date"],
+        eval: Eval::BudgetPacing,
+        columns: &["campaigns.budget", "campaigns.start_date", "campaigns.end_date"],
     },
     KpiDef {
-        id: "cpm",
+        id: KpiId::Cpm,
         name: "CPM",
         group: KpiGroup::Financial,
         definition: "Cost per 1,000 impressions.",
@@ -406,10 +732,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Money,
         direction: Direction::LowerIsBetter,
         target: Some(Target::AtMost(8.0)),
-        inputs: &["posts.cost", "posts.impressions"],
+        eval: Eval::PerThousand { num: Cost, den: Impressions, den_name: "impressions" },
+        columns: &[],
     },
     KpiDef {
-        id: "cpe",
+        id: KpiId::Cpe,
         name: "Cost per engagement",
         group: KpiGroup::Financial,
         definition: "Cost divided by engagements.",
@@ -417,10 +744,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Money,
         direction: Direction::LowerIsBetter,
         target: None,
-        inputs: &["posts.cost", "posts.likes", "posts.comments", "posts.shares", "posts.saves"],
+        eval: Eval::PerEngagement(Cost),
+        columns: &[],
     },
     KpiDef {
-        id: "cpv",
+        id: KpiId::Cpv,
         name: "Cost per view",
         group: KpiGroup::Financial,
         definition: "Cost divided by video views.",
@@ -428,10 +756,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Money,
         direction: Direction::LowerIsBetter,
         target: None,
-        inputs: &["posts.cost", "posts.views"],
+        eval: Eval::Ratio { num: Cost, den: Views, den_name: "views" },
+        columns: &[],
     },
     KpiDef {
-        id: "vtr",
+        id: KpiId::Vtr,
         name: "View-through rate",
         group: KpiGroup::Financial,
         definition: "Views divided by impressions.",
@@ -439,10 +768,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: None,
-        inputs: &["posts.views", "posts.impressions"],
+        eval: Eval::Ratio { num: Views, den: Impressions, den_name: "impressions" },
+        columns: &[],
     },
     KpiDef {
-        id: "emv",
+        id: KpiId::Emv,
         name: "Earned media value",
         group: KpiGroup::Financial,
         definition: "What the earned exposure would have cost as paid media, by the method chosen in Settings.",
@@ -450,11 +780,12 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Money,
         direction: Direction::HigherIsBetter,
         target: None,
-        inputs: &["posts.impressions"],
+        eval: Eval::Emv,
+        columns: &[],
     },
     // --- Influencer performance ---
     KpiDef {
-        id: "influencer_score",
+        id: KpiId::InfluencerScore,
         name: "Influencer performance score",
         group: KpiGroup::Influencer,
         definition: "Composite score based on engagement, conversion, and brand fit.",
@@ -462,10 +793,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Score,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(80.0)),
-        inputs: &["posts.likes", "posts.reach", "posts.conversions", "posts.clicks", "creators.brand_fit"],
+        eval: Eval::InfluencerScore,
+        columns: &["creators.brand_fit"],
     },
     KpiDef {
-        id: "audience_growth",
+        id: KpiId::AudienceGrowth,
         name: "Audience growth",
         group: KpiGroup::Influencer,
         definition: "Percentage increase in influencer's audience during partnership.",
@@ -473,10 +805,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.05)),
-        inputs: &["creators.followers_start", "creators.followers_end"],
+        eval: Eval::Creators(entities::audience_growth),
+        columns: &["creators.followers_start", "creators.followers_end"],
     },
     KpiDef {
-        id: "delivery_rate",
+        id: KpiId::DeliveryRate,
         name: "Campaign delivery rate",
         group: KpiGroup::Influencer,
         definition: "Percentage of committed deliverables completed on time.",
@@ -484,10 +817,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.98)),
-        inputs: &["creators.deliverables_on_time", "creators.deliverables_committed"],
+        eval: Eval::Creators(entities::delivery_rate),
+        columns: &["creators.deliverables_on_time", "creators.deliverables_committed"],
     },
     KpiDef {
-        id: "content_quality",
+        id: KpiId::ContentQuality,
         name: "Content quality",
         group: KpiGroup::Influencer,
         definition: "Brand team rating of content alignment and creativity (1–5 stars).",
@@ -495,11 +829,12 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Rating,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(4.5)),
-        inputs: &["creators.content_rating"],
+        eval: Eval::Creators(entities::content_quality),
+        columns: &["creators.content_rating"],
     },
     // --- Operational ---
     KpiDef {
-        id: "launch_on_time",
+        id: KpiId::LaunchOnTime,
         name: "Campaign launch rate",
         group: KpiGroup::Operational,
         definition: "Percentage of campaigns launching on planned date.",
@@ -507,10 +842,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.95)),
-        inputs: &["campaigns.launch_date", "campaigns.planned_launch_date"],
+        eval: Eval::Campaigns(entities::launch_on_time),
+        columns: &["campaigns.launch_date", "campaigns.planned_launch_date"],
     },
     KpiDef {
-        id: "asset_approval_hours",
+        id: KpiId::AssetApprovalHours,
         name: "Asset approval time",
         group: KpiGroup::Operational,
         definition: "Average time from content submission to approval.",
@@ -518,10 +854,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Hours,
         direction: Direction::LowerIsBetter,
         target: Some(Target::AtMost(24.0)),
-        inputs: &["assets.submitted_at", "assets.approved_at"],
+        eval: Eval::AssetApprovalHours,
+        columns: &["assets.submitted_at", "assets.approved_at"],
     },
     KpiDef {
-        id: "ftc_compliance",
+        id: KpiId::FtcCompliance,
         name: "FTC compliance",
         group: KpiGroup::Operational,
         definition: "Percentage of posts with proper disclosure and #ad labeling.",
@@ -529,10 +866,11 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(1.0)),
-        inputs: &["posts.disclosed or posts.caption"],
+        eval: Eval::FtcCompliance,
+        columns: &["posts.caption"],
     },
     KpiDef {
-        id: "contract_compliance",
+        id: KpiId::ContractCompliance,
         name: "Contract compliance",
         group: KpiGroup::Operational,
         definition: "Percentage of influencer contracts meeting all terms.",
@@ -540,7 +878,8 @@ static REGISTRY: &[KpiDef] = &[
         unit: Unit::Ratio,
         direction: Direction::HigherIsBetter,
         target: Some(Target::AtLeast(0.98)),
-        inputs: &["creators.contract_terms_met"],
+        eval: Eval::Creators(entities::contract_compliance),
+        columns: &["creators.contract_terms_met"],
     },
 ];
 
@@ -550,14 +889,30 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_lookups_work() {
-        let mut ids: Vec<_> = registry().iter().map(|k| k.id).collect();
+        let mut ids: Vec<_> = registry().iter().map(|k| k.id.as_str()).collect();
         let n = ids.len();
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        assert_eq!(kpi("roas").map(|k| k.unit), Some(Unit::Multiple));
-        for (_, id) in PLATFORM_ENGAGEMENT {
-            assert!(kpi(id).is_some());
+        assert_eq!(KpiId::Roas.def().unit, Unit::Multiple);
+        for (key, id) in PLATFORM_ENGAGEMENT {
+            assert!(matches!(id.def().eval, Eval::PlatformEngagementRate(k) if k == key));
         }
+    }
+
+    #[test]
+    fn ids_round_trip_through_their_strings_and_serde() {
+        for id in KpiId::ALL {
+            assert_eq!(id.as_str().parse::<KpiId>(), Ok(id));
+            let json = serde_json::to_string(&id).unwrap();
+            assert_eq!(json, format!("\"{}\"", id.as_str()));
+            assert_eq!(serde_json::from_str::<KpiId>(&json).unwrap(), id);
+        }
+        assert_eq!(KpiId::Roas.as_str(), "roas");
+        assert_eq!(
+            "nope".parse::<KpiId>().unwrap_err().to_string(),
+            "unknown KPI id nope"
+        );
+        assert!(serde_json::from_str::<KpiId>("\"nope\"").is_err());
     }
 }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::store::{Disclosure, Workspace};
 
 use super::engine::{select_rows, Dimension, Filter, Results};
-use super::registry::kpi;
+use super::registry::{kpi, KpiId};
 use super::settings::Settings;
 use super::targets::{effective_target, target_floor};
 
@@ -66,7 +66,7 @@ pub fn renewal_inputs(
     current: &Results,
     previous: Option<&Results>,
 ) -> RenewalInputs {
-    let value = |r: &Results, id: &str| {
+    let value = |r: &Results, id: KpiId| {
         r.group(Dimension::Creator, creator_id)?
             .kpis
             .get(id)
@@ -81,9 +81,9 @@ pub fn renewal_inputs(
         .filter(|&r| ws.posts.disclosure[r as usize] == Disclosure::Undisclosed)
         .count();
     RenewalInputs {
-        score: value(current, "influencer_score"),
-        roas: value(current, "roas"),
-        previous_roas: previous.and_then(|p| value(p, "roas")),
+        score: value(current, KpiId::InfluencerScore),
+        roas: value(current, KpiId::Roas),
+        previous_roas: previous.and_then(|p| value(p, KpiId::Roas)),
         undisclosed_posts,
         contract_terms_met: ws.creator(creator_id).and_then(|c| c.contract_terms_met),
     }
@@ -91,7 +91,7 @@ pub fn renewal_inputs(
 
 /// Applies the rules of the module doc.
 pub fn recommend(inputs: &RenewalInputs, settings: &Settings) -> Recommendation {
-    let score_target = kpi("influencer_score")
+    let score_target = kpi(KpiId::InfluencerScore)
         .and_then(|def| effective_target(def, settings))
         .and_then(target_floor)
         .unwrap_or(80.0);

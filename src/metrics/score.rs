@@ -10,7 +10,7 @@
 //! A part with weight 0 is not needed.
 
 use super::engine::KpiValue;
-use super::registry::{kpi, PLATFORM_ENGAGEMENT};
+use super::registry::{kpi, KpiId, PLATFORM_ENGAGEMENT};
 use super::settings::Settings;
 use super::targets::{effective_target, target_floor};
 
@@ -18,7 +18,7 @@ use super::targets::{effective_target, target_floor};
 pub fn engagement_floor(platform: Option<&str>, settings: &Settings) -> Option<f64> {
     let id = platform
         .and_then(|p| PLATFORM_ENGAGEMENT.iter().find(|(key, _)| *key == p))
-        .map_or("engagement_rate", |(_, id)| *id);
+        .map_or(KpiId::EngagementRate, |(_, id)| *id);
     kpi(id)
         .and_then(|def| effective_target(def, settings))
         .and_then(target_floor)

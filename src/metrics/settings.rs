@@ -521,7 +521,7 @@ impl Settings {
             self.currency_symbol = d.currency_symbol.clone();
         }
         self.target_overrides.retain(|id, target| {
-            let problem = if super::registry::kpi(id).is_none() {
+            let problem = if super::registry::KpiId::parse(id).is_none() {
                 Some("is no KPI id".to_owned())
             } else {
                 let numbers = match *target {

@@ -40,7 +40,7 @@ impl Status {
 pub fn effective_target(def: &KpiDef, settings: &Settings) -> Option<Target> {
     settings
         .target_overrides
-        .get(def.id)
+        .get(def.id.as_str())
         .copied()
         .or(def.target)
 }
