@@ -1,6 +1,8 @@
 //! One bar per platform, each against its own shaded target band.
 
 use super::*;
+use crate::metrics::registry::Target;
+use crate::metrics::targets::{position, Status};
 
 /// One platform: `(platform, value, target band (low, high))`.
 pub type PlatformRow = (String, Option<f64>, Option<(f64, f64)>);
@@ -97,12 +99,17 @@ pub fn by_platform(title: &str, y_label: &str, rows: &[PlatformRow]) -> Chart {
     })
 }
 
-/// Where a value sits against its band: `below`, `within`, `above` (empty when unknown).
+/// Where a value sits against its band, by the core's target comparison
+/// ([`position`] against the band as a range): `below`, `within`, `above` (empty when
+/// unknown).
 fn status(value: Option<f64>, band: Option<(f64, f64)>) -> &'static str {
-    match (value, band) {
-        (Some(v), Some((low, _))) if v < low => "below",
-        (Some(v), Some((_, high))) if v > high => "above",
-        (Some(_), Some(_)) => "within",
-        _ => "",
+    let (Some(v), Some((low, high))) = (value, band) else {
+        return "";
+    };
+    match position(v, Target::Range(low, high)) {
+        Status::Below => "below",
+        Status::Above => "above",
+        Status::OnTarget => "within",
+        Status::NoTarget => "",
     }
 }

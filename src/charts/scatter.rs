@@ -1,6 +1,8 @@
 //! Creators as points of cost against revenue, with the break-even line of the ROAS target.
 
 use super::*;
+use crate::metrics::registry::Target;
+use crate::metrics::targets::{position, Status};
 
 /// At most this many points get a name label on the chart (the table names all of them).
 const MAX_POINT_LABELS: usize = 15;
@@ -56,7 +58,10 @@ pub fn scatter(
     if let Some(target) = target {
         let on_target: Vec<&str> = points
             .iter()
-            .filter(|(_, cost, revenue)| roas(*cost, *revenue).is_some_and(|r| r >= target))
+            .filter(|(_, cost, revenue)| {
+                roas(*cost, *revenue)
+                    .is_some_and(|r| position(r, Target::AtLeast(target)) == Status::OnTarget)
+            })
             .map(|(creator, _, _)| creator.as_str())
             .collect();
         summary.push_str(&format!(

@@ -8,3 +8,4 @@ pub mod query;
 pub mod questions;
 pub mod report;
 pub mod share;
+pub mod status;

@@ -15,7 +15,7 @@ use crate::data::store::{Disclosure, Workspace};
 use super::engine::{select_rows, Dimension, Filter, Results};
 use super::registry::{kpi, KpiId};
 use super::settings::Settings;
-use super::targets::{effective_target, target_floor};
+use super::targets::effective_floor;
 
 /// The decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,6 +57,24 @@ pub struct RenewalInputs {
     pub contract_terms_met: Option<bool>,
 }
 
+impl RenewalInputs {
+    /// The inputs with ROAS read from a trend comparison's two windows, `(current,
+    /// previous)`: the overall ROAS of the creator's scope in each, so that rule 6 sees
+    /// the same fall as the page's trend arrows. Without windows the inputs stay as they
+    /// are; a window without a ROAS leaves that side absent (never 0).
+    pub fn with_windows(self, windows: Option<(&Results, &Results)>) -> RenewalInputs {
+        let Some((current, previous)) = windows else {
+            return self;
+        };
+        let roas = |r: &Results| r.overall.get(KpiId::Roas).value();
+        RenewalInputs {
+            roas: roas(current),
+            previous_roas: roas(previous),
+            ..self
+        }
+    }
+}
+
 /// Gathers the inputs for one creator from the current and previous results (see
 /// `trend::compare_window`) and the creator's rows in `filter`.
 pub fn renewal_inputs(
@@ -92,8 +110,7 @@ pub fn renewal_inputs(
 /// Applies the rules of the module doc.
 pub fn recommend(inputs: &RenewalInputs, settings: &Settings) -> Recommendation {
     let score_target = kpi(KpiId::InfluencerScore)
-        .and_then(|def| effective_target(def, settings))
-        .and_then(target_floor)
+        .and_then(|def| effective_floor(def, settings))
         .unwrap_or(80.0);
     let score_min = settings.alerts.score_min;
     let say = |verdict, reason: String| Recommendation { verdict, reason };

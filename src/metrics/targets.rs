@@ -64,13 +64,39 @@ pub fn target_floor(target: Target) -> Option<f64> {
     }
 }
 
-/// Where `value` stands against a resolved `target`.
-/// (`_def` is taken for symmetry with the other target functions.)
-pub fn status(_def: &KpiDef, value: &KpiValue, target: Option<Target>) -> Status {
-    let (Some(v), Some(t)) = (value.value(), target) else {
-        return Status::NoTarget;
-    };
-    match t {
+/// The lower bound of the target in force (override or default), e.g. the score floor
+/// renewals and alerts compare against; `None` without one or for an unresolved AOV target.
+pub fn effective_floor(def: &KpiDef, settings: &Settings) -> Option<f64> {
+    effective_target(def, settings).and_then(target_floor)
+}
+
+/// The line a chart draws for a KPI's target (the ROAS break-even line of the
+/// cost-vs-revenue scatter): the floor of the target in force, else the floor of the
+/// registry default (so an unresolvable override still draws the spec's line).
+pub fn chart_floor(def: &KpiDef, settings: &Settings) -> Option<f64> {
+    effective_floor(def, settings).or_else(|| def.target.and_then(target_floor))
+}
+
+/// The band a chart shades for a target, in the KPI's unit, low to high: a range as it
+/// is, a bound as a zero-height band at the bound; `None` for an unresolved AOV target.
+pub fn target_band(target: Target) -> Option<(f64, f64)> {
+    match target {
+        Target::Range(lo, hi) => Some((lo, hi)),
+        Target::AtLeast(v) | Target::AtMost(v) => Some((v, v)),
+        Target::AboveSiteAov(_) => None,
+    }
+}
+
+/// The band of the target in force (override or default) of a KPI, for every chart
+/// and the table beside it; see [`target_band`].
+pub fn effective_band(def: &KpiDef, settings: &Settings) -> Option<(f64, f64)> {
+    effective_target(def, settings).and_then(target_band)
+}
+
+/// Where a plain number stands against a resolved `target` (what [`status`] compares,
+/// also used by charts for their "against target" column).
+pub fn position(v: f64, target: Target) -> Status {
+    match target {
         Target::AtLeast(lo) if v >= lo => Status::OnTarget,
         Target::AtLeast(_) => Status::Below,
         Target::AtMost(hi) if v <= hi => Status::OnTarget,
@@ -80,6 +106,15 @@ pub fn status(_def: &KpiDef, value: &KpiValue, target: Option<Target>) -> Status
         Target::Range(..) => Status::OnTarget,
         Target::AboveSiteAov(_) => Status::NoTarget,
     }
+}
+
+/// Where `value` stands against a resolved `target`.
+/// (`_def` is taken for symmetry with the other target functions.)
+pub fn status(_def: &KpiDef, value: &KpiValue, target: Option<Target>) -> Status {
+    let (Some(v), Some(t)) = (value.value(), target) else {
+        return Status::NoTarget;
+    };
+    position(v, t)
 }
 
 /// Status of a KPI in one call: resolves the target from settings (and the scope's site
