@@ -11,7 +11,7 @@ use kpi_dash::data::schema::Measure;
 use kpi_dash::display::status::{card_class, status_tone, tone};
 use kpi_dash::metrics::engine::{compute, Dimension, Filter, KpiValue, Results};
 use kpi_dash::metrics::ranking::{by_kpi_highest_first, by_measure};
-use kpi_dash::metrics::registry::{kpi, KpiDef, Target};
+use kpi_dash::metrics::registry::{kpi, KpiDef, KpiId, Target};
 use kpi_dash::metrics::renewal::{recommend, RenewalInputs, Verdict};
 use kpi_dash::metrics::settings::Settings;
 use kpi_dash::metrics::targets::{
@@ -19,13 +19,13 @@ use kpi_dash::metrics::targets::{
 };
 use metrics_support::*;
 
-fn def(id: &str) -> &'static KpiDef {
+fn def(id: KpiId) -> &'static KpiDef {
     kpi(id).expect("known KPI")
 }
 
-fn with_override(id: &str, target: Target) -> Settings {
+fn with_override(id: KpiId, target: Target) -> Settings {
     let mut settings = Settings::default();
-    settings.target_overrides.insert(id.into(), target);
+    settings.target_overrides.insert(id.as_str().into(), target);
     settings
 }
 
@@ -45,31 +45,34 @@ fn between(from: (i32, u32, u32), to: (i32, u32, u32)) -> Filter {
 fn floors_come_from_the_target_in_force() {
     let d = Settings::default();
     // ROAS ≥ 5.0 by default; an override of ≥ 4.0 wins.
-    assert_eq!(effective_floor(def("roas"), &d), Some(5.0));
-    let four = with_override("roas", Target::AtLeast(4.0));
-    assert_eq!(effective_floor(def("roas"), &four), Some(4.0));
+    assert_eq!(effective_floor(def(KpiId::Roas), &d), Some(5.0));
+    let four = with_override(KpiId::Roas, Target::AtLeast(4.0));
+    assert_eq!(effective_floor(def(KpiId::Roas), &four), Some(4.0));
     // A range's floor is its low end (ER 5–8%); a bound's is the bound (CPA ≤ $35).
-    assert_eq!(effective_floor(def("engagement_rate"), &d), Some(0.05));
-    assert_eq!(effective_floor(def("cpa"), &d), Some(35.0));
+    assert_eq!(effective_floor(def(KpiId::EngagementRate), &d), Some(0.05));
+    assert_eq!(effective_floor(def(KpiId::Cpa), &d), Some(35.0));
     // AOV's "≥ site AOV + 15%" has no floor until resolved; CPE has no target.
-    assert_eq!(effective_floor(def("aov"), &d), None);
-    assert_eq!(effective_floor(def("cpe"), &d), None);
+    assert_eq!(effective_floor(def(KpiId::Aov), &d), None);
+    assert_eq!(effective_floor(def(KpiId::Cpe), &d), None);
 }
 
 #[test]
 fn the_scatter_break_even_line_is_the_roas_floor() {
     // The summary's old magic 5.0 was the registry default's floor: ≥ 5.0.
-    assert_eq!(chart_floor(def("roas"), &Settings::default()), Some(5.0));
+    assert_eq!(
+        chart_floor(def(KpiId::Roas), &Settings::default()),
+        Some(5.0)
+    );
     // An override moves the line: ≥ 3.5 → 3.5.
-    let lower = with_override("roas", Target::AtLeast(3.5));
-    assert_eq!(chart_floor(def("roas"), &lower), Some(3.5));
+    let lower = with_override(KpiId::Roas, Target::AtLeast(3.5));
+    assert_eq!(chart_floor(def(KpiId::Roas), &lower), Some(3.5));
     // An override with no floor (a site-AOV target imported onto ROAS) keeps the
     // default's 5.0, as the view did.
-    let odd = with_override("roas", Target::AboveSiteAov(0.1));
-    assert_eq!(effective_floor(def("roas"), &odd), None);
-    assert_eq!(chart_floor(def("roas"), &odd), Some(5.0));
+    let odd = with_override(KpiId::Roas, Target::AboveSiteAov(0.1));
+    assert_eq!(effective_floor(def(KpiId::Roas), &odd), None);
+    assert_eq!(chart_floor(def(KpiId::Roas), &odd), Some(5.0));
     // No target at all: no line.
-    assert_eq!(chart_floor(def("cpe"), &Settings::default()), None);
+    assert_eq!(chart_floor(def(KpiId::Cpe), &Settings::default()), None);
 }
 
 #[test]
@@ -77,20 +80,20 @@ fn chart_bands_follow_the_override_like_the_table_beside_them() {
     let d = Settings::default();
     // Instagram's own ER target is 6–9% by default.
     assert_eq!(
-        effective_band(def("engagement_rate_instagram"), &d),
+        effective_band(def(KpiId::EngagementRateInstagram), &d),
         Some((0.06, 0.09))
     );
     // The user's 2–3% override is what both the table and the chart show now.
-    let own = with_override("engagement_rate_instagram", Target::Range(0.02, 0.03));
+    let own = with_override(KpiId::EngagementRateInstagram, Target::Range(0.02, 0.03));
     assert_eq!(
-        effective_band(def("engagement_rate_instagram"), &own),
+        effective_band(def(KpiId::EngagementRateInstagram), &own),
         Some((0.02, 0.03))
     );
     // Bounds are zero-height bands (the trend charts' line); AOV's is unresolved.
     assert_eq!(target_band(Target::AtLeast(5.0)), Some((5.0, 5.0)));
     assert_eq!(target_band(Target::AtMost(35.0)), Some((35.0, 35.0)));
     assert_eq!(target_band(Target::AboveSiteAov(0.15)), None);
-    assert_eq!(effective_band(def("cpe"), &d), None);
+    assert_eq!(effective_band(def(KpiId::Cpe), &d), None);
 }
 
 #[test]
@@ -129,7 +132,7 @@ fn the_platform_chart_compares_with_the_core_rule() {
 #[test]
 fn status_colours_of_cards() {
     let d = Settings::default();
-    let card = |id: &str, v: f64| {
+    let card = |id: KpiId, v: f64| {
         let def = def(id);
         card_class(
             kpi_status(def, &KpiValue::Value(v), &d, None),
@@ -137,18 +140,21 @@ fn status_colours_of_cards() {
         )
     };
     // ER 9% against 5–8%, higher is better: above, good news.
-    assert_eq!(card("engagement_rate", 0.09), "kpi-card status-above good");
-    // CPA $40 against ≤ $35, lower is better: above, bad news; $28 is on target.
-    assert_eq!(card("cpa", 40.0), "kpi-card status-above bad");
-    assert_eq!(card("cpa", 28.0), "kpi-card status-on_target good");
-    // Budget pacing 110% against 95–105%: outside a within-range target is bad.
-    assert_eq!(card("budget_pacing", 1.1), "kpi-card status-above bad");
-    // ROAS 4.5 against ≥ 5: below, bad.
-    assert_eq!(card("roas", 4.5), "kpi-card status-below bad");
-    // CPE has no target: neutral.
-    assert_eq!(card("cpe", 1.0), "kpi-card status-no_target neutral");
     assert_eq!(
-        status_tone(Status::Below, def("cpa").direction),
+        card(KpiId::EngagementRate, 0.09),
+        "kpi-card status-above good"
+    );
+    // CPA $40 against ≤ $35, lower is better: above, bad news; $28 is on target.
+    assert_eq!(card(KpiId::Cpa, 40.0), "kpi-card status-above bad");
+    assert_eq!(card(KpiId::Cpa, 28.0), "kpi-card status-on_target good");
+    // Budget pacing 110% against 95–105%: outside a within-range target is bad.
+    assert_eq!(card(KpiId::BudgetPacing, 1.1), "kpi-card status-above bad");
+    // ROAS 4.5 against ≥ 5: below, bad.
+    assert_eq!(card(KpiId::Roas, 4.5), "kpi-card status-below bad");
+    // CPE has no target: neutral.
+    assert_eq!(card(KpiId::Cpe, 1.0), "kpi-card status-no_target neutral");
+    assert_eq!(
+        status_tone(Status::Below, def(KpiId::Cpa).direction),
         "good",
         "below a lower-is-better bound is good"
     );
@@ -226,9 +232,9 @@ fn summary_lists_are_ranked_in_the_core() {
     let by_revenue = by_measure(&r, Dimension::Campaign, Measure::Revenue);
     assert_eq!(keys(&by_revenue), ["C1", "C2", "C3"]);
     // ROAS: C2 800 / 500 = 1.6 before C1 2100 / 1500 = 1.4; C3 (n/a) last.
-    let by_roas = by_kpi_highest_first(by_revenue, "roas");
+    let by_roas = by_kpi_highest_first(by_revenue, KpiId::Roas);
     assert_eq!(keys(&by_roas), ["C2", "C1", "C3"]);
-    assert!(by_roas[2].kpis.get("roas").value().is_none());
+    assert!(by_roas[2].kpis.get(KpiId::Roas).value().is_none());
     // Cost: C1 1000 + 500 = 1500, C2 500, C3 none (0 in the order, so last).
     let by_cost = by_measure(&r, Dimension::Campaign, Measure::Cost);
     assert_eq!(keys(&by_cost), ["C1", "C2", "C3"]);
