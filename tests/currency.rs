@@ -24,7 +24,10 @@ fn roas(ws: &Workspace) -> (Option<f64>, Option<Coverage>) {
         &Settings::default(),
         Granularity::Month,
     );
-    (r.overall.get(KpiId::Roas).value(), r.overall.coverage(KpiId::Roas))
+    (
+        r.overall.get(KpiId::Roas).value(),
+        r.overall.coverage(KpiId::Roas),
+    )
 }
 
 #[test]
@@ -52,9 +55,9 @@ fn rows_in_another_currency_are_left_out_without_a_rate() {
         .expect("line 3 listed");
     assert!(!issue.row_rejected);
     assert!(
-        issue.reason.starts_with("amounts in USD"),
+        issue.reason().starts_with("amounts in USD"),
         "{}",
-        issue.reason
+        issue.reason()
     );
     assert!(report
         .notices

@@ -225,7 +225,7 @@ fn a_date_cell_outside_the_range_is_unreadable_with_a_reason_naming_it() {
         "9999999999",
     ] {
         assert_eq!(
-            parse_date(raw, DateOrder::MonthFirst),
+            parse_date(raw, DateOrder::MonthFirst).map_err(|e| e.to_string()),
             Err(reason.to_owned()),
             "{raw}"
         );
@@ -257,7 +257,7 @@ fn a_date_cell_outside_the_range_is_unreadable_with_a_reason_naming_it() {
     assert_eq!((bad[0].line, bad[1].line), (3, 4));
     assert!(bad.iter().all(|i| i.row_rejected), "{bad:?}");
     assert_eq!(
-        bad[0].reason,
+        bad[0].reason(),
         "unreadable date (a date outside 1900-01-01 to 2200-12-31)"
     );
     // No day of the workspace is outside the range.

@@ -120,7 +120,7 @@ fn instagram_insights_latin1_without_dates() {
     assert_eq!(report.issues.len(), 1);
     let empty = &report.issues[0];
     assert_eq!(
-        (empty.line, empty.reason.as_str(), empty.row_rejected),
+        (empty.line, empty.reason().as_str(), empty.row_rejected),
         (101, "empty row", true)
     );
     assert_eq!(ws.posts.undated_rows(), 99);

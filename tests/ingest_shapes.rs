@@ -306,7 +306,7 @@ fn youtube_studio_table_data() {
     );
     // 6 rows: the Total row rejected (and listed), 5 videos used.
     assert_eq!(counts(&report), (6, 5, 1));
-    assert_eq!(report.issues[0].reason, "YouTube total row");
+    assert_eq!(report.issues[0].reason(), "YouTube total row");
     // Ids written with a leading space are trimmed.
     assert_eq!(ws.posts.post_id.get(0), "AbCdEfGhIj1");
     assert_eq!(ws.posts.day[0], day("2025-08-28"));
@@ -387,7 +387,7 @@ fn youtube_table_and_chart_data_combine_in_either_order() {
             .issues
             .iter()
             .chain(&second.issues)
-            .all(|i| i.reason == "YouTube total row"));
+            .all(|i| i.reason() == "YouTube total row"));
         // 5 Table rows + 8 Chart rows.
         assert_eq!(ws.posts.len(), 13, "{order:?}");
         assert_eq!(total(&ws, Measure::PostCount), (5.0, 13));

@@ -18,9 +18,8 @@
 //! latest year that puts no date of the file after today, crossing New Year in a
 //! sorted list.
 
-use super::calendar::{
-    self, day_from_ymd, days_in_month, format_day, ymd_from_day, DateError, Day,
-};
+use super::calendar::{self, day_from_ymd, days_in_month, format_day, ymd_from_day, Day};
+use super::error::DateProblem;
 use super::ingest::DateOrder;
 use super::store::NO_DAY;
 use super::values::is_missing;
@@ -70,7 +69,7 @@ fn at_day(day: Day) -> CellDate {
 /// for ambiguous `a/b/yyyy` values.
 /// A date outside the supported years ([`calendar::YEARS`], 1900-01-01 to 2200-12-31)
 /// is an unreadable value whose reason names the range.
-pub fn read_cell(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String> {
+pub fn read_cell(raw: &str, order: DateOrder) -> Result<Option<CellDate>, DateProblem> {
     let cell = read_any_year(raw, order)?;
     if let Some(c) = &cell {
         let days = match c.when {
@@ -79,13 +78,13 @@ pub fn read_cell(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String
             When::YearLess { .. } => return Ok(cell),
         };
         if days.iter().any(|&d| !calendar::in_range(i64::from(d))) {
-            return Err(DateError::OutOfRange.to_string());
+            return Err(DateProblem::OutOfRange);
         }
     }
     Ok(cell)
 }
 
-fn read_any_year(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String> {
+fn read_any_year(raw: &str, order: DateOrder) -> Result<Option<CellDate>, DateProblem> {
     if let Some(day) = iso_date(raw.as_bytes()) {
         return Ok(Some(at_day(day)));
     }
@@ -96,7 +95,7 @@ fn read_any_year(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String
     if let Some(read) = numeric_date(t) {
         return read.map(Some);
     }
-    let bad = || "not a date".to_owned();
+    let bad = || DateProblem::NotADate;
     let tokens = tokenize(t).ok_or_else(bad)?;
     let mut tk = tokens.as_slice();
     if let [Token::Word { text, .. }, rest @ ..] = tk {
@@ -105,7 +104,7 @@ fn read_any_year(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String
         }
     }
     if let [Token::Num { .. }, Token::Num { sep: b':', .. }, ..] = tk {
-        return Err("a time without a date".into());
+        return Err(DateProblem::TimeWithoutDate);
     }
     let (when, rest) = match tk {
         [Token::Num {
@@ -157,7 +156,7 @@ fn read_any_year(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String
                     order: DateOrder::MonthFirst,
                 }
             } else if a > 12 {
-                return Err("no such date".into());
+                return Err(DateProblem::NoSuchDate);
             } else if a == b {
                 When::Day(ymd(year, a, b)?)
             } else {
@@ -192,17 +191,17 @@ fn read_any_year(raw: &str, order: DateOrder) -> Result<Option<CellDate>, String
         }
         _ => return Err(bad()),
     };
-    let time = parse_time(rest).ok_or_else(|| "unreadable time".to_owned())?;
+    let time = parse_time(rest).ok_or(DateProblem::UnreadableTime)?;
     Ok(Some(CellDate { when, time }))
 }
 
-fn ymd(year: i32, month: u32, day: u32) -> Result<Day, String> {
-    day_from_ymd(year, month, day).ok_or_else(|| "no such date".to_owned())
+fn ymd(year: i32, month: u32, day: u32) -> Result<Day, DateProblem> {
+    day_from_ymd(year, month, day).ok_or(DateProblem::NoSuchDate)
 }
 
-fn year_less(month: u32, day: u32) -> Result<When, String> {
+fn year_less(month: u32, day: u32) -> Result<When, DateProblem> {
     if day == 0 || day > days_in_month(2000, month) {
-        return Err("no such date".into());
+        return Err(DateProblem::NoSuchDate);
     }
     Ok(When::YearLess { month, day })
 }
@@ -245,7 +244,7 @@ const EXCEL_EPOCH: i64 = 25_569;
 
 /// A cell that is only a number (digits, an optional fraction): `Some(read)`, else
 /// `None` (not a number: the text parser reads it).
-fn numeric_date(t: &str) -> Option<Result<CellDate, String>> {
+fn numeric_date(t: &str) -> Option<Result<CellDate, DateProblem>> {
     let (int, frac) = match t.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (t, None),
@@ -254,7 +253,7 @@ fn numeric_date(t: &str) -> Option<Result<CellDate, String>> {
     if !digits(int) || frac.is_some_and(|f| !digits(f)) {
         return None;
     }
-    let not_date = || Err("a number that is no date".to_owned());
+    let not_date = || Err(DateProblem::NumberNotADate);
     let n: i64 = match int.parse() {
         Ok(n) => n,
         Err(_) => return Some(not_date()),
@@ -632,7 +631,11 @@ impl DateColumn {
     /// Reads the cell of staged row `row`: the day read so far (ambiguous values with
     /// the setting, year-less ones with the year of their own bound; `None` when
     /// missing or when nothing tells the year) and the time of day.
-    pub fn read(&mut self, row: usize, raw: &str) -> Result<(Option<Day>, Option<u32>), String> {
+    pub fn read(
+        &mut self,
+        row: usize,
+        raw: &str,
+    ) -> Result<(Option<Day>, Option<u32>), DateProblem> {
         // Row indices are kept as `u32` (half the memory of a big ambiguous column).
         let row = u32::try_from(row).unwrap_or(u32::MAX);
         if self.ambiguous.last().is_some_and(|&(r, _)| r >= row) {
@@ -925,7 +928,7 @@ mod tests {
     fn a_time_alone_is_not_a_date() {
         for raw in ["12:15:25", "12:15", "2:05 PM", "12:15:25.5"] {
             assert_eq!(
-                read_cell(raw, DateOrder::MonthFirst),
+                read_cell(raw, DateOrder::MonthFirst).map_err(|e| e.to_string()),
                 Err("a time without a date".to_owned()),
                 "{raw}"
             );

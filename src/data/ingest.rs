@@ -68,6 +68,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::csv::{CsvReader, Record};
+pub use super::error::{LoadError, LoadErrorKind, RejectKind};
 use super::export::push_safe_field;
 use super::json;
 use super::loader::{Prepared, TableLoader};
@@ -172,17 +173,67 @@ pub struct Detection {
     pub summary: String,
 }
 
-/// One rejected row or value.
+/// One rejected row or value. Its reason is derived from its [`RejectKind`]; in JSON it
+/// carries both the kind and the reason text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "IssueJson", from = "IssueJson")]
 pub struct Issue {
     pub file: String,
     /// 1-based line in the file (the header is line 1); record index for JSON.
     pub line: usize,
     pub column: Option<String>,
     pub raw_value: String,
-    pub reason: String,
+    /// Why the row was rejected or the value dropped.
+    pub kind: RejectKind,
     /// True when the whole row was rejected; false when only the value was dropped.
     pub row_rejected: bool,
+}
+
+impl Issue {
+    /// The reason in words (derived from [`Issue::kind`]).
+    pub fn reason(&self) -> String {
+        self.kind.to_string()
+    }
+}
+
+/// The JSON form of an [`Issue`]: its fields and the reason text (read back from the kind).
+#[derive(Clone, Serialize, Deserialize)]
+struct IssueJson {
+    file: String,
+    line: usize,
+    column: Option<String>,
+    raw_value: String,
+    kind: RejectKind,
+    #[serde(default, skip_deserializing)]
+    reason: String,
+    row_rejected: bool,
+}
+
+impl From<Issue> for IssueJson {
+    fn from(i: Issue) -> IssueJson {
+        IssueJson {
+            reason: i.kind.to_string(),
+            file: i.file,
+            line: i.line,
+            column: i.column,
+            raw_value: i.raw_value,
+            kind: i.kind,
+            row_rejected: i.row_rejected,
+        }
+    }
+}
+
+impl From<IssueJson> for Issue {
+    fn from(j: IssueJson) -> Issue {
+        Issue {
+            file: j.file,
+            line: j.line,
+            column: j.column,
+            raw_value: j.raw_value,
+            kind: j.kind,
+            row_rejected: j.row_rejected,
+        }
+    }
 }
 
 /// The result of loading one file. `rows_read == rows_used + rows_rejected`.
@@ -200,19 +251,6 @@ pub struct FileReport {
     /// [`super::currency`]); `None` when the file states none.
     #[serde(default)]
     pub currency: Option<String>,
-}
-
-/// A file that could not be loaded at all. The workspace is left untouched.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LoadError {
-    pub file_name: String,
-    pub message: String,
-}
-
-impl std::fmt::Display for LoadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.file_name, self.message)
-    }
 }
 
 /// The most columns a table may have (a CSV header's fields, a JSON table's distinct
@@ -237,8 +275,8 @@ pub enum TextEncoding {
 /// What the first bytes of a file say it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Sniffed {
-    /// Not a table: the message names what it is.
-    Refused(String),
+    /// Not a table: the kind names what it is.
+    Refused(LoadErrorKind),
     /// A zip file: an XLSX workbook or not (known once its directory is read).
     Zip,
     /// JSON text.
@@ -249,9 +287,9 @@ pub enum Sniffed {
 
 /// `this is a {what}, not a table: export CSV, JSON or XLSX`.
 fn not_a_table(what: &str) -> Sniffed {
-    Sniffed::Refused(format!(
-        "this is {what}, not a table: export CSV, JSON or XLSX"
-    ))
+    Sniffed::Refused(LoadErrorKind::NotATable {
+        what: what.to_owned(),
+    })
 }
 
 /// Magic numbers of files that are not tables, and what each is.
@@ -409,11 +447,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Sniffed> {
     Sniffer::default().sniff(bytes, true)
 }
 
-fn load_error(file_name: &str, message: impl Into<String>) -> LoadError {
-    LoadError {
-        file_name: file_name.to_owned(),
-        message: message.into(),
-    }
+fn load_error(file_name: &str, kind: impl Into<LoadErrorKind>) -> LoadError {
+    LoadError::new(file_name, kind)
 }
 
 /// A CSV reader for text of this encoding.
@@ -454,17 +489,15 @@ fn decode_text(bytes: &[u8], encoding: TextEncoding) -> (String, &'static str) {
 }
 
 /// The refusal of a header with more than [`MAX_COLUMNS`] fields.
-fn too_many_columns(columns: usize) -> String {
-    format!(
-        "the header has {columns} columns; a table may have at most {MAX_COLUMNS}: is this a table?"
-    )
+fn too_many_columns(columns: usize) -> LoadErrorKind {
+    LoadErrorKind::TooManyColumns { columns }
 }
 
 /// Detects a file's kind, encoding and column mapping without loading it. A file that
 /// is not a table (see [`sniff`]) is an error that names what it is.
 pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
     match sniff(bytes) {
-        None => Err(load_error(file_name, "the file is empty")),
+        None => Err(load_error(file_name, LoadErrorKind::Empty)),
         Some(Sniffed::Refused(message)) => Err(load_error(file_name, message)),
         Some(Sniffed::Zip) => {
             let csv = xlsx_csv(file_name, bytes)?;
@@ -479,7 +512,7 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
                 .tables
                 .into_iter()
                 .find(|t| !t.rows.is_empty())
-                .ok_or_else(|| load_error(file_name, "the JSON holds no rows"))?;
+                .ok_or_else(|| load_error(file_name, LoadErrorKind::NoJsonRows))?;
             let loader = TableLoader::new(
                 file_name,
                 table.headers,
@@ -513,7 +546,7 @@ pub fn detect(file_name: &str, bytes: &[u8]) -> Result<Detection, LoadError> {
             }
             reader.finish(&mut |_, r| take_header(&mut headers, r));
             let headers = headers
-                .ok_or_else(|| load_error(file_name, "the file is empty"))?
+                .ok_or_else(|| load_error(file_name, LoadErrorKind::Empty))?
                 .map_err(|n| load_error(file_name, too_many_columns(n)))?;
             let mut detection =
                 TableLoader::new(file_name, headers, &LoadOptions::default(), None).detection;
@@ -585,7 +618,7 @@ enum Input {
     },
     Json(Vec<u8>, TextEncoding),
     /// Not a table, or past a limit: the rest of the file is not read.
-    Refused(String),
+    Refused(LoadErrorKind),
 }
 
 /// A load fed in chunks (the worker reads big files this way). CSV is parsed as the
@@ -693,7 +726,7 @@ impl StreamingLoad {
     }
 
     /// Why the file is refused, once that is known (a streamed read can stop there).
-    pub fn refusal(&self) -> Option<&str> {
+    pub fn refusal(&self) -> Option<&LoadErrorKind> {
         match &self.input {
             Input::Refused(message) => Some(message),
             _ => None,
@@ -726,13 +759,13 @@ impl StreamingLoad {
         } = self;
         let input = match input {
             Input::Sniffing(bytes, mut sniffer) => match sniffer.sniff(&bytes, true) {
-                None => return Err(load_error(&file_name, "the file is empty")),
+                None => return Err(load_error(&file_name, LoadErrorKind::Empty)),
                 Some(sniffed) => route(sniffed, bytes, &file_name, &options),
             },
             input => input,
         };
         match input {
-            Input::Sniffing(..) => Err(load_error(&file_name, "the file is empty")),
+            Input::Sniffing(..) => Err(load_error(&file_name, LoadErrorKind::Empty)),
             Input::Refused(message) => Err(load_error(&file_name, message)),
             Input::Json(bytes, encoding) => finish_json(ws, &file_name, &options, &bytes, encoding),
             Input::Xlsx(bytes) => {
@@ -768,21 +801,22 @@ fn route(sniffed: Sniffed, bytes: Vec<u8>, file_name: &str, options: &LoadOption
 }
 
 /// What a zip file that is not an XLSX workbook is, by the entries it holds.
-fn zip_refusal(bytes: &[u8]) -> String {
+fn zip_refusal(bytes: &[u8]) -> LoadErrorKind {
     let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     let what = if has(b"word/") {
         "a Word document (.docx)"
     } else if has(b"ppt/") {
         "a PowerPoint presentation (.pptx)"
     } else if has(b"application/vnd.oasis.opendocument.spreadsheet") {
-        return "this is an OpenDocument spreadsheet (.ods), not a table we read: save it as XLSX or CSV".into();
+        return LoadErrorKind::OpenDocumentSpreadsheet;
     } else if has(b"application/vnd.oasis.opendocument") {
         "an OpenDocument file"
     } else {
-        return "this is a zip archive that is not an XLSX workbook: unzip it and load the CSV inside"
-            .into();
+        return LoadErrorKind::ZipNotXlsx;
     };
-    format!("this is {what}, not a table: export CSV, JSON or XLSX")
+    LoadErrorKind::NotATable {
+        what: what.to_owned(),
+    }
 }
 
 /// The first sheet of an XLSX workbook as CSV bytes.
@@ -806,7 +840,7 @@ fn finish_csv(
 ) -> Result<FileReport, LoadError> {
     feed_csv(&mut reader, &mut table, file_name, options, &[], true)
         .map_err(|e| load_error(file_name, e))?;
-    let mut loader = table.ok_or_else(|| load_error(file_name, "the file is empty"))?;
+    let mut loader = table.ok_or_else(|| load_error(file_name, LoadErrorKind::Empty))?;
     let encoding = reader.encoding();
     loader.detection.encoding = encoding_label.unwrap_or(encoding.label()).into();
     if encoding == super::csv::Encoding::Windows1252 {
@@ -837,7 +871,7 @@ fn feed_csv(
     options: &LoadOptions,
     chunk: &[u8],
     last: bool,
-) -> Result<(), String> {
+) -> Result<(), LoadErrorKind> {
     let mut refusal = None;
     let mut on_record = |line: usize, record: &Record<'_>| match table {
         _ if refusal.is_some() => {}
@@ -886,7 +920,7 @@ fn finish_json(
         loaders.push(loader);
     }
     let Some(first) = loaders.first_mut() else {
-        return Err(load_error(file_name, "the JSON holds no rows"));
+        return Err(load_error(file_name, LoadErrorKind::NoJsonRows));
     };
     for (n, reason) in &doc.bad_records {
         first.reject_record(*n, reason);
@@ -935,23 +969,19 @@ fn finalize(
         r.issues.extend(l.issues.iter().cloned());
         r.notices.extend(l.notices.iter().cloned());
     }
-    let mut report = report.ok_or_else(|| load_error(file_name, "the file holds no table"))?;
+    let mut report = report.ok_or_else(|| load_error(file_name, LoadErrorKind::NoTable))?;
     if let Some(name) = format_name {
         report.detection.format_name = name;
     }
     if report.rows_used == 0 {
-        let message = match report.issues.iter().find(|i| i.row_rejected) {
-            _ if report.rows_read == 0 => "the file has a header but no rows".to_owned(),
-            Some(first) => format!(
-                "no usable rows: all {} rows were rejected (first, line {}: {})",
-                report.rows_read, first.line, first.reason
-            ),
-            None => format!(
-                "no usable rows: all {} rows were rejected",
-                report.rows_read
-            ),
+        let kind = match report.issues.iter().find(|i| i.row_rejected) {
+            _ if report.rows_read == 0 => LoadErrorKind::HeaderOnly,
+            first => LoadErrorKind::AllRejected {
+                rows: report.rows_read,
+                first: first.map(|i| (i.line, i.kind.clone())),
+            },
         };
-        return Err(load_error(file_name, message));
+        return Err(load_error(file_name, kind));
     }
     for p in prepared {
         p.apply(ws, disclosure_method);
@@ -977,7 +1007,7 @@ pub fn rejected_rows_csv(reports: &[FileReport]) -> String {
         out.push(',');
         push_safe_field(&mut out, &issue.raw_value);
         out.push(',');
-        push_safe_field(&mut out, &issue.reason);
+        push_safe_field(&mut out, &issue.reason());
         out.push_str(if issue.row_rejected {
             ",true\n"
         } else {

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::error::{JsonError, RecordProblem, RejectKind};
 pub use super::ingest::MAX_COLUMNS;
 use super::loader::Cells;
 
@@ -85,23 +86,23 @@ pub struct JsonDocument {
     pub disclosure_method: Option<DisclosureMethod>,
     /// The currency of the money in a workspace document (an ISO code).
     pub currency: Option<String>,
-    /// Records that were not objects: `(record number, reason)`.
-    pub bad_records: Vec<(usize, String)>,
+    /// Records that are no rows: `(record number, why)`.
+    pub bad_records: Vec<(usize, RejectKind)>,
 }
 
 /// Parses a JSON array of objects, a single object, a workspace document or NDJSON.
 /// A table whose records bring more than [`MAX_COLUMNS`] distinct keys is an error.
-pub fn parse(text: &str) -> Result<JsonDocument, String> {
+pub fn parse(text: &str) -> Result<JsonDocument, JsonError> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(items)) => {
             rows_document(items.into_iter().enumerate().map(|(i, v)| (i + 1, v)))
         }
         Ok(Value::Object(map)) if is_workspace(&map) => workspace_document(map),
         Ok(Value::Object(map)) => rows_document([(1, Value::Object(map))]),
-        Ok(_) => Err("the JSON is neither an array of rows nor an object".into()),
+        Ok(_) => Err(JsonError::NotRows),
         Err(whole_error) => match parse_ndjson(text) {
             Some(doc) => doc,
-            None => Err(format!("invalid JSON: {whole_error}")),
+            None => Err(JsonError::invalid(&whole_error)),
         },
     }
 }
@@ -111,7 +112,7 @@ fn is_workspace(map: &Map<String, Value>) -> bool {
         .any(|(k, v)| TableKind::from_name(k).is_some() && v.is_array())
 }
 
-fn parse_ndjson(text: &str) -> Option<Result<JsonDocument, String>> {
+fn parse_ndjson(text: &str) -> Option<Result<JsonDocument, JsonError>> {
     let mut records = Vec::new();
     let mut bad = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -121,7 +122,15 @@ fn parse_ndjson(text: &str) -> Option<Result<JsonDocument, String>> {
         }
         match serde_json::from_str::<Value>(line) {
             Ok(v) => records.push((i + 1, v)),
-            Err(e) => bad.push((i + 1, format!("invalid JSON line: {e}"))),
+            Err(e) => bad.push((
+                i + 1,
+                bad_record(
+                    None,
+                    RecordProblem::InvalidLine {
+                        message: e.to_string(),
+                    },
+                ),
+            )),
         }
     }
     // NDJSON only when most lines parse; otherwise the file is broken JSON.
@@ -130,21 +139,29 @@ fn parse_ndjson(text: &str) -> Option<Result<JsonDocument, String>> {
     }
     Some(rows_document(records).map(|mut doc| {
         doc.bad_records.extend(bad);
-        doc.bad_records.sort();
+        doc.bad_records.sort_by_key(|(n, _)| *n);
         doc
     }))
 }
 
+/// A record that is no row, of the table `table` of a workspace document.
+fn bad_record(table: Option<TableKind>, problem: RecordProblem) -> RejectKind {
+    RejectKind::BadRecord {
+        table: table.map(|k| k.name().to_owned()),
+        problem,
+    }
+}
+
 fn rows_document(
     records: impl IntoIterator<Item = (usize, Value)>,
-) -> Result<JsonDocument, String> {
+) -> Result<JsonDocument, JsonError> {
     let mut doc = JsonDocument::default();
     let table = table_of_rows(None, records, &mut doc.bad_records)?;
     doc.tables.push(table);
     Ok(doc)
 }
 
-fn workspace_document(mut map: Map<String, Value>) -> Result<JsonDocument, String> {
+fn workspace_document(mut map: Map<String, Value>) -> Result<JsonDocument, JsonError> {
     let mut doc = JsonDocument {
         is_workspace: true,
         disclosure_method: map
@@ -157,15 +174,9 @@ fn workspace_document(mut map: Map<String, Value>) -> Result<JsonDocument, Strin
     };
     for kind in TableKind::ALL {
         if let Some(Value::Array(items)) = map.remove(kind.name()) {
-            let mut bad = Vec::new();
             let records = items.into_iter().enumerate().map(|(i, v)| (i + 1, v));
-            let table = table_of_rows(Some(kind), records, &mut bad)
-                .map_err(|e| format!("{}: {e}", kind.name()))?;
+            let table = table_of_rows(Some(kind), records, &mut doc.bad_records)?;
             doc.tables.push(table);
-            doc.bad_records.extend(
-                bad.into_iter()
-                    .map(|(i, reason)| (i, format!("{}: {reason}", kind.name()))),
-            );
         }
     }
     Ok(doc)
@@ -175,8 +186,8 @@ fn workspace_document(mut map: Map<String, Value>) -> Result<JsonDocument, Strin
 fn table_of_rows(
     kind: Option<TableKind>,
     records: impl IntoIterator<Item = (usize, Value)>,
-    bad: &mut Vec<(usize, String)>,
-) -> Result<JsonTable, String> {
+    bad: &mut Vec<(usize, RejectKind)>,
+) -> Result<JsonTable, JsonError> {
     let mut table = JsonTable {
         kind,
         ..JsonTable::default()
@@ -187,16 +198,13 @@ fn table_of_rows(
             Value::Object(obj) if obj.len() > MAX_COLUMNS => {
                 bad.push((
                     n,
-                    format!(
-                        "the record has {} keys; a row may have at most {MAX_COLUMNS} columns",
-                        obj.len()
-                    ),
+                    bad_record(kind, RecordProblem::TooManyKeys { keys: obj.len() }),
                 ));
                 continue;
             }
             Value::Object(obj) => obj,
             _ => {
-                bad.push((n, "not a JSON object".into()));
+                bad.push((n, bad_record(kind, RecordProblem::NotAnObject)));
                 continue;
             }
         };
@@ -206,10 +214,11 @@ fn table_of_rows(
                 Some(&c) => c,
                 None => {
                     if table.headers.len() >= MAX_COLUMNS {
-                        return Err(format!(
-                            "the records have more than {MAX_COLUMNS} distinct keys (record {n} adds `{}`); a table may have at most {MAX_COLUMNS} columns",
-                            clip_key(&key)
-                        ));
+                        return Err(JsonError::TooManyKeys {
+                            table: kind.map(|k| k.name().to_owned()),
+                            record: n,
+                            key: clip_key(&key),
+                        });
                     }
                     let c = table.headers.len() as u32;
                     index.insert(key.clone(), c);
@@ -378,7 +387,11 @@ mod tests {
         assert_eq!(t.rows[1].0, 2);
         assert_eq!(t.cells(1).to_vec(), vec!["", "", "true"]);
         assert!(!t.cells(0).all_blank());
-        assert_eq!(doc.bad_records, vec![(3, "not a JSON object".into())]);
+        assert_eq!(
+            doc.bad_records,
+            vec![(3, bad_record(None, RecordProblem::NotAnObject))]
+        );
+        assert_eq!(doc.bad_records[0].1.to_string(), "not a JSON object");
         let doc = parse("{\"a\":1.5}\n\n{\"a\":2}\n").unwrap();
         let t = &doc.tables[0];
         assert_eq!((t.rows[0].0, t.rows[1].0), (1, 3));

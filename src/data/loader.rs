@@ -14,6 +14,7 @@ use super::csv::Record;
 use super::currency;
 use super::dates::DateColumn;
 use super::disclosure;
+use super::error::{LoadErrorKind, RejectKind, ValueError};
 use super::ingest::{ColumnMapping, Detection, DuplicatePolicy, Issue, LoadOptions};
 use super::mapping::{
     self, ExportFormat, RowModel, CURRENCY, DISCOUNT_CODE, FINANCIAL_STATUS, REFUNDED_AMOUNT,
@@ -26,6 +27,9 @@ use super::store::{
 use super::values::{
     is_missing, parse_bool, parse_date, parse_datetime, parse_number, platform_key,
 };
+
+/// A rejected row: the column at fault (when one is), the raw value and why.
+type Rejection = (Option<String>, String, RejectKind);
 
 /// Issues kept per file; more are counted in a notice.
 const MAX_ISSUES: usize = 100_000;
@@ -159,7 +163,7 @@ pub struct TableLoader {
     /// Raw platform cells already resolved (a file has a handful of distinct ones).
     platform_cache: Vec<(String, Option<String>)>,
     /// Set when the file cannot be loaded at all.
-    pub fatal: Option<String>,
+    pub fatal: Option<LoadErrorKind>,
     /// The currency the current row states (a currency column, or a symbol or code
     /// beside an amount).
     row_currency: Option<String>,
@@ -393,11 +397,7 @@ impl TableLoader {
                 Some(p) => self.notices.push(format!(
                     "The file has no platform column: every row gets the platform '{p}'."
                 )),
-                None => {
-                    self.fatal = Some(
-                        "the file has no platform column: choose the platform of its rows".into(),
-                    )
-                }
+                None => self.fatal = Some(LoadErrorKind::NoPlatformColumn),
             }
         }
         if kind == TableKind::Posts && matches!(self.staged, Staged::Orders { .. }) {
@@ -410,11 +410,10 @@ impl TableLoader {
                 .iter()
                 .any(|m| m.target.as_deref() == Some(col.name));
             if !mapped && col.name != "platform" {
-                self.fatal = Some(format!(
-                    "no column maps to `{}`, which a {} table needs",
-                    col.name,
-                    kind.name()
-                ));
+                self.fatal = Some(LoadErrorKind::UnmappedRequired {
+                    column: col.name.to_owned(),
+                    table: kind.name().to_owned(),
+                });
             }
         }
     }
@@ -426,9 +425,9 @@ impl TableLoader {
 
     /// Counts a record that could not be read as a row (e.g. a JSON value that is not
     /// an object) as read and rejected.
-    pub fn reject_record(&mut self, line: usize, reason: &str) {
+    pub fn reject_record(&mut self, line: usize, kind: &RejectKind) {
         self.rows_read += 1;
-        self.reject(line, None, "", reason);
+        self.reject(line, None, "", kind.clone());
     }
 
     /// True for a first record that describes the columns instead of holding values
@@ -473,23 +472,22 @@ impl TableLoader {
                 .map(|i| cells.cell(i))
                 .collect::<Vec<_>>()
                 .join(",");
-            let reason = format!(
-                "the row has {} fields, the header has {}",
-                cells.count(),
-                self.header_count
-            );
-            self.reject(line, None, &raw, &reason);
+            let kind = RejectKind::FieldCount {
+                fields: cells.count(),
+                header: self.header_count,
+            };
+            self.reject(line, None, &raw, kind);
             return;
         }
         if cells.all_blank() {
-            self.reject(line, None, "", "empty row");
+            self.reject(line, None, "", RejectKind::EmptyRow);
             return;
         }
         if self.format == ExportFormat::YouTubeStudio {
             if let Some(src) = self.post_id_source {
                 if cells.cell(src).trim().eq_ignore_ascii_case("total") {
                     let column = self.detection.headers[src].clone();
-                    self.reject(line, Some(column), cells.cell(src), "YouTube total row");
+                    self.reject(line, Some(column), cells.cell(src), RejectKind::TotalRow);
                     return;
                 }
             }
@@ -507,29 +505,29 @@ impl TableLoader {
                 }
                 self.row_issues = issues;
             }
-            Err((column, raw, reason)) => self.reject(line, column, &raw, &reason),
+            Err((column, raw, kind)) => self.reject(line, column, &raw, kind),
         }
     }
 
-    fn value_issue(&mut self, line: usize, src: usize, raw: &str, reason: &str) {
+    fn value_issue(&mut self, line: usize, src: usize, raw: &str, error: ValueError) {
         self.row_issues.push(Issue {
             file: self.file.clone(),
             line,
             column: self.detection.headers.get(src).cloned(),
             raw_value: clip(raw),
-            reason: format!("{reason}: value dropped"),
+            kind: RejectKind::ValueDropped(error),
             row_rejected: false,
         });
     }
 
-    fn reject(&mut self, line: usize, column: Option<String>, raw: &str, reason: &str) {
+    fn reject(&mut self, line: usize, column: Option<String>, raw: &str, kind: RejectKind) {
         self.rows_rejected += 1;
         self.push_issue(Issue {
             file: self.file.clone(),
             line,
             column,
             raw_value: clip(raw),
-            reason: reason.to_owned(),
+            kind,
             row_rejected: true,
         });
     }
@@ -546,12 +544,8 @@ impl TableLoader {
         self.detection.headers.get(src).cloned()
     }
 
-    /// Fills `self.row` (posts) or an order line; `Err((column, raw, reason))` rejects it.
-    fn post_row<C: Cells + ?Sized>(
-        &mut self,
-        line: usize,
-        cells: &C,
-    ) -> Result<(), (Option<String>, String, String)> {
+    /// Fills `self.row` (posts) or an order line; `Err((column, raw, kind))` rejects it.
+    fn post_row<C: Cells + ?Sized>(&mut self, line: usize, cells: &C) -> Result<(), Rejection> {
         let mut row = std::mem::take(&mut self.row);
         self.row_currency = None;
         row.platform.clear();
@@ -586,11 +580,11 @@ impl TableLoader {
                         row.date = d;
                         row.time = time;
                     }
-                    Err(reason) => {
+                    Err(problem) => {
                         result = Err((
                             self.header(src),
                             raw.to_owned(),
-                            format!("unreadable date ({reason})"),
+                            RejectKind::UnreadableDate(problem),
                         ));
                         break;
                     }
@@ -618,11 +612,11 @@ impl TableLoader {
                 }
                 PostField::Refunded => match parse_number(raw, locale) {
                     Ok(v) => refunded = v,
-                    Err(reason) => self.value_issue(line, src, raw, &reason),
+                    Err(error) => self.value_issue(line, src, raw, error),
                 },
                 PostField::Disclosed => match parse_bool(raw) {
                     Ok(v) => row.disclosure = v,
-                    Err(reason) => self.value_issue(line, src, raw, &reason),
+                    Err(error) => self.value_issue(line, src, raw, error),
                 },
                 PostField::Measure(m) => match parse_number(raw, locale) {
                     Ok(v) => {
@@ -634,7 +628,7 @@ impl TableLoader {
                             self.row_currency = currency::code_in(raw).map(str::to_owned);
                         }
                     }
-                    Err(reason) => self.value_issue(line, src, raw, &reason),
+                    Err(error) => self.value_issue(line, src, raw, error),
                 },
             }
         }
@@ -676,7 +670,7 @@ impl TableLoader {
         line: usize,
         row: &mut PostRow,
         (code, status, refunded): (&str, &str, Option<f64>),
-    ) -> Result<(), (Option<String>, String, String)> {
+    ) -> Result<(), Rejection> {
         if row.campaign_id.is_empty() {
             if let Some(c) = &self.options.campaign_id {
                 row.campaign_id.push_str(c);
@@ -690,7 +684,7 @@ impl TableLoader {
         match &mut self.staged {
             Staged::Orders { orders, index } => {
                 if row.post_id.is_empty() {
-                    return Err((None, String::new(), "order without a Name".into()));
+                    return Err((None, String::new(), RejectKind::OrderWithoutName));
                 }
                 let pos = *index.entry(row.post_id.clone()).or_insert_with(|| {
                     orders.push((row.post_id.clone(), Order::default()));
@@ -720,7 +714,7 @@ impl TableLoader {
                             return Err((
                                 Some("platform".into()),
                                 String::new(),
-                                "missing platform".into(),
+                                RejectKind::MissingPlatform,
                             ))
                         }
                     }
@@ -759,7 +753,7 @@ impl TableLoader {
         &mut self,
         line: usize,
         cells: &C,
-    ) -> Result<(), (Option<String>, String, String)> {
+    ) -> Result<(), Rejection> {
         let kind = self.detection.kind;
         let mut map = Map::new();
         let fields = std::mem::take(&mut self.dim_fields);
@@ -770,7 +764,7 @@ impl TableLoader {
                     map.insert(col.name.to_owned(), v);
                 }
                 Ok(None) => {}
-                Err(reason) => self.value_issue(line, src, raw, &reason),
+                Err(error) => self.value_issue(line, src, raw, error),
             }
         }
         self.dim_fields = fields;
@@ -794,12 +788,14 @@ impl TableLoader {
                 return Err((
                     Some(col.name.to_owned()),
                     String::new(),
-                    format!("missing {}", col.name),
+                    RejectKind::MissingRequired {
+                        column: col.name.to_owned(),
+                    },
                 ));
             }
         }
         if map.is_empty() {
-            return Err((None, String::new(), "no usable value in the row".into()));
+            return Err((None, String::new(), RejectKind::NoUsableValue));
         }
         if let Staged::Rows(rows) = &mut self.staged {
             rows.push((line, map));
@@ -807,7 +803,7 @@ impl TableLoader {
         Ok(())
     }
 
-    fn dimension_value(&self, col: &Column, raw: &str) -> Result<Option<Value>, String> {
+    fn dimension_value(&self, col: &Column, raw: &str) -> Result<Option<Value>, ValueError> {
         let keep_text = matches!(col.name, "text" | "name");
         if !keep_text && is_missing(raw) || raw.trim().is_empty() {
             return Ok(None);
@@ -815,7 +811,7 @@ impl TableLoader {
         let number = |v: Option<f64>| v.and_then(serde_json::Number::from_f64).map(Value::Number);
         Ok(match col.value_type {
             ValueType::Text if col.name == "sentiment" => Some(Value::String(
-                match Sentiment::parse(raw).ok_or("not a sentiment (positive/neutral/negative)")? {
+                match Sentiment::parse(raw).ok_or(ValueError::NotASentiment)? {
                     Sentiment::Positive => "positive",
                     Sentiment::Neutral => "neutral",
                     Sentiment::Negative => "negative",
@@ -830,7 +826,7 @@ impl TableLoader {
             ValueType::Platform => platform_key(raw).map(Value::String),
             ValueType::Objective => Some(Value::String(
                 Objective::parse(raw)
-                    .ok_or("not an objective (awareness/leads/sales)")?
+                    .ok_or(ValueError::NotAnObjective)?
                     .name()
                     .into(),
             )),
@@ -1038,7 +1034,9 @@ impl TableLoader {
                     self.push_issue(self.dup_issue(
                         lines[j].0,
                         id,
-                        format!("duplicate post_id: replaced by line {}", lines[i].0),
+                        RejectKind::DuplicateReplaced {
+                            by_line: lines[i].0,
+                        },
                         true,
                     ));
                     first.insert(key, i);
@@ -1049,10 +1047,9 @@ impl TableLoader {
                     self.push_issue(self.dup_issue(
                         lines[i].0,
                         id,
-                        format!(
-                            "duplicate post_id (first on line {}): numbers added to it",
-                            lines[j].0
-                        ),
+                        RejectKind::DuplicateSummed {
+                            first_line: lines[j].0,
+                        },
                         false,
                     ));
                 }
@@ -1087,22 +1084,11 @@ impl TableLoader {
                 let Some(&k) = existing.get(&key).filter(|_| keep[i]) else {
                     continue;
                 };
-                let (reason, merge) = match policy {
-                    DuplicatePolicy::KeepLast => (
-                        "post_id already in the workspace: replaced the earlier row",
-                        false,
-                    ),
-                    DuplicatePolicy::Sum => (
-                        "post_id already in the workspace: numbers added to it",
-                        true,
-                    ),
+                let (kind, merge) = match policy {
+                    DuplicatePolicy::KeepLast => (RejectKind::ReplacedInWorkspace, false),
+                    DuplicatePolicy::Sum => (RejectKind::AddedInWorkspace, true),
                 };
-                self.push_issue(self.dup_issue(
-                    lines[i].0,
-                    posts.post_id.get(i),
-                    reason.into(),
-                    false,
-                ));
+                self.push_issue(self.dup_issue(lines[i].0, posts.post_id.get(i), kind, false));
                 ws_merge.push((k, i, merge));
                 if merge {
                     keep[i] = false;
@@ -1201,9 +1187,10 @@ impl TableLoader {
                 line: lines.get(*row).map_or(0, |l| l.0),
                 column: None,
                 raw_value: code.clone(),
-                reason: format!(
-                    "amounts in {code}, the workspace's money is in {base}: left out (give a rate for {code} to include them)"
-                ),
+                kind: RejectKind::CurrencyLeftOut {
+                    code: code.clone(),
+                    base: base.clone(),
+                },
                 row_rejected: false,
             };
             self.push_issue(issue);
@@ -1212,13 +1199,13 @@ impl TableLoader {
         self.currency = settled.currency;
     }
 
-    fn dup_issue(&self, line: usize, id: &str, reason: String, row_rejected: bool) -> Issue {
+    fn dup_issue(&self, line: usize, id: &str, kind: RejectKind, row_rejected: bool) -> Issue {
         Issue {
             file: self.file.clone(),
             line,
             column: Some("post_id".into()),
             raw_value: clip(id),
-            reason,
+            kind,
             row_rejected,
         }
     }
@@ -1257,10 +1244,10 @@ impl TableLoader {
                         line,
                         column: key_col.map(str::to_owned),
                         raw_value: clip(&key),
-                        reason: format!(
-                            "duplicate {} (first on line {first_line}): fields merged",
-                            key_col.unwrap_or("key")
-                        ),
+                        kind: RejectKind::DuplicateMerged {
+                            column: key_col.unwrap_or("key").to_owned(),
+                            first_line,
+                        },
                         row_rejected: false,
                     };
                     self.push_issue(issue);
@@ -1284,7 +1271,7 @@ impl TableLoader {
                 serde_json::from_value::<T>(base).ok()
             });
             let Some(value) = merged else {
-                self.reject(line, None, &key, "the row could not be stored");
+                self.reject(line, None, &key, RejectKind::NotStorable);
                 continue;
             };
             match slot {

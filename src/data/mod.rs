@@ -7,6 +7,7 @@ pub mod currency;
 pub mod dates;
 pub mod demo;
 pub mod disclosure;
+pub mod error;
 pub mod export;
 pub mod ingest;
 pub mod json;

@@ -18,6 +18,65 @@ use super::store::{
     StrColumn, Workspace, NO_DAY, NO_TIME,
 };
 
+/// Why a packed workspace could not be unpacked: the part that is damaged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UnpackError {
+    /// The JSON header does not read; the parser's message.
+    Header(String),
+    MeasureList,
+    /// A column that is not there (`what` names it: `platform`, `post id`, …).
+    MissingColumn(&'static str),
+    MissingTextColumns,
+    BadTextColumn,
+    /// A dictionary gives a value twice.
+    RepeatedDictionaryValue,
+    BadKeyColumn,
+    BadMeasureColumn,
+    BadDayColumn,
+    BadTimeColumn,
+    UnexpectedDayColumn,
+    BadDisclosureColumn,
+    BadCurrency,
+    MissingKeyIndex,
+    /// A part of the key index does not fit the rows (`part` names it).
+    BadKeyIndex(&'static str),
+    UnexpectedColumn,
+}
+
+impl std::fmt::Display for UnpackError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UnpackError::Header(e) => write!(f, "bad workspace header: {e}"),
+            UnpackError::MeasureList => f.write_str("bad measure list"),
+            UnpackError::MissingColumn(what) => write!(f, "missing {what} column"),
+            UnpackError::MissingTextColumns => f.write_str("missing text columns"),
+            UnpackError::BadTextColumn => f.write_str("bad text column"),
+            UnpackError::RepeatedDictionaryValue => {
+                f.write_str("bad dictionary (a value given twice)")
+            }
+            UnpackError::BadKeyColumn => f.write_str("bad key column"),
+            UnpackError::BadMeasureColumn => f.write_str("bad measure column"),
+            UnpackError::BadDayColumn => f.write_str("bad day column"),
+            UnpackError::BadTimeColumn => f.write_str("bad time column"),
+            UnpackError::UnexpectedDayColumn => f.write_str("unexpected day column"),
+            UnpackError::BadDisclosureColumn => f.write_str("bad disclosure column"),
+            UnpackError::BadCurrency => f.write_str("bad currency"),
+            UnpackError::MissingKeyIndex => f.write_str("missing key index"),
+            UnpackError::BadKeyIndex(part) => write!(f, "bad key index ({part})"),
+            UnpackError::UnexpectedColumn => f.write_str("unexpected column after the last one"),
+        }
+    }
+}
+
+impl std::error::Error for UnpackError {}
+
+/// The text of the error, for callers whose errors are text.
+impl From<UnpackError> for String {
+    fn from(e: UnpackError) -> String {
+        e.to_string()
+    }
+}
+
 /// A packed workspace. The vectors' order is private to [`pack`] and [`unpack`].
 #[derive(Debug, Default, PartialEq)]
 pub struct Packed {
@@ -129,7 +188,7 @@ pub fn pack(ws: Workspace) -> Packed {
 }
 
 /// Rebuilds the workspace [`pack`] packed.
-pub fn unpack(packed: Packed) -> Result<Workspace, String> {
+pub fn unpack(packed: Packed) -> Result<Workspace, UnpackError> {
     let Packed {
         header,
         u32s,
@@ -138,28 +197,28 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         bytes,
     } = packed;
     let header: Header =
-        serde_json::from_str(&header).map_err(|e| format!("bad workspace header: {e}"))?;
+        serde_json::from_str(&header).map_err(|e| UnpackError::Header(e.to_string()))?;
     let rows = header.rows;
     let present: [bool; MEASURE_COUNT] = header
         .present
         .try_into()
-        .map_err(|_| "bad measure list".to_string())?;
+        .map_err(|_| UnpackError::MeasureList)?;
     let mut u32s = u32s.into_iter();
     let mut f64s = f64s.into_iter();
-    let mut next_u32 = |what: &str| u32s.next().ok_or(format!("missing {what} column"));
+    let mut next_u32 = |what: &'static str| u32s.next().ok_or(UnpackError::MissingColumn(what));
     let [platform, campaign, creator, format, id_ends, caption_ends] = [
         "platform", "campaign", "creator", "format", "post id", "caption",
     ]
     .map(&mut next_u32);
     let [id_text, caption_text, disclosure]: [Vec<u8>; 3] = bytes
         .try_into()
-        .map_err(|_| "missing text columns".to_string())?;
+        .map_err(|_| UnpackError::MissingTextColumns)?;
     let text = |bytes: Vec<u8>, ends: Vec<u32>| {
         String::from_utf8(bytes)
             .ok()
             .and_then(|text| StrColumn::from_parts(text, ends))
             .filter(|c| c.len() == rows)
-            .ok_or("bad text column".to_string())
+            .ok_or(UnpackError::BadTextColumn)
     };
     let dicts = header.dicts.map(|values| {
         let mut dict = Dict::default();
@@ -170,12 +229,12 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         (dict.len() == values.len()).then_some(dict)
     });
     let [Some(platforms), Some(campaign_ids), Some(creator_ids), Some(formats)] = dicts else {
-        return Err("bad dictionary (a value given twice)".into());
+        return Err(UnpackError::RepeatedDictionaryValue);
     };
-    let codes = |column: Result<Vec<u32>, String>, dict: &Dict| {
+    let codes = |column: Result<Vec<u32>, UnpackError>, dict: &Dict| {
         column.and_then(|c| {
             let fits = c.len() == rows && c.iter().all(|&code| (code as usize) < dict.len());
-            fits.then_some(c).ok_or("bad key column".to_string())
+            fits.then_some(c).ok_or(UnpackError::BadKeyColumn)
         })
     };
     let measures = present
@@ -184,7 +243,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
             true => f64s
                 .next()
                 .filter(|c| c.len() == rows && c.iter().all(|v| v.is_finite() || v.is_nan()))
-                .ok_or("bad measure column".to_string()),
+                .ok_or(UnpackError::BadMeasureColumn),
             false => Ok(Vec::new()),
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -196,15 +255,15 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
             d.iter()
                 .all(|&d| d == NO_DAY || (FIRST_DAY..=LAST_DAY).contains(&d))
         })
-        .ok_or("bad day column")?;
+        .ok_or(UnpackError::BadDayColumn)?;
     // Times of day: one per row, or none when no file gave a time.
     let time = i32s.next().unwrap_or_default();
     let time_ok = |&t: &i32| t == NO_TIME || (0..=86_400).contains(&t);
     if !time.is_empty() && (time.len() != rows || !time.iter().all(time_ok)) {
-        return Err("bad time column".into());
+        return Err(UnpackError::BadTimeColumn);
     }
     if i32s.next().is_some() {
-        return Err("unexpected day column".into());
+        return Err(UnpackError::UnexpectedDayColumn);
     }
     let disclosure = disclosure
         .iter()
@@ -216,12 +275,12 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         })
         .collect::<Option<Vec<_>>>()
         .filter(|d| d.len() == rows)
-        .ok_or("bad disclosure column")?;
+        .ok_or(UnpackError::BadDisclosureColumn)?;
     let currency = match header.currency {
         Some(code) => Some(
             super::currency::normalize_code(&code)
                 .filter(|c| *c == code)
-                .ok_or("bad currency")?,
+                .ok_or(UnpackError::BadCurrency)?,
         ),
         None => None,
     };
@@ -257,7 +316,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         let (Some(combo), Some(flat), Some(absent), Some(combo_rows)) =
             (combo, flat, absent, combo_rows)
         else {
-            return Err("missing key index".into());
+            return Err(UnpackError::MissingKeyIndex);
         };
         let index = checked_index(
             &posts,
@@ -271,7 +330,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, String> {
         posts.set_key_index(index);
     }
     if u32s.next().is_some() || f64s.next().is_some() {
-        return Err("unexpected column after the last one".into());
+        return Err(UnpackError::UnexpectedColumn);
     }
     Ok(Workspace {
         posts,
@@ -292,8 +351,8 @@ fn checked_index(
     combo_rows: Vec<f64>,
     days_sorted: bool,
     day_span: Option<(Day, Day)>,
-) -> Result<KeyIndex, String> {
-    let bad = |part: &str| Err(format!("bad key index ({part})"));
+) -> Result<KeyIndex, UnpackError> {
+    let bad = |part: &'static str| Err(UnpackError::BadKeyIndex(part));
     let rows = posts.len();
     if combo.len() != rows {
         return bad("combo column length");
@@ -481,7 +540,7 @@ mod tests {
     fn err_of(packed: Packed) -> String {
         match unpack(packed) {
             Ok(_) => "unpacked without an error".into(),
-            Err(e) => e,
+            Err(e) => e.to_string(),
         }
     }
 

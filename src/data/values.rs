@@ -7,6 +7,7 @@
 
 use super::calendar::{Day, Timestamp};
 use super::dates::read_cell;
+use super::error::{DateProblem, ValueError};
 use super::ingest::{DateOrder, NumberLocale};
 
 /// True for text that means "no value": blank, `NaN`, `NaN%`, `null`, `none`, `n/a`, `-`.
@@ -20,7 +21,7 @@ pub fn is_missing(raw: &str) -> bool {
 
 /// Parses a number: `12,400`, `1.2K`, `475.8m`, `29.0b`, `1.39%` (→ 0.0139), `$1,234.50`,
 /// `(12)` (→ -12), and `€1.234,50` with [`NumberLocale::CommaDecimal`].
-pub fn parse_number(raw: &str, locale: NumberLocale) -> Result<Option<f64>, String> {
+pub fn parse_number(raw: &str, locale: NumberLocale) -> Result<Option<f64>, ValueError> {
     let t = raw.trim();
     if locale == NumberLocale::DotDecimal || !t.contains('.') {
         if let Some(v) = plain_number(t) {
@@ -32,7 +33,7 @@ pub fn parse_number(raw: &str, locale: NumberLocale) -> Result<Option<f64>, Stri
     }
     parse_messy_number(t, locale)
         .map(Some)
-        .ok_or_else(|| "not a number".to_owned())
+        .ok_or(ValueError::NotANumber)
 }
 
 /// Fast path: `-?digits(.digits)?`, the shape of nearly every cell of a big file.
@@ -150,7 +151,7 @@ fn strip_currency(s: &str) -> &str {
 }
 
 /// Parses a boolean: `true/false/yes/no/1/0/y/n` (also `t/f`), case-insensitively.
-pub fn parse_bool(raw: &str) -> Result<Option<bool>, String> {
+pub fn parse_bool(raw: &str) -> Result<Option<bool>, ValueError> {
     let t = raw.trim();
     const TRUE: [&str; 5] = ["true", "yes", "1", "y", "t"];
     const FALSE: [&str; 5] = ["false", "no", "0", "n", "f"];
@@ -161,7 +162,7 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, String> {
     } else if is_missing(t) {
         Ok(None)
     } else {
-        Err("not a yes/no value".to_owned())
+        Err(ValueError::NotYesNo)
     }
 }
 
@@ -169,25 +170,23 @@ pub fn parse_bool(raw: &str) -> Result<Option<bool>, String> {
 /// an ambiguous `03/04/2025` follows `order` (a posts file's date column settles its
 /// order from all its values instead: [`super::dates::DateColumn`]). A date without a
 /// year is an error here.
-pub fn parse_date(raw: &str, order: DateOrder) -> Result<Option<Day>, String> {
+pub fn parse_date(raw: &str, order: DateOrder) -> Result<Option<Day>, ValueError> {
     parse_date_time(raw, order).map(|o| o.map(|(day, _)| day))
 }
 
 /// Parses a date and time into seconds since 1970 (the local time written in the value:
 /// an offset or `Z` does not move it). A date alone is midnight.
-pub fn parse_datetime(raw: &str, order: DateOrder) -> Result<Option<Timestamp>, String> {
+pub fn parse_datetime(raw: &str, order: DateOrder) -> Result<Option<Timestamp>, ValueError> {
     parse_date_time(raw, order)
         .map(|o| o.map(|(day, secs)| Timestamp::from(day) * 86_400 + Timestamp::from(secs)))
 }
 
 /// `(day, seconds of the day)`.
-fn parse_date_time(raw: &str, order: DateOrder) -> Result<Option<(Day, u32)>, String> {
+fn parse_date_time(raw: &str, order: DateOrder) -> Result<Option<(Day, u32)>, ValueError> {
     let Some(cell) = read_cell(raw, order)? else {
         return Ok(None);
     };
-    let day = cell
-        .day()
-        .ok_or_else(|| "a date without a year".to_owned())?;
+    let day = cell.day().ok_or(DateProblem::WithoutYear)?;
     Ok(Some((day, cell.time.unwrap_or(0))))
 }
 
@@ -245,7 +244,7 @@ mod tests {
     use super::*;
     use crate::data::calendar::parse_iso_day;
 
-    fn num(s: &str) -> Result<Option<f64>, String> {
+    fn num(s: &str) -> Result<Option<f64>, ValueError> {
         parse_number(s, NumberLocale::DotDecimal)
     }
 
@@ -313,7 +312,7 @@ mod tests {
     #[test]
     fn dates_as_a_person_reads_them() {
         let iso = |s| parse_iso_day(s);
-        let d = |s| parse_date(s, DateOrder::MonthFirst);
+        let d = |s| parse_date(s, DateOrder::MonthFirst).map_err(|e| e.to_string());
         assert_eq!(d("Aug 28, 2025"), Ok(iso("2025-08-28")));
         assert_eq!(d("28 Aug 2025"), Ok(iso("2025-08-28")));
         assert_eq!(d("August 28, 2025"), Ok(iso("2025-08-28")));

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use miniz_oxide::inflate::TINFLStatus;
 
 use super::calendar::{format_day, Day};
+use super::error::XlsxError;
 
 /// True for the bytes of a zip file that holds a workbook.
 pub fn is_xlsx(bytes: &[u8]) -> bool {
@@ -23,12 +24,12 @@ pub fn is_xlsx(bytes: &[u8]) -> bool {
 pub const MAX_INFLATED_BYTES: usize = 512 << 20;
 
 /// The first worksheet as CSV text (a header line, then a line per row).
-pub fn first_sheet_csv(bytes: &[u8]) -> Result<String, String> {
+pub fn first_sheet_csv(bytes: &[u8]) -> Result<String, XlsxError> {
     sheet_csv_within(bytes, MAX_INFLATED_BYTES)
 }
 
 /// [`first_sheet_csv`], inflating at most `limit` bytes.
-fn sheet_csv_within(bytes: &[u8], limit: usize) -> Result<String, String> {
+fn sheet_csv_within(bytes: &[u8], limit: usize) -> Result<String, XlsxError> {
     let mut zip = Zip::open(bytes)?;
     zip.limit = limit;
     zip.budget.set(limit);
@@ -41,10 +42,10 @@ fn sheet_csv_within(bytes: &[u8], limit: usize) -> Result<String, String> {
                 .find(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
                 .map(str::to_owned)
         })
-        .ok_or("the workbook has no worksheet")?;
+        .ok_or(XlsxError::NoWorksheet)?;
     let sheet = zip
         .text(&sheet_path)?
-        .ok_or("the worksheet could not be read")?;
+        .ok_or(XlsxError::UnreadableWorksheet)?;
     let strings = zip
         .text("xl/sharedStrings.xml")?
         .map(|s| shared_strings(&s))
@@ -80,8 +81,8 @@ fn u32_at(b: &[u8], at: usize) -> Option<usize> {
 }
 
 impl<'a> Zip<'a> {
-    fn open(bytes: &'a [u8]) -> Result<Zip<'a>, String> {
-        let bad = || "not a readable XLSX file (broken zip)".to_owned();
+    fn open(bytes: &'a [u8]) -> Result<Zip<'a>, XlsxError> {
+        let bad = || XlsxError::BrokenZip;
         // The end-of-central-directory record: in the last 64 KB + 22 bytes.
         let from = bytes.len().saturating_sub(65_557);
         let eocd = (from..bytes.len().saturating_sub(21))
@@ -131,7 +132,7 @@ impl<'a> Zip<'a> {
 
     /// An entry's contents as text (`None` when missing or unreadable); an error when
     /// the workbook inflates past [`MAX_INFLATED_BYTES`].
-    fn text(&self, name: &str) -> Result<Option<String>, String> {
+    fn text(&self, name: &str) -> Result<Option<String>, XlsxError> {
         let Some(&(_, method, size, offset)) = self.entries.iter().find(|e| e.0 == name) else {
             return Ok(None);
         };
@@ -162,10 +163,9 @@ impl<'a> Zip<'a> {
                 self.budget.set(budget - raw.len());
                 Ok(Some(String::from_utf8_lossy(&raw).into_owned()))
             }
-            Err(TINFLStatus::HasMoreOutput) => Err(format!(
-                "the workbook unpacks to more than {} MB: save the sheet as CSV",
-                self.limit >> 20
-            )),
+            Err(TINFLStatus::HasMoreOutput) => Err(XlsxError::TooBig {
+                limit_mb: self.limit >> 20,
+            }),
             Err(_) => Ok(None),
         }
     }
@@ -570,8 +570,9 @@ mod tests {
         zip.extend_from_slice(&directory.to_le_bytes());
         zip.extend_from_slice(&[0, 0]);
         let err = sheet_csv_within(&zip, 2 << 20).unwrap_err();
+        assert_eq!(err, XlsxError::TooBig { limit_mb: 2 });
         assert_eq!(
-            err,
+            err.to_string(),
             "the workbook unpacks to more than 2 MB: save the sheet as CSV"
         );
         // Within the limit the same zip reads (no rows: the sheet is all zeros).

@@ -108,16 +108,16 @@ pub fn answer(ws: &Workspace, settings: &Settings, question: &Question) -> Answe
 
 /// An answer as the data worker sends it: its JSON, in which n/a values name an index
 /// into its reasons, and the JSON list of those reasons.
-pub fn answer_to_json(answer: &Answer) -> Result<(String, String), String> {
-    let (json, reasons) = to_json_sharing_reasons(answer).map_err(|e| e.to_string())?;
-    let reasons = serde_json::to_string(&reasons).map_err(|e| e.to_string())?;
+pub fn answer_to_json(answer: &Answer) -> Result<(String, String), serde_json::Error> {
+    let (json, reasons) = to_json_sharing_reasons(answer)?;
+    let reasons = serde_json::to_string(&reasons)?;
     Ok((json, reasons))
 }
 
-/// Reads an answer of [`answer_to_json`].
-pub fn answer_from_json(json: &str, reasons: &str) -> Result<Answer, String> {
-    let reasons: Vec<String> = serde_json::from_str(reasons).map_err(|e| e.to_string())?;
-    from_json_sharing_reasons(json, reasons).map_err(|e| e.to_string())
+/// Reads an answer of [`answer_to_json`]; the error is the JSON parser's.
+pub fn answer_from_json(json: &str, reasons: &str) -> Result<Answer, serde_json::Error> {
+    let reasons: Vec<String> = serde_json::from_str(reasons)?;
+    from_json_sharing_reasons(json, reasons)
 }
 
 /// The first posts row with this post id in this campaign.

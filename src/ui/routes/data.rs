@@ -34,7 +34,7 @@ fn FileReportView(report: FileReport) -> impl IntoView {
                     <td>{i.line}</td>
                     <td>{i.column.clone().unwrap_or_default()}</td>
                     <td><code>{i.raw_value.clone()}</code></td>
-                    <td>{i.reason.clone()}{if i.row_rejected { " (row rejected)" } else { " (value dropped)" }}</td>
+                    <td>{i.reason()}{if i.row_rejected { " (row rejected)" } else { " (value dropped)" }}</td>
                 </tr>
             }
         })
