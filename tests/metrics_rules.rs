@@ -8,6 +8,8 @@ use kpi_dash::data::calendar::Granularity;
 use kpi_dash::data::schema::Measure;
 use kpi_dash::data::schema::Objective;
 use kpi_dash::data::store::{Creator, Workspace};
+use kpi_dash::display::alerts::message;
+use kpi_dash::display::format::NumberStyle;
 use kpi_dash::metrics::alerts::{evaluate, Alert, AlertRule, PostRef, Severity, Subject};
 use kpi_dash::metrics::engine::{compute, Filter, KpiValue};
 use kpi_dash::metrics::objective::{
@@ -324,7 +326,7 @@ fn default_alerts_of_the_fixture() {
     );
     assert_eq!((alerts[0].value, alerts[0].threshold), (1.0, 0.0));
     assert_eq!(
-        alerts[0].message,
+        message(&alerts[0], &NumberStyle::default()),
         "Creator K2: contract terms were not met, and 1 sponsored post has no ad disclosure \
          (#ad / paid partnership): P2."
     );
@@ -571,7 +573,7 @@ Q5,tiktok,2025-03-05,,K8,My own video,1000,10
     assert_eq!(a.posts[0].link, "/campaigns/C9?post=Q1");
     assert_eq!((a.value, a.threshold), (3.0, 0.0));
     assert_eq!(
-        a.message,
+        message(a, &NumberStyle::default()),
         "Creator K9: 3 sponsored posts have no ad disclosure (#ad / paid partnership): \
          Q1, Q2 and Q3."
     );
@@ -673,14 +675,19 @@ fn sponsored_posts_without_a_creator_group_by_campaign_then_platform() {
         ws.posts.push(r);
     }
     let alerts = alerts_with(&ws, &Settings::default());
+    let messages: Vec<String> = alerts
+        .iter()
+        .map(|a| message(a, &NumberStyle::default()))
+        .collect();
     let compliance: Vec<(Subject, Vec<&str>, &str)> = alerts
         .iter()
-        .filter(|a| a.rule == AlertRule::ComplianceViolation)
-        .map(|a| {
+        .zip(&messages)
+        .filter(|(a, _)| a.rule == AlertRule::ComplianceViolation)
+        .map(|(a, text)| {
             (
                 a.subject.clone(),
                 a.posts.iter().map(|p| p.id.as_str()).collect(),
-                a.message.as_str(),
+                text.as_str(),
             )
         })
         .collect();

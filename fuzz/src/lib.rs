@@ -10,7 +10,7 @@
 //!   numbers are finite, dates inside the supported years.
 //! - [`query`]: `ViewQuery::try_parse` of a URL query; an accepted query round-trips
 //!   through its query string and computes.
-//! - [`settings`]: `Settings::from_json`; the settings it returns round-trip with no
+//! - [`settings`]: `SavedSettings::from_json`; the settings it returns round-trip with no
 //!   issue and compute.
 //! - [`snapshot`]: `share::decode` of a payload, or of JSON deflated and encoded as a
 //!   link would be; an accepted snapshot passes its limits and round-trips.
@@ -30,7 +30,7 @@ use kpi_dash::data::store::Workspace;
 use kpi_dash::display::query::ViewQuery;
 use kpi_dash::display::share;
 use kpi_dash::metrics::engine::{compute, Filter};
-use kpi_dash::metrics::settings::Settings;
+use kpi_dash::metrics::settings::{SavedSettings, Settings};
 
 /// Per target (in the order of the module doc), the inputs that got past the first
 /// refusal: a file loaded, a number or date read, a query other than the default, a
@@ -307,15 +307,15 @@ pub fn query(data: &[u8]) {
 /// Settings import.
 pub fn settings(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let Ok((settings, _issues)) = Settings::from_json(&text) else {
+    let Ok((settings, _issues)) = SavedSettings::from_json(&text) else {
         return;
     };
     accepted(3);
     let json = serde_json::to_string(&settings).expect("settings serialize");
-    let (back, issues) = Settings::from_json(&json).expect("saved settings read back");
+    let (back, issues) = SavedSettings::from_json(&json).expect("saved settings read back");
     assert!(issues.is_empty(), "saved settings have issues: {issues:?}");
     assert_eq!(back, settings, "settings do not round-trip");
-    let _ = compute(small(), &Filter::default(), &settings, Granularity::Week);
+    let _ = compute(small(), &Filter::default(), &settings.compute, Granularity::Week);
 }
 
 /// Snapshot decoding: the first byte says whether the rest is a payload or JSON to
@@ -570,7 +570,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
             "campaign=C01&format=reel&g=day",
         ]),
         "settings" => {
-            let defaults = serde_json::to_string(&Settings::default()).unwrap_or_default();
+            let defaults = serde_json::to_string(&SavedSettings::default()).unwrap_or_default();
             let mut seeds: Vec<Vec<u8>> = vec![defaults.clone().into_bytes()];
             seeds.extend(text(&[
                 r#"{"as_of":2147483647}"#,
@@ -616,7 +616,7 @@ pub fn demo_snapshot() -> share::Snapshot {
         &Settings::default(),
         Granularity::Week,
     );
-    let context = ExportContext::new(&Settings::default(), &ViewQuery::default(), None);
+    let context = ExportContext::new(&SavedSettings::default(), &ViewQuery::default(), None);
     let source = share::SnapshotSource {
         dataset: "posts.csv",
         query: "platform=tiktok",

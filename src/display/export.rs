@@ -11,7 +11,7 @@ use crate::data::export::{
     neutralize_formula, push_cell, push_field, push_safe_field, Cell, UTF8_BOM,
 };
 use crate::data::ingest::{self, FileReport};
-use crate::metrics::settings::{EmvMethod, Settings};
+use crate::metrics::settings::{EmvMethod, SavedSettings};
 
 use super::query::ViewQuery;
 
@@ -25,9 +25,10 @@ pub struct ExportContext {
 }
 
 impl ExportContext {
-    /// The context of `query` under `settings`; `span` is the data's first and last day,
-    /// used when the query has no date range.
-    pub fn new(settings: &Settings, query: &ViewQuery, span: Option<(Day, Day)>) -> Self {
+    /// The context of `query` under `saved` (compute settings and currency symbol);
+    /// `span` is the data's first and last day, used when the query has no date range.
+    pub fn new(saved: &SavedSettings, query: &ViewQuery, span: Option<(Day, Day)>) -> Self {
+        let settings = &saved.compute;
         let day = |d: Option<Day>| d.map(format_day);
         let from = day(query.from).or_else(|| day(span.map(|s| s.0)));
         let to = day(query.to).or_else(|| day(span.map(|s| s.1)));
@@ -49,7 +50,7 @@ impl ExportContext {
                     settings.er_denominator.measure().1.to_owned(),
                 ),
                 ("EMV method", emv.to_owned()),
-                ("Currency", settings.currency_symbol.clone()),
+                ("Currency", saved.prefs.currency_symbol.clone()),
                 (DATE_RANGE, date_range),
                 (
                     "Filters",
@@ -165,13 +166,18 @@ mod tests {
     use crate::data::calendar::parse_iso_day;
     use crate::data::ingest::{load, workspace_json, LoadOptions};
     use crate::data::store::Workspace;
-    use crate::metrics::settings::ErDenominator;
+    use crate::metrics::settings::{ErDenominator, Preferences, Settings};
 
     fn context() -> ExportContext {
-        let settings = Settings {
-            er_denominator: ErDenominator::Impressions,
-            currency_symbol: "€".into(),
-            ..Settings::default()
+        let settings = SavedSettings {
+            compute: Settings {
+                er_denominator: ErDenominator::Impressions,
+                ..Settings::default()
+            },
+            prefs: Preferences {
+                currency_symbol: "€".into(),
+                ..Preferences::default()
+            },
         };
         let query = ViewQuery {
             platform: "tiktok".into(),

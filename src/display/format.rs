@@ -4,7 +4,7 @@
 use crate::data::ingest::NumberLocale;
 use crate::metrics::engine::{Coverage, KpiValue};
 use crate::metrics::registry::{Target, Unit};
-use crate::metrics::settings::Settings;
+use crate::metrics::settings::Preferences;
 
 /// How numbers are written: currency symbol and decimal/thousands separators.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,11 +23,11 @@ impl Default for NumberStyle {
 }
 
 impl NumberStyle {
-    /// The style the settings choose (currency symbol and number locale).
-    pub fn of(settings: &Settings) -> NumberStyle {
+    /// The style the preferences choose (currency symbol and number locale).
+    pub fn of(prefs: &Preferences) -> NumberStyle {
         NumberStyle {
-            currency_symbol: settings.currency_symbol.clone(),
-            locale: settings.number_locale,
+            currency_symbol: prefs.currency_symbol.clone(),
+            locale: prefs.number_locale,
         }
     }
 

@@ -1,7 +1,8 @@
 //! Pure presentation helpers shared by the UI and its native tests: number formatting
 //! by KPI unit, the dashboard's URL query (filters, compare mode, granularity), file
-//! exports, snapshot links, cadence reports, and the questions views ask of the data.
+//! exports, alert sentences, snapshot links, cadence reports, and the questions views ask of the data.
 
+pub mod alerts;
 pub mod export;
 pub mod format;
 pub mod query;

@@ -257,7 +257,11 @@ pub fn plain_text(
         count(Severity::Success)
     ));
     for alert in &report.alerts {
-        out.push_str(&format!("- [{:?}] {}\n", alert.severity, alert.message));
+        out.push_str(&format!(
+            "- [{:?}] {}\n",
+            alert.severity,
+            super::alerts::message(alert, style)
+        ));
     }
     for (title, list) in [
         ("Top creators (ROAS)", &report.top),

@@ -681,7 +681,7 @@ mod tests {
     use crate::data::store::Workspace;
     use crate::display::query::ViewQuery;
     use crate::metrics::engine::{compute, Filter};
-    use crate::metrics::settings::Settings;
+    use crate::metrics::settings::{SavedSettings, Settings};
 
     fn results() -> Results {
         // Two TikTok posts of C1: revenue 50 + 150 = 200, cost 20 + 20 = 40, so ROAS 5.
@@ -700,7 +700,7 @@ mod tests {
     }
 
     fn snapshot(results: &Results) -> Snapshot {
-        let context = ExportContext::new(&Settings::default(), &ViewQuery::default(), None);
+        let context = ExportContext::new(&SavedSettings::default(), &ViewQuery::default(), None);
         let source = SnapshotSource {
             dataset: "posts.csv",
             query: "platform=tiktok",
@@ -936,7 +936,7 @@ mod tests {
         // Over-long names and a formula-like, over-long currency symbol are clipped, so
         // the link opens.
         let r = results();
-        let context = ExportContext::new(&Settings::default(), &ViewQuery::default(), None);
+        let context = ExportContext::new(&SavedSettings::default(), &ViewQuery::default(), None);
         let dataset = "d".repeat(5_000);
         let source = SnapshotSource {
             dataset: &dataset,

@@ -19,19 +19,20 @@
 //! a brand's own organic posts are never judged, and an unknown disclosure is never a
 //! violation. No rule fires on an absent measure: KPI rules read the engine's values (an
 //! n/a raises nothing) and row rules skip rows whose value is absent.
+//!
+//! An alert formats nothing: its [`Finding`] carries the figures of its sentence with
+//! their units, and `display::alerts::message` words it in the user's number style.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-
-use crate::display::format::NumberStyle;
 
 use crate::data::schema::Measure;
 use crate::data::store::{Disclosure, Posts, Workspace};
 
 use super::engine::{select_rows, Dimension, Filter, GroupResult, Results};
 use super::entities::creators_matching;
-use super::registry::{kpi, KpiId};
+use super::registry::{kpi, KpiId, Unit};
 use super::score::engagement_floor;
 use super::settings::Settings;
 use super::targets::{effective_target, target_floor};
@@ -91,14 +92,98 @@ pub struct Alert {
     pub value: f64,
     /// The threshold it crossed.
     pub threshold: f64,
-    /// One sentence for people.
-    pub message: String,
+    /// What its sentence says, as figures (worded by `display::alerts::message`).
+    pub finding: Finding,
     /// The app route of the subject (e.g. `/campaigns/C1`).
     pub link: String,
     /// The posts behind the alert (the undisclosed posts of a compliance alert), in row
     /// order; empty for alerts about a whole campaign, platform or creator.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub posts: Vec<PostRef>,
+}
+
+/// A number an alert states, with its unit.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub value: f64,
+    pub unit: Unit,
+}
+
+impl Figure {
+    /// A fraction (0.062 = 6.2%).
+    pub fn ratio(value: f64) -> Figure {
+        Figure {
+            value,
+            unit: Unit::Ratio,
+        }
+    }
+
+    /// A multiple (ROAS 4.2 = 4.2:1).
+    pub fn multiple(value: f64) -> Figure {
+        Figure {
+            value,
+            unit: Unit::Multiple,
+        }
+    }
+
+    /// An amount of money, in the workspace's currency.
+    pub fn money(value: f64) -> Figure {
+        Figure {
+            value,
+            unit: Unit::Money,
+        }
+    }
+
+    /// A count.
+    pub fn count(value: f64) -> Figure {
+        Figure {
+            value,
+            unit: Unit::Count,
+        }
+    }
+
+    /// A 0–100 score.
+    pub fn score(value: f64) -> Figure {
+        Figure {
+            value,
+            unit: Unit::Score,
+        }
+    }
+}
+
+/// What an alert says about its subject, one variant per rule, with the figures of its
+/// sentence (no text: `display::alerts::message` words it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Finding {
+    /// Engagement rate `rate` is more than `drop` below `target`, the lower bound of the
+    /// engagement target (a platform's own target when the subject is a platform).
+    EngagementBelowTarget {
+        rate: Figure,
+        drop: Figure,
+        target: Figure,
+    },
+    /// Conversion rate `rate` is below `min`.
+    ConversionRateLow { rate: Figure, min: Figure },
+    /// ROAS `roas` is below `min`.
+    RoasLow { roas: Figure, min: Figure },
+    /// ROAS `roas` beats the ROAS target `target` by `margin` (a fraction) or more.
+    RoasAboveTarget {
+        roas: Figure,
+        target: Figure,
+        margin: Figure,
+    },
+    /// Spend is at `pacing` of plan to date, over `max`.
+    BudgetOverPaced { pacing: Figure, max: Figure },
+    /// Influencer score `score` is below `min`.
+    InfluencerScoreLow { score: Figure, min: Figure },
+    /// The partnership generated `revenue`.
+    PartnershipRevenue { revenue: Figure },
+    /// The post reached `impressions`.
+    ViralPost { impressions: Figure },
+    /// The creator's contract terms were not met (`contract_breached`), and/or the
+    /// alert's `posts` are sponsored posts with no ad disclosure.
+    Compliance { contract_breached: bool },
 }
 
 /// Posts a compliance message names by id before "and N more".
@@ -140,7 +225,7 @@ fn alert(
     subject: Subject,
     value: f64,
     threshold: f64,
-    message: String,
+    finding: Finding,
 ) -> Alert {
     Alert {
         link: subject.link(),
@@ -149,7 +234,7 @@ fn alert(
         subject,
         value,
         threshold,
-        message,
+        finding,
         posts: Vec::new(),
     }
 }
@@ -165,10 +250,6 @@ fn keyed(results: &Results, dimension: Dimension) -> impl Iterator<Item = &Group
     results.groups_of(dimension).filter(|g| !g.key.is_empty())
 }
 
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
-
 fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Alert>) {
     let t = settings.alerts;
     let er_floor = floor_of(KpiId::EngagementRate, settings);
@@ -179,8 +260,19 @@ fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
         if let (Some(er), Some(floor)) = (value(KpiId::EngagementRate), er_floor) {
             let threshold = floor * (1.0 - t.engagement_drop);
             if er < threshold {
-                alerts.push(alert(Severity::Critical, AlertRule::EngagementBelowTarget, subject(), er, threshold,
-                    format!("Campaign {}: engagement rate {} is more than {:.0}% below its target of {}.", g.key, pct(er), t.engagement_drop * 100.0, pct(floor))));
+                let finding = Finding::EngagementBelowTarget {
+                    rate: Figure::ratio(er),
+                    drop: Figure::ratio(t.engagement_drop),
+                    target: Figure::ratio(floor),
+                };
+                alerts.push(alert(
+                    Severity::Critical,
+                    AlertRule::EngagementBelowTarget,
+                    subject(),
+                    er,
+                    threshold,
+                    finding,
+                ));
             }
         }
         if let Some(cr) = value(KpiId::ConversionRate).filter(|cr| *cr < t.conversion_min) {
@@ -190,12 +282,10 @@ fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
                 subject(),
                 cr,
                 t.conversion_min,
-                format!(
-                    "Campaign {}: conversion rate {} is below {}.",
-                    g.key,
-                    pct(cr),
-                    pct(t.conversion_min)
-                ),
+                Finding::ConversionRateLow {
+                    rate: Figure::ratio(cr),
+                    min: Figure::ratio(t.conversion_min),
+                },
             ));
         }
         if let Some(roas) = value(KpiId::Roas) {
@@ -206,17 +296,28 @@ fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
                     subject(),
                     roas,
                     t.roas_min,
-                    format!(
-                        "Campaign {}: ROAS {roas:.2}:1 is below {:.1}:1.",
-                        g.key, t.roas_min
-                    ),
+                    Finding::RoasLow {
+                        roas: Figure::multiple(roas),
+                        min: Figure::multiple(t.roas_min),
+                    },
                 ));
             }
             if let Some(target) = roas_target {
                 let threshold = target * t.roas_target_multiple;
                 if roas >= threshold {
-                    alerts.push(alert(Severity::Success, AlertRule::RoasAboveTarget, subject(), roas, threshold,
-                        format!("Campaign {}: ROAS {roas:.2}:1 beats the {target:.1}:1 target by {:.0}% or more.", g.key, (t.roas_target_multiple - 1.0) * 100.0)));
+                    let finding = Finding::RoasAboveTarget {
+                        roas: Figure::multiple(roas),
+                        target: Figure::multiple(target),
+                        margin: Figure::ratio(t.roas_target_multiple - 1.0),
+                    };
+                    alerts.push(alert(
+                        Severity::Success,
+                        AlertRule::RoasAboveTarget,
+                        subject(),
+                        roas,
+                        threshold,
+                        finding,
+                    ));
                 }
             }
         }
@@ -227,12 +328,10 @@ fn campaign_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
                 subject(),
                 pacing,
                 t.pacing_max,
-                format!(
-                    "Campaign {}: spend is at {} of plan to date (over {}).",
-                    g.key,
-                    pct(pacing),
-                    pct(t.pacing_max)
-                ),
+                Finding::BudgetOverPaced {
+                    pacing: Figure::ratio(pacing),
+                    max: Figure::ratio(t.pacing_max),
+                },
             ));
         }
     }
@@ -245,8 +344,19 @@ fn platform_alerts(settings: &Settings, results: &Results, alerts: &mut Vec<Aler
         if let (Some(er), Some(floor)) = (er, engagement_floor(Some(&g.key), settings)) {
             let threshold = floor * (1.0 - drop);
             if er < threshold {
-                alerts.push(alert(Severity::Critical, AlertRule::EngagementBelowTarget, Subject::Platform(g.key.clone()), er, threshold,
-                    format!("{}: engagement rate {} is more than {:.0}% below the platform target of {}.", g.key, pct(er), drop * 100.0, pct(floor))));
+                let finding = Finding::EngagementBelowTarget {
+                    rate: Figure::ratio(er),
+                    drop: Figure::ratio(drop),
+                    target: Figure::ratio(floor),
+                };
+                alerts.push(alert(
+                    Severity::Critical,
+                    AlertRule::EngagementBelowTarget,
+                    Subject::Platform(g.key.clone()),
+                    er,
+                    threshold,
+                    finding,
+                ));
             }
         }
     }
@@ -269,10 +379,10 @@ fn creator_alerts(ws: &Workspace, settings: &Settings, results: &Results, alerts
                 subject(),
                 score,
                 t.score_min,
-                format!(
-                    "Creator {}: influencer score {score:.0} is below {:.0}.",
-                    g.key, t.score_min
-                ),
+                Finding::InfluencerScoreLow {
+                    score: Figure::score(score),
+                    min: Figure::score(t.score_min),
+                },
             ));
         }
         // Σ revenue over the creator's posts that report it (0, no alert, when none does;
@@ -285,11 +395,9 @@ fn creator_alerts(ws: &Workspace, settings: &Settings, results: &Results, alerts
                 subject(),
                 revenue,
                 t.partnership_revenue,
-                format!(
-                    "Creator {}: the partnership generated {} in revenue.",
-                    g.key,
-                    NumberStyle::of(settings).money(revenue)
-                ),
+                Finding::PartnershipRevenue {
+                    revenue: Figure::money(revenue),
+                },
             ));
         }
     }
@@ -354,10 +462,9 @@ fn post_alerts(
                 Subject::Post(id.clone()),
                 views,
                 viral,
-                format!(
-                    "Post {id} reached {} impressions.",
-                    NumberStyle::of(settings).number(views, 0)
-                ),
+                Finding::ViralPost {
+                    impressions: Figure::count(views),
+                },
             );
             a.link = link.clone();
             alerts.push(a);
@@ -370,33 +477,6 @@ fn post_alerts(
         }
     }
     undisclosed
-}
-
-/// "P1, P2, P3 and 4 more" (the first [`NAMED_POSTS`] ids).
-fn named(posts: &[PostRef]) -> String {
-    let ids: Vec<&str> = posts
-        .iter()
-        .take(NAMED_POSTS)
-        .map(|p| p.id.as_str())
-        .collect();
-    match posts.len().saturating_sub(NAMED_POSTS) {
-        0 if ids.len() > 1 => {
-            let (last, rest) = ids.split_last().unwrap_or((&"", &[]));
-            format!("{} and {last}", rest.join(", "))
-        }
-        0 => ids.concat(),
-        more => format!("{} and {more} more", ids.join(", ")),
-    }
-}
-
-/// The label of a subject in a sentence ("Creator K1", "Platform instagram").
-fn label(subject: &Subject) -> String {
-    match subject {
-        Subject::Campaign(id) => format!("Campaign {id}"),
-        Subject::Platform(id) => format!("Platform {id}"),
-        Subject::Creator(id) => format!("Creator {id}"),
-        Subject::Post(id) => format!("Post {id}"),
-    }
 }
 
 /// One compliance alert per subject: a creator in view whose contract terms were not met,
@@ -430,25 +510,6 @@ fn compliance_alerts(
     for (subject, posts) in undisclosed {
         let breach = breached.contains(&subject);
         let n = posts.len();
-        let posts_part = match n {
-            0 => String::new(),
-            1 => format!(
-                "1 sponsored post has no ad disclosure (#ad / paid partnership): {}",
-                named(&posts)
-            ),
-            n => format!(
-                "{n} sponsored posts have no ad disclosure (#ad / paid partnership): {}",
-                named(&posts)
-            ),
-        };
-        let message = match (breach, n) {
-            (true, 0) => format!("{}: contract terms were not met.", label(&subject)),
-            (true, _) => format!(
-                "{}: contract terms were not met, and {posts_part}.",
-                label(&subject)
-            ),
-            (false, _) => format!("{}: {posts_part}.", label(&subject)),
-        };
         let (value, threshold) = if n == 0 { (0.0, 1.0) } else { (n as f64, 0.0) };
         let mut a = alert(
             Severity::Critical,
@@ -456,7 +517,9 @@ fn compliance_alerts(
             subject,
             value,
             threshold,
-            message,
+            Finding::Compliance {
+                contract_breached: breach,
+            },
         );
         a.posts = posts;
         alerts.push(a);

@@ -1,12 +1,22 @@
-//! User settings that change how KPIs are computed, judged and shown. Serialisable so
-//! they can live in local storage and be exported/imported as JSON.
-//! `Settings::default()` holds the spec's defaults.
+//! User settings, in two halves:
+//!
+//! - [`Settings`]: what changes a number (ER denominator, score weights, EMV, tiers,
+//!   targets, alert thresholds, the pacing "today"). The engine, the alerts, the worker
+//!   and the questions take these, and caches key on [`Settings::key`];
+//! - [`Preferences`]: how numbers are shown (currency symbol, number locale) and how
+//!   uploads are read (date order, duplicates, currency rates). A preference change
+//!   re-renders and never recomputes.
+//!
+//! [`SavedSettings`] holds both as one flat JSON object: what local storage, the
+//! Settings page's export/import and snapshot links keep (the shape of the settings
+//! before the split, so old saved settings still load). `default()` holds the spec's
+//! defaults.
 //!
 //! Settings from outside (an imported file, local storage, the worker's copy) are read
-//! field by field ([`Settings::from_json`]) and checked ([`Settings::validate`]): a field
-//! that is unreadable or out of range falls back to its default, with one
-//! [`SettingIssue`] per field. Deserializing a `Settings` goes the same way (the issues
-//! are dropped), so no stored value can break a page.
+//! field by field ([`SavedSettings::from_json`], [`Settings::from_json`]) and checked
+//! (`validate`): a field that is unreadable or out of range falls back to its default,
+//! with one [`SettingIssue`] per field. Deserializing goes the same way (the issues are
+//! dropped), so no stored value can break a page.
 
 use std::collections::BTreeMap;
 
@@ -148,7 +158,7 @@ impl Default for AlertThresholds {
     }
 }
 
-/// All settings.
+/// The settings that change a computed number (see the module doc).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
     pub er_denominator: ErDenominator,
@@ -163,6 +173,12 @@ pub struct Settings {
     pub alerts: AlertThresholds,
     /// The "today" of budget pacing; `None` = the last date in the data.
     pub as_of: Option<Day>,
+}
+
+/// Display preferences and import options: they change how numbers look and how files
+/// are read, never a number computed from the workspace.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Preferences {
     /// Shown before money values.
     pub currency_symbol: String,
     /// How numbers are displayed, and read from uploaded files.
@@ -177,7 +193,17 @@ pub struct Settings {
     pub currency_rates: BTreeMap<String, f64>,
 }
 
-impl Settings {
+/// Every setting the Settings page edits: the compute settings and the preferences, kept
+/// as one flat JSON object (local storage, the page's export and import, snapshot links).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SavedSettings {
+    #[serde(flatten)]
+    pub compute: Settings,
+    #[serde(flatten)]
+    pub prefs: Preferences,
+}
+
+impl Preferences {
     /// The load options every uploaded file starts from (number locale, date order,
     /// duplicate policy).
     pub fn import_options(&self) -> LoadOptions {
@@ -217,12 +243,142 @@ impl Default for Settings {
             tiers: TierBounds::default(),
             alerts: AlertThresholds::default(),
             as_of: None,
+        }
+    }
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
             currency_symbol: "$".into(),
             number_locale: NumberLocale::default(),
             date_order: DateOrder::default(),
             duplicates: DuplicatePolicy::default(),
             currency_rates: BTreeMap::new(),
         }
+    }
+}
+
+/// A stable 64-bit FNV-1a hash, fed field by field (the same settings give the same
+/// key on every build and in every thread).
+struct KeyHasher(u64);
+
+impl KeyHasher {
+    fn bytes(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn tag(&mut self, tag: u8) {
+        self.bytes(&[tag]);
+    }
+
+    fn number(&mut self, x: f64) {
+        // 0.0 and -0.0 compare equal: one key.
+        let x = if x == 0.0 { 0.0 } else { x };
+        self.bytes(&x.to_bits().to_le_bytes());
+    }
+
+    fn text(&mut self, text: &str) {
+        self.bytes(&(text.len() as u64).to_le_bytes());
+        self.bytes(text.as_bytes());
+    }
+}
+
+impl Settings {
+    /// A cheap, stable hash of every compute setting: what caches of computed answers
+    /// key on (equal settings give equal keys; a preference is no part of it).
+    pub fn key(&self) -> u64 {
+        // Destructured in full, so a new field cannot be left out of the key.
+        let Settings {
+            er_denominator,
+            target_overrides,
+            score_weights,
+            emv_method,
+            emv_cpm,
+            emv_rates,
+            tiers,
+            alerts,
+            as_of,
+        } = self;
+        let mut h = KeyHasher(0xcbf2_9ce4_8422_2325);
+        h.tag(*er_denominator as u8);
+        h.bytes(&(target_overrides.len() as u64).to_le_bytes());
+        for (id, target) in target_overrides {
+            h.text(id.as_ref());
+            let (tag, numbers) = match *target {
+                Target::AtLeast(x) => (0, [x, 0.0]),
+                Target::AtMost(x) => (1, [x, 0.0]),
+                Target::Range(lo, hi) => (2, [lo, hi]),
+                Target::AboveSiteAov(x) => (3, [x, 0.0]),
+            };
+            h.tag(tag);
+            numbers.into_iter().for_each(|x| h.number(x));
+        }
+        let ScoreWeights {
+            engagement,
+            conversion,
+            brand_fit,
+        } = *score_weights;
+        [engagement, conversion, brand_fit]
+            .into_iter()
+            .for_each(|x| h.number(x));
+        h.tag(*emv_method as u8);
+        h.bytes(&(emv_cpm.len() as u64).to_le_bytes());
+        for (platform, cpm) in emv_cpm {
+            h.text(platform);
+            h.number(*cpm);
+        }
+        let EmvRates {
+            like,
+            comment,
+            share,
+            save,
+            view,
+        } = *emv_rates;
+        [like, comment, share, save, view]
+            .into_iter()
+            .for_each(|x| h.number(x));
+        let TierBounds {
+            nano,
+            micro,
+            mid,
+            macro_,
+        } = *tiers;
+        [nano, micro, mid, macro_]
+            .into_iter()
+            .for_each(|x| h.number(x));
+        let AlertThresholds {
+            engagement_drop,
+            conversion_min,
+            roas_min,
+            score_min,
+            pacing_max,
+            roas_target_multiple,
+            viral_impressions,
+            partnership_revenue,
+        } = *alerts;
+        [
+            engagement_drop,
+            conversion_min,
+            roas_min,
+            score_min,
+            pacing_max,
+            roas_target_multiple,
+            viral_impressions,
+            partnership_revenue,
+        ]
+        .into_iter()
+        .for_each(|x| h.number(x));
+        match as_of {
+            None => h.tag(0),
+            Some(day) => {
+                h.tag(1);
+                h.bytes(&day.to_le_bytes());
+            }
+        }
+        h.0
     }
 }
 
@@ -449,15 +605,19 @@ impl Settings {
         Settings::from_value(&value)
     }
 
-    /// [`Settings::from_json`] of a parsed JSON value.
+    /// [`Settings::from_json`] of a parsed JSON value (preference fields are ignored).
     pub fn from_value(value: &Value) -> Result<(Settings, Vec<SettingIssue>), String> {
-        let Value::Object(map) = value else {
-            return Err("not a settings file (a JSON object was expected)".into());
-        };
-        let d = Settings::default();
+        let map = settings_object(value)?;
         let mut issues = Vec::new();
-        let i = &mut issues;
-        let mut settings = Settings {
+        let mut settings = Settings::read(map, &mut issues);
+        issues.extend(settings.validate());
+        Ok((settings, issues))
+    }
+
+    /// The compute fields of `map`, read field by field (not yet validated).
+    fn read(map: &Map<String, Value>, i: &mut Vec<SettingIssue>) -> Settings {
+        let d = Settings::default();
+        Settings {
             er_denominator: whole(map, "er_denominator", d.er_denominator, i),
             target_overrides: entries(map, "target_overrides", d.target_overrides, i),
             score_weights: overlay(map, "score_weights", d.score_weights, i),
@@ -467,19 +627,12 @@ impl Settings {
             tiers: overlay(map, "tiers", d.tiers, i),
             alerts: overlay(map, "alerts", d.alerts, i),
             as_of: as_of_field(map, i),
-            currency_symbol: whole(map, "currency_symbol", d.currency_symbol, i),
-            number_locale: whole(map, "number_locale", d.number_locale, i),
-            date_order: whole(map, "date_order", d.date_order, i),
-            duplicates: whole(map, "duplicates", d.duplicates, i),
-            currency_rates: entries(map, "currency_rates", d.currency_rates, i),
-        };
-        issues.extend(settings.validate());
-        Ok((settings, issues))
+        }
     }
 
     /// Checks every field: one out of range (a date outside the supported years, a
-    /// negative threshold, a rate over 1, a currency symbol that is too long or starts
-    /// like a formula, …) is set back to its default, with one issue per field.
+    /// negative threshold, a rate over 1, …) is set back to its default, with one issue
+    /// per field.
     pub fn validate(&mut self) -> Vec<SettingIssue> {
         let d = Settings::default();
         let mut issues = Vec::new();
@@ -493,32 +646,6 @@ impl Settings {
                 ),
             ));
             self.as_of = None;
-        }
-        self.currency_rates.retain(|code, rate| {
-            let ok = crate::data::currency::normalize_code(code).as_deref() == Some(code)
-                && rate.is_finite()
-                && *rate > 0.0;
-            if !ok {
-                i.push(SettingIssue::new(
-                    format!("currency_rates.{}", shown(code)),
-                    format!(
-                        "{} is not a rate for a three-letter currency code; left out",
-                        shown(rate)
-                    ),
-                ));
-            }
-            ok
-        });
-        if let Some(problem) = currency_symbol_problem(&self.currency_symbol) {
-            i.push(SettingIssue::new(
-                "currency_symbol",
-                format!(
-                    "{} {problem}; the default {} is used",
-                    json_of(&self.currency_symbol),
-                    json_of(&d.currency_symbol)
-                ),
-            ));
-            self.currency_symbol = d.currency_symbol.clone();
         }
         self.target_overrides.retain(|id, target| {
             let problem = if super::registry::KpiId::parse(id).is_none() {
@@ -695,6 +822,102 @@ impl Settings {
     }
 }
 
+/// The JSON object of a settings value, or why it is none.
+fn settings_object(value: &Value) -> Result<&Map<String, Value>, String> {
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err("not a settings file (a JSON object was expected)".into()),
+    }
+}
+
+impl Preferences {
+    /// Reads the preference fields of settings JSON field by field, like
+    /// [`Settings::from_json`] (compute fields are ignored).
+    pub fn from_value(value: &Value) -> Result<(Preferences, Vec<SettingIssue>), String> {
+        let map = settings_object(value)?;
+        let mut issues = Vec::new();
+        let mut prefs = Preferences::read(map, &mut issues);
+        issues.extend(prefs.validate());
+        Ok((prefs, issues))
+    }
+
+    /// The preference fields of `map`, read field by field (not yet validated).
+    fn read(map: &Map<String, Value>, i: &mut Vec<SettingIssue>) -> Preferences {
+        let d = Preferences::default();
+        Preferences {
+            currency_symbol: whole(map, "currency_symbol", d.currency_symbol, i),
+            number_locale: whole(map, "number_locale", d.number_locale, i),
+            date_order: whole(map, "date_order", d.date_order, i),
+            duplicates: whole(map, "duplicates", d.duplicates, i),
+            currency_rates: entries(map, "currency_rates", d.currency_rates, i),
+        }
+    }
+
+    /// Checks the currency rates (three-letter codes, rates above 0) and the currency
+    /// symbol (see [`currency_symbol_problem`]): a refused one falls back, with an issue.
+    pub fn validate(&mut self) -> Vec<SettingIssue> {
+        let d = Preferences::default();
+        let mut issues = Vec::new();
+        let i = &mut issues;
+        self.currency_rates.retain(|code, rate| {
+            let ok = crate::data::currency::normalize_code(code).as_deref() == Some(code)
+                && rate.is_finite()
+                && *rate > 0.0;
+            if !ok {
+                i.push(SettingIssue::new(
+                    format!("currency_rates.{}", shown(code)),
+                    format!(
+                        "{} is not a rate for a three-letter currency code; left out",
+                        shown(rate)
+                    ),
+                ));
+            }
+            ok
+        });
+        if let Some(problem) = currency_symbol_problem(&self.currency_symbol) {
+            i.push(SettingIssue::new(
+                "currency_symbol",
+                format!(
+                    "{} {problem}; the default {} is used",
+                    json_of(&self.currency_symbol),
+                    json_of(&d.currency_symbol)
+                ),
+            ));
+            self.currency_symbol = d.currency_symbol.clone();
+        }
+        issues
+    }
+}
+
+impl SavedSettings {
+    /// Reads settings JSON field by field, both halves (see the module doc). `Err` only
+    /// when the text is no JSON object at all.
+    pub fn from_json(text: &str) -> Result<(SavedSettings, Vec<SettingIssue>), String> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| format!("not a settings file ({e})"))?;
+        SavedSettings::from_value(&value)
+    }
+
+    /// [`SavedSettings::from_json`] of a parsed JSON value. The issues come in field
+    /// order: unreadable fields first, then out-of-range ones.
+    pub fn from_value(value: &Value) -> Result<(SavedSettings, Vec<SettingIssue>), String> {
+        let map = settings_object(value)?;
+        let mut issues = Vec::new();
+        let compute = Settings::read(map, &mut issues);
+        let prefs = Preferences::read(map, &mut issues);
+        let mut saved = SavedSettings { compute, prefs };
+        issues.extend(saved.validate());
+        Ok((saved, issues))
+    }
+
+    /// Checks both halves ([`Settings::validate`], [`Preferences::validate`]).
+    pub fn validate(&mut self) -> Vec<SettingIssue> {
+        let mut issues = self.compute.validate();
+        issues.extend(self.prefs.validate());
+        issues
+    }
+}
+
 /// Reads field by field and validates ([`Settings::from_value`]); the issues are
 /// dropped (use [`Settings::from_json`] to show them). Only a value that is no object
 /// fails.
@@ -703,6 +926,26 @@ impl<'de> Deserialize<'de> for Settings {
         let value = Value::deserialize(deserializer)?;
         Settings::from_value(&value)
             .map(|(settings, _)| settings)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Like `Settings`: field by field, issues dropped ([`Preferences::from_value`]).
+impl<'de> Deserialize<'de> for Preferences {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        Preferences::from_value(&value)
+            .map(|(prefs, _)| prefs)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Like `Settings`: field by field, issues dropped ([`SavedSettings::from_value`]).
+impl<'de> Deserialize<'de> for SavedSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        SavedSettings::from_value(&value)
+            .map(|(saved, _)| saved)
             .map_err(serde::de::Error::custom)
     }
 }
@@ -736,7 +979,7 @@ pub fn issues_notice(source: &str, issues: &[SettingIssue]) -> Option<String> {
 /// defaults; a refused field by its default.
 pub fn stored_settings_notice(raw: Option<&str>) -> Option<String> {
     const SOURCE: &str = "The settings stored in this browser";
-    match Settings::from_json(raw?) {
+    match SavedSettings::from_json(raw?) {
         Ok((_, issues)) => issues_notice(SOURCE, &issues),
         Err(e) => Some(format!(
             "{SOURCE} could not be read ({e}): the defaults are used."

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::display::alerts::{message, subject_label};
 use crate::metrics::alerts::{Alert, AlertRule, Severity};
 use crate::ui::state::use_app;
 
@@ -52,12 +53,8 @@ const SHOWN_POSTS: usize = 10;
 /// One alert, linking to its subject (and to the posts it names, `data-alert-post`).
 #[component]
 pub fn AlertItem(alert: Alert) -> impl IntoView {
-    let subject = match &alert.subject {
-        crate::metrics::alerts::Subject::Campaign(id) => format!("Campaign {id}"),
-        crate::metrics::alerts::Subject::Platform(id) => format!("Platform {id}"),
-        crate::metrics::alerts::Subject::Creator(id) => format!("Creator {id}"),
-        crate::metrics::alerts::Subject::Post(id) => format!("Post {id}"),
-    };
+    let state = use_app();
+    let subject = subject_label(&alert.subject);
     // The posts behind the alert (a compliance alert's undisclosed posts), after the
     // subject's link: the first few by id, each opening its campaign with the post.
     let more = alert.posts.len().saturating_sub(SHOWN_POSTS);
@@ -75,10 +72,11 @@ pub fn AlertItem(alert: Alert) -> impl IntoView {
             </ul>
         }
     });
+    let (rule, link) = (alert.rule, alert.link.clone());
     view! {
-        <li class="alert" data-alert-rule=rule_name(alert.rule)>
-            <p>{alert.message}</p>
-            <a href=alert.link>{subject}</a>
+        <li class="alert" data-alert-rule=rule_name(rule)>
+            <p>{move || state.style.with(|style| message(&alert, style))}</p>
+            <a href=link>{subject}</a>
             {posts}
         </li>
     }

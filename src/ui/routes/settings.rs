@@ -9,7 +9,8 @@ use wasm_bindgen::JsCast;
 use crate::data::ingest::{DateOrder, DuplicatePolicy, NumberLocale};
 use crate::metrics::registry::{registry, KpiDef, Target, Unit};
 use crate::metrics::settings::{
-    currency_symbol_problem, issues_notice, EmvMethod, ErDenominator, Settings, CURRENCY_SYMBOL_MAX,
+    currency_symbol_problem, issues_notice, EmvMethod, ErDenominator, SavedSettings,
+    CURRENCY_SYMBOL_MAX,
 };
 use crate::metrics::targets::{effective_target, suggest_target};
 use crate::ui::browser::download;
@@ -30,8 +31,8 @@ fn number_field(
     state: AppState,
     id: String,
     label: String,
-    get: impl Fn(&Settings) -> f64 + Send + Sync + 'static,
-    set: impl Fn(&mut Settings, f64) + 'static,
+    get: impl Fn(&SavedSettings) -> f64 + Send + Sync + 'static,
+    set: impl Fn(&mut SavedSettings, f64) + 'static,
 ) -> impl IntoView {
     let value = move || input_text(state.settings.with(|s| get(s)));
     view! {
@@ -54,8 +55,8 @@ fn select_field(
     id: &'static str,
     label: &'static str,
     options: &'static [(&'static str, &'static str)],
-    get: impl Fn(&Settings) -> &'static str + Copy + Send + Sync + 'static,
-    set: impl Fn(&mut Settings, &str) + 'static,
+    get: impl Fn(&SavedSettings) -> &'static str + Copy + Send + Sync + 'static,
+    set: impl Fn(&mut SavedSettings, &str) + 'static,
 ) -> impl IntoView {
     let opts = options
         .iter()
@@ -88,15 +89,15 @@ fn scale(unit: Unit) -> f64 {
 fn target_fields(state: AppState, def: &'static KpiDef) -> impl IntoView {
     let k = scale(def.unit);
     let unit = if def.unit == Unit::Ratio { " (%)" } else { "" };
-    let current = move |s: &Settings| effective_target(def, s);
+    let current = move |s: &SavedSettings| effective_target(def, &s.compute);
     let bound = move |which: usize| {
-        let get = move |s: &Settings| match current(s) {
+        let get = move |s: &SavedSettings| match current(s) {
             Some(Target::AtLeast(v)) | Some(Target::AtMost(v)) => v * k,
             Some(Target::Range(lo, hi)) => (if which == 0 { lo } else { hi }) * k,
             Some(Target::AboveSiteAov(f)) => f * 100.0,
             None => 0.0,
         };
-        let set = move |s: &mut Settings, v: f64| {
+        let set = move |s: &mut SavedSettings, v: f64| {
             let t = match current(s) {
                 Some(Target::AtLeast(_)) => Target::AtLeast(v / k),
                 Some(Target::AtMost(_)) => Target::AtMost(v / k),
@@ -105,7 +106,9 @@ fn target_fields(state: AppState, def: &'static KpiDef) -> impl IntoView {
                 Some(Target::AboveSiteAov(_)) => Target::AboveSiteAov(v / 100.0),
                 None => return,
             };
-            s.target_overrides.insert(def.id.to_owned(), t);
+            s.compute
+                .target_overrides
+                .insert(def.id.as_str().to_owned(), t);
         };
         (get, set)
     };
@@ -153,12 +156,15 @@ fn suggested_target(state: AppState, def: &'static KpiDef) -> impl IntoView {
         let text = state.style.with(|s| s.target(&target, def.unit));
         let window = comparison.previous_range();
         let accept = move |_| {
-            state
-                .settings
-                .update(|s| _ = s.target_overrides.insert(def.id.to_owned(), target));
+            state.settings.update(|s| {
+                _ = s
+                    .compute
+                    .target_overrides
+                    .insert(def.id.as_str().to_owned(), target)
+            });
         };
         Some(view! {
-            <p class="suggestion" data-suggested-target=def.id>
+            <p class="suggestion" data-suggested-target=def.id.as_str()>
                 {format!("Suggested: {text} (+20% over {window}) ")}
                 <button type="button" on:click=accept>{format!("Accept for {}", def.name)}</button>
             </p>
@@ -186,7 +192,7 @@ pub fn SettingsPage() -> impl IntoView {
         };
         spawn_local(async move {
             let text = crate::ui::browser::read_text(&file).await;
-            match text.and_then(|t| Settings::from_json(&t)) {
+            match text.and_then(|t| SavedSettings::from_json(&t)) {
                 Ok((s, issues)) => {
                     state.settings.set(s);
                     message.set(Some(
@@ -210,23 +216,23 @@ pub fn SettingsPage() -> impl IntoView {
                 state,
                 format!("emv-cpm-{p}"),
                 format!("CPM for {p}"),
-                move |s| s.emv_cpm.get(p).copied().unwrap_or(0.0),
+                move |s| s.compute.emv_cpm.get(p).copied().unwrap_or(0.0),
                 move |s, v| {
-                    s.emv_cpm.insert(p.to_owned(), v);
+                    s.compute.emv_cpm.insert(p.to_owned(), v);
                 },
             )
         })
         .collect_view();
     macro_rules! num {
         ($id:expr, $label:expr, $($field:tt)+) => {
-            number_field(state, $id.to_owned(), $label.to_owned(), |s| s.$($field)+, |s, v| s.$($field)+ = v)
+            number_field(state, $id.to_owned(), $label.to_owned(), |s| s.compute.$($field)+, |s, v| s.compute.$($field)+ = v)
         };
     }
     view! {
         <h1>"Settings"</h1>
         <p>"Settings are saved in this browser and apply at once."</p>
         <div class="actions">
-            <button id="reset-settings" type="button" on:click=move |_| { state.settings.set(Settings::default()); message.set(Some("Settings reset to the spec's defaults.".into())); }>"Reset to defaults"</button>
+            <button id="reset-settings" type="button" on:click=move |_| { state.settings.set(SavedSettings::default()); message.set(Some("Settings reset to the spec's defaults.".into())); }>"Reset to defaults"</button>
             <button id="export-settings" type="button" on:click=export>"Export JSON"</button>
             <label for="import-settings" class="button">"Import JSON"</label>
             <input id="import-settings" class="visually-hidden-input" type="file" accept=".json,application/json" on:change=import/>
@@ -236,12 +242,12 @@ pub fn SettingsPage() -> impl IntoView {
             <div class="form-grid">
                 {select_field(state, "er-denominator", "Engagement-rate denominator",
                     &[("reach", "Reach"), ("impressions", "Impressions"), ("followers", "Followers")],
-                    |s| match s.er_denominator { ErDenominator::Reach => "reach", ErDenominator::Impressions => "impressions", ErDenominator::Followers => "followers" },
-                    |s, v| s.er_denominator = match v { "impressions" => ErDenominator::Impressions, "followers" => ErDenominator::Followers, _ => ErDenominator::Reach })}
+                    |s| match s.compute.er_denominator { ErDenominator::Reach => "reach", ErDenominator::Impressions => "impressions", ErDenominator::Followers => "followers" },
+                    |s, v| s.compute.er_denominator = match v { "impressions" => ErDenominator::Impressions, "followers" => ErDenominator::Followers, _ => ErDenominator::Reach })}
                 {select_field(state, "emv-method", "EMV method",
                     &[("cpm", "CPM × impressions"), ("per_action", "Value per action")],
-                    |s| match s.emv_method { EmvMethod::Cpm => "cpm", EmvMethod::PerAction => "per_action" },
-                    |s, v| s.emv_method = if v == "per_action" { EmvMethod::PerAction } else { EmvMethod::Cpm })}
+                    |s| match s.compute.emv_method { EmvMethod::Cpm => "cpm", EmvMethod::PerAction => "per_action" },
+                    |s, v| s.compute.emv_method = if v == "per_action" { EmvMethod::PerAction } else { EmvMethod::Cpm })}
                 {cpm}
                 {num!("emv-like", "EMV value per like", emv_rates.like)}
                 {num!("emv-comment", "EMV value per comment", emv_rates.comment)}
@@ -254,43 +260,43 @@ pub fn SettingsPage() -> impl IntoView {
             <div class="form-grid">
                 <div class="field">
                     <label for="currency-symbol">"Currency symbol"</label>
-                    <input id="currency-symbol" type="text" maxlength=CURRENCY_SYMBOL_MAX.to_string() prop:value=move || state.settings.with(|s| s.currency_symbol.clone())
+                    <input id="currency-symbol" type="text" maxlength=CURRENCY_SYMBOL_MAX.to_string() prop:value=move || state.settings.with(|s| s.prefs.currency_symbol.clone())
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             match currency_symbol_problem(&v) {
                                 Some(problem) => message.set(Some(format!("The currency symbol {v:?} was not applied: it {problem}."))),
-                                None => state.settings.update(|s| s.currency_symbol = v),
+                                None => state.settings.update(|s| s.prefs.currency_symbol = v),
                             }
                         }/>
                 </div>
                 {select_field(state, "number-locale", "Number format (display and uploads)",
                     &[("dot_decimal", "1,234.50"), ("comma_decimal", "1.234,50")],
-                    |s| match s.number_locale { NumberLocale::DotDecimal => "dot_decimal", NumberLocale::CommaDecimal => "comma_decimal" },
-                    |s, v| s.number_locale = if v == "comma_decimal" { NumberLocale::CommaDecimal } else { NumberLocale::DotDecimal })}
+                    |s| match s.prefs.number_locale { NumberLocale::DotDecimal => "dot_decimal", NumberLocale::CommaDecimal => "comma_decimal" },
+                    |s, v| s.prefs.number_locale = if v == "comma_decimal" { NumberLocale::CommaDecimal } else { NumberLocale::DotDecimal })}
             </div>
         </section>
         <section class="panel" aria-labelledby="set-import"><h2 id="set-import">"Uploads"</h2>
             <div class="form-grid">
                 {select_field(state, "date-order", "Ambiguous dates such as 03/04/2025",
                     &[("month_first", "Month first (MM/DD/YYYY)"), ("day_first", "Day first (DD/MM/YYYY)")],
-                    |s| match s.date_order { DateOrder::MonthFirst => "month_first", DateOrder::DayFirst => "day_first" },
-                    |s, v| s.date_order = if v == "day_first" { DateOrder::DayFirst } else { DateOrder::MonthFirst })}
+                    |s| match s.prefs.date_order { DateOrder::MonthFirst => "month_first", DateOrder::DayFirst => "day_first" },
+                    |s, v| s.prefs.date_order = if v == "day_first" { DateOrder::DayFirst } else { DateOrder::MonthFirst })}
                 <div class="field">
                     <label for="currency-rates">"Currency rates (e.g. USD=0.92: units of the workspace's currency per unit; amounts in a currency without a rate are left out)"</label>
                     <input id="currency-rates" type="text" maxlength="200"
-                        prop:value=move || state.settings.with(|s| crate::data::currency::format_rates(&s.currency_rates))
+                        prop:value=move || state.settings.with(|s| crate::data::currency::format_rates(&s.prefs.currency_rates))
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             match crate::data::currency::parse_rates(&v) {
-                                Ok(rates) => state.settings.update(|s| s.currency_rates = rates.into_iter().collect()),
+                                Ok(rates) => state.settings.update(|s| s.prefs.currency_rates = rates.into_iter().collect()),
                                 Err(problem) => message.set(Some(format!("The currency rates were not applied: {problem}."))),
                             }
                         }/>
                 </div>
                 {select_field(state, "duplicate-policy", "Repeated post_id",
                     &[("keep_last", "Keep the last row"), ("sum", "Sum the rows")],
-                    |s| match s.duplicates { DuplicatePolicy::KeepLast => "keep_last", DuplicatePolicy::Sum => "sum" },
-                    |s, v| s.duplicates = if v == "sum" { DuplicatePolicy::Sum } else { DuplicatePolicy::KeepLast })}
+                    |s| match s.prefs.duplicates { DuplicatePolicy::KeepLast => "keep_last", DuplicatePolicy::Sum => "sum" },
+                    |s, v| s.prefs.duplicates = if v == "sum" { DuplicatePolicy::Sum } else { DuplicatePolicy::KeepLast })}
             </div>
         </section>
         <section class="panel" aria-labelledby="set-tiers"><h2 id="set-tiers">"Creator tiers (followers, upper bounds)"</h2>
