@@ -7,9 +7,10 @@
 //!   uploads are read (date order, duplicates, currency rates). A preference change
 //!   re-renders and never recomputes.
 //!
-//! [`SavedSettings`] holds both as one flat JSON object: what local storage, the
-//! Settings page's export/import and snapshot links keep (the shape of the settings
-//! before the split, so old saved settings still load). `default()` holds the spec's
+//! [`SavedSettings`] holds both as one flat JSON object: what local storage and the
+//! Settings page's export/import keep (the shape of the settings before the split, so
+//! old saved settings still load; a snapshot link carries only the currency symbol and
+//! number locale). `default()` holds the spec's
 //! defaults.
 //!
 //! Settings from outside (an imported file, local storage, the worker's copy) are read
@@ -194,7 +195,7 @@ pub struct Preferences {
 }
 
 /// Every setting the Settings page edits: the compute settings and the preferences, kept
-/// as one flat JSON object (local storage, the page's export and import, snapshot links).
+/// as one flat JSON object (local storage, the page's export and import).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct SavedSettings {
     #[serde(flatten)]
@@ -205,7 +206,7 @@ pub struct SavedSettings {
 
 impl Preferences {
     /// The load options every uploaded file starts from (number locale, date order,
-    /// duplicate policy).
+    /// duplicate policy, currency rates).
     pub fn import_options(&self) -> LoadOptions {
         LoadOptions {
             number_locale: self.number_locale,
