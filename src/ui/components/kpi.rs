@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::display::format::{coverage_attr, coverage_note, raw_value};
+use crate::display::format::{coverage_attr, coverage_note, raw_value, NumberStyle};
 use crate::display::questions::Comparison;
+use crate::display::status::{card_class, tone};
 use crate::metrics::engine::{Coverage, Dimension, KpiValue};
-use crate::metrics::registry::{kpi, Direction, KpiDef};
-use crate::metrics::targets::{effective_target, kpi_status, Status};
+use crate::metrics::registry::{KpiDef, KpiId};
+use crate::metrics::targets::{effective_target, kpi_status};
 use crate::metrics::trend::{trend, Trend};
 use crate::ui::state::use_app;
 
@@ -27,59 +28,37 @@ pub fn KpiValueView(
     /// The rows the value used, for KPIs computed from posts rows.
     #[prop(optional_no_strip)]
     coverage: Option<Coverage>,
+    /// A fixed number style (a snapshot's, which has no app state); without it the
+    /// app's style, followed live.
+    #[prop(optional_no_strip)]
+    style: Option<NumberStyle>,
 ) -> impl IntoView {
-    let style = use_app().style;
+    let live = style.is_none().then(|| use_app().style);
     let raw = raw_value(&value);
     let na = value.value().is_none();
-    let text = move || style.with(|s| s.kpi(&value, def.unit));
+    let text = move || match (&style, live) {
+        (Some(fixed), _) => fixed.kpi(&value, def.unit),
+        (None, Some(live)) => live.with(|s| s.kpi(&value, def.unit)),
+        (None, None) => String::new(),
+    };
     view! {
-        <span class="kpi-value" class:na=na data-kpi=def.id data-value=raw data-group=group
+        <span class="kpi-value" class:na=na data-kpi=def.id.as_str() data-value=raw data-group=group
             data-coverage=coverage_attr(coverage) title=coverage_note(coverage)>
             {text}
         </span>
     }
 }
 
-/// A KPI value looked up by id (n/a for an unknown id).
+/// A KPI value looked up by id.
 #[component]
 pub fn KpiById(
-    id: &'static str,
+    id: KpiId,
     value: KpiValue,
     #[prop(optional_no_strip)] group: Option<String>,
     #[prop(optional_no_strip)] coverage: Option<Coverage>,
 ) -> impl IntoView {
-    kpi(id).map(|def| view! { <KpiValueView def=def value=value group=group coverage=coverage/> })
-}
-
-/// CSS class of a status, as the contract names it.
-pub fn status_class(status: Status) -> &'static str {
-    match status {
-        Status::OnTarget => "status-on_target",
-        Status::Above => "status-above",
-        Status::Below => "status-below",
-        Status::NoTarget => "status-no_target",
-    }
-}
-
-/// Whether a status is good news for a KPI's direction (`None` = neutral).
-pub fn status_is_good(status: Status, direction: Direction) -> Option<bool> {
-    match (status, direction) {
-        (Status::OnTarget, _) => Some(true),
-        (Status::NoTarget, _) => None,
-        (Status::Above, Direction::HigherIsBetter) | (Status::Below, Direction::LowerIsBetter) => {
-            Some(true)
-        }
-        _ => Some(false),
-    }
-}
-
-/// The CSS class of a trend: `good`, `bad` or `neutral`.
-pub fn tone(good: Option<bool>) -> &'static str {
-    match good {
-        Some(true) => "good",
-        Some(false) => "bad",
-        None => "neutral",
-    }
+    let def = id.def();
+    view! { <KpiValueView def=def value=value group=group coverage=coverage/> }
 }
 
 /// A KPI card: name, value, target, status, trend against the compare period and the
@@ -113,19 +92,12 @@ pub fn KpiCard(
     let status_value = value.clone();
     let status = Memo::new(move |_| {
         state
-            .settings
+            .compute
             .with(|s| kpi_status(def, &status_value, s, site_aov))
     });
-    let card_class = move || {
-        let st = status.get();
-        format!(
-            "kpi-card {} {}",
-            status_class(st),
-            tone(status_is_good(st, def.direction))
-        )
-    };
+    let card_class = move || card_class(status.get(), def.direction);
     let target_text = move || {
-        state.settings.with(|s| match effective_target(def, s) {
+        state.compute.with(|s| match effective_target(def, s) {
             Some(t) => format!("Target {}", state.style.with(|st| st.target(&t, def.unit))),
             None => "No target".into(),
         })

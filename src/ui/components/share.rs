@@ -4,16 +4,19 @@
 
 use leptos::prelude::*;
 
-use crate::display::format::{coverage_attr, coverage_note, raw_value, NumberStyle};
+use crate::display::format::NumberStyle;
 use crate::display::share::{
     decode, encode, fragment_payload, Snapshot, SnapshotError, SnapshotGroup, SnapshotSource,
     GROUP_KPIS, MAX_SNAPSHOT_CHARS,
 };
+use crate::display::status::card_class;
 use crate::metrics::engine::{Coverage, Dimension, KpiValue};
-use crate::metrics::registry::{kpi, registry, KpiGroup};
+use crate::metrics::registry::{kpi, registry, KpiDef, KpiGroup};
+use crate::metrics::targets::Status;
 use crate::ui::state::use_app;
 
 use super::export::export_context;
+use super::kpi::KpiValueView;
 
 /// The path the app is served under ("/" or e.g. "/reports/acme/"), read from the URL of
 /// the app's own JavaScript module, which trunk writes with its `--public-url`.
@@ -160,7 +163,7 @@ pub fn SharePanel() -> impl IntoView {
     let make_snapshot = move |_| {
         let context = export_context(&state);
         let results = state.results.get_untracked();
-        let ws = state.workspace.get_untracked();
+        let ws = state.names.get_untracked();
         let (currency_symbol, locale) = state
             .style
             .with_untracked(|s| (s.currency_symbol.clone(), s.locale));
@@ -274,12 +277,12 @@ fn snapshot_view(snapshot: Snapshot) -> impl IntoView {
                 .iter()
                 .filter(|d| d.group == group)
                 .filter_map(|def| {
-                    let k = snapshot.kpis.iter().find(|k| k.id == def.id)?;
+                    let k = snapshot.kpis.iter().find(|k| k.id == def.id.as_str())?;
                     let (value, coverage) = (k.value(), k.coverage());
                     Some(view! {
-                        <article class="kpi-card status-no_target neutral" title=def.definition>
+                        <article class=card_class(Status::NoTarget, def.direction) title=def.definition>
                             <h3 class="kpi-name">{def.name}</h3>
-                            <p class="kpi-main">{value_span(def.id, &value, None, coverage, &style)}</p>
+                            <p class="kpi-main">{value_span(Some(def), &value, None, coverage, &style)}</p>
                         </article>
                     })
                 })
@@ -318,29 +321,25 @@ fn snapshot_view(snapshot: Snapshot) -> impl IntoView {
     }
 }
 
+/// A snapshot's KPI value through the one KPI value renderer, in the snapshot's style.
 fn value_span(
-    id: &'static str,
+    def: Option<&'static KpiDef>,
     value: &KpiValue,
     group: Option<String>,
     coverage: Option<Coverage>,
     style: &NumberStyle,
 ) -> impl IntoView {
-    let text = kpi(id)
-        .map(|d| style.kpi(value, d.unit))
-        .unwrap_or_default();
-    let na = value.value().is_none();
-    view! {
-        <span class="kpi-value" class:na=na data-kpi=id data-value=raw_value(value) data-group=group
-            data-coverage=coverage_attr(coverage) title=coverage_note(coverage)>
-            {text}
-        </span>
-    }
+    let style = Some(style.clone());
+    let value = value.clone();
+    def.map(|def| {
+        view! { <KpiValueView def=def value=value group=group coverage=coverage style=style/> }
+    })
 }
 
 fn group_table(caption: &str, groups: &[&SnapshotGroup], style: &NumberStyle) -> impl IntoView {
     let headers = GROUP_KPIS
         .iter()
-        .filter_map(|id| kpi(id))
+        .map(|&id| kpi(id))
         .map(|d| view! { <th scope="col">{d.name}</th> })
         .collect_view();
     let rows = groups
@@ -351,7 +350,7 @@ fn group_table(caption: &str, groups: &[&SnapshotGroup], style: &NumberStyle) ->
                 .iter()
                 .zip(&g.kpis)
                 .map(|(id, k)| {
-                    view! { <td>{value_span(id, &k.value(), Some(attr.clone()), k.coverage(), style)}</td> }
+                    view! { <td>{value_span(Some(kpi(*id)), &k.value(), Some(attr.clone()), k.coverage(), style)}</td> }
                 })
                 .collect_view();
             view! {

@@ -10,8 +10,8 @@ use crate::data::schema::Measure;
 use crate::display::questions::{Answer, Question};
 use crate::metrics::engine::{Dimension, Results};
 use crate::metrics::objective::campaign_headline;
-use crate::metrics::registry::{kpi, Target, Unit};
-use crate::metrics::targets::effective_target;
+use crate::metrics::registry::{kpi, KpiId, Unit};
+use crate::metrics::targets::effective_band;
 use crate::ui::components::chart::ChartView;
 use crate::ui::components::kpi::group_attr;
 use crate::ui::components::table::{Cell, DataTable};
@@ -25,10 +25,10 @@ use super::{
 /// A trend chart of one KPI over the periods, in display units.
 pub fn trend_chart(
     results: &Results,
-    id: &str,
+    id: KpiId,
     settings: &crate::metrics::settings::Settings,
 ) -> Option<(String, charts::Chart)> {
-    let def = kpi(id)?;
+    let def = kpi(id);
     let scale = if def.unit == Unit::Ratio { 100.0 } else { 1.0 };
     let labels: Vec<String> = results.periods.iter().map(|p| p.label.clone()).collect();
     let values: Vec<Option<f64>> = results
@@ -36,12 +36,7 @@ pub fn trend_chart(
         .iter()
         .map(|p| p.kpis.get(id).value().map(|v| v * scale))
         .collect();
-    let band = effective_target(def, settings).and_then(|t| match t {
-        Target::Range(lo, hi) => Some((lo * scale, hi * scale)),
-        Target::AtLeast(v) => Some((v * scale, v * scale)),
-        Target::AtMost(v) => Some((v * scale, v * scale)),
-        Target::AboveSiteAov(_) => None,
-    });
+    let band = effective_band(def, settings).map(|(lo, hi)| (lo * scale, hi * scale));
     let unit = match def.unit {
         Unit::Ratio => "%",
         Unit::Money => "currency",
@@ -127,7 +122,7 @@ pub fn CampaignPage() -> impl IntoView {
     let post = Memo::new(move |_| query_map.with(|m| m.get("post")).unwrap_or_default());
     move || {
         let id = id.get();
-        let ws = state.workspace.get();
+        let ws = state.names.get();
         let r = results.get();
         let camp = ws.campaign(&id).cloned();
         if camp.is_none() && r.rows_in_view == 0 {
@@ -142,14 +137,14 @@ pub fn CampaignPage() -> impl IntoView {
         let group = Some(group_attr(Dimension::Campaign, &id));
         let defs = campaign_headline(&ws, &id)
             .iter()
-            .filter_map(|k| kpi(k))
+            .map(|&k| kpi(k))
             .collect();
         let comparison = comparison.get();
         let cards = kpi_cards(defs, &r, comparison.as_deref(), group);
-        let settings = state.settings.get();
+        let settings = state.compute.get();
         let q = state.query.get();
-        let trends = ["engagement_rate", "roas", "ctr"]
-            .iter()
+        let trends = [KpiId::EngagementRate, KpiId::Roas, KpiId::Ctr]
+            .into_iter()
             .filter_map(|k| trend_chart(&r, k, &settings))
             .map(|(title, c)| view! { <ChartView chart=c title=title/> })
             .collect_view();
@@ -160,9 +155,9 @@ pub fn CampaignPage() -> impl IntoView {
                     subject_link(&ws, Dimension::Creator, &g.key, &q),
                     money_cell(g.sums.total(Measure::Cost)),
                     money_cell(g.sums.total(Measure::Revenue)),
-                    group_kpi(&g, "roas"),
-                    group_kpi(&g, "engagement_rate"),
-                    group_kpi(&g, "conversion_rate"),
+                    group_kpi(&g, KpiId::Roas),
+                    group_kpi(&g, KpiId::EngagementRate),
+                    group_kpi(&g, KpiId::ConversionRate),
                 ]
             })
             .collect();
@@ -173,10 +168,10 @@ pub fn CampaignPage() -> impl IntoView {
                     vec![
                         Cell::Text(key_label(&g.key)),
                         count_cell(g.sums.total(Measure::PostCount)),
-                        group_kpi(&g, "impressions"),
-                        group_kpi(&g, "engagement_rate"),
-                        group_kpi(&g, "ctr"),
-                        group_kpi(&g, "roas"),
+                        group_kpi(&g, KpiId::Impressions),
+                        group_kpi(&g, KpiId::EngagementRate),
+                        group_kpi(&g, KpiId::Ctr),
+                        group_kpi(&g, KpiId::Roas),
                     ]
                 })
                 .collect()
@@ -197,7 +192,7 @@ pub fn CampaignPage() -> impl IntoView {
         let spend = s.get(Measure::Cost);
         let budget = camp.as_ref().and_then(|c| c.budget);
         let pacing = kpi_cards(
-            ["budget_pacing"].iter().filter_map(|k| kpi(k)).collect(),
+            vec![KpiId::BudgetPacing.def()],
             &r,
             comparison.as_deref(),
             Some(group_attr(Dimension::Campaign, &id)),

@@ -6,8 +6,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::data::schema::Measure;
 use crate::display::questions::{Answer, Question};
-use crate::metrics::engine::{Dimension, Results};
-use crate::metrics::registry::kpi;
+use crate::metrics::engine::Dimension;
+use crate::metrics::registry::{kpi, KpiId};
 use crate::metrics::renewal::{recommend, RenewalInputs};
 use crate::ui::components::chart::ChartView;
 use crate::ui::components::kpi::group_attr;
@@ -18,13 +18,13 @@ use super::campaign::trend_chart;
 use super::{display_name, kpi_cards, money_cell, scoped_results};
 use crate::metrics::tiers::{creator_followers, tier};
 
-const CREATOR_KPIS: [&str; 6] = [
-    "engagement_rate",
-    "roas",
-    "conversion_rate",
-    "influencer_score",
-    "delivery_rate",
-    "ftc_compliance",
+const CREATOR_KPIS: [KpiId; 6] = [
+    KpiId::EngagementRate,
+    KpiId::Roas,
+    KpiId::ConversionRate,
+    KpiId::InfluencerScore,
+    KpiId::DeliveryRate,
+    KpiId::FtcCompliance,
 ];
 
 /// The creator page.
@@ -36,7 +36,7 @@ pub fn CreatorPage() -> impl IntoView {
     let (results, comparison) = scoped_results(Dimension::Creator, id);
     move || {
         let id = id.get();
-        let ws = state.workspace.get();
+        let ws = state.names.get();
         let r = results.get();
         let creator = ws.creator(&id).cloned();
         if creator.is_none() && r.rows_in_view == 0 {
@@ -46,18 +46,18 @@ pub fn CreatorPage() -> impl IntoView {
             }
             .into_any();
         }
-        let settings = state.settings.get();
+        let settings = state.compute.get();
         let name = display_name(&ws, Dimension::Creator, &id);
         let comparison = comparison.get();
-        let defs = CREATOR_KPIS.iter().filter_map(|k| kpi(k)).collect();
+        let defs = CREATOR_KPIS.iter().map(|&k| kpi(k)).collect();
         let cards = kpi_cards(
             defs,
             &r,
             comparison.as_deref(),
             Some(group_attr(Dimension::Creator, &id)),
         );
-        let charts = ["engagement_rate", "roas"]
-            .iter()
+        let charts = [KpiId::EngagementRate, KpiId::Roas]
+            .into_iter()
             .filter_map(|k| trend_chart(&r, k, &settings))
             .map(|(title, c)| view! { <ChartView chart=c title=title/> })
             .collect_view();
@@ -67,10 +67,10 @@ pub fn CreatorPage() -> impl IntoView {
             .map(|p| {
                 vec![
                     Cell::Text(p.label.clone()),
-                    Cell::kpi("impressions", &p.kpis, None),
-                    Cell::kpi("engagement_rate", &p.kpis, None),
+                    Cell::kpi(KpiId::Impressions, &p.kpis, None),
+                    Cell::kpi(KpiId::EngagementRate, &p.kpis, None),
                     money_cell(p.sums.total(Measure::Revenue)),
-                    Cell::kpi("roas", &p.kpis, None),
+                    Cell::kpi(KpiId::Roas, &p.kpis, None),
                 ]
             })
             .collect();
@@ -111,14 +111,11 @@ pub fn CreatorPage() -> impl IntoView {
             granularity: q.granularity,
             creator: id.clone(),
         });
-        let mut inputs = match state.ask(&question) {
+        let inputs = match state.ask(&question) {
             Some(Answer::Renewal(inputs)) => inputs,
             _ => RenewalInputs::default(),
-        };
-        if let Some(c) = &comparison {
-            let roas = |r: &Results| r.overall.get("roas").value();
-            (inputs.roas, inputs.previous_roas) = (roas(&c.current), roas(&c.previous));
         }
+        .with_windows(comparison.as_deref().map(|c| (&c.current, &c.previous)));
         let advice = recommend(&inputs, &settings);
         let (decision, reason) = (advice.verdict, advice.reason);
         view! {

@@ -22,7 +22,7 @@ use crate::data::store::Workspace;
 use crate::display::query::ViewQuery;
 use crate::display::questions::{Comparison, Question};
 use crate::metrics::engine::{Dimension, GroupResult, Results};
-use crate::metrics::registry::KpiDef;
+use crate::metrics::registry::{KpiDef, KpiId};
 use crate::ui::components::kpi::{group_attr, kpi_trend, KpiCard};
 use crate::ui::components::table::Cell;
 use crate::ui::state::{comparison_of, results_of, use_app};
@@ -83,15 +83,14 @@ pub fn count_cell(value: impl Into<Option<f64>>) -> Cell {
 }
 
 /// A KPI cell of a group, carrying its `data-group`.
-pub fn group_kpi(g: &GroupResult, id: &str) -> Cell {
+pub fn group_kpi(g: &GroupResult, id: KpiId) -> Cell {
     Cell::kpi(id, &g.kpis, Some(group_attr(g.dimension, &g.key)))
 }
 
-/// Groups of a dimension sorted by a measure, largest first.
+/// Groups of a dimension sorted by a measure, largest first (see
+/// [`crate::metrics::ranking::by_measure`]).
 pub fn groups_by(results: &Results, dim: Dimension, m: Measure) -> Vec<GroupResult> {
-    let mut gs: Vec<GroupResult> = results.groups_of(dim).cloned().collect();
-    gs.sort_by(|a, b| b.sums.get(m).total_cmp(&a.sums.get(m)));
-    gs
+    crate::metrics::ranking::by_measure(results, dim, m)
 }
 
 /// The label of a group key ("(none)" for rows without one).

@@ -8,11 +8,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::display::questions::{Answer, Question};
 use crate::display::report::{plain_text, Cadence, CadenceReport, RankedCreator, ReportPeriod};
+use crate::display::status::tone;
 use crate::metrics::engine::{Dimension, Filter};
-use crate::metrics::registry::kpi;
+use crate::metrics::registry::{kpi, KpiId};
 use crate::ui::components::alerts::rule_name;
 use crate::ui::components::export::export_context;
-use crate::ui::components::kpi::{group_attr, tone, KpiValueView};
+use crate::ui::components::kpi::{group_attr, KpiValueView};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
@@ -117,7 +118,7 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
             view! {
                 <li data-alert-rule=rule class=class>
                     <strong>{severity}</strong>": "
-                    <a href=link(&a.link, &q)>{a.message.clone()}</a>
+                    <a href=link(&a.link, &q)>{crate::display::alerts::message(a, &style)}</a>
                 </li>
             }
         })
@@ -178,7 +179,7 @@ fn creator_table(
     q: &crate::display::query::ViewQuery,
 ) -> impl IntoView {
     let style = use_app().style.get_untracked();
-    let roas = kpi("roas");
+    let roas = kpi(KpiId::Roas);
     let rows = creators
         .iter()
         .map(|c| {
@@ -187,7 +188,7 @@ fn creator_table(
             view! {
                 <tr>
                     <th scope="row"><a href=link(&id_path("/creators", &c.id), q)>{c.name.clone()}</a></th>
-                    <td>{roas.map(|d| view! { <KpiValueView def=d value=value group=Some(group)/> })}</td>
+                    <td><KpiValueView def=roas value=value group=Some(group)/></td>
                     <td>{style.money(c.revenue)}</td>
                 </tr>
             }

@@ -8,9 +8,9 @@ use crate::charts;
 use crate::data::schema::Measure;
 use crate::metrics::engine::Dimension;
 use crate::metrics::objective::SUMMARY_HEADLINE as HEADLINE;
-use crate::metrics::registry::Target;
-use crate::metrics::registry::{kpi, registry, KpiGroup, PLATFORM_ENGAGEMENT};
-use crate::metrics::targets::effective_target;
+use crate::metrics::ranking::by_kpi_highest_first;
+use crate::metrics::registry::{kpi, registry, KpiGroup, KpiId, PLATFORM_ENGAGEMENT};
+use crate::metrics::targets::{chart_floor, effective_band, effective_target};
 use crate::ui::browser::mark;
 use crate::ui::components::alerts::AlertSummary;
 use crate::ui::components::chart::ChartView;
@@ -51,14 +51,14 @@ fn Headline() -> impl IntoView {
     move || {
         let r = state.results.get();
         let comparison = state.comparison.get();
-        let denominator = state.settings.with(|s| s.er_denominator.measure().1);
+        let denominator = state.compute.with(|s| s.er_denominator.measure().1);
         let undated = r.undated_rows_in_view;
         let cards = HEADLINE
             .iter()
-            .filter_map(|id| kpi(id))
+            .map(|&id| kpi(id))
             .map(|def| {
                 let note =
-                    (def.id == "engagement_rate").then(|| format!("Denominator: {denominator}"));
+                    (def.id == KpiId::EngagementRate).then(|| format!("Denominator: {denominator}"));
                 let value = r.overall.get(def.id);
                 let coverage = r.overall.coverage(def.id);
                 let trend = kpi_trend(def, comparison.as_deref());
@@ -112,7 +112,7 @@ fn CampaignOverview() -> impl IntoView {
     move || {
         let r = state.results.get();
         let q = state.query.get();
-        let ws = state.workspace.get();
+        let ws = state.names.get();
         let rows: Vec<(String, String, Option<f64>, Option<f64>, _)> =
             groups_by(&r, Dimension::Campaign, Measure::Cost)
                 .into_iter()
@@ -144,29 +144,27 @@ fn CampaignOverview() -> impl IntoView {
                     },
                     budget.map_or(Cell::Text("—".into()), money_cell),
                     money_cell(actual),
-                    group_kpi(&g, "budget_pacing"),
-                    group_kpi(&g, "roas"),
+                    group_kpi(&g, KpiId::BudgetPacing),
+                    group_kpi(&g, KpiId::Roas),
                 ]
             })
             .collect();
-        let roas_target = kpi("roas")
-            .and_then(|d| state.settings.with(|s| effective_target(d, s)))
-            .map(|t| match t {
-                Target::AtLeast(v) | Target::AtMost(v) | Target::Range(v, _) => v,
-                Target::AboveSiteAov(_) => 5.0,
-            })
-            .unwrap_or(5.0);
+        // No floor (NaN) draws no break-even line.
+        let roas_target = state
+            .compute
+            .with(|s| chart_floor(kpi(KpiId::Roas), s))
+            .unwrap_or(f64::NAN);
         let platform_rows: Vec<_> = PLATFORM_ENGAGEMENT
             .iter()
             .filter_map(|(platform, id)| {
                 let g = r.group(Dimension::Platform, platform)?;
-                let band = kpi(id).and_then(|d| match d.target {
-                    Some(Target::Range(lo, hi)) => Some((lo * 100.0, hi * 100.0)),
-                    _ => None,
-                });
+                let band = state
+                    .compute
+                    .with(|s| effective_band(kpi(*id), s))
+                    .map(|(lo, hi)| (lo * 100.0, hi * 100.0));
                 Some((
                     platform.to_string(),
-                    g.kpis.get("engagement_rate").value().map(|v| v * 100.0),
+                    g.kpis.get(KpiId::EngagementRate).value().map(|v| v * 100.0),
                     band,
                 ))
             })
@@ -178,18 +176,18 @@ fn CampaignOverview() -> impl IntoView {
                     let target = PLATFORM_ENGAGEMENT
                         .iter()
                         .find(|(platform, _)| *platform == g.key)
-                        .and_then(|(_, id)| kpi(id))
+                        .map(|(_, id)| kpi(*id))
                         .and_then(|def| {
-                            let t = state.settings.with(|s| effective_target(def, s))?;
+                            let t = state.compute.with(|s| effective_target(def, s))?;
                             Some(state.style.with(|st| st.target(&t, def.unit)))
                         });
                     vec![
                         Cell::Text(key_label(&g.key)),
-                        group_kpi(&g, "engagement_rate"),
+                        group_kpi(&g, KpiId::EngagementRate),
                         Cell::Text(target.unwrap_or_else(|| "—".into())),
-                        group_kpi(&g, "impressions"),
-                        group_kpi(&g, "ctr"),
-                        group_kpi(&g, "roas"),
+                        group_kpi(&g, KpiId::Impressions),
+                        group_kpi(&g, KpiId::Ctr),
+                        group_kpi(&g, KpiId::Roas),
                     ]
                 })
                 .collect();
@@ -241,7 +239,7 @@ fn TopLists() -> impl IntoView {
     move || {
         let r = state.results.get();
         let q = state.query.get();
-        let ws = state.workspace.get();
+        let ws = state.names.get();
         let creators: Vec<Vec<Cell>> = groups_by(&r, Dimension::Creator, Measure::Revenue)
             .into_iter()
             .take(5)
@@ -249,27 +247,22 @@ fn TopLists() -> impl IntoView {
                 vec![
                     subject_link(&ws, Dimension::Creator, &g.key, &q),
                     money_cell(g.sums.total(Measure::Revenue)),
-                    group_kpi(&g, "roas"),
-                    group_kpi(&g, "engagement_rate"),
+                    group_kpi(&g, KpiId::Roas),
+                    group_kpi(&g, KpiId::EngagementRate),
                 ]
             })
             .collect();
-        let mut campaigns = groups_by(&r, Dimension::Campaign, Measure::Revenue);
-        campaigns.sort_by(|a, b| {
-            let v = |g: &crate::metrics::engine::GroupResult| {
-                g.kpis.get("roas").value().unwrap_or(f64::MIN)
-            };
-            v(b).total_cmp(&v(a))
-        });
+        let campaigns =
+            by_kpi_highest_first(groups_by(&r, Dimension::Campaign, Measure::Revenue), KpiId::Roas);
         let campaigns: Vec<Vec<Cell>> = campaigns
             .into_iter()
             .take(5)
             .map(|g| {
                 vec![
                     subject_link(&ws, Dimension::Campaign, &g.key, &q),
-                    group_kpi(&g, "roas"),
+                    group_kpi(&g, KpiId::Roas),
                     money_cell(g.sums.total(Measure::Revenue)),
-                    group_kpi(&g, "conversion_rate"),
+                    group_kpi(&g, KpiId::ConversionRate),
                 ]
             })
             .collect();
