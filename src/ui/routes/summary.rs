@@ -252,8 +252,10 @@ fn TopLists() -> impl IntoView {
                 ]
             })
             .collect();
-        let campaigns =
-            by_kpi_highest_first(groups_by(&r, Dimension::Campaign, Measure::Revenue), KpiId::Roas);
+        let campaigns = by_kpi_highest_first(
+            groups_by(&r, Dimension::Campaign, Measure::Revenue),
+            KpiId::Roas,
+        );
         let campaigns: Vec<Vec<Cell>> = campaigns
             .into_iter()
             .take(5)
