@@ -145,7 +145,7 @@ fn the_registry_is_in_kpi_id_order_and_ids_round_trip() {
     for (i, def) in registry().iter().enumerate() {
         assert_eq!(def.id as usize, i);
         assert_eq!(KpiId::ALL[i], def.id);
-        assert_eq!(kpi(def.id).map(|d| d.id), Some(def.id));
+        assert_eq!(kpi(def.id).id, def.id);
         assert_eq!(def.id.as_str().parse::<KpiId>(), Ok(def.id));
         assert_eq!(
             serde_json::to_string(&def.id).unwrap(),

@@ -161,7 +161,10 @@ fn group_kpis() {
     assert_value(&ig.kpis.get(KpiId::BudgetPacing), 1500.0 / 4100.0);
 
     let k2 = r.group(Dimension::Creator, "K2").expect("K2");
-    assert_value(&k2.kpis.get(KpiId::InfluencerScore), 40.0 + 80.0 / 3.0 + 10.0);
+    assert_value(
+        &k2.kpis.get(KpiId::InfluencerScore),
+        40.0 + 80.0 / 3.0 + 10.0,
+    );
     assert_value(&k2.kpis.get(KpiId::ContractCompliance), 0.0);
     assert_value(&k2.kpis.get(KpiId::AudienceGrowth), 0.0);
 
@@ -226,7 +229,9 @@ fn emv_per_action_and_missing_cpm() {
     // likes 1700 × 0.10 + comments 200 × 1 + shares 105 × 0.5 + saves 95 × 0.5 + views 19000 × 0.02
     // = 170 + 200 + 52.5 + 47.5 + 380.
     assert_value(
-        &run(&ws, &Filter::default(), &settings).overall.get(KpiId::Emv),
+        &run(&ws, &Filter::default(), &settings)
+            .overall
+            .get(KpiId::Emv),
         850.0,
     );
     settings.emv_method = EmvMethod::Cpm;
@@ -418,8 +423,14 @@ fn all_posts_filtered_out() {
     assert_eq!((r.rows_in_view, r.groups.len(), r.periods.len()), (0, 0, 0));
     assert_na(&r.overall.get(KpiId::EngagementRate), "no posts in view");
     assert_na(&r.overall.get(KpiId::Impressions), "no posts in view");
-    assert_na(&r.overall.get(KpiId::BrandRecallLift), "no campaigns in view");
-    assert_na(&r.overall.get(KpiId::InfluencerScore), "no creators in view");
+    assert_na(
+        &r.overall.get(KpiId::BrandRecallLift),
+        "no campaigns in view",
+    );
+    assert_na(
+        &r.overall.get(KpiId::InfluencerScore),
+        "no creators in view",
+    );
 }
 
 #[test]

@@ -87,7 +87,10 @@ fn a_ratio_sums_both_parts_over_the_rows_that_have_both() {
     assert_eq!(value(&k.get(KpiId::Reach)), 1500.0);
     assert_eq!(k.coverage(KpiId::Reach), Some(Coverage { used: 2, of: 5 }));
     assert_eq!(value(&k.get(KpiId::Impressions)), 4500.0);
-    assert_eq!(k.coverage(KpiId::Impressions), Some(Coverage { used: 3, of: 5 }));
+    assert_eq!(
+        k.coverage(KpiId::Impressions),
+        Some(Coverage { used: 3, of: 5 })
+    );
     // Average engagement per post needs no reach: (120 + 60 + 40 + 100 + 50) / 5 = 74.
     assert_eq!(value(&k.get(KpiId::AvgEngagementPerPost)), 74.0);
     assert_eq!(
@@ -123,7 +126,10 @@ fn a_kpi_whose_inputs_are_absent_in_view_says_so() {
     };
     let r = compute(&ws, &filter, &Settings::default(), Granularity::Month);
     let k = &r.overall;
-    assert_eq!(reason(&k.get(KpiId::Reach)), "no post in view reports reach");
+    assert_eq!(
+        reason(&k.get(KpiId::Reach)),
+        "no post in view reports reach"
+    );
     assert_eq!(
         reason(&k.get(KpiId::EngagementRate)),
         "no post in view reports reach"

@@ -179,7 +179,7 @@ pub fn build_report(
     let previous = compute(ws, &window(period.previous), settings, g);
     let kpis = REPORT_KPIS
         .iter()
-        .filter_map(|id| kpi(id))
+        .map(|&id| kpi(id))
         .map(|def| {
             let now = current.overall.get(def.id);
             let before = previous.overall.get(def.id);

@@ -727,7 +727,11 @@ mod tests {
     fn snapshot_round_trips_with_the_same_values() {
         let r = results();
         let snap = snapshot(&r);
-        let roas = snap.kpis.iter().find(|k| k.id == KpiId::Roas.as_str()).unwrap();
+        let roas = snap
+            .kpis
+            .iter()
+            .find(|k| k.id == KpiId::Roas.as_str())
+            .unwrap();
         assert_eq!(roas.v, Some(5.0)); // 200 / 40
         assert_eq!(snap.groups_of(Dimension::Creator).count(), 2);
         let payload = encode(&snap).unwrap();
@@ -805,7 +809,11 @@ mod tests {
             key: "k".into(),
             name: "n".into(),
             revenue: 1.0,
-            kpis: vec![SnapshotKpi::covered(KpiId::Roas, &KpiValue::Value(2.0), None)],
+            kpis: vec![SnapshotKpi::covered(
+                KpiId::Roas,
+                &KpiValue::Value(2.0),
+                None,
+            )],
         };
         snap.groups = vec![group; 1_500];
         assert!(serde_json::to_vec(&snap).unwrap().len() < MAX_INFLATED_BYTES);

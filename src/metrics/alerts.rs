@@ -241,9 +241,7 @@ fn alert(
 
 /// The lower bound of a KPI's target in force.
 fn floor_of(id: KpiId, settings: &Settings) -> Option<f64> {
-    kpi(id)
-        .and_then(|def| effective_target(def, settings))
-        .and_then(target_floor)
+    effective_target(kpi(id), settings).and_then(target_floor)
 }
 
 fn keyed(results: &Results, dimension: Dimension) -> impl Iterator<Item = &GroupResult> {

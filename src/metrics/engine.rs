@@ -17,7 +17,7 @@ use super::aggregate::{
 };
 use super::emv::{emv, PlatformImpressions};
 use super::entities::{self, CampaignInScope, CreatorInScope};
-use super::registry::{registry, Eval, KpiDef, KpiKey, ENGAGEMENT};
+use super::registry::{registry, Direction, Eval, KpiDef, KpiId, ENGAGEMENT};
 use super::score::influencer_score;
 use super::sentiment::{comments_source, SentimentSource};
 use super::settings::{ErDenominator, Settings};
@@ -321,16 +321,17 @@ impl KpiSet {
     }
 
     /// The value of a KPI (n/a when this set has none for it).
-    pub fn get(&self, id: impl KpiKey) -> KpiValue {
-        id.kpi_id()
-            .and_then(|id| self.values.get(id as usize).cloned())
-            .unwrap_or_else(|| KpiValue::na("unknown KPI"))
+    pub fn get(&self, id: KpiId) -> KpiValue {
+        self.values
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_else(|| KpiValue::na(format!("no value for {id} in this set")))
     }
 
     /// How many of the scope's rows a KPI computed from posts rows used; `None` for
     /// the others.
-    pub fn coverage(&self, id: impl KpiKey) -> Option<Coverage> {
-        let i = id.kpi_id()? as usize;
+    pub fn coverage(&self, id: KpiId) -> Option<Coverage> {
+        let i = id as usize;
         if i >= 64 || self.covered & (1 << i) == 0 {
             return None;
         }
@@ -422,17 +423,17 @@ impl Results {
     /// The groups of a dimension with a value for `kpi_id`, best first (by the KPI's
     /// direction; within-range KPIs by distance to 1). Take the head for a top list and
     /// the tail for a bottom list. Groups without a key are left out.
-    pub fn ranked(&self, dimension: Dimension, kpi_id: impl KpiKey) -> Vec<(&GroupResult, f64)> {
-        let direction = super::registry::kpi(kpi_id).map(|d| d.direction);
+    pub fn ranked(&self, dimension: Dimension, kpi_id: KpiId) -> Vec<(&GroupResult, f64)> {
+        let direction = kpi_id.def().direction;
         let mut ranked: Vec<(&GroupResult, f64)> = self
             .groups_of(dimension)
             .filter(|g| !g.key.is_empty())
             .filter_map(|g| Some((g, g.kpis.get(kpi_id).value()?)))
             .collect();
         let badness = |v: f64| match direction {
-            Some(super::registry::Direction::LowerIsBetter) => v,
-            Some(super::registry::Direction::WithinRange) => (v - 1.0).abs(),
-            _ => -v,
+            Direction::LowerIsBetter => v,
+            Direction::WithinRange => (v - 1.0).abs(),
+            Direction::HigherIsBetter => -v,
         };
         ranked.sort_by(|a, b| badness(a.1).total_cmp(&badness(b.1)));
         ranked

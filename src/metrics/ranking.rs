@@ -5,7 +5,7 @@
 use crate::data::schema::Measure;
 
 use super::engine::{Dimension, GroupResult, Results};
-use super::registry::KpiKey;
+use super::registry::KpiId;
 
 /// The groups of `dimension`, largest Σ`measure` first (a group without the measure
 /// counts as 0 here, so it sorts last; ties keep the engine's order).
@@ -17,7 +17,7 @@ pub fn by_measure(results: &Results, dimension: Dimension, measure: Measure) -> 
 
 /// `groups` reordered by the value of `kpi`, highest first; the groups where it
 /// is n/a follow, in the order they came (the sort is stable).
-pub fn by_kpi_highest_first(mut groups: Vec<GroupResult>, kpi: impl KpiKey) -> Vec<GroupResult> {
+pub fn by_kpi_highest_first(mut groups: Vec<GroupResult>, kpi: KpiId) -> Vec<GroupResult> {
     let value = |g: &GroupResult| g.kpis.get(kpi).value().unwrap_or(f64::MIN);
     groups.sort_by(|a, b| value(b).total_cmp(&value(a)));
     groups

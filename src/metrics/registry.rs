@@ -367,40 +367,9 @@ pub fn registry() -> &'static [KpiDef] {
     &REGISTRY
 }
 
-/// The definition of a KPI.
-pub fn kpi(id: impl KpiKey) -> Option<&'static KpiDef> {
-    id.kpi_id().map(KpiId::def)
-}
-
-/// Something that names a KPI: a [`KpiId`] (or, until every call site passes one, its
-/// string).
-pub trait KpiKey: Copy {
-    /// The KPI it names, if any.
-    fn kpi_id(self) -> Option<KpiId>;
-}
-
-impl KpiKey for KpiId {
-    fn kpi_id(self) -> Option<KpiId> {
-        Some(self)
-    }
-}
-
-impl KpiKey for &str {
-    fn kpi_id(self) -> Option<KpiId> {
-        KpiId::parse(self)
-    }
-}
-
-impl KpiKey for &KpiId {
-    fn kpi_id(self) -> Option<KpiId> {
-        Some(*self)
-    }
-}
-
-impl KpiKey for &&str {
-    fn kpi_id(self) -> Option<KpiId> {
-        KpiId::parse(self)
-    }
+/// The definition of a KPI (the same as [`KpiId::def`]).
+pub fn kpi(id: KpiId) -> &'static KpiDef {
+    id.def()
 }
 
 /// Serde of a `&'static KpiDef` as its id (for `#[serde(with = "def_by_id")]`): an

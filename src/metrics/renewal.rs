@@ -109,9 +109,7 @@ pub fn renewal_inputs(
 
 /// Applies the rules of the module doc.
 pub fn recommend(inputs: &RenewalInputs, settings: &Settings) -> Recommendation {
-    let score_target = kpi(KpiId::InfluencerScore)
-        .and_then(|def| effective_floor(def, settings))
-        .unwrap_or(80.0);
+    let score_target = effective_floor(kpi(KpiId::InfluencerScore), settings).unwrap_or(80.0);
     let score_min = settings.alerts.score_min;
     let say = |verdict, reason: String| Recommendation { verdict, reason };
     if inputs.contract_terms_met == Some(false) {

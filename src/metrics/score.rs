@@ -19,9 +19,7 @@ pub fn engagement_floor(platform: Option<&str>, settings: &Settings) -> Option<f
     let id = platform
         .and_then(|p| PLATFORM_ENGAGEMENT.iter().find(|(key, _)| *key == p))
         .map_or(KpiId::EngagementRate, |(_, id)| *id);
-    kpi(id)
-        .and_then(|def| effective_target(def, settings))
-        .and_then(target_floor)
+    effective_target(kpi(id), settings).and_then(target_floor)
 }
 
 /// The score of one creator from their engagement rate, conversion rate and brand fit.
@@ -37,9 +35,8 @@ pub fn influencer_score(
     if total <= 0.0 || !total.is_finite() {
         return KpiValue::na("the score weights sum to 0 (Settings)");
     }
-    let conversion_floor = kpi("conversion_rate")
-        .and_then(|def| effective_target(def, settings))
-        .and_then(target_floor);
+    let conversion_floor =
+        effective_target(kpi(KpiId::ConversionRate), settings).and_then(target_floor);
     let part = |weight: f64, value: &KpiValue, floor: Option<f64>| -> Result<f64, String> {
         if weight == 0.0 {
             return Ok(0.0);

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use leptos::prelude::*;
 
 use crate::metrics::engine::{Coverage, KpiSet, KpiValue};
-use crate::metrics::registry::KpiDef;
+use crate::metrics::registry::{KpiDef, KpiId};
 
 use super::export::TableCsvButton;
 use super::kpi::KpiValueView;
@@ -35,16 +35,13 @@ pub enum Cell {
 }
 
 impl Cell {
-    /// A KPI cell by registry id, from a set of values (text cell for an unknown id).
-    pub fn kpi(id: &str, set: &KpiSet, group: Option<String>) -> Cell {
-        match crate::metrics::registry::kpi(id) {
-            Some(def) => Cell::Kpi {
-                def,
-                value: set.get(id),
-                group,
-                coverage: set.coverage(id),
-            },
-            None => Cell::Text(format!("unknown KPI {id}")),
+    /// A KPI cell from a set of values.
+    pub fn kpi(id: KpiId, set: &KpiSet, group: Option<String>) -> Cell {
+        Cell::Kpi {
+            def: id.def(),
+            value: set.get(id),
+            group,
+            coverage: set.coverage(id),
         }
     }
 

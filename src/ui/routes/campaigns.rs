@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::data::schema::Measure;
 use crate::metrics::engine::Dimension;
+use crate::metrics::registry::KpiId;
 use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 
@@ -28,11 +29,11 @@ pub fn CampaignsPage() -> impl IntoView {
                     money_cell(g.sums.total(Measure::Cost)),
                     camp.and_then(|c| c.budget)
                         .map_or(Cell::Text("—".into()), money_cell),
-                    group_kpi(&g, "roas"),
-                    group_kpi(&g, "engagement_rate"),
-                    group_kpi(&g, "ctr"),
-                    group_kpi(&g, "conversion_rate"),
-                    group_kpi(&g, "budget_pacing"),
+                    group_kpi(&g, KpiId::Roas),
+                    group_kpi(&g, KpiId::EngagementRate),
+                    group_kpi(&g, KpiId::Ctr),
+                    group_kpi(&g, KpiId::ConversionRate),
+                    group_kpi(&g, KpiId::BudgetPacing),
                 ]
             })
             .collect::<Vec<_>>()

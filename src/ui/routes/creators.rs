@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::data::schema::Measure;
 use crate::metrics::engine::Dimension;
+use crate::metrics::registry::KpiId;
 use crate::metrics::tiers::{creator_followers, tier};
 use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
@@ -53,13 +54,13 @@ pub fn CreatorsPage() -> impl IntoView {
                     ),
                     Cell::Text(followers.map_or("—", |f| tier(f, &tiers).label()).into()),
                     followers.map_or(Cell::Text("—".into()), count_cell),
-                    group_kpi(&g, "engagement_rate"),
+                    group_kpi(&g, KpiId::EngagementRate),
                     count_cell(g.sums.total(Measure::Conversions)),
                     money_cell(g.sums.total(Measure::Revenue)),
-                    group_kpi(&g, "roas"),
-                    group_kpi(&g, "influencer_score"),
-                    group_kpi(&g, "delivery_rate"),
-                    group_kpi(&g, "ftc_compliance"),
+                    group_kpi(&g, KpiId::Roas),
+                    group_kpi(&g, KpiId::InfluencerScore),
+                    group_kpi(&g, KpiId::DeliveryRate),
+                    group_kpi(&g, KpiId::FtcCompliance),
                     Cell::Text(contract.into()),
                 ])
             })

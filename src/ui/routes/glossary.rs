@@ -66,7 +66,7 @@ pub fn GlossaryPage() -> impl IntoView {
                                     " · " <strong>"Target: "</strong>{target}
                                     " · " <strong>"Direction: "</strong>{direction_name(def.direction)}
                                 </p>
-                                <p class="muted">{format!("Needs: {}", def.inputs.join(", "))}</p>
+                                <p class="muted">{format!("Needs: {}", def.inputs().join(", "))}</p>
                             </dd>
                         </div>
                     }
