@@ -239,3 +239,23 @@ fn summary_lists_are_ranked_in_the_core() {
     let by_cost = by_measure(&r, Dimension::Campaign, Measure::Cost);
     assert_eq!(keys(&by_cost), ["C1", "C2", "C3"]);
 }
+
+#[test]
+fn the_platform_chart_and_table_read_one_platform_target() {
+    use kpi_dash::metrics::targets::platform_target;
+    let d = Settings::default();
+    // TikTok's own ER target: 7–10% by default, through its own KPI.
+    let (def, target) = platform_target("tiktok", &d).expect("tiktok has a target");
+    assert_eq!(def.id, KpiId::EngagementRateTiktok);
+    assert_eq!(target, Target::Range(0.07, 0.10));
+    assert_eq!(target_band(target), Some((0.07, 0.10)));
+    // An override of TikTok's KPI (4–6%) is what both show.
+    let own = with_override(KpiId::EngagementRateTiktok, Target::Range(0.04, 0.06));
+    assert_eq!(
+        platform_target("tiktok", &own).map(|(_, t)| t),
+        Some(Target::Range(0.04, 0.06))
+    );
+    // A platform without its own KPI (and the keyless group) has none.
+    assert_eq!(platform_target("facebook", &d), None);
+    assert_eq!(platform_target("", &d), None);
+}

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::engine::KpiValue;
-use super::registry::{Direction, KpiDef, Target};
+use super::registry::{Direction, KpiDef, Target, PLATFORM_ENGAGEMENT};
 use super::settings::Settings;
 
 /// How a value compares with its target.
@@ -91,6 +91,17 @@ pub fn target_band(target: Target) -> Option<(f64, f64)> {
 /// and the table beside it; see [`target_band`].
 pub fn effective_band(def: &KpiDef, settings: &Settings) -> Option<(f64, f64)> {
     effective_target(def, settings).and_then(target_band)
+}
+
+/// A platform's own engagement-rate KPI and its target in force (the user's override,
+/// else the platform's default): what the summary's platform chart shades and the table
+/// beside it states. `None` for a platform without its own KPI or target.
+pub fn platform_target(platform: &str, settings: &Settings) -> Option<(&'static KpiDef, Target)> {
+    let (_, id) = PLATFORM_ENGAGEMENT
+        .iter()
+        .find(|(key, _)| *key == platform)?;
+    let def = id.def();
+    Some((def, effective_target(def, settings)?))
 }
 
 /// Where a plain number stands against a resolved `target` (what [`status`] compares,

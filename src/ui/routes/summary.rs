@@ -10,7 +10,7 @@ use crate::metrics::engine::Dimension;
 use crate::metrics::objective::SUMMARY_HEADLINE as HEADLINE;
 use crate::metrics::ranking::by_kpi_highest_first;
 use crate::metrics::registry::{kpi, registry, KpiGroup, KpiId, PLATFORM_ENGAGEMENT};
-use crate::metrics::targets::{chart_floor, effective_band, effective_target};
+use crate::metrics::targets::{chart_floor, platform_target, target_band};
 use crate::ui::browser::mark;
 use crate::ui::components::alerts::AlertSummary;
 use crate::ui::components::chart::ChartView;
@@ -156,11 +156,12 @@ fn CampaignOverview() -> impl IntoView {
             .unwrap_or(f64::NAN);
         let platform_rows: Vec<_> = PLATFORM_ENGAGEMENT
             .iter()
-            .filter_map(|(platform, id)| {
+            .filter_map(|(platform, _)| {
                 let g = r.group(Dimension::Platform, platform)?;
                 let band = state
                     .compute
-                    .with(|s| effective_band(kpi(*id), s))
+                    .with(|s| platform_target(platform, s))
+                    .and_then(|(_, t)| target_band(t))
                     .map(|(lo, hi)| (lo * 100.0, hi * 100.0));
                 Some((
                     platform.to_string(),
@@ -173,14 +174,10 @@ fn CampaignOverview() -> impl IntoView {
             groups_by(&r, Dimension::Platform, Measure::Impressions)
                 .into_iter()
                 .map(|g| {
-                    let target = PLATFORM_ENGAGEMENT
-                        .iter()
-                        .find(|(platform, _)| *platform == g.key)
-                        .map(|(_, id)| kpi(*id))
-                        .and_then(|def| {
-                            let t = state.compute.with(|s| effective_target(def, s))?;
-                            Some(state.style.with(|st| st.target(&t, def.unit)))
-                        });
+                    let target = state
+                        .compute
+                        .with(|s| platform_target(&g.key, s))
+                        .map(|(def, t)| state.style.with(|st| st.target(&t, def.unit)));
                     vec![
                         Cell::Text(key_label(&g.key)),
                         group_kpi(&g, KpiId::EngagementRate),
