@@ -176,3 +176,45 @@ fn glossary_inputs_come_from_the_evaluation() {
         ["campaigns.awareness_pre", "campaigns.awareness_post"]
     );
 }
+
+#[test]
+fn campaign_creator_and_asset_kpis_name_their_registry_columns_when_missing() {
+    // The demo's posts, without the campaigns, creators and assets tables: every KPI of
+    // those tables is n/a and names the columns its registry entry lists.
+    let mut ws = demo::generate(DEMO_SEED);
+    ws.campaigns.clear();
+    ws.creators.clear();
+    ws.assets.clear();
+    let r = compute(
+        &ws,
+        &Filter::default(),
+        &Settings::default(),
+        Granularity::Month,
+    );
+    let mut checked = 0;
+    for def in registry() {
+        let names_columns = matches!(
+            def.eval,
+            Eval::Campaigns(_)
+                | Eval::Creators(_)
+                | Eval::AssetApprovalHours
+                | Eval::ClvRatio
+                | Eval::BudgetPacing
+        );
+        if !names_columns {
+            continue;
+        }
+        let columns = def.columns.join(", ");
+        match r.overall.get(def.id) {
+            KpiValue::NotAvailable { reason } => assert!(
+                reason.contains(&format!("needs column(s): {columns}")),
+                "{}: {reason:?} does not name {columns}",
+                def.id
+            ),
+            KpiValue::Value(v) => panic!("{} is {v} without its table", def.id),
+        }
+        checked += 1;
+    }
+    // 4 campaign KPIs, 4 creator KPIs, asset approval, CLV : CPA and budget pacing.
+    assert_eq!(checked, 11);
+}

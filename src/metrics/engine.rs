@@ -891,6 +891,8 @@ impl<'a> Context<'a> {
     fn kpi(&self, def: &KpiDef, sums: &Sums, members: &Members<'a>, cpa: &KpiValue) -> KpiValue {
         let campaigns = &members.campaigns;
         let creators = &members.creators;
+        // The other tables' columns the entry needs, as its n/a names them.
+        let columns = || def.columns.join(", ");
         match def.eval {
             Eval::Ratio { num, den, den_name } => self.ratio(sums, &[num], den, den_name),
             Eval::PerThousand { num, den, den_name } => {
@@ -935,19 +937,20 @@ impl<'a> Context<'a> {
             Eval::CommentSentiment => self.comment_sentiment(sums),
             Eval::FtcCompliance => self.ftc_compliance(sums),
             Eval::Emv => self.emv(sums, members),
-            Eval::ClvRatio => match (entities::weighted_clv(campaigns), cpa) {
+            Eval::ClvRatio => match (entities::weighted_clv(campaigns, &columns()), cpa) {
                 (KpiValue::Value(clv), KpiValue::Value(cpa)) => KpiValue::ratio(clv, *cpa, "CPA"),
                 (KpiValue::NotAvailable { reason }, _) => KpiValue::na(format!("CLV: {reason}")),
                 (_, na) => na.clone(),
             },
             Eval::BudgetPacing => {
-                entities::budget_pacing(campaigns, self.as_of, self.ws.posts.has(Measure::Cost))
+                let has_cost = self.ws.posts.has(Measure::Cost);
+                entities::budget_pacing(campaigns, self.as_of, has_cost, &columns())
             }
             Eval::InfluencerScore => self.mean_score(creators),
-            Eval::Campaigns(f) => f(campaigns),
-            Eval::Creators(f) => f(creators),
+            Eval::Campaigns(f) => f(campaigns, &columns()),
+            Eval::Creators(f) => f(creators, &columns()),
             Eval::AssetApprovalHours => {
-                entities::asset_approval_hours(self.ws, campaigns, creators)
+                entities::asset_approval_hours(self.ws, campaigns, creators, &columns())
             }
         }
     }

@@ -107,25 +107,19 @@ fn mean(values: &[f64]) -> Option<KpiValue> {
 }
 
 /// Brand recall lift: mean over campaigns with survey data of (post − pre) / pre.
-pub fn brand_recall_lift(campaigns: &[CampaignInScope]) -> KpiValue {
-    mean_lift(
-        campaigns,
-        |c| (c.awareness_pre, c.awareness_post),
-        "campaigns.awareness_pre, campaigns.awareness_post",
-    )
+/// `columns` names the survey columns in its n/a (the registry entry's columns, as for
+/// every function here).
+pub fn brand_recall_lift(campaigns: &[CampaignInScope], columns: &str) -> KpiValue {
+    mean_lift(campaigns, |c| (c.awareness_pre, c.awareness_post), columns)
 }
 
 /// Brand sentiment shift: mean over campaigns with survey data of (post − pre) / pre.
-pub fn brand_sentiment_shift(campaigns: &[CampaignInScope]) -> KpiValue {
-    mean_lift(
-        campaigns,
-        |c| (c.sentiment_pre, c.sentiment_post),
-        "campaigns.sentiment_pre, campaigns.sentiment_post",
-    )
+pub fn brand_sentiment_shift(campaigns: &[CampaignInScope], columns: &str) -> KpiValue {
+    mean_lift(campaigns, |c| (c.sentiment_pre, c.sentiment_post), columns)
 }
 
 /// Share of conversation: Σbrand_conversation / Σcategory_conversation over campaigns with both.
-pub fn share_of_conversation(campaigns: &[CampaignInScope]) -> KpiValue {
+pub fn share_of_conversation(campaigns: &[CampaignInScope], columns: &str) -> KpiValue {
     if campaigns.is_empty() {
         return KpiValue::na("no campaigns in view");
     }
@@ -135,7 +129,7 @@ pub fn share_of_conversation(campaigns: &[CampaignInScope]) -> KpiValue {
         .filter_map(|c| Some((c.brand_conversation?, c.category_conversation?)))
         .collect();
     if pairs.is_empty() {
-        return needs("campaigns.brand_conversation, campaigns.category_conversation");
+        return needs(columns);
     }
     let (brand, category) = pairs
         .iter()
@@ -145,7 +139,7 @@ pub fn share_of_conversation(campaigns: &[CampaignInScope]) -> KpiValue {
 
 /// Launch rate: campaigns launched on or before the planned date / campaigns launched
 /// (with both dates known).
-pub fn launch_on_time(campaigns: &[CampaignInScope]) -> KpiValue {
+pub fn launch_on_time(campaigns: &[CampaignInScope], columns: &str) -> KpiValue {
     if campaigns.is_empty() {
         return KpiValue::na("no campaigns in view");
     }
@@ -155,7 +149,7 @@ pub fn launch_on_time(campaigns: &[CampaignInScope]) -> KpiValue {
         .filter_map(|c| Some(c.launch_date? <= c.planned_launch_date?))
         .collect();
     if launched.is_empty() {
-        return needs("campaigns.launch_date, campaigns.planned_launch_date");
+        return needs(columns);
     }
     let on_time = launched.iter().filter(|&&b| b).count();
     KpiValue::ratio(on_time as f64, launched.len() as f64, "campaigns launched")
@@ -174,11 +168,13 @@ pub fn planned_spend(campaign: &Campaign, as_of: Day) -> Option<f64> {
     Some(budget * elapsed)
 }
 
-/// Budget pacing: Σcost of the plannable campaigns' rows in view / Σ planned spend to date.
+/// Budget pacing: Σcost of the plannable campaigns' rows in view / Σ planned spend to date
+/// (`columns`: the campaigns' budget and date columns).
 pub fn budget_pacing(
     campaigns: &[CampaignInScope],
     as_of: Option<Day>,
     has_cost: bool,
+    columns: &str,
 ) -> KpiValue {
     if !has_cost {
         return needs("cost");
@@ -197,20 +193,20 @@ pub fn budget_pacing(
         .iter()
         .all(|c| c.row.and_then(|r| planned_spend(r, as_of)).is_none())
     {
-        return needs("campaigns.budget, campaigns.start_date, campaigns.end_date");
+        return needs(columns);
     }
     KpiValue::ratio(actual, planned, "planned spend to date")
 }
 
 /// Customer lifetime value of the scope: Σ clv × new_customers / Σ new_customers over the
 /// campaigns with a `clv`.
-pub fn weighted_clv(campaigns: &[CampaignInScope]) -> KpiValue {
+pub fn weighted_clv(campaigns: &[CampaignInScope], columns: &str) -> KpiValue {
     let with_clv: Vec<(f64, f64)> = campaigns
         .iter()
         .filter_map(|c| Some((c.row?.clv?, c.new_customers)))
         .collect();
     if with_clv.is_empty() {
-        return needs("campaigns.clv");
+        return needs(columns);
     }
     let (weighted, customers) = with_clv
         .iter()
@@ -257,40 +253,40 @@ fn creator_ratio(
 }
 
 /// Audience growth: Σ(followers_end − followers_start) / Σfollowers_start.
-pub fn audience_growth(creators: &[CreatorInScope]) -> KpiValue {
+pub fn audience_growth(creators: &[CreatorInScope], columns: &str) -> KpiValue {
     creator_ratio(
         creators,
         |c| Some((c.followers_end? - c.followers_start?, c.followers_start?)),
-        "creators.followers_start, creators.followers_end",
+        columns,
         "followers at start",
     )
 }
 
 /// Delivery rate: Σdeliverables_on_time / Σdeliverables_committed.
-pub fn delivery_rate(creators: &[CreatorInScope]) -> KpiValue {
+pub fn delivery_rate(creators: &[CreatorInScope], columns: &str) -> KpiValue {
     creator_ratio(
         creators,
         |c| Some((c.deliverables_on_time?, c.deliverables_committed?)),
-        "creators.deliverables_on_time, creators.deliverables_committed",
+        columns,
         "deliverables committed",
     )
 }
 
 /// Contract compliance: creators with contract_terms_met / creators with it known.
-pub fn contract_compliance(creators: &[CreatorInScope]) -> KpiValue {
+pub fn contract_compliance(creators: &[CreatorInScope], columns: &str) -> KpiValue {
     creator_ratio(
         creators,
         |c| {
             c.contract_terms_met
                 .map(|met| (f64::from(u8::from(met)), 1.0))
         },
-        "creators.contract_terms_met",
+        columns,
         "creators with a contract",
     )
 }
 
 /// Content quality: mean content_rating over rated creators.
-pub fn content_quality(creators: &[CreatorInScope]) -> KpiValue {
+pub fn content_quality(creators: &[CreatorInScope], columns: &str) -> KpiValue {
     if creators.is_empty() {
         return KpiValue::na("no creators in view");
     }
@@ -298,7 +294,7 @@ pub fn content_quality(creators: &[CreatorInScope]) -> KpiValue {
         .iter()
         .filter_map(|c| c.row?.content_rating)
         .collect();
-    mean(&ratings).unwrap_or_else(|| needs("creators.content_rating"))
+    mean(&ratings).unwrap_or_else(|| needs(columns))
 }
 
 /// Asset approval time: mean hours from submission to approval over the approved assets
@@ -307,9 +303,10 @@ pub fn asset_approval_hours(
     ws: &Workspace,
     campaigns: &[CampaignInScope],
     creators: &[CreatorInScope],
+    columns: &str,
 ) -> KpiValue {
     if ws.assets.is_empty() {
-        return needs("assets.submitted_at, assets.approved_at (no assets table)");
+        return needs(&format!("{columns} (no assets table)"));
     }
     let in_scope = |a: &crate::data::store::Asset| {
         (!a.campaign_id.is_empty() && campaigns.iter().any(|c| c.id == a.campaign_id))
@@ -322,7 +319,6 @@ pub fn asset_approval_hours(
         .filter_map(|a| Some(a.approved_at?.saturating_sub(a.submitted_at?) as f64 / 3600.0))
         .filter(|h| *h >= 0.0)
         .collect();
-    mean(&hours).unwrap_or_else(|| {
-        KpiValue::na("no approved asset in view (needs assets.submitted_at, assets.approved_at)")
-    })
+    mean(&hours)
+        .unwrap_or_else(|| KpiValue::na(format!("no approved asset in view (needs {columns})")))
 }

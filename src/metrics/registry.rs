@@ -259,10 +259,11 @@ pub enum Eval {
     BudgetPacing,
     /// Mean influencer score of the creators in scope.
     InfluencerScore,
-    /// A function of the campaigns in scope.
-    Campaigns(fn(&[CampaignInScope]) -> KpiValue),
-    /// A function of the creators in scope.
-    Creators(fn(&[CreatorInScope]) -> KpiValue),
+    /// A function of the campaigns in scope, given the entry's
+    /// [`KpiDef::columns`] (joined with ", ") to name in its n/a.
+    Campaigns(fn(&[CampaignInScope], &str) -> KpiValue),
+    /// A function of the creators in scope, given the entry's columns likewise.
+    Creators(fn(&[CreatorInScope], &str) -> KpiValue),
     /// Mean approval time of the assets of the campaigns and creators in scope.
     AssetApprovalHours,
 }
