@@ -875,12 +875,10 @@ impl<'a> Context<'a> {
 
     /// Every KPI of one scope, and the scope's site AOV.
     fn evaluate(&self, sums: &Sums, members: &Members<'a>) -> (KpiSet, Option<f64>) {
-        use Measure::{Cost, NewCustomers};
-        let cpa = self.ratio(sums, &[Cost], NewCustomers, "new customers");
         let site_aov = entities::site_aov(&members.campaigns);
         let kpis = KpiSet::with_coverage(sums.rows, |def| {
             self.used.set(None);
-            let value = self.kpi(def, sums, members, &cpa);
+            let value = self.kpi(def, sums, members);
             (value, self.used.take())
         });
         (kpis, site_aov)
@@ -888,7 +886,7 @@ impl<'a> Context<'a> {
 
     /// One KPI of one scope, as its registry entry's [`Eval`] says (the rows it used
     /// are left in `self.used`).
-    fn kpi(&self, def: &KpiDef, sums: &Sums, members: &Members<'a>, cpa: &KpiValue) -> KpiValue {
+    fn kpi(&self, def: &KpiDef, sums: &Sums, members: &Members<'a>) -> KpiValue {
         let campaigns = &members.campaigns;
         let creators = &members.creators;
         // The other tables' columns the entry needs, as its n/a names them.
@@ -937,10 +935,18 @@ impl<'a> Context<'a> {
             Eval::CommentSentiment => self.comment_sentiment(sums),
             Eval::FtcCompliance => self.ftc_compliance(sums),
             Eval::Emv => self.emv(sums, members),
-            Eval::ClvRatio => match (entities::weighted_clv(campaigns, &columns()), cpa) {
-                (KpiValue::Value(clv), KpiValue::Value(cpa)) => KpiValue::ratio(clv, *cpa, "CPA"),
-                (KpiValue::NotAvailable { reason }, _) => KpiValue::na(format!("CLV: {reason}")),
-                (_, na) => na.clone(),
+            Eval::ClvRatio => match entities::weighted_clv(campaigns, &columns()) {
+                KpiValue::Value(clv) => {
+                    // CPA as its own entry computes it; the ratio has no posts-row
+                    // coverage of its own.
+                    let cpa = self.kpi(KpiId::Cpa.def(), sums, members);
+                    self.used.set(None);
+                    match cpa {
+                        KpiValue::Value(cpa) => KpiValue::ratio(clv, cpa, "CPA"),
+                        na => na,
+                    }
+                }
+                KpiValue::NotAvailable { reason } => KpiValue::na(format!("CLV: {reason}")),
             },
             Eval::BudgetPacing => {
                 let has_cost = self.ws.posts.has(Measure::Cost);

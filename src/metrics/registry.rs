@@ -253,7 +253,8 @@ pub enum Eval {
     FtcCompliance,
     /// Earned media value by the method chosen in Settings.
     Emv,
-    /// Conversion-weighted CLV of the campaigns / CPA.
+    /// Conversion-weighted CLV of the campaigns / CPA (as [`KpiId::Cpa`]'s entry
+    /// computes it).
     ClvRatio,
     /// Σcost / planned spend to the as-of date.
     BudgetPacing,
