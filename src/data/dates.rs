@@ -65,7 +65,7 @@ fn at_day(day: Day) -> CellDate {
 }
 
 /// Reads one date cell. `Ok(None)` for a missing value, and for Meta's `Lifetime` (a
-/// period, not a date); `Err(reason)` for text that is no date. `order` is the setting
+/// period, not a date); `Err(problem)` for text that is no date. `order` is the setting
 /// for ambiguous `a/b/yyyy` values.
 /// A date outside the supported years ([`calendar::YEARS`], 1900-01-01 to 2200-12-31)
 /// is an unreadable value whose reason names the range.

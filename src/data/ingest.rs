@@ -22,7 +22,9 @@
 //!
 //! # What is rejected, and why
 //! Every rejected row and every dropped value becomes an [`Issue`] (file, line, column,
-//! raw value, reason), and `rows_read == rows_used + rows_rejected` always holds.
+//! raw value, and its [`RejectKind`], whose text is the reason), and
+//! `rows_read == rows_used + rows_rejected` always holds. A file that cannot be loaded
+//! at all is a [`LoadError`] with its [`LoadErrorKind`] (see [`super::error`]).
 //!
 //! A **whole row** is rejected when:
 //! - its number of fields differs from the header's;

@@ -2,8 +2,8 @@
 //! dates in the formats real exports use; booleans; platform aliases.
 //!
 //! Every parser returns `Ok(None)` for a missing value (blank, `NaN`, `null`, `n/a`, …),
-//! `Ok(Some(_))` for a value and `Err(reason)` for text it cannot read, so that the caller
-//! can report the raw value and the reason.
+//! `Ok(Some(_))` for a value and `Err(`[`ValueError`]`)` for text it cannot read, so that
+//! the caller can report the raw value and why.
 
 use super::calendar::{Day, Timestamp};
 use super::dates::read_cell;
