@@ -512,4 +512,14 @@ fn an_alert_answer_is_the_same_in_every_currency_and_worded_in_each() {
     assert!(dollars.ends_with(" in revenue."), "{dollars}");
     // The same sentence with the other symbol.
     assert_eq!(euros, dollars.replacen('$', "€", 1));
+    // The worker's answer crosses as figures: it reads back equal, with no words in it.
+    use kpi_dash::display::questions::{answer_from_json, answer_to_json, Answer};
+    let answer = Answer::Alerts(std::sync::Arc::new(alerts.clone()));
+    let (json, reasons) = answer_to_json(&answer).unwrap();
+    assert_eq!(answer_from_json(&json, &reasons).unwrap(), answer);
+    assert!(json.contains(r#""finding":{"kind":"partnership_revenue","revenue":{"value":"#));
+    assert!(
+        !json.contains("in revenue") && !json.contains('$'),
+        "{json:.300}"
+    );
 }
