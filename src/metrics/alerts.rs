@@ -35,7 +35,7 @@ use super::entities::creators_matching;
 use super::registry::{kpi, KpiId, Unit};
 use super::score::engagement_floor;
 use super::settings::Settings;
-use super::targets::{effective_target, target_floor};
+use super::targets::effective_floor;
 
 /// Alert severity, as the spec groups them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -241,7 +241,7 @@ fn alert(
 
 /// The lower bound of a KPI's target in force.
 fn floor_of(id: KpiId, settings: &Settings) -> Option<f64> {
-    effective_target(kpi(id), settings).and_then(target_floor)
+    effective_floor(kpi(id), settings)
 }
 
 fn keyed(results: &Results, dimension: Dimension) -> impl Iterator<Item = &GroupResult> {

@@ -12,14 +12,14 @@
 use super::engine::KpiValue;
 use super::registry::{kpi, KpiId, PLATFORM_ENGAGEMENT};
 use super::settings::Settings;
-use super::targets::{effective_target, target_floor};
+use super::targets::effective_floor;
 
 /// The lower bound of the ER target that applies to a platform.
 pub fn engagement_floor(platform: Option<&str>, settings: &Settings) -> Option<f64> {
     let id = platform
         .and_then(|p| PLATFORM_ENGAGEMENT.iter().find(|(key, _)| *key == p))
         .map_or(KpiId::EngagementRate, |(_, id)| *id);
-    effective_target(kpi(id), settings).and_then(target_floor)
+    effective_floor(kpi(id), settings)
 }
 
 /// The score of one creator from their engagement rate, conversion rate and brand fit.
@@ -35,8 +35,7 @@ pub fn influencer_score(
     if total <= 0.0 || !total.is_finite() {
         return KpiValue::na("the score weights sum to 0 (Settings)");
     }
-    let conversion_floor =
-        effective_target(kpi(KpiId::ConversionRate), settings).and_then(target_floor);
+    let conversion_floor = effective_floor(kpi(KpiId::ConversionRate), settings);
     let part = |weight: f64, value: &KpiValue, floor: Option<f64>| -> Result<f64, String> {
         if weight == 0.0 {
             return Ok(0.0);
