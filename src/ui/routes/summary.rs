@@ -122,10 +122,11 @@ fn CampaignOverview() -> impl IntoView {
                     (g.key.clone(), name, budget, g.sums.total(Measure::Cost), g)
                 })
                 .collect();
+        // Spend that no post reports is absent (NaN: "n/a" in the chart's table), not 0.
         let chart_rows: Vec<(String, f64, f64)> = rows
             .iter()
             .filter_map(|(_, name, budget, actual, _)| {
-                budget.map(|b| (name.clone(), b, actual.unwrap_or(0.0)))
+                budget.map(|b| (name.clone(), b, actual.unwrap_or(f64::NAN)))
             })
             .collect();
         let symbol = state.style.with(|s| s.currency_symbol.clone());
