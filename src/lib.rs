@@ -8,6 +8,8 @@ pub mod charts;
 pub mod data;
 pub mod display;
 pub mod metrics;
+/// The page ↔ data-worker messages (pure kinds and size policy; JS encoding on wasm32).
+pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

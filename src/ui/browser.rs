@@ -117,16 +117,8 @@ pub fn file_name_of(url: &str) -> String {
         .to_owned()
 }
 
-/// A JavaScript error as text (an `Error`'s message).
-pub fn js_error(e: JsValue) -> String {
-    e.as_string()
-        .or_else(|| {
-            js_sys::Reflect::get(&e, &"message".into())
-                .ok()?
-                .as_string()
-        })
-        .unwrap_or_else(|| format!("{e:?}"))
-}
+/// A JavaScript error as text (an `Error`'s message; shared with the worker).
+pub use crate::protocol::js_error;
 
 /// Reads a file's bytes.
 pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {

@@ -1,27 +1,85 @@
-//! The data worker that owns a streamed load's workspace, seen from the page
-//! ([`crate::worker`] has the message format). Views ask it [`Question`]s; its answers
-//! are cached by question and settings, so going back to a filter is instant, and a
+//! Where the data lives, seen from the page: a [`DataSource`] is either the workspace
+//! on the page or the [`Owner`], a data worker that holds it (after a big load). The
+//! views never see the difference: they ask [`Question`]s through an [`Answerer`]
+//! (reactively, or with [`Answerer::ask_async`]), and name campaigns and creators from
+//! [`DataSource::names`], which has no posts in either case. A worker's answers are
+//! cached by question and compute settings, so going back to a filter is instant, and a
 //! view keeps its last answer until the new one arrives.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Function, Promise};
+use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use crate::display::questions::{answer_from_json, Answer, Question};
+use crate::data::store::Workspace;
+use crate::display::questions::{answer, shell, Answer, Outline, Question};
 use crate::metrics::settings::Settings;
-use crate::ui::browser::js_error;
-use crate::worker::{buffers_of, field, message};
+use crate::protocol::{js_error, FromWorker, ToWorker};
 
-/// Answers kept at most; the cache starts again empty past it.
+use super::state::append_errors;
+
+/// Answers a worker's cache keeps at most; it starts again empty past it.
 const MAX_ANSWERS: usize = 256;
 
-type Waiting = Rc<RefCell<HashMap<u32, Function>>>;
+/// Where the data is.
+#[derive(Clone)]
+pub enum DataSource {
+    /// The page holds the workspace (the demo, small loads).
+    Page(Arc<Workspace>),
+    /// A data worker holds it (a big load); the page has its outline and names.
+    Worker(Rc<Owner>),
+}
 
-/// What [`cached_or_ask`] tells its caller about a question sent to the owner.
+impl Default for DataSource {
+    fn default() -> Self {
+        DataSource::Page(Arc::default())
+    }
+}
+
+impl DataSource {
+    /// The outline of the data.
+    pub fn outline(&self) -> Arc<Outline> {
+        match self {
+            DataSource::Page(ws) => Arc::new(Outline::of(ws)),
+            DataSource::Worker(owner) => owner.outline.clone(),
+        }
+    }
+
+    /// The campaigns and creators tables, to name things by (a workspace without posts,
+    /// assets or comments, wherever the data is).
+    pub fn names(&self) -> Arc<Workspace> {
+        match self {
+            DataSource::Page(ws) => Arc::new(shell(ws)),
+            DataSource::Worker(owner) => owner.names.clone(),
+        }
+    }
+
+    /// The data worker that holds the data, if one does.
+    pub fn owner(&self) -> Option<Rc<Owner>> {
+        match self {
+            DataSource::Page(_) => None,
+            DataSource::Worker(owner) => Some(owner.clone()),
+        }
+    }
+}
+
+/// The cache key of an answer: its question's JSON and its compute settings' key.
+pub type Key = (String, u64);
+
+/// The cache key of `question` under `settings` (a preference is no part of it).
+pub fn key(question: &Question, settings: &Settings) -> Key {
+    (
+        serde_json::to_string(question).unwrap_or_default(),
+        settings.key(),
+    )
+}
+
+/// What [`Owner::cached_or_ask`] tells its caller about a question sent to the worker.
 pub enum Asking {
     /// The question was sent.
     Sent,
@@ -31,16 +89,25 @@ pub enum Asking {
     Failed(String),
 }
 
-/// A data worker whose load is done: it holds the workspace and answers requests.
-/// Dropping it terminates the worker.
-pub struct Owner {
-    worker: web_sys::Worker,
-    waiting: Waiting,
-    /// The error that stopped the worker, once it has (it then answers nothing).
-    stopped: Rc<RefCell<Option<String>>>,
-    next_id: Cell<u32>,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
+/// Where a request's reply lands before its promise resolves.
+type Slot = Rc<RefCell<Option<Result<Answer, String>>>>;
+type Waiting = Rc<RefCell<HashMap<u32, (Function, Slot)>>>;
+
+/// Ends the request `id` (if it still waits) with `outcome`.
+fn settle(waiting: &Waiting, id: u32, outcome: Result<Answer, String>) {
+    let entry = waiting.borrow_mut().remove(&id);
+    if let Some((resolve, slot)) = entry {
+        *slot.borrow_mut() = Some(outcome);
+        let _ = resolve.call0(&JsValue::NULL);
+    }
+}
+
+/// Ends every waiting request with `error`.
+fn end_all(waiting: &Waiting, error: &str) {
+    let ids: Vec<u32> = waiting.borrow().keys().copied().collect();
+    for id in ids {
+        settle(waiting, id, Err(error.to_owned()));
+    }
 }
 
 /// Why a data worker stopped, from its error event's message, in a user's words: in a
@@ -58,51 +125,69 @@ pub fn stop_reason(detail: &str) -> String {
     }
 }
 
-/// Ends every waiting request with `reply`.
-fn end_all(waiting: &Waiting, reply: &JsValue) {
-    let ended: Vec<Function> = waiting.borrow_mut().drain().map(|(_, f)| f).collect();
-    for resolve in ended {
-        let _ = resolve.call1(&JsValue::NULL, reply);
-    }
-}
-
-fn error_reply(error: &str) -> JsValue {
-    message(&[("error", error.into())])
+/// A data worker whose load is done: it holds the workspace and answers questions.
+/// Retiring it (or dropping the last handle) terminates the worker.
+pub struct Owner {
+    worker: web_sys::Worker,
+    /// The outline of the data it holds, and its campaigns and creators.
+    outline: Arc<Outline>,
+    names: Arc<Workspace>,
+    waiting: Waiting,
+    /// The error that stopped the worker, once it has (it then answers nothing).
+    stopped: Rc<RefCell<Option<String>>>,
+    /// True once another source replaced it: answers still arriving tell nobody.
+    retired: Cell<bool>,
+    next_id: Cell<u32>,
+    /// Its answers by [`key`], and the keys asked and not yet answered.
+    answers: RefCell<HashMap<Key, Answer>>,
+    asked: RefCell<HashSet<Key>>,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::ErrorEvent)>,
 }
 
 impl Owner {
-    /// Takes over a worker whose load is done.
-    pub fn new(worker: web_sys::Worker) -> Owner {
+    /// Takes over a worker whose load is done, holding data of this outline and names.
+    pub fn new(worker: web_sys::Worker, outline: Outline, names: Workspace) -> Owner {
         let waiting: Waiting = Rc::default();
         let replies = waiting.clone();
-        let on_message = Closure::new(move |e: web_sys::MessageEvent| {
-            let data = e.data();
-            let id = field(&data, "id").as_f64().map(|id| id as u32);
-            let resolve = id.and_then(|id| replies.borrow_mut().remove(&id));
-            if let Some(resolve) = resolve {
-                let _ = resolve.call1(&JsValue::NULL, &data);
-            }
-        });
+        let on_message =
+            Closure::new(
+                move |e: web_sys::MessageEvent| match FromWorker::from_js(&e.data()) {
+                    Ok(FromWorker::Answer { id, answer }) => settle(&replies, id, Ok(answer)),
+                    Ok(FromWorker::Failed {
+                        id: Some(id),
+                        error,
+                    }) => settle(&replies, id, Err(error)),
+                    _ => {}
+                },
+            );
         let failures = waiting.clone();
         let stopped: Rc<RefCell<Option<String>>> = Rc::default();
         let stop = stopped.clone();
         let on_error = Closure::new(move |e: web_sys::ErrorEvent| {
             // Handled here: no "Uncaught" error reaches the console.
             e.prevent_default();
-            let error = format!(
-                "The data worker stopped ({}): the data it held is gone. Load the files again (fewer or smaller, or a rollup: README, “Scale: rollups”).",
-                stop_reason(&e.message())
-            );
-            end_all(&failures, &error_reply(&error));
             *stop.borrow_mut() = Some(e.message());
+            end_all(
+                &failures,
+                &format!(
+                    "The data worker stopped ({}): the data it held is gone. Load the files again (fewer or smaller, or a rollup: README, “Scale: rollups”).",
+                    stop_reason(&e.message())
+                ),
+            );
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Owner {
             worker,
+            outline: Arc::new(outline),
+            names: Arc::new(names),
             waiting,
             stopped,
+            retired: Cell::new(false),
             next_id: Cell::new(0),
+            answers: RefCell::default(),
+            asked: RefCell::default(),
             _on_message: on_message,
             _on_error: on_error,
         }
@@ -113,174 +198,221 @@ impl Owner {
         self.stopped.borrow().clone()
     }
 
-    /// Posts a request (`fields` plus an id) and waits for its reply.
-    async fn request(&self, fields: &[(&str, JsValue)]) -> Result<JsValue, String> {
-        if let Some(error) = self.stopped.borrow().clone() {
-            return Err(format!(
+    /// Why it answers nothing any more, if it does not.
+    fn unavailable(&self) -> Option<String> {
+        if self.retired.get() {
+            return Some("the data worker was replaced".into());
+        }
+        self.stopped().map(|error| {
+            format!(
                 "The data worker stopped ({}): the data it held is gone. Load the files again.",
                 stop_reason(&error)
-            ));
+            )
+        })
+    }
+
+    /// Terminates the worker: another source holds the data now.
+    pub fn retire(&self) {
+        if !self.retired.replace(true) {
+            self.worker.terminate();
+            end_all(&self.waiting, "the data worker was replaced");
+        }
+    }
+
+    /// The answer to `question` under `settings`: cached, or asked of the worker (and
+    /// then cached).
+    pub async fn ask(&self, question: &Question, settings: &Settings) -> Result<Answer, String> {
+        let key = key(question, settings);
+        if let Some(answer) = self.answers.borrow().get(&key) {
+            return Ok(answer.clone());
+        }
+        let answer = self.request(question, settings).await?;
+        self.remember(key, answer.clone());
+        Ok(answer)
+    }
+
+    fn remember(&self, key: Key, answer: Answer) {
+        let mut answers = self.answers.borrow_mut();
+        if answers.len() >= MAX_ANSWERS {
+            answers.clear();
+        }
+        answers.insert(key, answer);
+    }
+
+    /// Sends `question` and waits for its answer.
+    async fn request(&self, question: &Question, settings: &Settings) -> Result<Answer, String> {
+        if let Some(error) = self.unavailable() {
+            return Err(error);
         }
         let id = self.next_id.get();
         self.next_id.set(id.wrapping_add(1));
-        let mut fields = fields.to_vec();
-        fields.push(("id", id.into()));
+        let slot: Slot = Rc::default();
         let waiting = self.waiting.clone();
+        let landed = slot.clone();
         let reply = Promise::new(&mut |resolve, _| {
-            waiting.borrow_mut().insert(id, resolve);
+            waiting.borrow_mut().insert(id, (resolve, landed.clone()));
         });
-        if let Err(e) = self.worker.post_message(&message(&fields)) {
-            self.waiting.borrow_mut().remove(&id);
-            return Err(js_error(e));
-        }
-        let reply = JsFuture::from(reply).await.map_err(js_error)?;
-        match field(&reply, "error").as_string() {
-            Some(error) => Err(error),
-            None => Ok(reply),
-        }
-    }
-
-    /// The answer to `question` under `settings`.
-    pub async fn ask(&self, question: &Question, settings: &Settings) -> Result<Answer, String> {
-        let json = |v: String| JsValue::from_str(&v);
-        let reply = self
-            .request(&[
-                ("type", "ask".into()),
-                (
-                    "question",
-                    json(serde_json::to_string(question).unwrap_or_default()),
-                ),
-                (
-                    "settings",
-                    json(serde_json::to_string(settings).unwrap_or_default()),
-                ),
-            ])
-            .await?;
-        let text = |key| field(&reply, key).as_string();
-        let (Some(answer), Some(reasons)) = (text("answer"), text("reasons")) else {
-            return Err("the data worker sent no answer".into());
+        let ask = ToWorker::Ask {
+            id,
+            question: question.clone(),
+            settings: settings.clone(),
         };
-        answer_from_json(&answer, &reasons).map_err(|e| format!("unreadable answer ({e})"))
+        if let Err(e) = ask.post(&self.worker) {
+            self.waiting.borrow_mut().remove(&id);
+            return Err(e);
+        }
+        JsFuture::from(reply).await.map_err(js_error)?;
+        let outcome = slot.borrow_mut().take();
+        outcome.unwrap_or_else(|| Err("the data worker sent no answer".into()))
     }
 
-    /// A packed copy of the workspace and its buffers: the base of the next load.
-    pub async fn copy(&self) -> Result<(JsValue, Array), String> {
-        let reply = self.request(&[("type", "pack".into())]).await?;
-        let packed = field(&reply, "packed");
-        let buffers = buffers_of(&packed);
-        Ok((packed, buffers))
+    /// Asks the worker to post a packed copy of its workspace on `port` (the base of
+    /// the next load, read by that load's worker: the page never holds it).
+    pub fn send_copy(&self, port: web_sys::MessagePort) -> Result<(), String> {
+        if let Some(error) = self.unavailable() {
+            return Err(error);
+        }
+        ToWorker::Pack { port }.post(&self.worker)
+    }
+
+    /// The cached answer to `question`. Otherwise `None`, and the worker is asked in the
+    /// background (once per key); `tell` hears that it was sent, then that it failed, or
+    /// that every question sent so far is answered and cached, so that the questions a
+    /// view asks together (results, trends, alerts) show in one render. Nothing is told
+    /// once the owner is retired.
+    pub fn cached_or_ask(
+        self: &Rc<Self>,
+        question: &Question,
+        settings: &Settings,
+        tell: impl Fn(Asking) + 'static,
+    ) -> Option<Answer> {
+        let key = key(question, settings);
+        if let Some(answer) = self.answers.borrow().get(&key) {
+            return Some(answer.clone());
+        }
+        if !self.asked.borrow_mut().insert(key.clone()) {
+            return None;
+        }
+        let owner = self.clone();
+        let (question, settings) = (question.clone(), settings.clone());
+        spawn_local(async move {
+            tell(Asking::Sent);
+            let outcome = owner.request(&question, &settings).await;
+            if owner.retired.get() {
+                return;
+            }
+            owner.asked.borrow_mut().remove(&key);
+            match outcome {
+                Ok(answer) => {
+                    owner.remember(key, answer);
+                    if owner.asked.borrow().is_empty() {
+                        tell(Asking::Settled);
+                    }
+                }
+                Err(e) => tell(Asking::Failed(e)),
+            }
+        });
+        None
     }
 }
 
 impl Drop for Owner {
     fn drop(&mut self) {
-        self.worker.terminate();
-        end_all(&self.waiting, &error_reply("the data worker was replaced"));
+        self.retire();
     }
 }
 
-/// The owner, its answers by [`key`], the keys asked and not yet answered, and a
-/// generation that changes with the owner (answers of an earlier owner are dropped).
-#[derive(Default)]
-struct Held {
-    owner: Option<Rc<Owner>>,
-    answers: HashMap<String, Answer>,
-    asked: HashSet<String>,
-    generation: u32,
+/// Answers the views' questions where the data is (see the module doc): the one way
+/// to ask, reactive ([`Answerer::ask`], [`Answerer::memo`]) or async
+/// ([`Answerer::ask_async`]).
+#[derive(Clone, Copy)]
+pub struct Answerer {
+    source: RwSignal<DataSource, LocalStorage>,
+    /// The settings answers are computed under.
+    settings: Signal<Settings>,
+    /// Bumped when the worker's answers settle (reactive askers rerun).
+    answered: RwSignal<u32>,
+    /// True while the worker computes answers the views wait for.
+    pub computing: RwSignal<bool>,
+    load_error: RwSignal<Option<String>>,
 }
 
-thread_local! {
-    static HELD: RefCell<Held> = RefCell::default();
-}
-
-/// The cache key of `question` under `settings`.
-pub fn key(question: &Question, settings: &Settings) -> String {
-    serde_json::to_string(&(question, settings)).unwrap_or_default()
-}
-
-/// Makes `owner` the data's owner, with the answers it has already given (by [`key`]).
-/// The previous owner is terminated and its answers forgotten.
-pub fn install(owner: Owner, answers: Vec<(String, Answer)>) {
-    let previous = HELD.with(|held| {
-        let mut held = held.borrow_mut();
-        held.generation = held.generation.wrapping_add(1);
-        held.answers = answers.into_iter().collect();
-        held.asked.clear();
-        held.owner.replace(Rc::new(owner))
-    });
-    drop(previous);
-}
-
-/// Terminates the owner, if any, and forgets its answers.
-pub fn release() {
-    let previous = HELD.with(|held| {
-        let mut held = held.borrow_mut();
-        held.generation = held.generation.wrapping_add(1);
-        held.answers.clear();
-        held.asked.clear();
-        held.owner.take()
-    });
-    drop(previous);
-}
-
-/// The current owner.
-pub fn current() -> Option<Rc<Owner>> {
-    HELD.with(|held| held.borrow().owner.clone())
-}
-
-/// The cached answer to `question`. Otherwise `None`, and the owner is asked in the
-/// background (once per key); `tell` hears that it was sent, then that it failed, or
-/// that every question sent so far is answered and cached, so that the questions a
-/// view asks together (results, trends, alerts) show in one render. Nothing is told
-/// after the owner changed.
-pub fn cached_or_ask(
-    question: &Question,
-    settings: &Settings,
-    tell: impl Fn(Asking) + 'static,
-) -> Option<Answer> {
-    let key = key(question, settings);
-    let to_ask = HELD.with(|held| {
-        let mut held = held.borrow_mut();
-        if let Some(answer) = held.answers.get(&key) {
-            return Err(answer.clone());
+impl Answerer {
+    /// Answers from `source` under `settings`; failures show in `load_error`.
+    pub fn new(
+        source: RwSignal<DataSource, LocalStorage>,
+        settings: Signal<Settings>,
+        load_error: RwSignal<Option<String>>,
+    ) -> Answerer {
+        Answerer {
+            source,
+            settings,
+            answered: RwSignal::new(0),
+            computing: RwSignal::new(false),
+            load_error,
         }
-        let first = held.asked.insert(key.clone());
-        let generation = held.generation;
-        Ok(held
-            .owner
-            .clone()
-            .filter(|_| first)
-            .map(|o| (o, generation)))
-    });
-    let (owner, generation) = match to_ask {
-        Err(answer) => return Some(answer),
-        Ok(None) => return None,
-        Ok(Some(asked)) => asked,
-    };
-    let (question, settings) = (question.clone(), settings.clone());
-    spawn_local(async move {
-        tell(Asking::Sent);
-        let outcome = owner.ask(&question, &settings).await;
-        drop(owner);
-        let settled = HELD.with(|held| {
-            let mut held = held.borrow_mut();
-            if held.generation != generation {
-                return None;
+    }
+
+    /// The settings answers are computed under now (not tracked).
+    pub fn settings_untracked(&self) -> Settings {
+        self.settings.get_untracked()
+    }
+
+    /// The answer to `question`: computed now from the page's workspace, or the data
+    /// worker's cached answer. `None` while the worker works on it (a reactive caller
+    /// reruns when it arrives).
+    pub fn ask(&self, question: &Question) -> Option<Answer> {
+        let owner = match self.source.with(|s| s.owner().ok_or_else(|| s.clone())) {
+            Ok(owner) => owner,
+            Err(DataSource::Page(ws)) => {
+                return Some(self.settings.with(|s| answer(&ws, s, question)))
             }
-            held.asked.remove(&key);
-            if let Ok(answer) = &outcome {
-                if held.answers.len() >= MAX_ANSWERS {
-                    held.answers.clear();
+            Err(DataSource::Worker(_)) => return None,
+        };
+        self.answered.track();
+        let Answerer {
+            answered,
+            computing,
+            load_error,
+            ..
+        } = *self;
+        self.settings.with(|s| {
+            owner.cached_or_ask(question, s, move |asking| match asking {
+                Asking::Sent => computing.set(true),
+                Asking::Settled => {
+                    computing.set(false);
+                    answered.update(|v| *v += 1);
                 }
-                held.answers.insert(key, answer.clone());
-            }
-            Some(held.asked.is_empty())
-        });
-        match (settled, outcome) {
-            (Some(_), Err(e)) => tell(Asking::Failed(e)),
-            (Some(true), Ok(_)) => tell(Asking::Settled),
-            _ => {}
+                Asking::Failed(e) => {
+                    computing.set(false);
+                    append_errors(load_error, vec![e]);
+                }
+            })
+        })
+    }
+
+    /// The answer to `question`, waiting for the data worker when it holds the data
+    /// (not tracked).
+    pub async fn ask_async(&self, question: &Question) -> Result<Answer, String> {
+        let settings = self.settings.get_untracked();
+        match self.source.get_untracked() {
+            DataSource::Worker(owner) => owner.ask(question, &settings).await,
+            DataSource::Page(ws) => Ok(answer(&ws, &settings, question)),
         }
-    });
-    None
+    }
+
+    /// A memo of the answer to `question`, picked out by `pick`. While the data worker
+    /// works on a new answer it keeps its last value.
+    pub fn memo<T: Clone + Default + PartialEq + Send + Sync + 'static>(
+        self,
+        question: impl Fn() -> Question + Send + Sync + 'static,
+        pick: fn(Answer) -> Option<T>,
+    ) -> Memo<T> {
+        Memo::new(move |last: Option<&T>| {
+            self.ask(&question())
+                .and_then(pick)
+                .or_else(|| last.cloned())
+                .unwrap_or_default()
+        })
+    }
 }

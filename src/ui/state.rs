@@ -2,10 +2,11 @@
 //! local storage), the URL query, and memos of the engine's results and alerts.
 //! Loading files and the demo goes through [`AppState::load_files`] / [`AppState::load_demo`].
 //!
-//! The views ask their [`Question`]s through [`AppState::ask`]: the page answers them
-//! from its workspace, or, after a streamed load, the data worker that owns the posts
-//! does ([`super::owner`]); the page then keeps only the load's [`Outline`] and the
-//! campaigns and creators (its `workspace` is their shell).
+//! Where the data lives is one signal, [`AppState::data`] (a [`DataSource`]: the
+//! workspace on the page, or the data worker that owns it after a big load). The views
+//! ask their [`Question`]s through [`AppState::ask`] / [`AppState::answer_memo`] (or
+//! [`AppState::ask_async`]) and name campaigns and creators from [`AppState::names`];
+//! no view reads posts.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -21,13 +22,13 @@ use crate::data::mapping::header_signature;
 use crate::data::store::Workspace;
 use crate::display::format::NumberStyle;
 use crate::display::query::ViewQuery;
-use crate::display::questions::{answer, Answer, Comparison, Outline, Question};
+use crate::display::questions::{Answer, Comparison, Outline, Question};
 use crate::metrics::alerts::{Alert, Severity};
 use crate::metrics::engine::Results;
-use crate::metrics::settings::Settings;
+use crate::metrics::settings::{SavedSettings, Settings};
 
 use super::browser::{load_json, mark, save_json};
-use super::owner::{self, Asking, Owner};
+use super::owner::{Answerer, DataSource, Owner};
 
 /// Local-storage key of the settings.
 pub const SETTINGS_KEY: &str = "kpi-dash.settings";
@@ -46,11 +47,13 @@ pub struct PendingFile {
 /// Everything the views share. Cheap to copy: signals and memos only.
 #[derive(Clone, Copy)]
 pub struct AppState {
-    /// The workspace; only the shell of campaigns and creators while `remote` is set.
-    pub workspace: RwSignal<Arc<Workspace>>,
-    /// The outline of the data the worker owns after a streamed load (`None`: the page
-    /// holds the data).
-    pub remote: RwSignal<Option<Arc<Outline>>>,
+    /// Where the data is: the page's workspace or the data worker that holds it. Set
+    /// only by the loads ([`AppState::apply_loaded`], the demo, clear); read it through
+    /// the questions.
+    pub data: RwSignal<DataSource, LocalStorage>,
+    /// The campaigns and creators tables, to name things by (no posts, assets or
+    /// comments: ask a question for anything about them).
+    pub names: Memo<Arc<Workspace>>,
     /// True while the worker computes answers the views wait for.
     pub computing: RwSignal<bool>,
     /// The outline of the data, wherever it is.
@@ -63,7 +66,11 @@ pub struct AppState {
     pub load_error: RwSignal<Option<String>>,
     /// Bumped on every load (drives the `kpis-rendered` mark).
     pub load_version: RwSignal<u32>,
-    pub settings: RwSignal<Settings>,
+    /// Every setting (compute settings and preferences), as local storage keeps them.
+    pub settings: RwSignal<SavedSettings>,
+    /// The compute settings alone: answers track these, so a preference change (the
+    /// currency symbol, the number style) re-renders without recomputing.
+    pub compute: Memo<Settings>,
     pub style: Memo<NumberStyle>,
     pub query: Memo<ViewQuery>,
     /// Why dates of the link's query were not applied (see `ViewQuery::parse_or_keep`).
@@ -77,69 +84,8 @@ pub struct AppState {
     answerer: Answerer,
 }
 
-/// Answers the views' questions where the data is: the page's workspace, or the data
-/// worker that owns it (see the module doc).
-#[derive(Clone, Copy)]
-struct Answerer {
-    workspace: RwSignal<Arc<Workspace>>,
-    remote: RwSignal<Option<Arc<Outline>>>,
-    answered: RwSignal<u32>,
-    computing: RwSignal<bool>,
-    settings: RwSignal<Settings>,
-    load_error: RwSignal<Option<String>>,
-}
-
-impl Answerer {
-    /// The answer to `question`: computed now from the page's workspace, or the data
-    /// worker's cached answer. `None` while the worker works on it (a reactive caller
-    /// reruns when it arrives).
-    fn ask(&self, question: &Question) -> Option<Answer> {
-        if self.remote.with(Option::is_none) {
-            return Some(
-                self.workspace
-                    .with(|ws| self.settings.with(|s| answer(ws, s, question))),
-            );
-        }
-        self.answered.track();
-        let Answerer {
-            answered,
-            computing,
-            load_error,
-            ..
-        } = *self;
-        self.settings.with(|s| {
-            owner::cached_or_ask(question, s, move |asking| match asking {
-                Asking::Sent => computing.set(true),
-                Asking::Settled => {
-                    computing.set(false);
-                    answered.update(|v| *v += 1);
-                }
-                Asking::Failed(e) => {
-                    computing.set(false);
-                    append_errors(load_error, vec![e]);
-                }
-            })
-        })
-    }
-
-    /// A memo of the answer to `question`, picked out by `pick`. While the data worker
-    /// works on a new answer it keeps its last value.
-    fn memo<T: Clone + Default + PartialEq + Send + Sync + 'static>(
-        self,
-        question: impl Fn() -> Question + Send + Sync + 'static,
-        pick: fn(Answer) -> Option<T>,
-    ) -> Memo<T> {
-        Memo::new(move |last: Option<&T>| {
-            self.ask(&question())
-                .and_then(pick)
-                .or_else(|| last.cloned())
-                .unwrap_or_default()
-        })
-    }
-}
-
 /// Adds errors to a `load_error` signal, one per line.
-fn append_errors(load_error: RwSignal<Option<String>>, errors: Vec<String>) {
+pub(crate) fn append_errors(load_error: RwSignal<Option<String>>, errors: Vec<String>) {
     if !errors.is_empty() {
         let previous = load_error.get_untracked();
         let mut all: Vec<String> = previous.into_iter().collect();
@@ -196,9 +142,11 @@ impl AppState {
     /// Creates the state (inside the router: the query comes from the URL), opens on the
     /// demo dataset and provides it as context.
     pub fn provide() -> AppState {
-        let settings = RwSignal::new(load_json::<Settings>(SETTINGS_KEY).unwrap_or_default());
+        let settings =
+            RwSignal::new(load_json::<SavedSettings>(SETTINGS_KEY).unwrap_or_default());
         Effect::new(move |_| settings.with(|s| save_json(SETTINGS_KEY, s)));
-        let style = Memo::new(move |_| settings.with(NumberStyle::of));
+        let compute = Memo::new(move |_| settings.with(|s| s.compute.clone()));
+        let style = Memo::new(move |_| settings.with(|s| NumberStyle::of(&s.prefs)));
         let query_map = use_query_map();
         // A bad date in the link keeps the filter as it was, and says why.
         let parsed = Memo::new(move |prev: Option<&(ViewQuery, Vec<String>)>| {
@@ -210,28 +158,21 @@ impl AppState {
         let query = Memo::new(move |_| parsed.with(|p| p.0.clone()));
         let query_errors = Memo::new(move |_| parsed.with(|p| p.1.clone()));
         mark("ingest-start");
-        let workspace = RwSignal::new(Arc::new(generate(DEMO_SEED)));
+        let data = RwSignal::new_local(DataSource::Page(Arc::new(generate(DEMO_SEED))));
         mark("ingest-end");
-        let remote = RwSignal::new(None::<Arc<Outline>>);
-        let outline = Memo::new(move |_| {
-            remote
-                .get()
-                .unwrap_or_else(|| workspace.with(|ws| Arc::new(Outline::of(ws))))
-        });
+        let outline = Memo::new(move |_| data.with(DataSource::outline));
+        // A new load is new names (compared by pointer: a workspace has no `==`).
+        let names = Memo::new_with_compare(
+            move |_| data.with(DataSource::names),
+            |a, b| a.map(Arc::as_ptr) != b.map(Arc::as_ptr),
+        );
         let span = Memo::new(move |_| outline.with(|o| o.span));
         let load_error = RwSignal::new(None);
-        let answerer = Answerer {
-            workspace,
-            remote,
-            answered: RwSignal::new(0),
-            computing: RwSignal::new(false),
-            settings,
-            load_error,
-        };
+        let answerer = Answerer::new(data, compute.into(), load_error);
         let question = move |i: usize| move || query.with(|q| view_questions(q)[i].clone());
         let state = AppState {
-            workspace,
-            remote,
+            data,
+            names,
             computing: answerer.computing,
             outline,
             is_demo: RwSignal::new(true),
@@ -241,6 +182,7 @@ impl AppState {
             load_error,
             load_version: RwSignal::new(0),
             settings,
+            compute,
             style,
             query,
             query_errors,
@@ -254,35 +196,35 @@ impl AppState {
         state
     }
 
-    /// The answer to `question` (see [`Answerer::ask`]).
+    /// The answer to `question` (see [`Answerer::ask`]): reactive, `None` while the
+    /// data worker works on it.
     pub fn ask(&self, question: &Question) -> Option<Answer> {
         self.answerer.ask(question)
     }
 
+    /// The answer to `question`, waiting for the data worker when it holds the data.
+    pub async fn ask_async(&self, question: &Question) -> Result<Answer, String> {
+        self.answerer.ask_async(question).await
+    }
+
+    /// The compute settings questions are answered under now (not tracked).
+    pub fn answer_settings(&self) -> Settings {
+        self.answerer.settings_untracked()
+    }
+
     /// True when a data worker holds the data (not tracked).
     pub fn held_by_worker(&self) -> bool {
-        self.remote.with_untracked(Option::is_some)
+        self.data_owner().is_some()
     }
 
-    /// The data worker that holds the data, if one does.
+    /// The data worker that holds the data, if one does (not tracked).
     pub fn data_owner(&self) -> Option<Rc<Owner>> {
-        owner::current().filter(|_| self.held_by_worker())
-    }
-
-    /// The answer to `question`, waiting for the data worker when it holds the data.
-    pub async fn ask_now(&self, question: &Question) -> Result<Answer, String> {
-        let settings = self.settings.get_untracked();
-        match self.data_owner() {
-            Some(owner) => owner.ask(question, &settings).await,
-            None => Ok(self
-                .workspace
-                .with_untracked(|ws| answer(ws, &settings, question))),
-        }
+        self.data.with_untracked(DataSource::owner)
     }
 
     /// The workspace's JSON document (export, "remember"), from wherever the data is.
     pub async fn document(&self) -> Result<Arc<String>, String> {
-        match self.ask_now(&Question::Document).await? {
+        match self.ask_async(&Question::Document).await? {
             Answer::Document(json) => Ok(json),
             _ => Err("the data worker sent another answer".into()),
         }
@@ -306,8 +248,7 @@ impl AppState {
     /// Replaces the workspace with the demo dataset.
     pub fn load_demo(&self) {
         mark("ingest-start");
-        self.let_worker_go();
-        self.workspace.set(Arc::new(generate(DEMO_SEED)));
+        self.set_data(DataSource::Page(Arc::new(generate(DEMO_SEED))));
         self.is_demo.set(true);
         self.dataset_name.set("Demo data".into());
         self.reports.set(Vec::new());
@@ -317,17 +258,18 @@ impl AppState {
         mark("ingest-end");
     }
 
-    /// Ends the data worker's ownership, if any: the page holds the data again.
-    fn let_worker_go(&self) {
-        owner::release();
-        self.remote.set(None);
+    /// Puts the data in `source`; a data worker that held it before is terminated.
+    fn set_data(&self, source: DataSource) {
+        let previous = self.data.try_update(|d| std::mem::replace(d, source));
+        if let Some(owner) = previous.as_ref().and_then(DataSource::owner) {
+            owner.retire();
+        }
         self.computing.set(false);
     }
 
     /// Empties the workspace.
     pub fn clear(&self) {
-        self.let_worker_go();
-        self.workspace.set(Arc::new(Workspace::default()));
+        self.set_data(DataSource::default());
         self.is_demo.set(false);
         self.dataset_name.set("No data loaded".into());
         self.reports.set(Vec::new());
@@ -368,30 +310,38 @@ impl AppState {
                 Err(e) => errors.push(e.to_string()),
             }
         }
-        self.apply_loaded(ws, reports, errors);
+        self.apply_loaded(DataSource::Page(Arc::new(ws)), reports, errors);
         mark("ingest-end");
     }
 
-    /// The workspace new files go into: empty while the demo is shown, else a copy of
-    /// the current one (the shown one stays intact until the load is applied).
+    /// The page's workspace new files go into: empty while the demo is shown, else a
+    /// copy of the current one (the shown one stays intact until the load is applied).
+    /// Empty when a data worker holds the data (its loads go to a worker).
     pub fn workspace_to_load_into(&self) -> Workspace {
         if self.is_demo.get_untracked() {
-            Workspace::default()
-        } else {
-            (*self.workspace.get_untracked()).clone()
+            return Workspace::default();
         }
+        self.data.with_untracked(|d| match d {
+            DataSource::Page(ws) => (**ws).clone(),
+            DataSource::Worker(_) => Workspace::default(),
+        })
     }
 
-    /// Shows the outcome of a load: the new workspace (when some file loaded), the
+    /// Shows the outcome of a load: the data in `source` (when some file loaded), the
     /// reports and the errors.
-    pub fn apply_loaded(&self, ws: Workspace, mut reports: Vec<FileReport>, errors: Vec<String>) {
+    pub fn apply_loaded(
+        &self,
+        source: DataSource,
+        mut reports: Vec<FileReport>,
+        errors: Vec<String>,
+    ) {
         let was_demo = self.is_demo.get_untracked();
         self.show_money_in_file_currency(was_demo, &mut reports);
         self.load_error
             .set((!errors.is_empty()).then(|| errors.join("\n")));
         if !reports.is_empty() {
             let names: Vec<String> = reports.iter().map(|r| r.file_name.clone()).collect();
-            self.workspace.set(Arc::new(ws));
+            self.set_data(source);
             self.is_demo.set(false);
             self.dataset_name.update(|d| {
                 if was_demo || d.is_empty() || d == "No data loaded" {
@@ -427,11 +377,12 @@ impl AppState {
         let symbol = crate::data::currency::symbol_of(&code);
         if self
             .settings
-            .with_untracked(|s| s.currency_symbol == symbol)
+            .with_untracked(|s| s.prefs.currency_symbol == symbol)
         {
             return;
         }
-        self.settings.update(|s| s.currency_symbol = symbol.clone());
+        self.settings
+            .update(|s| s.prefs.currency_symbol = symbol.clone());
         report.notices.push(format!(
             "Money is shown in {code} ({}), the currency of this file; Settings can change the symbol.",
             symbol.trim_end()
@@ -452,7 +403,7 @@ impl AppState {
         let options = LoadOptions {
             mapping: saved,
             today: local_today(),
-            ..self.settings.with_untracked(|s| s.import_options())
+            ..self.settings.with_untracked(|s| s.prefs.import_options())
         };
         (options, ready)
     }

@@ -67,7 +67,7 @@ pub fn FilterBar() -> impl IntoView {
     };
     let dims = Memo::new(move |_| {
         let outline = state.outline.get();
-        state.workspace.with(|ws| {
+        state.names.with(|ws| {
             let plain = |vals: &[String]| {
                 vals.iter()
                     .map(|v| (v.clone(), v.clone()))

@@ -7,38 +7,20 @@
 
 use leptos::prelude::*;
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::rc::Rc;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::data::ingest::LoadOptions;
-use crate::data::packed::{pack, unpack};
-use crate::data::store::Workspace;
-use crate::display::questions::{Answer, Outline};
-use crate::ui::browser::{js_error, mark, mark_with_detail};
+use crate::data::packed::{pack, unpack, Packed};
+use crate::display::questions::Outline;
+use crate::protocol::{js_error, refusal, Base, FromWorker, LoadResult, ToWorker, MAX_FILE_BYTES};
+use crate::ui::browser::{mark, mark_with_detail};
 use crate::ui::components::share::app_base;
-use crate::ui::owner::{self, Owner};
+use crate::ui::owner::{self, DataSource, Owner};
 use crate::ui::state::{view_questions, AppState};
-use crate::worker::{field, message, packed_from_js, packed_to_js, LoadResult};
-
-/// A drop with a file at least this big goes to a data worker (all of it that
-/// needs nothing from the user); smaller drops are read whole on the page. The same
-/// threshold holds for every way data arrives: a drop or a picked file, `?data=` (a
-/// hosted file, fetched as a `File`), the remembered workspace, and a file added to
-/// data a worker holds (which always goes to the worker).
-pub const STREAM_FROM_BYTES: f64 = 1024.0 * 1024.0;
-
-/// Bigger files are refused with a message: their columns would not fit in the
-/// 4 GiB of a wasm32 worker. Measured in headless Chromium on the canonical posts
-/// columns (17 columns, about 90 bytes a row, `tests/e2e/bench/posts.mjs`): 365 MB
-/// peaks at 0.81 GB of worker memory, 759 MB (8.3M rows) at 1.65 GB, both about 2.2
-/// bytes a byte; 823 MB (9M rows) loads, then the worker runs out of memory answering
-/// the first questions (past 2^23 rows every column has doubled its capacity, so the
-/// load's memory jumps). 700 MiB keeps that shape under the cliff with a margin; files
-/// with much shorter rows reach 2^23 rows sooner.
-pub const MAX_FILE_BYTES: f64 = 700.0 * 1024.0 * 1024.0;
 
 /// The global a browser test may set to a number to lower [`MAX_FILE_BYTES`] (never to
 /// raise it), so that the refusal is tested without generating 800 MB.
@@ -58,14 +40,7 @@ pub fn max_file_bytes() -> f64 {
 /// The message refusing a file of `size` bytes, before any of it is read, when it is
 /// over [`max_file_bytes`]; `None` when it may load. Every way data arrives asks this.
 pub fn refuse_too_big(name: &str, size: f64) -> Option<String> {
-    let limit = max_file_bytes();
-    (size > limit).then(|| {
-        format!(
-            "{name}: {:.1} MB is more than a browser tab can hold (at most {:.1} MB). Roll the posts up by day × campaign × creator × platform × format (README, “Scale: rollups”) and load the rollup.",
-            size / 1e6,
-            limit / 1e6
-        )
-    })
+    refusal(name, size, max_file_bytes())
 }
 
 /// Where a streaming load stands.
@@ -109,12 +84,13 @@ impl Progress {
     }
 }
 
-/// The progress of the current streaming load.
+/// The progress of the current streaming load, and the load itself (its worker).
 #[derive(Clone, Copy)]
 pub struct IngestProgress {
     pub current: RwSignal<Option<Progress>>,
     /// A message after a load ends without loading (cancelled).
     pub message: RwSignal<Option<String>>,
+    running: StoredValue<Option<Running>, LocalStorage>,
 }
 
 impl IngestProgress {
@@ -122,7 +98,27 @@ impl IngestProgress {
         IngestProgress {
             current: RwSignal::new(None),
             message: RwSignal::new(None),
+            running: StoredValue::new_local(None),
         }
+    }
+
+    /// Cancels the running load, if any: its worker stops at once and the data stays
+    /// as it was.
+    pub fn cancel(&self) {
+        self.end(None);
+    }
+
+    /// Ends the running load's wait with `ended` (`None`: cancelled), terminating its
+    /// worker unless the load is done (the worker then owns the workspace).
+    fn end(&self, ended: Option<Ended>) {
+        let Some(running) = self.running.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        if !matches!(ended, Some(Ended::Done { .. })) {
+            running.worker.terminate();
+        }
+        *running.ended.borrow_mut() = ended;
+        let _ = running.finish.call0(&JsValue::NULL);
     }
 }
 
@@ -148,63 +144,48 @@ pub fn worker_stopped(detail: &str) -> String {
     )
 }
 
-/// The running load: its worker and the function that ends its wait.
+/// How a load's wait ended (a cancel ends it with nothing).
+enum Ended {
+    Done {
+        result: LoadResult,
+        outline: Outline,
+        names: Packed,
+    },
+    Failed(String),
+}
+
+/// The running load: its worker, the function that ends its wait, and how it ended.
 struct Running {
     worker: web_sys::Worker,
     finish: Function,
+    ended: Rc<RefCell<Option<Ended>>>,
 }
 
-thread_local! {
-    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
-}
-
-/// Ends the running load's wait with `outcome`, terminating its worker unless the
-/// outcome is its done message (then the worker owns the loaded workspace).
-fn end_running(outcome: &JsValue) {
-    if let Some(running) = RUNNING.with(|r| r.borrow_mut().take()) {
-        if field(outcome, "type").as_string().as_deref() != Some("done") {
-            running.worker.terminate();
-        }
-        let _ = running.finish.call1(&JsValue::NULL, outcome);
-    }
-}
-
-/// Cancels the running load, if any: its worker stops at once.
-pub fn cancel_load() {
-    end_running(&JsValue::NULL);
-}
-
-/// A finished load: the worker that owns the workspace, what it reported, the outline,
-/// the campaigns and creators, and its answers to the view's questions (by key).
-struct Loaded {
-    owner: Owner,
-    result: LoadResult,
-    outline: Outline,
-    shell: Workspace,
-    answers: Vec<(String, Answer)>,
-}
-
-/// The workspace a load adds to, packed with its buffers: a copy of the data worker's,
-/// the page's (none while the demo is shown), or `null`.
-async fn load_base(state: AppState) -> Result<(JsValue, Array), String> {
+/// What the next load adds to: a copy of the data worker's workspace (sent from that
+/// worker to the new one on a channel, never through the page), the page's (none while
+/// the demo is shown), or nothing.
+fn load_base(state: AppState) -> Result<Base, String> {
     if let Some(owner) = state.data_owner() {
-        return owner.copy().await;
+        let channel = web_sys::MessageChannel::new().map_err(js_error)?;
+        owner.send_copy(channel.port1())?;
+        return Ok(Base::Port(channel.port2()));
     }
     let ws = state.workspace_to_load_into();
     Ok(match ws.is_empty() {
-        true => (JsValue::NULL, Array::new()),
-        false => packed_to_js(pack(ws)),
+        true => Base::Empty,
+        false => Base::Packed(pack(ws)),
     })
 }
 
-/// Loads files in a new data worker, on top of `base`, and asks it the current view's
-/// questions. `Ok(None)` when cancelled.
+/// Loads files in a new data worker, on top of the data held, and asks it the current
+/// view's questions (its answers stay in the new owner's cache). `Ok(None)` when
+/// cancelled; on `Ok(Some)` the new owner holds the data with its load's result.
 async fn load_in_worker(
     state: AppState,
     progress: IngestProgress,
     files: Vec<(web_sys::File, LoadOptions)>,
-) -> Result<Option<Loaded>, String> {
-    cancel_load();
+) -> Result<Option<(Owner, LoadResult)>, String> {
+    progress.cancel();
     // The bar shows at once (the worker reports after its first slice).
     if let Some((file, _)) = files.first() {
         progress.current.set(Some(Progress {
@@ -215,97 +196,95 @@ async fn load_in_worker(
             elapsed_ms: 0.0,
         }));
     }
-    let (base, transfer) = load_base(state).await?;
+    let base = load_base(state)?;
     let worker = web_sys::Worker::new(&format!("{}worker_loader.js", app_base()))
         .map_err(|e| format!("could not start the data worker ({})", js_error(e)))?;
     let started = now_ms();
-    let (file_list, option_list) = (Array::new(), Array::new());
-    for (file, options) in &files {
-        file_list.push(file);
-        option_list.push(&serde_json::to_string(options).unwrap_or_default().into());
-    }
-    let request = message(&[
-        ("type", "load".into()),
-        ("files", file_list.into()),
-        ("options", option_list.into()),
-        ("base", base),
-    ]);
-    let mut request = Some((request, transfer));
+    let mut request = Some(ToWorker::Load { files, base });
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            let data = e.data();
-            match field(&data, "type").as_string().as_deref() {
-                Some("ready") => {
-                    let running = RUNNING.with(|r| r.borrow().as_ref().map(|r| r.worker.clone()));
-                    if let (Some(worker), Some((request, transfer))) = (running, request.take()) {
-                        if let Err(e) = worker.post_message_with_transfer(&request, &transfer) {
-                            end_running(&js_error(e).into());
+            match FromWorker::from_js(&e.data()) {
+                Ok(FromWorker::Ready) => {
+                    let running = progress
+                        .running
+                        .with_value(|r| r.as_ref().map(|r| r.worker.clone()));
+                    if let (Some(worker), Some(request)) = (running, request.take()) {
+                        if let Err(e) = request.post(&worker) {
+                            progress.end(Some(Ended::Failed(e)));
                         }
                     }
                 }
-                Some("progress") => progress.current.set(Some(Progress {
-                    file: field(&data, "file").as_string().unwrap_or_default(),
-                    done: field(&data, "done").as_f64().unwrap_or(0.0),
-                    total: field(&data, "total").as_f64().unwrap_or(0.0),
-                    rows: field(&data, "rows").as_f64().unwrap_or(0.0) as usize,
+                Ok(FromWorker::Progress {
+                    file,
+                    done,
+                    total,
+                    rows,
+                }) => progress.current.set(Some(Progress {
+                    file,
+                    done,
+                    total,
+                    rows,
                     elapsed_ms: now_ms() - started,
                 })),
-                _ => {
+                Ok(FromWorker::Done {
+                    result,
+                    outline,
+                    names,
+                }) => {
                     mark("ingest-received");
-                    end_running(&data);
+                    progress.end(Some(Ended::Done {
+                        result,
+                        outline,
+                        names,
+                    }));
                 }
+                Ok(FromWorker::Failed { error, .. }) => {
+                    mark("ingest-received");
+                    progress.end(Some(Ended::Failed(error)));
+                }
+                Ok(_) => {}
+                Err(error) => progress.end(Some(Ended::Failed(error))),
             }
         });
-    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|e: web_sys::ErrorEvent| {
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
         // Its own handling stops it (as in a page), so no "Uncaught" reaches the console.
         e.prevent_default();
-        end_running(&worker_stopped(&e.message()).into());
+        progress.end(Some(Ended::Failed(worker_stopped(&e.message()))));
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let ended: Rc<RefCell<Option<Ended>>> = Rc::default();
     let wait = Promise::new(&mut |finish, _| {
-        RUNNING.with(|r| {
-            *r.borrow_mut() = Some(Running {
-                worker: worker.clone(),
-                finish,
-            })
-        });
+        progress.running.set_value(Some(Running {
+            worker: worker.clone(),
+            finish,
+            ended: ended.clone(),
+        }));
     });
-    // Every way the wait ends (`end_running`) but the done message has terminated
-    // the worker.
-    let outcome = JsFuture::from(wait).await.unwrap_or(JsValue::NULL);
-    if outcome.is_null() {
-        return Ok(None);
-    }
-    if let Some(error) = outcome.as_string() {
-        return Err(error);
-    }
-    let owner = Owner::new(worker);
-    let read = |key: &str| field(&outcome, key).as_string().unwrap_or_default();
-    let result: LoadResult =
-        serde_json::from_str(&read("result")).map_err(|_| "the data worker sent no result")?;
-    let outline: Outline =
-        serde_json::from_str(&read("outline")).map_err(|_| "the data worker sent no outline")?;
-    let shell = unpack(packed_from_js(&field(&outcome, "shell"))?)?;
-    let settings = state.settings.get_untracked();
-    let mut answers = Vec::new();
+    // Every way the wait ends but the done message has terminated the worker.
+    let _ = JsFuture::from(wait).await;
+    let outcome = ended.borrow_mut().take();
+    let (result, outline, names) = match outcome {
+        None => return Ok(None),
+        Some(Ended::Failed(error)) => return Err(error),
+        Some(Ended::Done {
+            result,
+            outline,
+            names,
+        }) => (result, outline, names),
+    };
+    let names = unpack(names).map_err(|e| e.to_string())?;
+    let owner = Owner::new(worker, outline, names);
+    let settings = state.answer_settings();
     for question in state.query.with_untracked(view_questions) {
         // A worker that dies answering (out of memory over all the rows) is a failed
         // load: the new owner goes, the data stays as it was.
-        let answer = match owner.ask(&question, &settings).await {
-            Ok(answer) => answer,
-            Err(e) => return Err(owner.stopped().map_or(e, |d| worker_stopped(&d))),
-        };
-        answers.push((owner::key(&question, &settings), answer));
+        if let Err(e) = owner.ask(&question, &settings).await {
+            return Err(owner.stopped().map_or(e, |d| worker_stopped(&d)));
+        }
     }
     mark_with_detail("ingest-answered", &result.timings_json());
-    Ok(Some(Loaded {
-        owner,
-        result,
-        outline,
-        shell,
-        answers,
-    }))
+    Ok(Some((owner, result)))
 }
 
 /// Streams files into the data through a new data worker, then shows the outcome. A
@@ -320,21 +299,12 @@ pub async fn stream_files(
     let outcome = load_in_worker(state, progress, files).await;
     progress.current.set(None);
     match outcome {
-        Ok(Some(loaded)) => {
-            let Loaded {
-                owner,
-                result,
-                outline,
-                shell,
-                answers,
-            } = loaded;
-            // When no file loaded, the new worker (and its copy of the data) just goes.
-            if !result.reports.is_empty() {
-                owner::install(owner, answers);
-                state.remote.set(Some(Arc::new(outline)));
-            }
-            state.apply_loaded(shell, result.reports, result.errors);
-        }
+        // When no file loaded, the new worker (and its copy of the data) just goes.
+        Ok(Some((owner, result))) => state.apply_loaded(
+            DataSource::Worker(Rc::new(owner)),
+            result.reports,
+            result.errors,
+        ),
         Ok(None) => progress
             .message
             .set(Some("Load cancelled: the data is unchanged.".into())),
@@ -368,7 +338,7 @@ pub fn IngestProgressView(progress: IngestProgress) -> impl IntoView {
                 <label for="ingest-progress-bar">"Loading"</label>
                 <progress id="ingest-progress-bar" max=max value=value></progress>
                 <p class="progress-text">{text}</p>
-                <button id="cancel-load" type="button" on:click=move |_| cancel_load()>
+                <button id="cancel-load" type="button" on:click=move |_| progress.cancel()>
                     "Cancel"
                 </button>
             </div>

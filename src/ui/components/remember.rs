@@ -3,8 +3,6 @@
 //! By default nothing is stored. "Forget" deletes it; "Forget everything" also clears the
 //! settings and remembered column mappings from local storage.
 
-use std::sync::Arc;
-
 use gloo::storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
@@ -13,10 +11,10 @@ use web_sys::{IdbDatabase, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTran
 
 use crate::data::ingest::LoadOptions;
 use crate::metrics::settings::stored_settings_notice;
-use crate::ui::browser::{js_error, load_json, read_bytes, save_json};
-use crate::ui::components::progress::{
-    refuse_too_big, stream_files, IngestProgress, STREAM_FROM_BYTES,
-};
+use crate::protocol::js_error;
+use crate::ui::browser::{load_json, save_json};
+use crate::ui::components::progress::IngestProgress;
+use crate::ui::components::upload::{self, Arriving, Source};
 use crate::ui::state::{use_app, AppState, MAPPINGS_KEY, SETTINGS_KEY};
 
 /// Local-storage flag: the user chose to remember the workspace.
@@ -93,31 +91,15 @@ async fn load() -> Result<Option<web_sys::File>, String> {
         .map_err(js_error)
 }
 
-/// Loads the remembered workspace under the size policy of every load: refused before
-/// it is read when over the limit; a big one parsed in a data worker (with progress and
-/// cancel), a small one on the page.
+/// Loads the remembered workspace under the size policy of every load
+/// ([`upload::load`]): refused before it is read when over the limit; a big one parsed
+/// in a data worker (with progress and cancel), a small one on the page.
 async fn load_remembered(state: AppState, progress: IngestProgress, file: web_sys::File) {
-    let size = file.size();
-    if let Some(refusal) = refuse_too_big(REMEMBERED_FILE, size) {
-        state.add_errors(vec![format!(
-            "The remembered workspace is not loaded: {refusal}"
-        )]);
-        return;
-    }
-    if size >= STREAM_FROM_BYTES || state.held_by_worker() {
-        stream_files(state, progress, vec![(file, LoadOptions::default())]).await;
-        return;
-    }
-    match read_bytes(&file).await {
-        Ok(bytes) => state.load_files(vec![(
-            REMEMBERED_FILE.into(),
-            Arc::new(bytes),
-            LoadOptions::default(),
-        )]),
-        Err(e) => state.add_errors(vec![format!(
-            "Could not read the remembered workspace: {e}"
-        )]),
-    }
+    let file = Arriving {
+        file,
+        options: Some(LoadOptions::default()),
+    };
+    upload::load(state, progress, Source::Remembered, vec![file]).await;
 }
 
 async fn forget() -> Result<(), String> {

@@ -2,15 +2,18 @@
 //! [`super::progress`]), the pending-file mapping screen (platform, table kind and
 //! per-column mapping), and the demo/clear actions.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
-use crate::data::ingest::{batch_rank, detect};
+use crate::data::ingest::{batch_rank, detect, LoadOptions};
 use crate::data::schema::TableKind;
-use crate::ui::browser::{js_error, read_bytes, read_slice};
+use crate::protocol::{js_error, placement, Placement};
+use crate::ui::browser::{read_bytes, read_slice};
 use crate::ui::components::progress::{
-    refuse_too_big, stream_files, IngestProgress, IngestProgressView, STREAM_FROM_BYTES,
+    refuse_too_big, stream_files, IngestProgress, IngestProgressView,
 };
 use crate::ui::state::{use_app, AppState, PendingFile};
 
@@ -23,61 +26,144 @@ pub const PLATFORMS: [(&str, &str); 5] = [
     ("facebook", "Facebook"),
 ];
 
-/// Reads every file of a list and hands them to the pipeline: small files whole on the
-/// page; when the drop holds a big file, or a data worker already holds the data, every
-/// file that needs nothing from the user goes to a data worker (with progress and
-/// cancel), so the page does no parsing.
-/// Files too big for a browser tab are refused with a message. The one loader of dropped
-/// and picked files: the drop zone, the file input and a drop anywhere on the page
-/// ([`crate::ui::app`]) all call it.
+/// Where the files of a load come from (it words their errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Dropped, picked or hosted (`?data=`).
+    Files,
+    /// The workspace remembered on this device.
+    Remembered,
+}
+
+impl Source {
+    fn refused(self, refusal: String) -> String {
+        match self {
+            Source::Files => refusal,
+            Source::Remembered => format!("The remembered workspace is not loaded: {refusal}"),
+        }
+    }
+
+    fn unreadable(self, name: &str, error: &str) -> String {
+        match self {
+            Source::Files => format!("{name}: could not read the file ({error})"),
+            Source::Remembered => format!("Could not read the remembered workspace: {error}"),
+        }
+    }
+}
+
+/// A file to load, with the options it loads with when they are known already (the
+/// remembered workspace); otherwise it is detected, and it loads at once or waits in
+/// `pending` for the user.
+pub struct Arriving {
+    pub file: web_sys::File,
+    pub options: Option<LoadOptions>,
+}
+
+impl Arriving {
+    /// A file to detect.
+    pub fn detect(file: web_sys::File) -> Arriving {
+        Arriving {
+            file,
+            options: None,
+        }
+    }
+}
+
+/// Reads every file of a list and [`load`]s it: the one loader of dropped and picked
+/// files (the drop zone, the file input and a drop anywhere on the page,
+/// [`crate::ui::app`]).
 pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
     let Some(list) = list else { return };
     let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
     accept_file_objects(state, progress, files);
 }
 
-/// [`read_and_accept`] of `File`s: also how a hosted file (`?data=`, fetched as a
-/// `File`) loads, so it takes the same size check and page-or-worker choice as a drop.
+/// [`load`]s `File`s to detect (a drop, a pick, a hosted `?data=` file).
 pub fn accept_file_objects(state: AppState, progress: IngestProgress, files: Vec<web_sys::File>) {
-    if files.is_empty() {
-        return;
-    }
-    let to_worker = state.held_by_worker() || files.iter().any(|f| f.size() >= STREAM_FROM_BYTES);
-    spawn_local(async move {
-        let mut whole = Vec::new();
-        let mut streamed = Vec::new();
-        let mut errors = Vec::new();
-        for file in files {
-            let name = file.name();
-            let size = file.size();
-            if let Some(refusal) = refuse_too_big(&name, size) {
-                errors.push(refusal);
+    let files = files.into_iter().map(Arriving::detect).collect();
+    spawn_local(load(state, progress, Source::Files, files));
+}
+
+/// The one way data arrives, under one size policy ([`placement`]): a file over the
+/// limit is refused before it is read; a load with a big file, or on top of data a
+/// worker holds, goes to a data worker (every file of it that needs nothing from the
+/// user, with progress and cancel: the page parses nothing); a small load is read
+/// whole on the page. Files that need a platform or a mapping wait in `pending`.
+pub async fn load(state: AppState, progress: IngestProgress, source: Source, files: Vec<Arriving>) {
+    let mut errors = Vec::new();
+    let files: Vec<Arriving> = files
+        .into_iter()
+        .filter(|a| match refuse_too_big(&a.file.name(), a.file.size()) {
+            Some(refusal) => {
+                errors.push(source.refused(refusal));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    let sizes: Vec<f64> = files.iter().map(|a| a.file.size()).collect();
+    let mut whole = Vec::new();
+    let mut known = Vec::new();
+    let mut streamed = Vec::new();
+    let to_worker =
+        !files.is_empty() && placement(&sizes, state.held_by_worker()) == Placement::Worker;
+    for Arriving { file, options } in files {
+        let name = file.name();
+        if to_worker {
+            if let Some(options) = options {
+                streamed.push((1, file, options));
                 continue;
             }
-            if to_worker {
-                let head = read_slice(&file, 0.0, size.min(65_536.0)).await;
-                let detection = head.and_then(|h| detect(&name, &h).map_err(|e| e.to_string()));
-                if let Ok(detection) = detection {
-                    if let (options, true) = state.load_options(&detection) {
-                        streamed.push((batch_rank(&detection, &options), file, options));
-                        continue;
-                    }
+            let head = read_slice(&file, 0.0, file.size().min(65_536.0)).await;
+            let detection = head.and_then(|h| detect(&name, &h).map_err(|e| e.to_string()));
+            if let Ok(detection) = detection {
+                if let (options, true) = state.load_options(&detection) {
+                    streamed.push((batch_rank(&detection, &options), file, options));
+                    continue;
                 }
             }
-            match read_bytes(&file).await {
-                Ok(bytes) => whole.push((name, bytes)),
-                Err(e) => errors.push(format!("{name}: could not read the file ({e})")),
+        }
+        match read_bytes(&file).await {
+            Ok(bytes) => match options {
+                Some(options) => known.push((name, Arc::new(bytes), options)),
+                None => whole.push((name, bytes)),
+            },
+            Err(e) => errors.push(source.unreadable(&name, &e)),
+        }
+    }
+    if to_worker {
+        // Read whole to be detected (XLSX): those that need nothing go to the worker too.
+        for (name, bytes) in whole.drain(..) {
+            let detection = match detect(&name, &bytes) {
+                Ok(detection) => detection,
+                Err(e) => {
+                    errors.push(e.to_string());
+                    continue;
+                }
+            };
+            match state.load_options(&detection) {
+                (options, true) => match bytes_as_file(&name, &bytes) {
+                    Ok(file) => streamed.push((batch_rank(&detection, &options), file, options)),
+                    Err(e) => errors.push(format!("{name}: {e}")),
+                },
+                (options, false) => state.add_pending(PendingFile {
+                    name,
+                    bytes: Arc::new(bytes),
+                    options,
+                    detection,
+                }),
             }
         }
-        state.accept_files(whole);
-        if !streamed.is_empty() {
-            // Creators before the orders they attribute, as `ingest::load_batch` does.
-            streamed.sort_by_key(|(rank, ..)| *rank);
-            let streamed = streamed.into_iter().map(|(_, f, o)| (f, o)).collect();
-            stream_files(state, progress, streamed).await;
-        }
-        state.add_errors(errors);
-    });
+    }
+    state.accept_files(whole);
+    state.load_files(known);
+    if !streamed.is_empty() {
+        // Creators before the orders they attribute, as `ingest::load_batch` does.
+        streamed.sort_by_key(|(rank, ..)| *rank);
+        let streamed = streamed.into_iter().map(|(_, f, o)| (f, o)).collect();
+        stream_files(state, progress, streamed).await;
+    }
+    state.add_errors(errors);
 }
 
 /// The file picker and drop zone.
@@ -130,12 +216,12 @@ pub fn Upload() -> impl IntoView {
     }
 }
 
-/// Loads the pending files: on the page, or in a data worker when one of them is
-/// big, or when a data worker holds the data (the bytes already read go to it as `File`s).
+/// Loads the pending files under the size policy of every load ([`placement`]): on
+/// the page, or in a data worker (the bytes already read go to it as `File`s).
 fn load_pending(state: AppState, progress: IngestProgress) {
     let pending = state.take_pending();
-    let small = |p: &PendingFile| (p.bytes.len() as f64) < STREAM_FROM_BYTES;
-    if !state.held_by_worker() && pending.iter().all(small) {
+    let sizes: Vec<f64> = pending.iter().map(|p| p.bytes.len() as f64).collect();
+    if placement(&sizes, state.held_by_worker()) == Placement::Page {
         let files = pending.into_iter().map(|p| (p.name, p.bytes, p.options));
         state.load_files(files.collect());
         return;

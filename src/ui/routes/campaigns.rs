@@ -17,7 +17,7 @@ pub fn CampaignsPage() -> impl IntoView {
     let rows = Signal::derive(move || {
         let r = state.results.get();
         let q = state.query.get();
-        let ws = state.workspace.get();
+        let ws = state.names.get();
         groups_by(&r, Dimension::Campaign, Measure::Cost)
             .into_iter()
             .map(|g| {

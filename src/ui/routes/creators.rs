@@ -20,7 +20,7 @@ pub fn CreatorsPage() -> impl IntoView {
     let rows = Signal::derive(move || {
         let r = state.results.get();
         let q = state.query.get();
-        let ws = state.workspace.get();
+        let ws = state.names.get();
         let tiers = state.settings.with(|s| s.tiers);
         let needle = search.get().trim().to_lowercase();
         groups_by(&r, Dimension::Creator, Measure::Revenue)
