@@ -521,6 +521,19 @@ mod wire {
         }
     }
 
+    impl FromWorker {
+        /// The packed workspace of a copy posted on a pack port (see
+        /// [`ToWorker::Pack`]); the error it carries instead, or why it is not one.
+        /// (Reads only these kinds, so that the worker's build holds no answer decoder.)
+        pub fn copy_from_js(value: &JsValue) -> Result<Packed, String> {
+            match kind_of(value)? {
+                Kind::Copy => packed_from_js(&field(value, "packed")),
+                Kind::Failed => Err(text(value, "error").unwrap_or_else(|_| "it failed".into())),
+                other => Err(format!("a {} message instead of a copy", other.name())),
+            }
+        }
+    }
+
     /// Where messages are posted: a worker, the worker's own scope, or a port.
     pub trait PostTarget {
         /// Posts `value`, transferring `transfer`.

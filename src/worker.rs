@@ -109,12 +109,10 @@ fn start_load(files: Vec<(web_sys::File, LoadOptions)>, base: Base) {
         Base::Packed(packed) => into(unpack(packed).map_err(|e| e.to_string())),
         Base::Port(port) => {
             let on_copy = Closure::once_into_js(move |e: web_sys::MessageEvent| {
-                into(match FromWorker::from_js(&e.data()) {
-                    Ok(FromWorker::Copy { packed }) => unpack(packed).map_err(|e| e.to_string()),
-                    Ok(FromWorker::Failed { error, .. }) => Err(error),
-                    Ok(_) => Err("the data worker sent no copy".into()),
-                    Err(e) => Err(e),
-                })
+                into(
+                    FromWorker::copy_from_js(&e.data())
+                        .and_then(|packed| unpack(packed).map_err(|e| e.to_string())),
+                )
             });
             port.set_onmessage(Some(on_copy.unchecked_ref()));
         }
