@@ -2,7 +2,7 @@
 //! local storage), the URL query, and memos of the engine's results and alerts.
 //! Loading files and the demo goes through [`AppState::load_files`] / [`AppState::load_demo`].
 //!
-//! Where the data lives is one signal, [`AppState::data`] (a [`DataSource`]: the
+//! Where the data lives is one signal, `AppState::data` (a [`DataSource`]: the
 //! workspace on the page, or the data worker that owns it after a big load). The views
 //! ask their [`Question`]s through [`AppState::ask`] / [`AppState::answer_memo`] (or
 //! [`AppState::ask_async`]) and name campaigns and creators from [`AppState::names`];
@@ -48,9 +48,9 @@ pub struct PendingFile {
 #[derive(Clone, Copy)]
 pub struct AppState {
     /// Where the data is: the page's workspace or the data worker that holds it. Set
-    /// only by the loads ([`AppState::apply_loaded`], the demo, clear); read it through
-    /// the questions.
-    pub data: RwSignal<DataSource, LocalStorage>,
+    /// only by the loads ([`AppState::apply_loaded`], the demo, clear); private: views
+    /// read it through the questions and [`AppState::names`].
+    data: RwSignal<DataSource, LocalStorage>,
     /// The campaigns and creators tables, to name things by (no posts, assets or
     /// comments: ask a question for anything about them).
     pub names: Memo<Arc<Workspace>>,
