@@ -220,6 +220,8 @@ test('a currency-symbol change on 1M worker-held rows re-renders the money and a
       assert.match(await app.kpiText('cpm'), /\$/);
     }, 30_000);
     await eventually(async () => assert.equal(await app.page.locator('#computing').innerText(), ''));
+    // The recorder sees this page's questions: the load's were asked of the worker.
+    assertWorkerLoad(await trafficSince(app.page));
 
     const from = (await trafficSince(app.page)).length;
     await app.navigate('/settings');
