@@ -51,19 +51,31 @@ const FRONT_END: &[&str] = &["crate::ui", "leptos", "web_sys", "gloo", "wasm_bin
 fn the_core_imports_no_front_end() {
     for dir in ["data", "metrics", "display", "charts"] {
         let bad = offending_lines(&rust_files(&src(dir)), FRONT_END);
-        assert!(bad.is_empty(), "src/{dir} reaches the front end:\n{}", bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "src/{dir} reaches the front end:\n{}",
+            bad.join("\n")
+        );
     }
 }
 
 #[test]
 fn metrics_formats_nothing_and_data_depends_on_no_later_layer() {
     let bad = offending_lines(&rust_files(&src("metrics")), &["crate::display"]);
-    assert!(bad.is_empty(), "metrics imports display:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "metrics imports display:\n{}",
+        bad.join("\n")
+    );
     let bad = offending_lines(
         &rust_files(&src("data")),
         &["crate::display", "crate::metrics", "crate::charts"],
     );
-    assert!(bad.is_empty(), "data imports a later layer:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "data imports a later layer:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -73,7 +85,14 @@ fn the_worker_and_its_protocol_import_no_ui() {
         .map(|f| src(f))
         .filter(|p| p.exists())
         .collect();
-    assert!(files.iter().any(|p| p.ends_with("worker.rs")), "src/worker.rs is missing");
+    assert!(
+        files.iter().any(|p| p.ends_with("worker.rs")),
+        "src/worker.rs is missing"
+    );
     let bad = offending_lines(&files, &["crate::ui", "kpi_dash::ui", "leptos"]);
-    assert!(bad.is_empty(), "the worker reaches the ui:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "the worker reaches the ui:\n{}",
+        bad.join("\n")
+    );
 }

@@ -53,7 +53,12 @@ fn status_against_ranges_and_bounds() {
     assert_eq!(status(def(KpiId::Cpe), &v(1.0), None), Status::NoTarget);
     // Budget pacing 95–105%: 110% is above and not good.
     assert_eq!(
-        kpi_status(def(KpiId::BudgetPacing), &v(1.1), &Settings::default(), None),
+        kpi_status(
+            def(KpiId::BudgetPacing),
+            &v(1.1),
+            &Settings::default(),
+            None
+        ),
         Status::Above
     );
     assert_eq!(Status::Above.is_good(Direction::WithinRange), Some(false));
@@ -94,7 +99,12 @@ fn aov_target_resolves_against_site_aov() {
         Granularity::Month,
     );
     assert_eq!(
-        kpi_status(aov, &r.overall.get(KpiId::Aov), &Settings::default(), r.site_aov),
+        kpi_status(
+            aov,
+            &r.overall.get(KpiId::Aov),
+            &Settings::default(),
+            r.site_aov
+        ),
         Status::OnTarget
     );
 }

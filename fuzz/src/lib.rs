@@ -315,7 +315,12 @@ pub fn settings(data: &[u8]) {
     let (back, issues) = SavedSettings::from_json(&json).expect("saved settings read back");
     assert!(issues.is_empty(), "saved settings have issues: {issues:?}");
     assert_eq!(back, settings, "settings do not round-trip");
-    let _ = compute(small(), &Filter::default(), &settings.compute, Granularity::Week);
+    let _ = compute(
+        small(),
+        &Filter::default(),
+        &settings.compute,
+        Granularity::Week,
+    );
 }
 
 /// Snapshot decoding: the first byte says whether the rest is a payload or JSON to

@@ -21,7 +21,7 @@ pub fn CreatorsPage() -> impl IntoView {
         let r = state.results.get();
         let q = state.query.get();
         let ws = state.names.get();
-        let tiers = state.settings.with(|s| s.tiers);
+        let tiers = state.compute.with(|s| s.tiers);
         let needle = search.get().trim().to_lowercase();
         groups_by(&r, Dimension::Creator, Measure::Revenue)
             .into_iter()

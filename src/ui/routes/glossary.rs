@@ -52,7 +52,7 @@ pub fn GlossaryPage() -> impl IntoView {
                 .filter(|d| d.group == group)
                 .map(|def| {
                     let target = move || {
-                        crate::metrics::targets::effective_target(def, &state.settings.get())
+                        crate::metrics::targets::effective_target(def, &state.compute.get())
                             .map_or("none".to_owned(), |t| state.style.with(|s| s.target(&t, def.unit)))
                     };
                     view! {
