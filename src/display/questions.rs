@@ -240,6 +240,44 @@ pub fn shell(ws: &Workspace) -> Workspace {
     }
 }
 
+/// The campaigns and creators of a workspace, to name things by: all that a view knows
+/// of the data besides its answers, wherever the data lives. It has no posts, assets or
+/// comments, and gives no way to reach them.
+#[derive(Clone, Debug, Default)]
+pub struct Names(Workspace);
+
+impl Names {
+    /// The names of `ws` (its campaigns and creators tables).
+    pub fn of(ws: &Workspace) -> Names {
+        Names(shell(ws))
+    }
+
+    /// The campaign with this id.
+    pub fn campaign(&self, id: &str) -> Option<&crate::data::store::Campaign> {
+        self.0.campaign(id)
+    }
+
+    /// The creator with this id.
+    pub fn creator(&self, id: &str) -> Option<&crate::data::store::Creator> {
+        self.0.creator(id)
+    }
+
+    /// The campaign's name, when the campaigns table gives one.
+    pub fn campaign_name(&self, id: &str) -> Option<&str> {
+        self.0.campaign_name(id)
+    }
+
+    /// The creator's name (handle), when the creators table gives one.
+    pub fn creator_name(&self, id: &str) -> Option<&str> {
+        self.0.creator_name(id)
+    }
+
+    /// The headline KPIs of a campaign's page (by its objective).
+    pub fn headline(&self, campaign_id: &str) -> &'static [crate::metrics::registry::KpiId] {
+        crate::metrics::objective::campaign_headline(&self.0, campaign_id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +316,18 @@ mod tests {
         assert_eq!(o.creator_ids, ["K1", "K2"]);
         assert!(!o.is_empty());
         assert!(Outline::of(&Workspace::default()).is_empty());
+    }
+
+    #[test]
+    fn names_name_campaigns_and_creators_and_hold_no_posts() {
+        let ws = workspace();
+        let names = Names::of(&ws);
+        assert_eq!(names.campaign_name("C1"), Some("Spring"));
+        assert_eq!(names.campaign("C1").and_then(|c| c.budget), Some(1000.0));
+        // C2 has posts but no campaigns row, K1 no creators table: no name to give.
+        assert_eq!(names.campaign_name("C2"), None);
+        assert_eq!(names.creator_name("K1"), None);
+        assert_eq!(names.0.posts.len(), 0);
     }
 
     #[test]

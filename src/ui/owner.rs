@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use crate::data::store::Workspace;
-use crate::display::questions::{answer, shell, Answer, Outline, Question};
+use crate::display::questions::{answer, Answer, Names, Outline, Question};
 use crate::metrics::settings::Settings;
 use crate::protocol::{js_error, FromWorker, ToWorker};
 
@@ -52,9 +52,9 @@ impl DataSource {
 
     /// The campaigns and creators tables, to name things by (a workspace without posts,
     /// assets or comments, wherever the data is).
-    pub fn names(&self) -> Arc<Workspace> {
+    pub fn names(&self) -> Arc<Names> {
         match self {
-            DataSource::Page(ws) => Arc::new(shell(ws)),
+            DataSource::Page(ws) => Arc::new(Names::of(ws)),
             DataSource::Worker(owner) => owner.names.clone(),
         }
     }
@@ -131,7 +131,7 @@ pub struct Owner {
     worker: web_sys::Worker,
     /// The outline of the data it holds, and its campaigns and creators.
     outline: Arc<Outline>,
-    names: Arc<Workspace>,
+    names: Arc<Names>,
     waiting: Waiting,
     /// The error that stopped the worker, once it has (it then answers nothing).
     stopped: Rc<RefCell<Option<String>>>,
@@ -181,7 +181,7 @@ impl Owner {
         Owner {
             worker,
             outline: Arc::new(outline),
-            names: Arc::new(names),
+            names: Arc::new(Names::of(&names)),
             waiting,
             stopped,
             retired: Cell::new(false),

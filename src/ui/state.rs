@@ -22,7 +22,7 @@ use crate::data::mapping::header_signature;
 use crate::data::store::Workspace;
 use crate::display::format::NumberStyle;
 use crate::display::query::ViewQuery;
-use crate::display::questions::{Answer, Comparison, Outline, Question};
+use crate::display::questions::{Answer, Comparison, Names, Outline, Question};
 use crate::metrics::alerts::{Alert, Severity};
 use crate::metrics::engine::Results;
 use crate::metrics::settings::{SavedSettings, Settings};
@@ -53,7 +53,7 @@ pub struct AppState {
     data: RwSignal<DataSource, LocalStorage>,
     /// The campaigns and creators tables, to name things by (no posts, assets or
     /// comments: ask a question for anything about them).
-    pub names: Memo<Arc<Workspace>>,
+    pub names: Memo<Arc<Names>>,
     /// True while the worker computes answers the views wait for.
     pub computing: RwSignal<bool>,
     /// The outline of the data, wherever it is.

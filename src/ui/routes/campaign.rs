@@ -9,7 +9,6 @@ use crate::data::calendar::format_day;
 use crate::data::schema::Measure;
 use crate::display::questions::{Answer, Question};
 use crate::metrics::engine::{Dimension, Results};
-use crate::metrics::objective::campaign_headline;
 use crate::metrics::registry::{kpi, KpiId, Unit};
 use crate::metrics::targets::effective_band;
 use crate::ui::components::chart::ChartView;
@@ -135,10 +134,7 @@ pub fn CampaignPage() -> impl IntoView {
         let name = display_name(&ws, Dimension::Campaign, &id);
         let objective = camp.as_ref().and_then(|c| c.objective);
         let group = Some(group_attr(Dimension::Campaign, &id));
-        let defs = campaign_headline(&ws, &id)
-            .iter()
-            .map(|&k| kpi(k))
-            .collect();
+        let defs = ws.headline(&id).iter().map(|&k| kpi(k)).collect();
         let comparison = comparison.get();
         let cards = kpi_cards(defs, &r, comparison.as_deref(), group);
         let settings = state.compute.get();

@@ -18,9 +18,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::data::schema::Measure;
-use crate::data::store::Workspace;
 use crate::display::query::ViewQuery;
-use crate::display::questions::{Comparison, Question};
+use crate::display::questions::{Comparison, Names, Question};
 use crate::metrics::engine::{Dimension, GroupResult, Results};
 use crate::metrics::registry::{KpiDef, KpiId};
 use crate::ui::components::kpi::{group_attr, kpi_trend, KpiCard};
@@ -104,7 +103,7 @@ pub fn key_label(key: &str) -> String {
 
 /// Display name of a campaign or creator key: its name from the campaigns or creators
 /// table, else the key itself.
-pub fn display_name(ws: &Workspace, dimension: Dimension, key: &str) -> String {
+pub fn display_name(ws: &Names, dimension: Dimension, key: &str) -> String {
     let name = match dimension {
         Dimension::Campaign => ws.campaign_name(key),
         Dimension::Creator => ws.creator_name(key),
@@ -114,7 +113,7 @@ pub fn display_name(ws: &Workspace, dimension: Dimension, key: &str) -> String {
 }
 
 /// A table cell showing a campaign's or creator's name and linking to its page.
-pub fn subject_link(ws: &Workspace, dimension: Dimension, key: &str, q: &ViewQuery) -> Cell {
+pub fn subject_link(ws: &Names, dimension: Dimension, key: &str, q: &ViewQuery) -> Cell {
     let prefix = match dimension {
         Dimension::Creator => "/creators",
         _ => "/campaigns",
