@@ -2,6 +2,7 @@
 //! validation reports and the columnar workspace. Pure Rust.
 
 pub mod calendar;
+pub mod chunks;
 pub mod csv;
 pub mod currency;
 pub mod dates;
