@@ -5,6 +5,7 @@
 pub mod alerts;
 pub mod export;
 pub mod format;
+pub mod loads;
 pub mod query;
 pub mod questions;
 pub mod report;
