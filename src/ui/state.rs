@@ -142,8 +142,9 @@ impl AppState {
     /// Creates the state (inside the router: the query comes from the URL), opens on the
     /// demo dataset and provides it as context.
     pub fn provide() -> AppState {
-        let settings = RwSignal::new(load_json::<SavedSettings>(SETTINGS_KEY).unwrap_or_default());
-        Effect::new(move |_| settings.with(|s| save_json(SETTINGS_KEY, s)));
+        // Saved over the stamp this tab read, never over another tab's newer save.
+        let settings = RwSignal::new(super::components::remember::read_settings());
+        Effect::new(move |_| settings.with(super::components::remember::save_settings));
         let compute = Memo::new(move |_| settings.with(|s| s.compute.clone()));
         let style = Memo::new(move |_| settings.with(|s| NumberStyle::of(&s.prefs)));
         let query_map = use_query_map();
