@@ -146,7 +146,10 @@ fn load(files: &[(web_sys::File, LoadOptions)], ws: &mut Workspace) -> LoadResul
                 result.parse_ms += parsed - started;
                 match load.finish(ws) {
                     Ok(report) => result.reports.push(report),
-                    Err(e) => result.errors.push(e.to_string()),
+                    Err(e) => {
+                        result.errors.push(e.to_string());
+                        result.reports.extend(e.report.map(|r| *r));
+                    }
                 }
                 result.finish_ms += now_ms() - parsed;
             }

@@ -15,7 +15,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::DateError;
-use super::ingest::MAX_COLUMNS;
+use super::ingest::{FileReport, MAX_COLUMNS};
 
 /// Where in a file an error is: a 1-based line (a record number for JSON) and, when
 /// known, a 1-based column.
@@ -27,10 +27,15 @@ pub struct Position {
 
 /// A file that could not be loaded at all. The workspace is left untouched.
 /// Displays as `file name: message`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoadError {
     pub file_name: String,
     pub kind: LoadErrorKind,
+    /// The file's report when it was read but nothing in it was usable
+    /// ([`LoadErrorKind::AllRejected`]): every rejected row is in its issues (0 rows
+    /// used), for the data page and the rejected-rows download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<Box<FileReport>>,
 }
 
 impl LoadError {
@@ -39,7 +44,14 @@ impl LoadError {
         LoadError {
             file_name: file_name.to_owned(),
             kind: kind.into(),
+            report: None,
         }
+    }
+
+    /// The error with the report of the refused file (see [`LoadError::report`]).
+    pub fn with_report(mut self, report: FileReport) -> LoadError {
+        self.report = Some(Box::new(report));
+        self
     }
 
     /// What went wrong, in words (without the file name).
@@ -288,6 +300,11 @@ impl std::error::Error for RejectKind {}
 #[serde(rename_all = "snake_case")]
 pub enum ValueError {
     NotANumber,
+    /// A number past the range of an `f64` (`1e400`).
+    TooLarge,
+    /// A negative number in a column that counts or costs (impressions, reach, a
+    /// budget): no platform reports one.
+    Negative,
     NotYesNo,
     NotASentiment,
     NotAnObjective,
@@ -304,6 +321,8 @@ impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ValueError::NotANumber => f.write_str("not a number"),
+            ValueError::TooLarge => f.write_str("a number too large to be a value"),
+            ValueError::Negative => f.write_str("a negative number, which this column cannot hold"),
             ValueError::NotYesNo => f.write_str("not a yes/no value"),
             ValueError::NotASentiment => f.write_str("not a sentiment (positive/neutral/negative)"),
             ValueError::NotAnObjective => f.write_str("not an objective (awareness/leads/sales)"),

@@ -983,7 +983,12 @@ fn finalize(
                 first: first.map(|i| (i.line, i.kind.clone())),
             },
         };
-        return Err(load_error(file_name, kind));
+        // Every rejected row stays listed: the refused file keeps its report.
+        let error = load_error(file_name, kind);
+        return Err(match error.kind {
+            LoadErrorKind::AllRejected { .. } => error.with_report(report),
+            _ => error,
+        });
     }
     for p in prepared {
         p.apply(ws, disclosure_method);

@@ -93,7 +93,7 @@ pub struct JsonDocument {
 /// Parses a JSON array of objects, a single object, a workspace document or NDJSON.
 /// A table whose records bring more than [`MAX_COLUMNS`] distinct keys is an error.
 pub fn parse(text: &str) -> Result<JsonDocument, JsonError> {
-    match serde_json::from_str::<Value>(text) {
+    match parse_value(text) {
         Ok(Value::Array(items)) => {
             rows_document(items.into_iter().enumerate().map(|(i, v)| (i + 1, v)))
         }
@@ -105,6 +105,62 @@ pub fn parse(text: &str) -> Result<JsonDocument, JsonError> {
             None => Err(JsonError::invalid(&whole_error)),
         },
     }
+}
+
+/// Parses JSON text; a number too large for an `f64` (`1e400`) is read as its text, so
+/// that it becomes one rejected value of its row (or one refused setting), not a
+/// refused file.
+pub fn parse_value(text: &str) -> Result<Value, serde_json::Error> {
+    match serde_json::from_str::<Value>(text) {
+        Err(e) if e.to_string().starts_with("number out of range") => {
+            serde_json::from_str::<Value>(&quote_huge_numbers(text)).map_err(|_| e)
+        }
+        other => other,
+    }
+}
+
+/// `text` with each number literal outside strings that overflows an `f64` written as a
+/// string (`1e400` → `"1e400"`); everything else is copied as it is.
+pub fn quote_huge_numbers(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut i, mut copied) = (0, 0);
+    let mut in_string = false;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if c == b'-' || c.is_ascii_digit() {
+            let start = i;
+            while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+                i += 1;
+            }
+            let token = &text[start..i];
+            if token.parse::<f64>().is_ok_and(f64::is_infinite) {
+                out.push_str(&text[copied..start]);
+                out.push('"');
+                out.push_str(token);
+                out.push('"');
+                copied = i;
+            }
+            continue;
+        }
+        i += 1;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 fn is_workspace(map: &Map<String, Value>) -> bool {
@@ -120,7 +176,7 @@ fn parse_ndjson(text: &str) -> Option<Result<JsonDocument, JsonError>> {
         if line.is_empty() {
             continue;
         }
-        match serde_json::from_str::<Value>(line) {
+        match parse_value(line) {
             Ok(v) => records.push((i + 1, v)),
             Err(e) => bad.push((
                 i + 1,

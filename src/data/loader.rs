@@ -31,8 +31,34 @@ use super::values::{
 /// A rejected row: the column at fault (when one is), the raw value and why.
 type Rejection = (Option<String>, String, RejectKind);
 
-/// Issues kept per file; more are counted in a notice.
-const MAX_ISSUES: usize = 100_000;
+/// Issues kept per table of a file (listed on the data page, page by page, and in the
+/// rejected-rows download); more are counted in a notice. A bound on memory: an issue
+/// costs about 200 bytes, so a file's list stays near 100 MB.
+pub const MAX_ISSUES: usize = 500_000;
+/// Posts measures no platform reports below zero: a negative one is a rejected value
+/// (likes and comments may be negative: a platform's correction of an earlier count).
+const NEVER_NEGATIVE: [Measure; 5] = [
+    Measure::Impressions,
+    Measure::Reach,
+    Measure::Followers,
+    Measure::Cost,
+    Measure::PostCount,
+];
+
+/// Columns of the campaigns and creators tables that cannot be negative (a budget, a
+/// follower count, a number of deliverables): a negative one is a rejected value.
+const NEVER_NEGATIVE_COLUMNS: [&str; 9] = [
+    "budget",
+    "site_aov",
+    "clv",
+    "followers",
+    "followers_start",
+    "followers_end",
+    "deliverables_committed",
+    "deliverables_on_time",
+    "avg_likes",
+];
+
 /// Longest raw value quoted in an issue.
 const MAX_RAW_CHARS: usize = 300;
 
@@ -619,6 +645,9 @@ impl TableLoader {
                     Err(error) => self.value_issue(line, src, raw, error),
                 },
                 PostField::Measure(m) => match parse_number(raw, locale) {
+                    Ok(Some(v)) if v < 0.0 && NEVER_NEGATIVE.contains(&m) => {
+                        self.value_issue(line, src, raw, ValueError::Negative);
+                    }
                     Ok(v) => {
                         row.values[m as usize] = v;
                         if v.is_some()
@@ -819,7 +848,12 @@ impl TableLoader {
                 .into(),
             )),
             ValueType::Text => Some(Value::String(raw.trim().to_owned())),
-            ValueType::Number => number(parse_number(raw, self.options.number_locale)?),
+            ValueType::Number => match parse_number(raw, self.options.number_locale)? {
+                Some(v) if v < 0.0 && NEVER_NEGATIVE_COLUMNS.contains(&col.name) => {
+                    return Err(ValueError::Negative)
+                }
+                v => number(v),
+            },
             ValueType::Date => parse_date(raw, self.options.date_order)?.map(Value::from),
             ValueType::DateTime => parse_datetime(raw, self.options.date_order)?.map(Value::from),
             ValueType::Bool => parse_bool(raw)?.map(Value::Bool),
@@ -881,8 +915,9 @@ impl TableLoader {
         }
         if self.issues_dropped > 0 {
             self.notices.push(format!(
-                "{} more issues were not listed.",
-                self.issues_dropped
+                "{} more issues were not listed: a file keeps its first {} issues (on this page and in the rejected-rows download).",
+                self.issues_dropped,
+                group_thousands(MAX_ISSUES)
             ));
         }
         Prepared {
@@ -1531,6 +1566,19 @@ fn money(v: f64) -> String {
     }
     let sign = if cents < 0 { "-" } else { "" };
     format!("{sign}{grouped}.{frac:02}")
+}
+
+/// `500000` as `500,000`.
+pub fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A raw value shortened for an issue.

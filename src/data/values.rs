@@ -31,9 +31,16 @@ pub fn parse_number(raw: &str, locale: NumberLocale) -> Result<Option<f64>, Valu
     if is_missing(t) {
         return Ok(None);
     }
-    parse_messy_number(t, locale)
-        .map(Some)
-        .ok_or(ValueError::NotANumber)
+    parse_messy_number(t, locale).map(Some).ok_or_else(|| {
+        // `1e400` reads as infinity: a number, too large (`inf` itself is no number).
+        let overflows =
+            t.bytes().any(|c| c.is_ascii_digit()) && t.parse::<f64>().is_ok_and(f64::is_infinite);
+        if overflows {
+            ValueError::TooLarge
+        } else {
+            ValueError::NotANumber
+        }
+    })
 }
 
 /// Fast path: `-?digits(.digits)?`, the shape of nearly every cell of a big file.

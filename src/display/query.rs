@@ -40,7 +40,8 @@ impl Default for ViewQuery {
 }
 
 /// A date of the URL query that was refused (not `YYYY-MM-DD`, trailing text, no such
-/// day, or outside the supported years): the UI shows [`QueryError::message`].
+/// day, outside the supported years, or an end before the start): the UI shows
+/// [`QueryError::message`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryError {
     /// `from` or `to`.
@@ -48,7 +49,33 @@ pub struct QueryError {
     /// The value as the URL gave it (cut to 40 characters).
     pub value: String,
     /// Why it was refused.
-    pub reason: DateError,
+    pub reason: QueryProblem,
+}
+
+/// Why a date of the URL query was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueryProblem {
+    /// The date itself cannot be read.
+    Date(DateError),
+    /// `to` is a day before `from` (the start date as written).
+    EndBeforeStart { from: String },
+}
+
+impl PartialEq<DateError> for QueryProblem {
+    fn eq(&self, other: &DateError) -> bool {
+        matches!(self, QueryProblem::Date(e) if e == other)
+    }
+}
+
+impl std::fmt::Display for QueryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryProblem::Date(e) => e.fmt(f),
+            QueryProblem::EndBeforeStart { from } => {
+                write!(f, "it is before the start date ({from})")
+            }
+        }
+    }
 }
 
 impl QueryError {
@@ -68,14 +95,51 @@ impl std::fmt::Display for QueryError {
     }
 }
 
+/// A filter value of the URL query that names nothing in the data (`?platform=xyz`):
+/// the dropdown shows it as unknown and the notice says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// `platform`, `campaign`, `creator` or `format`.
+    pub key: &'static str,
+    pub value: String,
+}
+
+impl UnknownValue {
+    /// The label of the dropdown's option for the value.
+    pub fn option_label(value: &str) -> String {
+        format!("unknown: {}", clip(value))
+    }
+
+    /// A sentence for the notice.
+    pub fn message(&self) -> String {
+        format!(
+            "The link's {key} \"{}\" is not in the data: no row matches it, so every KPI is n/a. Pick a {key} from the list, or All.",
+            clip(&self.value),
+            key = self.key
+        )
+    }
+}
+
+/// A value cut to 40 characters for a message.
+fn clip(value: &str) -> String {
+    let mut out: String = value.chars().take(40).collect();
+    if value.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
 impl ViewQuery {
     /// Reads the query through a key lookup; unknown or malformed values fall back to
-    /// defaults (a refused date is left out: [`ViewQuery::try_parse`] says why).
+    /// defaults (a refused date is left out, and so is a `to` before `from`:
+    /// [`ViewQuery::try_parse`] says why).
     pub fn parse(get: impl Fn(&str) -> Option<String>) -> ViewQuery {
         let date = |k: &str| get(k).and_then(|v| parse_iso_day(&v));
+        let from = date("from");
+        let to = date("to").filter(|&to| from.is_none_or(|from| to >= from));
         ViewQuery {
-            from: date("from"),
-            to: date("to"),
+            from,
+            to,
             ..ViewQuery::parse_rest(&get)
         }
     }
@@ -95,13 +159,24 @@ impl ViewQuery {
                     errors.push(QueryError {
                         key,
                         value: raw.chars().take(40).collect(),
-                        reason,
+                        reason: QueryProblem::Date(reason),
                     });
                     None
                 }
             }
         };
         let (from, to) = (date("from"), date("to"));
+        if let (Some(start), Some(end)) = (from, to) {
+            if end < start {
+                errors.push(QueryError {
+                    key: "to",
+                    value: format_day(end),
+                    reason: QueryProblem::EndBeforeStart {
+                        from: format_day(start),
+                    },
+                });
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -174,6 +249,25 @@ impl ViewQuery {
         .map(|(k, v)| format!("{k}={}", encode(v)))
         .collect::<Vec<_>>()
         .join("&")
+    }
+
+    /// The filter values that name nothing in the data, in the bar's order; `known`
+    /// tells whether `(key, value)` is one of the data's values. An empty value is All,
+    /// never unknown.
+    pub fn unknown_values(&self, known: impl Fn(&str, &str) -> bool) -> Vec<UnknownValue> {
+        [
+            ("platform", &self.platform),
+            ("campaign", &self.campaign),
+            ("creator", &self.creator),
+            ("format", &self.format),
+        ]
+        .into_iter()
+        .filter(|(key, value)| !value.is_empty() && !known(key, value))
+        .map(|(key, value)| UnknownValue {
+            key,
+            value: value.clone(),
+        })
+        .collect()
     }
 
     /// The engine filter for this query.

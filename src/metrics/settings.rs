@@ -601,8 +601,9 @@ impl Settings {
     /// is no JSON object at all; otherwise every refused field is an issue and keeps
     /// its default.
     pub fn from_json(text: &str) -> Result<(Settings, Vec<SettingIssue>), String> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("not a settings file ({e})"))?;
+        // A number out of range (`1e400`) is one refused field, not a refused file.
+        let value: Value = crate::data::json::parse_value(text)
+            .map_err(|e| format!("not a settings file ({e})"))?;
         Settings::from_value(&value)
     }
 
@@ -649,7 +650,8 @@ impl Settings {
             self.as_of = None;
         }
         self.target_overrides.retain(|id, target| {
-            let problem = if super::registry::KpiId::parse(id).is_none() {
+            let kpi = super::registry::KpiId::parse(id);
+            let problem = if kpi.is_none() {
                 Some("is no KPI id".to_owned())
             } else {
                 let numbers = match *target {
@@ -660,6 +662,8 @@ impl Settings {
                     Some("has a number that is not finite".to_owned())
                 } else if matches!(*target, Target::Range(lo, hi) if lo > hi) {
                     Some("is a range whose low end is above its high end".to_owned())
+                } else if numbers.iter().any(|&x| x < 0.0) && !kpi.is_some_and(signed_kpi) {
+                    Some("has a negative number, which this KPI never is".to_owned())
                 } else {
                     None
                 }
@@ -823,6 +827,16 @@ impl Settings {
     }
 }
 
+/// KPIs whose value may be below zero (a lift or a shift between two surveys, a
+/// follower count that fell): a negative target of theirs is meaningful.
+fn signed_kpi(kpi: super::registry::KpiId) -> bool {
+    use super::registry::KpiId;
+    matches!(
+        kpi,
+        KpiId::BrandRecallLift | KpiId::BrandSentimentShift | KpiId::AudienceGrowth
+    )
+}
+
 /// The JSON object of a settings value, or why it is none.
 fn settings_object(value: &Value) -> Result<&Map<String, Value>, String> {
     match value {
@@ -894,8 +908,9 @@ impl SavedSettings {
     /// Reads settings JSON field by field, both halves (see the module doc). `Err` only
     /// when the text is no JSON object at all.
     pub fn from_json(text: &str) -> Result<(SavedSettings, Vec<SettingIssue>), String> {
-        let value: Value =
-            serde_json::from_str(text).map_err(|e| format!("not a settings file ({e})"))?;
+        // A number out of range (`1e400`) is one refused field, not a refused file.
+        let value: Value = crate::data::json::parse_value(text)
+            .map_err(|e| format!("not a settings file ({e})"))?;
         SavedSettings::from_value(&value)
     }
 

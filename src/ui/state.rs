@@ -307,7 +307,10 @@ impl AppState {
         for result in ingest::load_batch(&mut ws, &batch) {
             match result {
                 Ok(report) => reports.push(report),
-                Err(e) => errors.push(e.to_string()),
+                Err(e) => {
+                    errors.push(e.to_string());
+                    reports.extend(e.report.map(|r| *r));
+                }
             }
         }
         self.apply_loaded(DataSource::Page(Arc::new(ws)), reports, errors);
@@ -332,9 +335,13 @@ impl AppState {
     pub fn apply_loaded(
         &self,
         source: DataSource,
-        mut reports: Vec<FileReport>,
+        reports: Vec<FileReport>,
         errors: Vec<String>,
     ) {
+        // A file refused because every row was rejected keeps its report (0 used, its
+        // rows listed) and changes no data.
+        let (refused, mut reports): (Vec<FileReport>, Vec<FileReport>) =
+            reports.into_iter().partition(|r| r.rows_used == 0);
         let was_demo = self.is_demo.get_untracked();
         self.show_money_in_file_currency(was_demo, &mut reports);
         self.load_error
@@ -357,6 +364,9 @@ impl AppState {
                 r.extend(reports);
             });
             self.load_version.update(|v| *v += 1);
+        }
+        if !refused.is_empty() {
+            self.reports.update(|r| r.extend(refused));
         }
     }
 

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::data::calendar::{format_day, parse_iso_day, Granularity};
-use crate::display::query::{Preset, ViewQuery};
+use crate::display::query::{Preset, UnknownValue, ViewQuery};
 use crate::metrics::trend::CompareMode;
 use crate::ui::state::use_app;
 
@@ -96,6 +96,35 @@ pub fn FilterBar() -> impl IntoView {
             )
         })
     });
+    // Filter values of the link that no post has: shown as "unknown: …", never as All.
+    let unknown = Memo::new(move |_| {
+        if state.outline.with(|o| o.posts) == 0 {
+            return Vec::new();
+        }
+        let (platforms, campaigns, creators, formats) = dims.get();
+        let known = |key: &str, value: &str| {
+            let options = match key {
+                "platform" => &platforms,
+                "campaign" => &campaigns,
+                "creator" => &creators,
+                _ => &formats,
+            };
+            options.iter().any(|(v, _)| v == value)
+        };
+        state.query.with(|q| q.unknown_values(known))
+    });
+    let with_unknown = move |key: &'static str, options: Vec<(String, String)>| {
+        let mut options = options;
+        unknown.with(|u| {
+            for value in u.iter().filter(|u| u.key == key) {
+                options.push((
+                    value.value.clone(),
+                    UnknownValue::option_label(&value.value),
+                ));
+            }
+        });
+        options
+    };
     let preset = Signal::derive(move || {
         let q = state.query.get();
         Preset::matching(q.from, q.to, state.span.get().map(|s| s.1))
@@ -156,7 +185,8 @@ pub fn FilterBar() -> impl IntoView {
     let q = move || state.query.get();
     view! {
         {move || {
-            let errors = state.query_errors.get();
+            let mut errors = state.query_errors.get();
+            errors.extend(unknown.get().iter().map(UnknownValue::message));
             (!errors.is_empty()).then(|| view! {
                 <p id="query-notice" class="notice" role="alert">{errors.join(" ")}</p>
             })
@@ -166,19 +196,19 @@ pub fn FilterBar() -> impl IntoView {
             {date_input("filter-from", "From", true)}
             {date_input("filter-to", "To", false)}
             <FilterSelect id="filter-platform" label="Platform"
-                options=Signal::derive(move || dims.get().0)
+                options=Signal::derive(move || with_unknown("platform", dims.get().0))
                 selected=Signal::derive(move || q().platform)
                 on_pick=pick(|q, v| q.platform = v)/>
             <FilterSelect id="filter-campaign" label="Campaign"
-                options=Signal::derive(move || dims.get().1)
+                options=Signal::derive(move || with_unknown("campaign", dims.get().1))
                 selected=Signal::derive(move || q().campaign)
                 on_pick=pick(|q, v| q.campaign = v)/>
             <FilterSelect id="filter-creator" label="Creator"
-                options=Signal::derive(move || dims.get().2)
+                options=Signal::derive(move || with_unknown("creator", dims.get().2))
                 selected=Signal::derive(move || q().creator)
                 on_pick=pick(|q, v| q.creator = v)/>
             <FilterSelect id="filter-format" label="Format"
-                options=Signal::derive(move || dims.get().3)
+                options=Signal::derive(move || with_unknown("format", dims.get().3))
                 selected=Signal::derive(move || q().format)
                 on_pick=pick(|q, v| q.format = v)/>
             <FilterSelect id="filter-compare" label="Compare to"
