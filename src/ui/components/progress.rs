@@ -4,6 +4,12 @@
 //! answers the views' questions ([`crate::ui::owner`]); the page takes back only its
 //! outline and its campaigns and creators. The page's main thread never parses; a
 //! cancel terminates the worker and leaves the data as it was.
+//!
+//! Every load goes through one queue ([`IngestProgress::queue`], the rules of
+//! [`crate::display::loads`]): one load runs at a time, on the workspace as it is when
+//! it starts, and applies only while it is still the running load; files dropped
+//! meanwhile wait their turn (`#load-queue`); Clear and Load demo cancel the running
+//! load and the queue first, and say so (`#load-message`).
 
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -15,10 +21,14 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::data::ingest::LoadOptions;
 use crate::data::packed::{pack, unpack, Packed};
+use crate::display::loads::{
+    cancelled_message, queued_label, CancelledBy, LoadId, LoadState, Loads,
+};
 use crate::display::questions::Outline;
 use crate::protocol::{js_error, refusal, Base, FromWorker, LoadResult, ToWorker, MAX_FILE_BYTES};
 use crate::ui::browser::{mark, mark_with_detail};
 use crate::ui::components::share::app_base;
+use crate::ui::components::upload::{self, Job};
 use crate::ui::owner::{self, DataSource, Owner};
 use crate::ui::state::{view_questions, AppState};
 
@@ -46,6 +56,8 @@ pub fn refuse_too_big(name: &str, size: f64) -> Option<String> {
 /// Where a streaming load stands.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Progress {
+    /// The load it is the progress of.
+    pub load: LoadId,
     pub file: String,
     /// Bytes read of this file, and its size.
     pub done: f64,
@@ -84,13 +96,15 @@ impl Progress {
     }
 }
 
-/// The progress of the current streaming load, and the load itself (its worker).
+/// The loads: their queue, the progress of the running streaming load, and its worker.
 #[derive(Clone, Copy)]
 pub struct IngestProgress {
     pub current: RwSignal<Option<Progress>>,
     /// A message after a load ends without loading (cancelled).
     pub message: RwSignal<Option<String>>,
     running: StoredValue<Option<Running>, LocalStorage>,
+    /// Every load, queued, running or ended, each with what it loads.
+    loads: RwSignal<Loads<Job>, LocalStorage>,
 }
 
 impl IngestProgress {
@@ -99,13 +113,103 @@ impl IngestProgress {
             current: RwSignal::new(None),
             message: RwSignal::new(None),
             running: StoredValue::new_local(None),
+            loads: RwSignal::new_local(Loads::new()),
         }
     }
 
-    /// Cancels the running load, if any: its worker stops at once and the data stays
-    /// as it was.
+    /// Queues a load of `files` (named by `names`): it runs when the loads before it
+    /// have ended, on the workspace as it is then. Nothing running is cancelled.
+    pub fn queue(&self, state: AppState, names: Vec<String>, job: Job) {
+        self.message.set(None);
+        self.loads.update(|l| {
+            l.drop_files(names, job);
+        });
+        self.pump(state);
+    }
+
+    /// Starts the next queued load when none runs.
+    fn pump(&self, state: AppState) {
+        let Some((id, job)) = self.loads.try_update(|l| l.start()).flatten() else {
+            return;
+        };
+        let progress = *self;
+        leptos::task::spawn_local(async move {
+            upload::run(state, progress, id, job).await;
+            if progress
+                .current
+                .with_untracked(|c| c.as_ref().is_some_and(|c| c.load == id))
+            {
+                progress.current.set(None);
+            }
+            progress.loads.update(|l| l.end(id));
+            progress.pump(state);
+        });
+    }
+
+    /// True while `id` is the running load (not tracked).
+    pub fn is_current(&self, id: LoadId) -> bool {
+        self.loads.with_untracked(|l| l.is_running(id))
+    }
+
+    /// True once the load `id` is cancelled (not tracked).
+    pub fn was_cancelled(&self, id: LoadId) -> bool {
+        self.loads
+            .with_untracked(|l| matches!(l.state(id), Some(LoadState::Cancelled(_))))
+    }
+
+    /// Asked right before the load `id` applies its outcome: true (once) while it is
+    /// the running load; false when it was cancelled (its outcome is then dropped).
+    pub fn may_apply(&self, id: LoadId) -> bool {
+        self.loads.try_update(|l| l.apply(id)).unwrap_or(false)
+    }
+
+    /// Cancels the running load, if any, at the user's request: its worker stops at
+    /// once, the data stays as it was, and the queued loads go on.
     pub fn cancel(&self) {
+        let running = self.loads.with_untracked(|l| l.running().map(|r| r.id));
+        if let Some(id) = running {
+            self.cancel_load(id);
+        }
+    }
+
+    /// Cancels the load `id` (running or queued) at the user's request, and says so.
+    pub fn cancel_load(&self, id: LoadId) {
+        let was_running = self.is_current(id);
+        let cancelled = self
+            .loads
+            .try_update(|l| l.cancel(id).then(|| l.get(id).cloned()).flatten())
+            .flatten();
+        let Some(cancelled) = cancelled else { return };
+        self.message
+            .set(cancelled_message(CancelledBy::User, &[cancelled]));
+        if was_running {
+            self.end(None);
+            self.current.set(None);
+        }
+    }
+
+    /// Cancels the running load and every queued one before `by` replaces the
+    /// workspace, and says so.
+    fn cancel_all(&self, by: CancelledBy) {
+        let cancelled = self
+            .loads
+            .try_update(|l| l.cancel_all(by))
+            .unwrap_or_default();
         self.end(None);
+        self.current.set(None);
+        self.message.set(cancelled_message(by, &cancelled));
+    }
+
+    /// "Clear workspace": cancels the loads first (saying so), then empties it.
+    pub fn clear(&self, state: AppState) {
+        self.cancel_all(CancelledBy::Clear);
+        state.clear();
+    }
+
+    /// "Load demo": cancels the loads first (saying so), then shows the demo.
+    pub fn load_demo(&self, state: AppState) {
+        self.cancel_all(CancelledBy::Demo);
+        state.load_demo();
     }
 
     /// Ends the running load's wait with `ended` (`None`: cancelled), terminating its
@@ -183,12 +287,13 @@ fn load_base(state: AppState) -> Result<Base, String> {
 async fn load_in_worker(
     state: AppState,
     progress: IngestProgress,
+    id: LoadId,
     files: Vec<(web_sys::File, LoadOptions)>,
 ) -> Result<Option<(Owner, LoadResult)>, String> {
-    progress.cancel();
     // The bar shows at once (the worker reports after its first slice).
     if let Some((file, _)) = files.first() {
         progress.current.set(Some(Progress {
+            load: id,
             file: file.name(),
             done: 0.0,
             total: file.size(),
@@ -199,6 +304,11 @@ async fn load_in_worker(
     let base = load_base(state)?;
     let worker = web_sys::Worker::new(&format!("{}worker_loader.js", app_base()))
         .map_err(|e| format!("could not start the data worker ({})", js_error(e)))?;
+    if !progress.is_current(id) {
+        // Cancelled while the worker started.
+        worker.terminate();
+        return Ok(None);
+    }
     let started = now_ms();
     let mut request = Some(ToWorker::Load { files, base });
     let on_message =
@@ -220,6 +330,7 @@ async fn load_in_worker(
                     total,
                     rows,
                 }) => progress.current.set(Some(Progress {
+                    load: id,
                     file,
                     done,
                     total,
@@ -287,28 +398,41 @@ async fn load_in_worker(
     Ok(Some((owner, result)))
 }
 
-/// Streams files into the data through a new data worker, then shows the outcome. A
-/// cancel drops everything read so far.
+/// Streams files into the data through a new data worker (the load `id` of the
+/// queue), then shows the outcome, unless the load was cancelled meanwhile: a cancel
+/// drops everything read so far (and its canceller said so).
 pub async fn stream_files(
     state: AppState,
     progress: IngestProgress,
+    id: LoadId,
     files: Vec<(web_sys::File, LoadOptions)>,
 ) {
     mark("ingest-start");
-    progress.message.set(None);
-    let outcome = load_in_worker(state, progress, files).await;
-    progress.current.set(None);
+    let outcome = load_in_worker(state, progress, id, files).await;
+    if progress
+        .current
+        .with_untracked(|c| c.as_ref().is_some_and(|c| c.load == id))
+    {
+        progress.current.set(None);
+    }
     match outcome {
-        // When no file loaded, the new worker (and its copy of the data) just goes.
-        Ok(Some((owner, result))) => state.apply_loaded(
-            DataSource::Worker(Rc::new(owner)),
-            result.reports,
-            result.errors,
-        ),
-        Ok(None) => progress
-            .message
-            .set(Some("Load cancelled: the data is unchanged.".into())),
-        Err(e) => state.add_errors(vec![e]),
+        // When no file loaded, the new worker (and its copy of the data) just goes; a
+        // cancelled load's owner goes too (dropping it terminates its worker).
+        Ok(Some((owner, result))) => {
+            if progress.may_apply(id) {
+                state.apply_loaded(
+                    DataSource::Worker(Rc::new(owner)),
+                    result.reports,
+                    result.errors,
+                );
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            if progress.is_current(id) {
+                state.add_errors(vec![e]);
+            }
+        }
     }
     mark("ingest-end");
 }
@@ -343,6 +467,41 @@ pub fn IngestProgressView(progress: IngestProgress) -> impl IntoView {
                 </button>
             </div>
         </Show>
-        {move || progress.message.get().map(|m| view! { <p class="notice">{m}</p> })}
+        <LoadQueueView progress=progress/>
+        {move || progress.message.get().map(|m| view! { <p id="load-message" class="notice" role="status">{m}</p> })}
+    }
+}
+
+/// `#load-queue`: the loads waiting for the running one, each `[data-queued-load]`
+/// (its files' names) with its own cancel button (`[data-cancel-queued]`).
+#[component]
+fn LoadQueueView(progress: IngestProgress) -> impl IntoView {
+    move || {
+        let queued: Vec<(LoadId, String, String)> = progress.loads.with(|l| {
+            l.queued()
+                .into_iter()
+                .map(|q| (q.id, q.names(), queued_label(q)))
+                .collect()
+        });
+        (!queued.is_empty()).then(|| {
+            let items = queued
+                .into_iter()
+                .map(|(id, names, label)| {
+                    view! {
+                        <li data-queued-load=names>
+                            {label}" "
+                            <button type="button" data-cancel-queued=id on:click=move |_| progress.cancel_load(id)>
+                                "Cancel"
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section id="load-queue" class="load-queue" aria-label="Queued loads">
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
     }
 }

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::data::ingest::{batch_rank, detect, LoadOptions};
 use crate::data::schema::TableKind;
+use crate::display::loads::LoadId;
 use crate::protocol::{js_error, placement, Placement};
 use crate::ui::browser::{read_bytes, read_slice};
 use crate::ui::components::progress::{
@@ -80,16 +80,91 @@ pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<w
 
 /// [`load`]s `File`s to detect (a drop, a pick, a hosted `?data=` file).
 pub fn accept_file_objects(state: AppState, progress: IngestProgress, files: Vec<web_sys::File>) {
+    if files.is_empty() {
+        return;
+    }
     let files = files.into_iter().map(Arriving::detect).collect();
-    spawn_local(load(state, progress, Source::Files, files));
+    queue_files(state, progress, Source::Files, files, None);
 }
 
-/// The one way data arrives, under one size policy ([`placement`]): a file over the
-/// limit is refused before it is read; a load with a big file, or on top of data a
-/// worker holds, goes to a data worker (every file of it that needs nothing from the
-/// user, with progress and cancel: the page parses nothing); a small load is read
-/// whole on the page. Files that need a platform or a mapping wait in `pending`.
+/// What a queued load carries (see [`IngestProgress::queue`]): the files of a drop, a
+/// pick, `?data=` or the remembered workspace, or the files that waited for the user.
+/// `done` hears when the load has ended, however it ends (its drop calls it).
+pub enum Job {
+    Files {
+        source: Source,
+        files: Vec<Arriving>,
+        done: Option<Done>,
+    },
+    Pending(Vec<PendingFile>),
+}
+
+/// Resolves a waiting promise when dropped (a load that ran, or was cancelled).
+pub struct Done(js_sys::Function);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        let _ = self.0.call0(&wasm_bindgen::JsValue::NULL);
+    }
+}
+
+fn queue_files(
+    state: AppState,
+    progress: IngestProgress,
+    source: Source,
+    files: Vec<Arriving>,
+    done: Option<Done>,
+) {
+    let names = files.iter().map(|a| a.file.name()).collect();
+    let job = Job::Files {
+        source,
+        files,
+        done,
+    };
+    progress.queue(state, names, job);
+}
+
+/// The one way data arrives: queues a load of `files` ([`IngestProgress::queue`]: it
+/// runs after the loads before it, on the workspace as it is then) and waits until it
+/// has ended (loaded, failed or cancelled).
 pub async fn load(state: AppState, progress: IngestProgress, source: Source, files: Vec<Arriving>) {
+    if files.is_empty() {
+        return;
+    }
+    let mut done = None;
+    let ended = js_sys::Promise::new(&mut |resolve, _| done = Some(Done(resolve)));
+    queue_files(state, progress, source, files, done);
+    let _ = wasm_bindgen_futures::JsFuture::from(ended).await;
+}
+
+/// Runs the queued load `id` (the queue calls it when its turn comes).
+pub async fn run(state: AppState, progress: IngestProgress, id: LoadId, job: Job) {
+    match job {
+        Job::Files {
+            source,
+            files,
+            done,
+        } => {
+            run_files(state, progress, id, source, files).await;
+            drop(done);
+        }
+        Job::Pending(pending) => run_pending(state, progress, id, pending).await,
+    }
+}
+
+/// A load under one size policy ([`placement`]): a file over the limit is refused
+/// before it is read; a load with a big file, or on top of data a worker holds, goes
+/// to a data worker (every file of it that needs nothing from the user, with progress
+/// and cancel: the page parses nothing); a small load is read whole on the page.
+/// Files that need a platform or a mapping wait in `pending`. Nothing is applied once
+/// the load is cancelled.
+async fn run_files(
+    state: AppState,
+    progress: IngestProgress,
+    id: LoadId,
+    source: Source,
+    files: Vec<Arriving>,
+) {
     let mut errors = Vec::new();
     let files: Vec<Arriving> = files
         .into_iter()
@@ -131,6 +206,10 @@ pub async fn load(state: AppState, progress: IngestProgress, source: Source, fil
             Err(e) => errors.push(source.unreadable(&name, &e)),
         }
     }
+    if !progress.is_current(id) {
+        // Cancelled while its files were read: its canceller said so.
+        return;
+    }
     if to_worker {
         // Read whole to be detected (XLSX): those that need nothing go to the worker too.
         for (name, bytes) in whole.drain(..) {
@@ -155,13 +234,19 @@ pub async fn load(state: AppState, progress: IngestProgress, source: Source, fil
             }
         }
     }
-    state.accept_files(whole);
-    state.load_files(known);
     if !streamed.is_empty() {
         // Creators before the orders they attribute, as `ingest::load_batch` does.
         streamed.sort_by_key(|(rank, ..)| *rank);
         let streamed = streamed.into_iter().map(|(_, f, o)| (f, o)).collect();
-        stream_files(state, progress, streamed).await;
+        stream_files(state, progress, id, streamed).await;
+        if progress.was_cancelled(id) {
+            return;
+        }
+    } else if progress.may_apply(id) {
+        state.accept_files(whole);
+        state.load_files(known);
+    } else {
+        return;
     }
     state.add_errors(errors);
 }
@@ -204,8 +289,8 @@ pub fn Upload() -> impl IntoView {
         </div>
         <IngestProgressView progress=progress/>
         <div class="actions">
-            <button id="load-demo" type="button" on:click=move |_| state.load_demo()>"Load demo"</button>
-            <button id="clear-workspace" type="button" on:click=move |_| state.clear()>"Clear workspace"</button>
+            <button id="load-demo" type="button" on:click=move |_| progress.load_demo(state)>"Load demo"</button>
+            <button id="clear-workspace" type="button" on:click=move |_| progress.clear(state)>"Clear workspace"</button>
         </div>
         {move || state.load_error.get().map(|e| view! {
             <div id="load-error" role="alert" class="load-error">
@@ -216,14 +301,30 @@ pub fn Upload() -> impl IntoView {
     }
 }
 
-/// Loads the pending files under the size policy of every load ([`placement`]): on
-/// the page, or in a data worker (the bytes already read go to it as `File`s).
+/// Queues the pending files as one load.
 fn load_pending(state: AppState, progress: IngestProgress) {
     let pending = state.take_pending();
+    if pending.is_empty() {
+        return;
+    }
+    let names = pending.iter().map(|p| p.name.clone()).collect();
+    progress.queue(state, names, Job::Pending(pending));
+}
+
+/// Loads the pending files under the size policy of every load ([`placement`]): on
+/// the page, or in a data worker (the bytes already read go to it as `File`s).
+async fn run_pending(
+    state: AppState,
+    progress: IngestProgress,
+    id: LoadId,
+    pending: Vec<PendingFile>,
+) {
     let sizes: Vec<f64> = pending.iter().map(|p| p.bytes.len() as f64).collect();
     if placement(&sizes, state.held_by_worker()) == Placement::Page {
-        let files = pending.into_iter().map(|p| (p.name, p.bytes, p.options));
-        state.load_files(files.collect());
+        if progress.may_apply(id) {
+            let files = pending.into_iter().map(|p| (p.name, p.bytes, p.options));
+            state.load_files(files.collect());
+        }
         return;
     }
     let mut files = Vec::new();
@@ -233,7 +334,7 @@ fn load_pending(state: AppState, progress: IngestProgress) {
             Err(e) => state.add_errors(vec![format!("{}: {e}", p.name)]),
         }
     }
-    spawn_local(stream_files(state, progress, files));
+    stream_files(state, progress, id, files).await;
 }
 
 /// A `File` holding a copy of `bytes`.
