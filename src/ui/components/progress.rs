@@ -146,6 +146,25 @@ impl IngestProgress {
         });
     }
 
+    /// Waits for a turn in the queue for a load of no files (the remembered
+    /// workspace's restore, named by `names`): it runs alone, like every load, until
+    /// the [`Turn`] is dropped, and applies only if [`IngestProgress::may_apply`] says
+    /// so. `None` when it was cancelled (Clear, Load demo) before its turn came.
+    pub async fn turn(&self, state: AppState, names: Vec<String>) -> Option<Turn> {
+        let grant: Rc<RefCell<Option<(LoadId, Function)>>> = Rc::default();
+        let mut granted = None;
+        let wake = Promise::new(&mut |resolve, _| granted = Some(upload::Done::new(resolve)));
+        let granted = granted?;
+        let job = Job::Turn {
+            grant: grant.clone(),
+            granted,
+        };
+        self.queue(state, names, job);
+        let _ = JsFuture::from(wake).await;
+        let (id, release) = grant.borrow_mut().take()?;
+        Some(Turn { id, release })
+    }
+
     /// True while `id` is the running load (not tracked).
     pub fn is_current(&self, id: LoadId) -> bool {
         self.loads.with_untracked(|l| l.is_running(id))
@@ -246,6 +265,19 @@ pub fn worker_stopped(detail: &str) -> String {
         "The data worker stopped while loading ({}). Nothing from this load was kept: the data is as it was. Load fewer or smaller files, or roll the posts up (README, “Scale: rollups”).",
         owner::stop_reason(detail)
     )
+}
+
+/// A load's turn in the queue ([`IngestProgress::turn`]), until it is dropped.
+pub struct Turn {
+    /// The load's number (ask [`IngestProgress::may_apply`] before applying).
+    pub id: LoadId,
+    release: Function,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let _ = self.release.call0(&JsValue::NULL);
+    }
 }
 
 /// How a load's wait ended (a cancel ends it with nothing).

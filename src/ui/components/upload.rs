@@ -2,6 +2,8 @@
 //! [`super::progress`]), the pending-file mapping screen (platform, table kind and
 //! per-column mapping), and the demo/clear actions.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -97,10 +99,23 @@ pub enum Job {
         done: Option<Done>,
     },
     Pending(Vec<PendingFile>),
+    /// A turn for a load that is no files ([`IngestProgress::turn`]): `grant` gets the
+    /// load's number and the function that ends the turn; `granted` wakes the waiter.
+    Turn {
+        grant: Rc<RefCell<Option<(LoadId, js_sys::Function)>>>,
+        granted: Done,
+    },
 }
 
 /// Resolves a waiting promise when dropped (a load that ran, or was cancelled).
 pub struct Done(js_sys::Function);
+
+impl Done {
+    /// Calls `resolve` when dropped.
+    pub fn new(resolve: js_sys::Function) -> Done {
+        Done(resolve)
+    }
+}
 
 impl Drop for Done {
     fn drop(&mut self) {
@@ -149,6 +164,13 @@ pub async fn run(state: AppState, progress: IngestProgress, id: LoadId, job: Job
             drop(done);
         }
         Job::Pending(pending) => run_pending(state, progress, id, pending).await,
+        Job::Turn { grant, granted } => {
+            let mut release = None;
+            let released = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+            *grant.borrow_mut() = release.map(|r| (id, r));
+            drop(granted);
+            let _ = wasm_bindgen_futures::JsFuture::from(released).await;
+        }
     }
 }
 
