@@ -7,7 +7,11 @@
 //    files, and the registration) in its Content-Security-Policy by SHA-256 hash: the
 //    placeholder 'sha256-TRUNK_LOADER' is replaced;
 // 3. writes 404.html, the deep-link fallback for static hosts without rewrite rules
-//    (GitHub Pages), for this build's public URL, with its own script hash.
+//    (GitHub Pages), for this build's public URL, with its own script hash;
+// 4. makes trunk's worker_loader.js import the worker's glue and wasm from the absolute
+//    base the page sets (`self.__kpiDashBase`): the page runs it from a blob: URL, so
+//    that the worker inherits the page's Content-Security-Policy
+//    (src/ui/browser.rs, `start_worker`), and a blob: URL resolves no relative URL.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -70,4 +74,20 @@ writeFileSync(
   path.join(staging, '404.html'),
   notFound.replace('__SCRIPT_HASH__', inlineScriptHashes(notFound).join(' ')),
 );
-console.log(`post-build: ${hashes.length} inline script(s) allowed by hash; sw.js (${shell.length} files), manifest and 404.html for ${base}`);
+// 4. The worker loader: trunk writes `importScripts("./worker.js");wasm_bindgen("./worker_bg.wasm");`.
+const loaderPath = path.join(staging, 'worker_loader.js');
+const loader = readFileSync(loaderPath, 'utf8').trim();
+const rewritten = loader.includes('self.__kpiDashBase'); // a staging folder seen before
+const LOADER_SHAPE = /^importScripts\("\.\/[\w.-]+"\);\s*wasm_bindgen\("\.\/[\w.-]+"\);?$/;
+if (!rewritten && !LOADER_SHAPE.test(loader)) {
+  throw new Error(`post-build: ${loaderPath} is not trunk's two-line loader: ${loader.slice(0, 200)}`);
+}
+if (!rewritten) writeFileSync(
+  loaderPath,
+  '// The data worker\'s loader (trunk\'s, made base-independent by .ci/post-build.mjs): the page\n' +
+    '// runs it from a blob: URL after setting self.__kpiDashBase to this folder\'s absolute URL.\n' +
+    '(function (base) {\n  ' +
+    loader.replace(/"(\.\/[\w.-]+)"/g, (_, file) => `new URL(${JSON.stringify(file)}, base).href`) +
+    '\n})(self.__kpiDashBase || self.location.href);\n',
+);
+console.log(`post-build: ${hashes.length} inline script(s) allowed by hash; sw.js (${shell.length} files), manifest, 404.html and worker_loader.js for ${base}`);

@@ -142,3 +142,59 @@ pub async fn read_text(file: &web_sys::File) -> Result<String, String> {
     let text = JsFuture::from(file.text()).await.map_err(js_error)?;
     text.as_string().ok_or_else(|| "not text".to_string())
 }
+
+thread_local! {
+    /// The `blob:` URL of each worker script started so far, by its URL (fetched once).
+    static WORKER_BLOBS: std::cell::RefCell<Vec<(String, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts a Web Worker running the same-origin script at `url` (relative to the page)
+/// under the page's Content-Security-Policy. The policy is a `<meta>` tag, which reaches
+/// no worker loaded from its URL; a worker of a `blob:` URL inherits its creator's
+/// policy. So the script is fetched once and run from a `blob:` URL, after a line
+/// setting `self.__kpiDashBase` to the absolute URL of its folder: a `blob:` URL resolves
+/// no relative URL, and `.ci/post-build.mjs` makes trunk's `worker_loader.js` import the
+/// worker's glue and wasm from that base.
+pub async fn start_worker(url: &str) -> Result<web_sys::Worker, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let page = window.location().href().map_err(js_error)?;
+    let absolute = web_sys::Url::new_with_base(url, &page)
+        .map_err(|_| format!("“{url}” is not a valid URL"))?;
+    let key = absolute.href();
+    let known = WORKER_BLOBS.with(|b| {
+        b.borrow()
+            .iter()
+            .find(|(script, _)| *script == key)
+            .map(|(_, blob)| blob.clone())
+    });
+    let blob = match known {
+        Some(blob) => blob,
+        None => {
+            let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&key))
+                .await
+                .map_err(js_error)?
+                .dyn_into()
+                .map_err(|_| "not a response".to_string())?;
+            if !response.ok() {
+                return Err(format!("HTTP {} for {key}", response.status()));
+            }
+            let script = JsFuture::from(response.text().map_err(js_error)?)
+                .await
+                .map_err(js_error)?
+                .as_string()
+                .ok_or("the worker script is not text")?;
+            let folder = web_sys::Url::new_with_base(".", &key)
+                .map_err(js_error)?
+                .href();
+            let base = serde_json::to_string(&folder).map_err(|e| e.to_string())?;
+            let blob = object_url(
+                "text/javascript",
+                &format!("self.__kpiDashBase = {base};\n{script}"),
+            )?;
+            WORKER_BLOBS.with(|b| b.borrow_mut().push((key, blob.clone())));
+            blob
+        }
+    };
+    web_sys::Worker::new(&blob).map_err(js_error)
+}

@@ -334,8 +334,10 @@ async fn load_in_worker(
         }));
     }
     let base = load_base(state)?;
-    let worker = web_sys::Worker::new(&format!("{}worker_loader.js", app_base()))
-        .map_err(|e| format!("could not start the data worker ({})", js_error(e)))?;
+    // From a blob: URL, so that it runs under the page's Content-Security-Policy.
+    let worker = crate::ui::browser::start_worker(&format!("{}worker_loader.js", app_base()))
+        .await
+        .map_err(|e| format!("could not start the data worker ({e})"))?;
     if !progress.is_current(id) {
         // Cancelled while the worker started.
         worker.terminate();
