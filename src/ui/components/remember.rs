@@ -81,7 +81,7 @@ thread_local! {
     /// The stamps this tab last read or wrote (`None` inside: nothing was stored).
     static KNOWN_WORKSPACE: RefCell<Option<String>> =
         RefCell::new(LocalStorage::raw().get_item(WORKSPACE_STAMP_KEY).ok().flatten());
-    static KNOWN_SETTINGS: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+    static KNOWN_SETTINGS: RefCell<Option<KnownSettings>> = const { RefCell::new(None) };
     /// The load version of the last restore (its load is not saved again).
     static RESTORED_VERSION: Cell<Option<u32>> = const { Cell::new(None) };
     static STATUS: ArcRwSignal<String> = ArcRwSignal::new(String::new());
@@ -140,10 +140,13 @@ fn raw_get(key: &str) -> Option<String> {
 
 /// Tells the other tabs (`kind`: `workspace`, `settings` or `forgotten`).
 fn announce(kind: &str, manifest: Option<&Manifest>) {
-    let message = serde_json::json!({ "kind": kind, "manifest": manifest }).to_string();
+    post(&serde_json::json!({ "kind": kind, "manifest": manifest }).to_string());
+}
+
+fn post(message: &str) {
     CHANNEL.with(|c| {
         if let Some(channel) = c.borrow().as_ref() {
-            let _ = channel.post_message(&JsValue::from_str(&message));
+            let _ = channel.post_message(&JsValue::from_str(message));
         }
     });
 }
@@ -172,18 +175,23 @@ fn dom_error(e: &web_sys::DomException) -> String {
     }
 }
 
-/// Waits for an IndexedDB request to succeed; its error in words when it fails.
-async fn finished(request: &IdbRequest) -> Result<JsValue, String> {
+/// Waits for an IndexedDB request to succeed; its error in words when it fails. The
+/// handlers are set when this is called (not when it is first polled), so requests
+/// issued together may be awaited one after the other.
+fn finished(request: &IdbRequest) -> impl std::future::Future<Output = Result<JsValue, String>> {
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));
     });
-    let outcome = JsFuture::from(promise).await;
-    request.set_onsuccess(None);
-    request.set_onerror(None);
-    match outcome {
-        Ok(_) => request.result().map_err(js_error),
-        Err(_) => Err(request_error(request)),
+    let request = request.clone();
+    async move {
+        let outcome = JsFuture::from(promise).await;
+        request.set_onsuccess(None);
+        request.set_onerror(None);
+        match outcome {
+            Ok(_) => request.result().map_err(js_error),
+            Err(_) => Err(request_error(&request)),
+        }
     }
 }
 
@@ -271,11 +279,11 @@ async fn stored(store: &IdbObjectStore) -> Result<Stored, String> {
 /// shows), all requested at once in one transaction.
 async fn read_chunks(store: &IdbObjectStore, count: usize) -> Result<Vec<Option<Vec<u8>>>, String> {
     let requests = (0..=count)
-        .map(|i| store.get(&chunk_key(i)).map_err(js_error))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|i| Ok(finished(&store.get(&chunk_key(i)).map_err(js_error)?)))
+        .collect::<Result<Vec<_>, String>>()?;
     let mut chunks = Vec::with_capacity(requests.len());
-    for request in &requests {
-        let value = finished(request).await?;
+    for request in requests {
+        let value = request.await?;
         chunks.push(if value.is_undefined() || value.is_null() {
             None
         } else {
@@ -594,6 +602,7 @@ async fn restore_chunked(
     state: AppState,
     db: &IdbDatabase,
     manifest: Manifest,
+    may_apply: impl Fn() -> bool,
 ) -> Result<(), String> {
     set_known_workspace(Some(manifest.stamp.clone()));
     let total = manifest.total_bytes() as f64;
@@ -618,6 +627,10 @@ async fn restore_chunked(
             DataSource::Worker(Rc::new(owner))
         }
     };
+    if !may_apply() {
+        // Cancelled (Clear, Load demo) while it was read: nothing of it is kept.
+        return Ok(());
+    }
     state.apply_loaded(source, vec![report], Vec::new());
     RESTORED_VERSION.with(|v| v.set(Some(state.load_version.get_untracked())));
     mark("ingest-end");
@@ -627,13 +640,21 @@ async fn restore_chunked(
 /// Loads the remembered workspace (chunked; or a whole document stored by an earlier
 /// version, under the size policy of every load, [`upload::load`]).
 async fn restore(state: AppState, progress: IngestProgress) {
+    // Restored alone, like every load (a drop meanwhile waits its turn), and not once
+    // Clear or Load demo cancelled it (`IngestProgress::turn`).
+    let Some(turn) = progress.turn(state, vec![REMEMBERED_FILE.into()]).await else {
+        return;
+    };
+    let (turn_id, mut turn) = (turn.id, Some(turn));
     let outcome: Result<(), String> = async {
         let unreadable = |e: String| format!("Could not read the remembered workspace: {e}");
         let db = open().await.map_err(unreadable)?;
         let store = object_store(&db, IdbTransactionMode::Readonly).map_err(unreadable)?;
         let found = stored(&store).await.map_err(unreadable);
         let done = match found {
-            Ok(Stored::Chunked(manifest)) => restore_chunked(state, &db, manifest).await,
+            Ok(Stored::Chunked(manifest)) => {
+                restore_chunked(state, &db, manifest, || progress.may_apply(turn_id)).await
+            }
             Ok(Stored::Legacy(text)) => {
                 db.close();
                 let file = web_sys::File::new_with_str_sequence(
@@ -645,6 +666,7 @@ async fn restore(state: AppState, progress: IngestProgress) {
                     file,
                     options: Some(LoadOptions::default()),
                 };
+                turn.take(); // `upload::load` queues a load of its own.
                 upload::load(state, progress, Source::Remembered, vec![file]).await;
                 RESTORED_VERSION.with(|v| v.set(Some(state.load_version.get_untracked())));
                 return Ok(());
@@ -684,17 +706,28 @@ fn remembering() -> bool {
 
 // ---- Settings --------------------------------------------------------------------
 
+/// The settings this tab last read or wrote: their stamp and their JSON.
+#[derive(Clone, Default)]
+struct KnownSettings {
+    stamp: Option<String>,
+    json: Option<String>,
+}
+
+fn set_known_settings(stamp: Option<String>, json: Option<String>) {
+    KNOWN_SETTINGS.with(|k| *k.borrow_mut() = Some(KnownSettings { stamp, json }));
+}
+
 /// The settings stored in this browser (defaults when none), noting their stamp as the
 /// one this tab read.
 pub fn read_settings() -> SavedSettings {
-    KNOWN_SETTINGS.with(|k| *k.borrow_mut() = Some(raw_get(SETTINGS_STAMP_KEY)));
+    set_known_settings(raw_get(SETTINGS_STAMP_KEY), raw_get(SETTINGS_KEY));
     load_json::<SavedSettings>(SETTINGS_KEY).unwrap_or_default()
 }
 
 /// Saves the settings in local storage, unless another tab saved settings since this
 /// tab read them: then nothing is written and the app-level notice asks which to keep.
-/// Unchanged settings are not written (so that tabs applying each other's settings do
-/// not answer each other forever).
+/// Settings this tab read or wrote already are not written again (so that tabs applying
+/// each other's settings do not answer each other forever).
 pub fn save_settings(settings: &SavedSettings) {
     let Ok(json) = serde_json::to_string(settings) else {
         return;
@@ -702,14 +735,21 @@ pub fn save_settings(settings: &SavedSettings) {
     let stored_stamp = raw_get(SETTINGS_STAMP_KEY);
     let known = KNOWN_SETTINGS.with(|k| {
         k.borrow_mut()
-            .get_or_insert_with(|| stored_stamp.clone())
+            .get_or_insert_with(|| KnownSettings {
+                stamp: stored_stamp.clone(),
+                json: raw_get(SETTINGS_KEY),
+            })
             .clone()
     });
-    if raw_get(SETTINGS_KEY).as_deref() == Some(json.as_str()) {
-        KNOWN_SETTINGS.with(|k| *k.borrow_mut() = Some(stored_stamp));
+    let stored_json = raw_get(SETTINGS_KEY);
+    if known.json.as_deref() == Some(json.as_str()) && stored_json.is_some() {
         return;
     }
-    if stored_stamp.is_some() && stored_stamp != known {
+    if stored_json.as_deref() == Some(json.as_str()) {
+        set_known_settings(stored_stamp, Some(json));
+        return;
+    }
+    if stored_stamp.is_some() && stored_stamp != known.stamp {
         settings_notice().set(Some(SettingsNotice::Newer));
         return;
     }
@@ -717,18 +757,22 @@ pub fn save_settings(settings: &SavedSettings) {
     let storage = LocalStorage::raw();
     if storage.set_item(SETTINGS_KEY, &json).is_ok() {
         let _ = storage.set_item(SETTINGS_STAMP_KEY, &stamp);
-        KNOWN_SETTINGS.with(|k| *k.borrow_mut() = Some(Some(stamp)));
-        announce("settings", None);
+        let message = serde_json::json!({ "kind": "settings", "stamp": stamp, "settings": json });
+        set_known_settings(Some(stamp), Some(json));
+        post(&message.to_string());
     }
 }
 
-/// Applies the settings stored by another tab (and takes their stamp as read).
-fn adopt_stored_settings(state: AppState) -> bool {
-    let stamp = raw_get(SETTINGS_STAMP_KEY);
-    let Some(theirs) = load_json::<SavedSettings>(SETTINGS_KEY) else {
+/// Applies settings another tab saved (their JSON and stamp, as read): true when they
+/// differ from this tab's.
+fn adopt_settings(state: AppState, stamp: Option<String>, json: Option<String>) -> bool {
+    let Some(theirs) = json
+        .as_deref()
+        .and_then(|j| serde_json::from_str::<SavedSettings>(j).ok())
+    else {
         return false;
     };
-    KNOWN_SETTINGS.with(|k| *k.borrow_mut() = Some(stamp));
+    set_known_settings(stamp, json);
     let changed = state.settings.with_untracked(|s| *s != theirs);
     if changed {
         state.settings.set(theirs);
@@ -736,11 +780,14 @@ fn adopt_stored_settings(state: AppState) -> bool {
     changed
 }
 
-/// Another tab saved settings: they are applied here, unless this tab's own change
-/// waits for the user's answer (that question is theirs).
-fn settings_changed_elsewhere(state: AppState) {
+/// Another tab saved settings (sent with the message: this tab's local storage may not
+/// show them yet): they are applied here, unless this tab's own change waits for the
+/// user's answer (that question is theirs).
+fn settings_changed_elsewhere(state: AppState, message: &serde_json::Value) {
+    let stamp = message["stamp"].as_str().map(str::to_owned);
+    let json = message["settings"].as_str().map(str::to_owned);
     if settings_notice().get_untracked() != Some(SettingsNotice::Newer)
-        && adopt_stored_settings(state)
+        && adopt_settings(state, stamp, json)
     {
         settings_notice().set(Some(SettingsNotice::Adopted));
     }
@@ -760,15 +807,16 @@ fn listen_to_other_tabs(state: AppState) {
                 return;
             };
             match message["kind"].as_str() {
-                Some("settings") => settings_changed_elsewhere(state),
+                Some("settings") => settings_changed_elsewhere(state, &message),
+                // (The flag as the message says: local storage may not show it yet.)
                 Some("workspace") => {
-                    on().set(remembering());
+                    on().set(true);
                     if let Ok(m) = serde_json::from_value::<Manifest>(message["manifest"].clone()) {
                         workspace_notice().set(Some(WorkspaceNotice::Elsewhere(m)));
                     }
                 }
                 Some("forgotten") => {
-                    on().set(remembering());
+                    on().set(false);
                     set_known_workspace(None);
                     workspace_notice().set(None);
                 }
@@ -792,6 +840,8 @@ pub fn RememberedWorkspace() -> impl IntoView {
     let stored = raw_get(SETTINGS_KEY);
     let fallback_notice = RwSignal::new(stored_settings_notice(stored.as_deref()));
     let progress = use_context::<IngestProgress>().unwrap_or_default();
+    // The workspace stamp as this tab starts (what it writes over, unless it reads another).
+    KNOWN_WORKSPACE.with(|_| ());
     listen_to_other_tabs(state);
     if remembering() {
         leptos::task::spawn_local(restore(state, progress));
@@ -816,11 +866,11 @@ pub fn RememberedWorkspace() -> impl IntoView {
     };
     let use_theirs = move |_| {
         settings_notice().set(None);
-        adopt_stored_settings(state);
+        adopt_settings(state, raw_get(SETTINGS_STAMP_KEY), raw_get(SETTINGS_KEY));
     };
     let keep_mine = move |_| {
         settings_notice().set(None);
-        KNOWN_SETTINGS.with(|k| *k.borrow_mut() = Some(raw_get(SETTINGS_STAMP_KEY)));
+        set_known_settings(raw_get(SETTINGS_STAMP_KEY), None);
         state.settings.with_untracked(save_settings);
     };
     let workspace_view = move || {
@@ -945,7 +995,7 @@ pub fn RememberControls() -> impl IntoView {
                 LocalStorage::delete(key);
             }
             KNOWN_WORKSPACE.with(|k| *k.borrow_mut() = None);
-            KNOWN_SETTINGS.with(|k| *k.borrow_mut() = Some(None));
+            set_known_settings(None, None);
             let deleted = web_sys::window()
                 .and_then(|w| w.indexed_db().ok().flatten())
                 .map(|f| f.delete_database(DB_NAME).is_ok())
