@@ -92,6 +92,7 @@ fn FileReportView(index: usize, report: FileReport, issue_count: usize) -> impl 
             .collect_view()
     };
     let range = move || issues_range(page.get(), issue_count);
+    let at_last_page = move || page.get() + 1 >= pages;
     let capped = issue_count >= MAX_ISSUES;
     // A file refused because every row was rejected: its report lists them all.
     let refused = report.rows_used == 0;
@@ -135,7 +136,7 @@ fn FileReportView(index: usize, report: FileReport, issue_count: usize) -> impl 
                         data-issues-first=move || range().0
                         data-issues-last=move || range().1>{move || range().2}</span>
                     <button type="button" data-issues-next
-                        prop:disabled=move || page.get() + 1 >= pages
+                        prop:disabled=at_last_page
                         on:click=move |_| page.update(|p| *p = (*p + 1).min(pages - 1))>"Next 100"</button>
                 </nav>
                 {capped.then(|| view! {
