@@ -70,6 +70,33 @@ test('an all-rejected file lists all its 5 rows and its download has them', asyn
   }
 });
 
+test('a big all-rejected file, parsed in the data worker, keeps its report and the data stays', async () => {
+  const app = await session.open('/data');
+  try {
+    await app.waitForView();
+    await app.clearWorkspace();
+    await uploadText(app, 'good.csv', 'platform,date,likes\ntiktok,2025-01-01,1\ntiktok,2025-01-02,2\ntiktok,2025-01-03,3\n');
+    await app.waitForFileReport('good.csv');
+    // 70,000 rows of two fields under a header of three: 1.26 MB, over the 1 MiB from
+    // which a file is parsed in the data worker.
+    const rows = 70_000;
+    const csv = 'platform,date,likes\n' + 'tiktok,2025-01-01\n'.repeat(rows);
+    assert.ok(csv.length > 1024 * 1024);
+    await uploadText(app, 'big-rejected.csv', csv);
+    const report = await app.waitForFileReport('big-rejected.csv');
+    assert.ok((await app.performanceMarks()).includes('ingest-received'), 'parsed in the worker');
+    assert.equal(await report.getAttribute('data-file-refused'), 'true');
+    assert.deepEqual(await app.rowCounts('big-rejected.csv'), { read: rows, used: 0, rejected: rows });
+    assert.equal(await report.locator('[data-issues-range]').innerText(), 'issues 1–100 of 70,000');
+    // The workspace is the good file's 3 posts, as before.
+    assert.match(await app.page.locator('#loaded-title + p').innerText(), /^3 posts,/);
+    assert.deepEqual(await app.rowCounts('good.csv'), { read: 3, used: 3, rejected: 0 });
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
 test('150,000 issues open at once, 100 a page, and the download has all of them', async () => {
   const app = await session.open('/data');
   try {
