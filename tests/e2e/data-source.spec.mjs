@@ -83,7 +83,7 @@ async function workerLoads(page) {
   return page.evaluate(() => performance.getEntriesByName('ingest-answered').length);
 }
 
-/** The remembered workspace's stored length in this page's IndexedDB (0 when none). */
+/** The remembered workspace's stored bytes in this page's IndexedDB (0 when none). */
 function rememberedLength() {
   return new Promise((resolve) => {
     const open = indexedDB.open('kpi-dash', 1);
@@ -92,8 +92,10 @@ function rememberedLength() {
     open.onerror = () => resolve(0);
     open.onsuccess = () => {
       try {
-        const get = open.result.transaction('workspace').objectStore('workspace').get('current');
-        get.onsuccess = () => resolve(typeof get.result === 'string' ? get.result.length : 0);
+        // Stored in chunks under a manifest (issue 21): the chunks' bytes together.
+        const get = open.result.transaction('workspace').objectStore('workspace').get('manifest');
+        get.onsuccess = () =>
+          resolve(typeof get.result === 'string' ? JSON.parse(get.result).chunks.reduce((n, [len]) => n + len, 0) : 0);
         get.onerror = () => resolve(0);
       } catch {
         resolve(0);

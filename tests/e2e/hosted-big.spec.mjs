@@ -187,7 +187,7 @@ for (const when of ['progress', 'answer']) {
   });
 }
 
-/** The remembered workspace's stored length in this page's IndexedDB (0 when none). */
+/** The remembered workspace's stored bytes in this page's IndexedDB (0 when none). */
 function rememberedLength() {
   return new Promise((resolve) => {
     const open = indexedDB.open('kpi-dash', 1);
@@ -197,8 +197,10 @@ function rememberedLength() {
     open.onerror = () => resolve(0);
     open.onsuccess = () => {
       try {
-        const get = open.result.transaction('workspace').objectStore('workspace').get('current');
-        get.onsuccess = () => resolve(typeof get.result === 'string' ? get.result.length : 0);
+        // Stored in chunks under a manifest (issue 21): the chunks' bytes together.
+        const get = open.result.transaction('workspace').objectStore('workspace').get('manifest');
+        get.onsuccess = () =>
+          resolve(typeof get.result === 'string' ? JSON.parse(get.result).chunks.reduce((n, [len]) => n + len, 0) : 0);
         get.onerror = () => resolve(0);
       } catch {
         resolve(0);
