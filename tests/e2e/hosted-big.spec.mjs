@@ -6,15 +6,18 @@
 //
 // The hosted file is 20,000 generated posts (about 1.8 MB, over the 1 MiB from which
 // files stream), written into the served dist/ by tests/e2e/bench/posts.mjs, which
-// returns the sums the expected KPIs are computed from here, in JS. The 800 MiB limit is
-// lowered for the refusal test through the test-only global `__kpiDashMaxFileBytes`
-// (src/ui/components/progress.rs: it can only lower the limit), so no 800 MB is written.
+// returns the sums the expected KPIs are computed from here, in JS. The 730 MB limit is
+// lowered for most refusal tests through the test-only global `__kpiDashMaxFileBytes`
+// (src/ui/components/progress.rs: it can only lower the limit); at the real limit, a
+// file one byte over (sparse: no disk written) is refused, and one just under it,
+// generated here and deleted after, loads in the worker.
 // The remembered workspace takes the same policy (a big one streams through a worker,
 // one over the limit is refused), and a worker that dies midway (as one out of wasm
 // memory does, simulated here) leaves a clear message and the earlier data as it was.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, statSync, statfsSync, ftruncateSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -249,5 +252,73 @@ test('a remembered workspace over 1 MiB loads in the data worker; over the limit
     assert.deepEqual(app.panics(), []);
   } finally {
     await app.close();
+  }
+});
+
+/** The real size limit, `MAX_FILE_BYTES` of src/protocol.rs: 730 MB. */
+const LIMIT_BYTES = 730_000_000;
+
+test('at the real limit: a file one byte over it is refused before reading, in bytes', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpi-just-over-'));
+  const file = path.join(dir, 'just-over.csv');
+  try {
+    // A sparse file: its size is one byte over the limit, its disk use nothing.
+    const fd = openSync(file, 'w');
+    ftruncateSync(fd, LIMIT_BYTES + 1);
+    closeSync(fd);
+    const { app, fetched } = await openRecording('/data');
+    try {
+      await app.upload([file]);
+      const error = app.page.locator('#load-error');
+      await error.waitFor();
+      assert.match(
+        await error.innerText(),
+        /just-over\.csv: 730,000,001 bytes is more than a browser tab can hold \(at most 730,000,000 bytes\)/,
+      );
+      assert.ok(!fetched.includes('/worker_bg.wasm'), fetched.join(' '));
+      assert.equal(await app.page.locator('[data-file-report="just-over.csv"]').count(), 0);
+      assert.match(await app.page.locator('#dataset-name').innerText(), /Demo data/);
+      assert.deepEqual(app.panics(), []);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('at the real limit: a canonical posts file just under it loads in the worker and its KPIs match', async (t) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpi-just-under-'));
+  const { bavail, bsize } = statfsSync(dir);
+  if (bavail * bsize < 3 * LIMIT_BYTES) {
+    rmSync(dir, { recursive: true, force: true });
+    t.skip(`needs ${(3 * LIMIT_BYTES) / 1e9} GB free in ${dir}`);
+    return;
+  }
+  const file = path.join(dir, 'just-under.csv');
+  try {
+    // 7,980,000 rows of about 91.4 bytes: about 729.5 MB.
+    const rows = 7_980_000;
+    const all = writePostsCsv(file, { rows, seed: 21, idPrefix: 'U' }).overall;
+    const bytes = statSync(file).size;
+    assert.ok(bytes <= LIMIT_BYTES && bytes > LIMIT_BYTES - 5_000_000, `${bytes} bytes: just under the limit`);
+    const app = await session.open('/data');
+    try {
+      await app.clearWorkspace();
+      await app.upload([file]);
+      await app.page.locator('[data-file-report="just-under.csv"]').waitFor({ timeout: 600_000 });
+      assert.equal((await app.rowCounts('just-under.csv')).used, rows);
+      await app.navigate('/');
+      await app.waitForKpis();
+      await eventually(async () => {
+        assertClose(await app.kpiValue('impressions'), all.impressions, 'Σimpressions');
+        assertClose(await app.kpiValue('roas'), all.revenue / all.cost, 'ROAS = Σrevenue / Σcost');
+      }, 120_000);
+      assert.deepEqual(app.panics(), []);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
