@@ -429,6 +429,12 @@ async fn remember_now(state: AppState, force: bool) -> Result<Manifest, SaveErro
         rows,
         state.dataset_name.get_untracked(),
     );
+    // What a reload would refuse to bring back is not written.
+    if let Some(refusal) = refuse_too_big(REMEMBERED_FILE, manifest.total_bytes() as f64) {
+        return Err(SaveError::Failed(format!(
+            "{refusal} Nothing was written: what was remembered before is kept."
+        )));
+    }
     write(&manifest, chunks, force).await?;
     set_known_workspace(Some(manifest.stamp.clone()));
     announce("workspace", Some(&manifest));
