@@ -352,3 +352,16 @@ fn negative_impressions_reach_and_budgets_are_rejected_values() {
     let budgets: Vec<Option<f64>> = ws.campaigns.iter().map(|c| c.budget).collect();
     assert_eq!(budgets, [None, Some(1200.0)]);
 }
+
+#[test]
+fn a_typed_range_whose_end_is_before_its_start_is_refused_in_words() {
+    use kpi_dash::display::query::reversed_range_message;
+    let (feb1, feb28) = (parse_iso_day("2025-02-01"), parse_iso_day("2025-02-28"));
+    assert_eq!(
+        reversed_range_message(feb28, feb1).as_deref(),
+        Some("The end date 2025-02-01 is before the start date 2025-02-28: not applied. The filter was left as it was.")
+    );
+    assert_eq!(reversed_range_message(feb1, feb28), None);
+    assert_eq!(reversed_range_message(feb1, feb1), None);
+    assert_eq!(reversed_range_message(None, feb1), None);
+}

@@ -95,6 +95,19 @@ impl std::fmt::Display for QueryError {
     }
 }
 
+/// Why a range typed in the filter bar is refused: `Some` when `to` is a day before
+/// `from` (the sentence for the notice; the filter is left as it was).
+pub fn reversed_range_message(from: Option<Day>, to: Option<Day>) -> Option<String> {
+    let (from, to) = (from?, to?);
+    (to < from).then(|| {
+        format!(
+            "The end date {} is before the start date {}: not applied. The filter was left as it was.",
+            format_day(to),
+            format_day(from)
+        )
+    })
+}
+
 /// A filter value of the URL query that names nothing in the data (`?platform=xyz`):
 /// the dropdown shows it as unknown and the notice says so.
 #[derive(Clone, Debug, PartialEq, Eq)]

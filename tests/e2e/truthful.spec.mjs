@@ -197,6 +197,18 @@ test('a link whose to is before its from is refused in words', async () => {
     await notice.waitFor();
     assert.equal(await app.page.locator('#filter-from').inputValue(), '2025-02-01');
     assert.equal(await app.page.locator('#filter-to').inputValue(), '2025-02-28');
+    // Typed in the filter bar: an end before the start is refused there, in words, and
+    // the input shows the end still in force.
+    await visit(app, '/?from=2025-02-01&to=2025-02-28');
+    await app.page.waitForFunction(() => !document.querySelector('#query-notice'));
+    await app.page.locator('#filter-to').fill('2025-01-15');
+    await notice.waitFor();
+    assert.equal(
+      await notice.innerText(),
+      'The end date 2025-01-15 is before the start date 2025-02-01: not applied. The filter was left as it was.',
+    );
+    assert.equal(await app.page.locator('#filter-to').inputValue(), '2025-02-28');
+    assert.equal(app.queryParam('to'), '2025-02-28');
     // An impossible day is refused in words too.
     await visit(app, '/?from=2025-02-30');
     await app.page.waitForFunction(() =>

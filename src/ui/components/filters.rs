@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
+use wasm_bindgen::JsCast;
 
 use crate::data::calendar::{format_day, parse_iso_day, Granularity};
-use crate::display::query::{Preset, UnknownValue, ViewQuery};
+use crate::display::query::{reversed_range_message, Preset, UnknownValue, ViewQuery};
 use crate::metrics::trend::CompareMode;
 use crate::ui::state::use_app;
 
@@ -141,6 +142,13 @@ pub fn FilterBar() -> impl IntoView {
         }
         o
     });
+    // A range typed with its end before its start is refused here, in words.
+    let typed_notice = RwSignal::new(None::<String>);
+    // Any change of the filter clears it.
+    Effect::new(move |_| {
+        state.query.track();
+        typed_notice.set(None);
+    });
     let date_update = update.clone();
     let date_input = move |id: &'static str, label: &'static str, is_from: bool| {
         let update = date_update.clone();
@@ -159,6 +167,19 @@ pub fn FilterBar() -> impl IntoView {
                     prop:value=value
                     on:change=move |ev| {
                         let day = parse_iso_day(&event_target_value(&ev));
+                        let q = state.query.get_untracked();
+                        let (from, to) = if is_from { (day, q.to) } else { (q.from, day) };
+                        if let Some(message) = reversed_range_message(from, to) {
+                            typed_notice.set(Some(message));
+                            // The input shows the date still in force.
+                            let kept = if is_from { q.from } else { q.to };
+                            let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                            if let Some(input) = input {
+                                input.set_value(&kept.map(format_day).unwrap_or_default());
+                            }
+                            return;
+                        }
+                        typed_notice.set(None);
                         update(Box::new(move |q| if is_from { q.from = day } else { q.to = day }));
                     }
                 />
@@ -186,6 +207,7 @@ pub fn FilterBar() -> impl IntoView {
     view! {
         {move || {
             let mut errors = state.query_errors.get();
+            errors.extend(typed_notice.get());
             errors.extend(unknown.get().iter().map(UnknownValue::message));
             (!errors.is_empty()).then(|| view! {
                 <p id="query-notice" class="notice" role="alert">{errors.join(" ")}</p>
