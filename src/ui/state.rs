@@ -344,8 +344,9 @@ impl AppState {
             reports.into_iter().partition(|r| r.rows_used == 0);
         let was_demo = self.is_demo.get_untracked();
         self.show_money_in_file_currency(was_demo, &mut reports);
-        self.load_error
-            .set((!errors.is_empty()).then(|| errors.join("\n")));
+        // Added to the errors of the loads before it since the last drop (a queued
+        // load's errors never hide those of the load it waited for).
+        self.add_errors(errors);
         if !reports.is_empty() {
             let names: Vec<String> = reports.iter().map(|r| r.file_name.clone()).collect();
             self.set_data(source);

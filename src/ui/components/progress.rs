@@ -121,6 +121,10 @@ impl IngestProgress {
     /// have ended, on the workspace as it is then. Nothing running is cancelled.
     pub fn queue(&self, state: AppState, names: Vec<String>, job: Job) {
         self.message.set(None);
+        // A new drop starts a new list of errors; the loads it waits for add theirs.
+        if !matches!(job, Job::Turn { .. }) {
+            state.load_error.set(None);
+        }
         self.loads.update(|l| {
             l.drop_files(names, job);
         });
