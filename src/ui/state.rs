@@ -332,12 +332,7 @@ impl AppState {
 
     /// Shows the outcome of a load: the data in `source` (when some file loaded), the
     /// reports and the errors.
-    pub fn apply_loaded(
-        &self,
-        source: DataSource,
-        reports: Vec<FileReport>,
-        errors: Vec<String>,
-    ) {
+    pub fn apply_loaded(&self, source: DataSource, reports: Vec<FileReport>, errors: Vec<String>) {
         // A file refused because every row was rejected keeps its report (0 used, its
         // rows listed) and changes no data.
         let (refused, mut reports): (Vec<FileReport>, Vec<FileReport>) =
