@@ -67,3 +67,38 @@ test('a PNG and a zip are refused by name and the earlier workspace stays', asyn
     await app.close();
   }
 });
+
+// Issue 21: a 2,000,000-column CSV (about 21 MB, so it goes to the data worker) used to
+// crash the page some 17 s after loading, and a click on the nav then lost the
+// workspace. Now it is refused by the column cap, and the page stays usable.
+test('a 2,000,000-column CSV is refused by the column cap and the page stays usable', async () => {
+  const app = await session.open('/data');
+  try {
+    await app.clearWorkspace();
+    await app.upload([path.join(FIXTURES_DIR, 'small-posts.csv')]);
+    await app.waitForFileReport('small-posts.csv');
+    await app.navigate('/');
+    await app.waitForKpis();
+    const before = await app.kpiValue('impressions');
+    await app.navigate('/data');
+    const columns = 2_000_000;
+    const header = Array.from({ length: columns }, (_, i) => `c${i}`).join(',');
+    const row = '1,'.repeat(columns - 1) + '1';
+    await app.upload([file('wide.csv', `${header}\n${row}\n`)]);
+    await eventually(async () => {
+      const error = await app.page.locator('#load-error').innerText();
+      assert.match(error, /wide\.csv/, error);
+      assert.match(error, /columns; a table may have at most 2000: is this a table\?/, error);
+    }, 60_000);
+    // Past the moment the page used to die, the nav still works and the data is there.
+    await app.page.waitForTimeout(20_000);
+    for (const route of ['/campaigns', '/']) {
+      await app.navigate(route);
+    }
+    await app.waitForKpis();
+    assert.equal(await app.kpiValue('impressions'), before, 'the workspace is as it was');
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
