@@ -388,3 +388,28 @@ export function parseCsvRecords(text) {
   const [header, ...rows] = parseCsv(text.replace(/^\uFEFF/, ''));
   return rows.map((row) => Object.fromEntries(header.map((name, i) => [name, row[i] ?? ''])));
 }
+
+/**
+ * The remembered workspace's stored bytes in this page's IndexedDB (0 when none); run it
+ * with `page.evaluate(rememberedLength)`.
+ */
+export function rememberedLength() {
+  return new Promise((resolve) => {
+    const open = indexedDB.open('kpi-dash', 1);
+    // Not created yet: leave its creation to the app (an upgrade here would make it
+    // without its object store).
+    open.onupgradeneeded = () => open.transaction.abort();
+    open.onerror = () => resolve(0);
+    open.onsuccess = () => {
+      try {
+        // Stored in chunks under a manifest (issue 21): the chunks' bytes together.
+        const get = open.result.transaction('workspace').objectStore('workspace').get('manifest');
+        get.onsuccess = () =>
+          resolve(typeof get.result === 'string' ? JSON.parse(get.result).chunks.reduce((n, [len]) => n + len, 0) : 0);
+        get.onerror = () => resolve(0);
+      } catch {
+        resolve(0);
+      }
+    };
+  });
+}

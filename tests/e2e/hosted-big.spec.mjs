@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { REPO_ROOT, assertClose, eventually, startSession } from './helpers.mjs';
+import { REPO_ROOT, assertClose, eventually, rememberedLength, startSession } from './helpers.mjs';
 import { writePostsCsv } from './bench/posts.mjs';
 
 const HOSTED = 'e2e-hosted-big.csv';
@@ -190,27 +190,6 @@ for (const when of ['progress', 'answer']) {
   });
 }
 
-/** The remembered workspace's stored bytes in this page's IndexedDB (0 when none). */
-function rememberedLength() {
-  return new Promise((resolve) => {
-    const open = indexedDB.open('kpi-dash', 1);
-    // Not created yet: leave its creation to the app (an upgrade here would make it
-    // without its object store).
-    open.onupgradeneeded = () => open.transaction.abort();
-    open.onerror = () => resolve(0);
-    open.onsuccess = () => {
-      try {
-        // Stored in chunks under a manifest (issue 21): the chunks' bytes together.
-        const get = open.result.transaction('workspace').objectStore('workspace').get('manifest');
-        get.onsuccess = () =>
-          resolve(typeof get.result === 'string' ? JSON.parse(get.result).chunks.reduce((n, [len]) => n + len, 0) : 0);
-        get.onerror = () => resolve(0);
-      } catch {
-        resolve(0);
-      }
-    };
-  });
-}
 
 test('a remembered workspace over 1 MiB loads in the data worker; over the limit it is refused before reading', async () => {
   const { app, fetched } = await openRecording(`/data?data=/${HOSTED}`);
