@@ -609,11 +609,7 @@ impl Settings {
 
     /// [`Settings::from_json`] of a parsed JSON value (preference fields are ignored).
     pub fn from_value(value: &Value) -> Result<(Settings, Vec<SettingIssue>), String> {
-        let map = settings_object(value)?;
-        let mut issues = Vec::new();
-        let mut settings = Settings::read(map, &mut issues);
-        issues.extend(settings.validate());
-        Ok((settings, issues))
+        read_and_validate(value, Settings::read, Settings::validate)
     }
 
     /// The compute fields of `map`, read field by field (not yet validated).
@@ -845,15 +841,25 @@ fn settings_object(value: &Value) -> Result<&Map<String, Value>, String> {
     }
 }
 
+/// One half of the settings read from `value` field by field, then validated: the
+/// value and every issue (a refused field keeps its default).
+fn read_and_validate<T>(
+    value: &Value,
+    read: fn(&Map<String, Value>, &mut Vec<SettingIssue>) -> T,
+    validate: fn(&mut T) -> Vec<SettingIssue>,
+) -> Result<(T, Vec<SettingIssue>), String> {
+    let map = settings_object(value)?;
+    let mut issues = Vec::new();
+    let mut half = read(map, &mut issues);
+    issues.extend(validate(&mut half));
+    Ok((half, issues))
+}
+
 impl Preferences {
     /// Reads the preference fields of settings JSON field by field, like
     /// [`Settings::from_json`] (compute fields are ignored).
     pub fn from_value(value: &Value) -> Result<(Preferences, Vec<SettingIssue>), String> {
-        let map = settings_object(value)?;
-        let mut issues = Vec::new();
-        let mut prefs = Preferences::read(map, &mut issues);
-        issues.extend(prefs.validate());
-        Ok((prefs, issues))
+        read_and_validate(value, Preferences::read, Preferences::validate)
     }
 
     /// The preference fields of `map`, read field by field (not yet validated).

@@ -15,7 +15,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { REPO_ROOT, assertClose, eventually, rememberedLength, startSession } from './helpers.mjs';
+import {
+  REPO_ROOT,
+  assertClose,
+  eventually,
+  recordWorkerTraffic,
+  rememberedLength,
+  startSession,
+  trafficSince,
+} from './helpers.mjs';
 import { writePostsCsv } from './bench/posts.mjs';
 
 const HOSTED = 'e2e-data-source.csv';
@@ -38,46 +46,6 @@ after(async () => {
   rmSync(HOSTED_PATH, { force: true });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-/**
- * Records every message between the page and its workers in `window.__traffic`: its
- * direction, type and the bytes of the typed arrays it carries (an init script: it
- * sees the messages of a start-up load too).
- */
-function recordWorkerTraffic() {
-  window.__traffic = [];
-  const describe = (dir, data) => {
-    let typedBytes = 0;
-    const walk = (v, depth) => {
-      if (v == null || depth > 4) return;
-      if (ArrayBuffer.isView(v)) typedBytes += v.byteLength;
-      else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
-      else if (typeof v === 'object' && !(v instanceof Blob)) Object.values(v).forEach((x) => walk(x, depth + 1));
-    };
-    walk(data, 0);
-    window.__traffic.push({ dir, type: data?.type ?? '?', typedBytes });
-  };
-  const post = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (data, transfer) {
-    describe('to', data);
-    return post.call(this, data, transfer);
-  };
-  const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
-  Object.defineProperty(Worker.prototype, 'onmessage', {
-    configurable: true,
-    get() {
-      return onmessage.get.call(this);
-    },
-    set(handler) {
-      const wrapped = handler && ((e) => (describe('from', e.data), handler(e)));
-      onmessage.set.call(this, wrapped);
-    },
-  });
-}
-
-async function trafficSince(page, from = 0) {
-  return page.evaluate((from) => window.__traffic.slice(from), from);
-}
 
 async function workerLoads(page) {
   return page.evaluate(() => performance.getEntriesByName('ingest-answered').length);

@@ -413,3 +413,46 @@ export function rememberedLength() {
     };
   });
 }
+
+/**
+ * Records every message between the page and its workers in `window.__traffic`: its
+ * direction, type, the bytes of the typed arrays it carries and the length of its text.
+ * Run it with `page.evaluate` or, to see a start-up load too, `page.addInitScript`.
+ */
+export function recordWorkerTraffic() {
+  window.__traffic = [];
+  const describe = (dir, data) => {
+    let typedBytes = 0;
+    let text = 0;
+    const walk = (v, depth) => {
+      if (v == null || depth > 4) return;
+      if (ArrayBuffer.isView(v)) typedBytes += v.byteLength;
+      else if (typeof v === 'string') text += v.length;
+      else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
+      else if (typeof v === 'object' && !(v instanceof Blob)) Object.values(v).forEach((x) => walk(x, depth + 1));
+    };
+    walk(data, 0);
+    window.__traffic.push({ dir, type: data?.type ?? '?', typedBytes, text });
+  };
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (data, transfer) {
+    describe('to', data);
+    return post.call(this, data, transfer);
+  };
+  const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+  Object.defineProperty(Worker.prototype, 'onmessage', {
+    configurable: true,
+    get() {
+      return onmessage.get.call(this);
+    },
+    set(handler) {
+      const wrapped = handler && ((e) => (describe('from', e.data), handler(e)));
+      onmessage.set.call(this, wrapped);
+    },
+  });
+}
+
+/** The worker messages recorded since `from` (an index into the record; 0 = all). */
+export async function trafficSince(page, from = 0) {
+  return page.evaluate((from) => window.__traffic.slice(from), from);
+}

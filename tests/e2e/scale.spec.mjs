@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { assertClose, downloadOf, eventually, startSession } from './helpers.mjs';
+import { assertClose, downloadOf, eventually, recordWorkerTraffic, startSession, trafficSince } from './helpers.mjs';
 import { writePostsCsv } from './bench/posts.mjs';
 
 const ROWS = 100_000;
@@ -39,48 +39,6 @@ async function workerLoads(page) {
   return page.evaluate(() =>
     performance.getEntriesByName('ingest-answered').map((m) => JSON.parse(m.detail)),
   );
-}
-
-/**
- * Records every message between the page and its workers in `window.__traffic`: its
- * direction, type, the bytes of the typed arrays it carries and the length of its text.
- */
-function recordWorkerTraffic() {
-  window.__traffic = [];
-  const describe = (dir, data) => {
-    let typedBytes = 0;
-    let text = 0;
-    const walk = (v, depth) => {
-      if (v == null || depth > 4) return;
-      if (ArrayBuffer.isView(v)) typedBytes += v.byteLength;
-      else if (typeof v === 'string') text += v.length;
-      else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
-      else if (typeof v === 'object' && !(v instanceof Blob)) Object.values(v).forEach((x) => walk(x, depth + 1));
-    };
-    walk(data, 0);
-    window.__traffic.push({ dir, type: data?.type ?? '?', typedBytes, text });
-  };
-  const post = Worker.prototype.postMessage;
-  Worker.prototype.postMessage = function (data, transfer) {
-    describe('to', data);
-    return post.call(this, data, transfer);
-  };
-  const onmessage = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
-  Object.defineProperty(Worker.prototype, 'onmessage', {
-    configurable: true,
-    get() {
-      return onmessage.get.call(this);
-    },
-    set(handler) {
-      const wrapped = handler && ((e) => (describe('from', e.data), handler(e)));
-      onmessage.set.call(this, wrapped);
-    },
-  });
-}
-
-/** The worker messages recorded since `from` (an index into the record). */
-async function trafficSince(page, from) {
-  return page.evaluate((from) => window.__traffic.slice(from), from);
 }
 
 test('100k posts stream in, reconcile, and give the KPIs computed independently', async () => {
