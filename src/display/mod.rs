@@ -10,4 +10,5 @@ pub mod query;
 pub mod questions;
 pub mod report;
 pub mod share;
+pub mod sparkline;
 pub mod status;
