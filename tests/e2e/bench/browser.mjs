@@ -136,6 +136,16 @@ async function oneRun(browser, baseUrl, files) {
     return marks.length ? marks[marks.length - 1].startTime : performance.now();
   }, IDLE.toString());
 
+  // The headline values shown, to set beside DuckDB-WASM's (a check that both computed
+  // the same sums).
+  const shown = await page.evaluate(() =>
+    Object.fromEntries(
+      ['roas', 'impressions', 'engagement_rate'].map((id) => [
+        id,
+        document.querySelector(`[data-kpi="${id}"]`)?.dataset.value ?? null,
+      ]),
+    ),
+  );
   // Long tasks from the drop to the KPIs rendered (the load), then during the filter
   // changes (after it).
   const loadTasks = await page.evaluate(() => window.__longTasks.splice(0));
@@ -154,6 +164,7 @@ async function oneRun(browser, baseUrl, files) {
     parseTasks,
     summaryMs: kpisAt - navStart,
     ingestTasks,
+    shown,
     loadTasks,
     afterTasks,
     filterMs,
@@ -381,7 +392,7 @@ async function benchmark(opts) {
       ['  filter change median / p95 (query only)', `${median(duckCompute).toFixed(1)} / ${quantile(duckCompute, 0.95).toFixed(1)} ms over ${duckCompute.length} changes`],
       ['  filter change median / p95 (query, DOM and a frame)', `${median(duckFilters).toFixed(1)} / ${quantile(duckFilters, 0.95).toFixed(1)} ms`],
       ['  page JS heap / worker wasm memory', `${(d((x) => x.peak.js) / MB).toFixed(0)} / ${(d((x) => x.peak.wasm) / MB).toFixed(0)} MB (median)`],
-      ['  posts counted / ROAS', `${ducks[0]?.load.values.posts} / ${ducks[0]?.load.values.roas?.toFixed(6)}`],
+      ['  posts counted / ROAS / impressions', `${ducks[0]?.load.values.posts} / ${ducks[0]?.load.values.roas?.toFixed(6)} / ${ducks[0]?.load.values.impressions} (the app shows ROAS ${runs[0]?.shown.roas}, impressions ${runs[0]?.shown.impressions})`],
       ['floor: read the File (arrayBuffer) / one JS pass; memory is JS heap + the bytes read', `${median(floors.map((f) => f.load.readMs)).toFixed(0)} / ${median(floors.map((f) => f.load.passMs)).toFixed(0)} ms (median)`],
     ];
     for (const [name, value] of refRows) console.log(`  ${name.padEnd(60)} ${value}`);
@@ -499,7 +510,8 @@ async function tenMillion(opts) {
     const outcome = await page
       .waitForFunction(
         (names) =>
-          document.getElementById('load-error')
+          ((window.__lastProgress = document.getElementById('ingest-progress')?.innerText ?? window.__lastProgress),
+          document.getElementById('load-error'))
             ? 'message'
             : names.every((n) => document.querySelector(`[data-file-report="${n}"]`))
               ? 'loaded'
@@ -520,9 +532,11 @@ async function tenMillion(opts) {
           message: document.getElementById('load-error')?.innerText ?? null,
           reports: [...document.querySelectorAll('[data-file-report]')].map((r) => `${r.dataset.fileReport}: ${r.querySelector('.counts')?.innerText.replace(/\s+/g, ' ') ?? ''}`),
           dataset: document.getElementById('dataset-name')?.innerText ?? null,
+          progress: window.__lastProgress?.replace(/\s+/g, ' ') ?? null,
           worker: detail,
         };
       }, start);
+      if (info.progress) console.log(`  last progress seen: ${info.progress}`);
       if (info.message) console.log(`message shown: ${info.message}`);
       for (const r of info.reports) console.log(`  report ${r}`);
       if (info.dataset) console.log(`  dataset: ${info.dataset}`);
