@@ -1,6 +1,10 @@
-//! Native tests of the chart drawings: content, text alternatives, escaping, gaps and extremes.
+//! Native tests of the chart models and their SVG: content, text alternatives, escaping, gaps,
+//! extremes, marks' value and share text, and layout at phone and desktop widths.
 
-use kpi_dash::charts::{budget, by_platform, funnel, scatter, svg_file, trend, Chart};
+use kpi_dash::charts::model::{Shape, TextKind};
+use kpi_dash::charts::{
+    budget, by_platform, funnel, scatter, svg_file, to_svg, trend, Chart, EXPORT_WIDTH, MIN_TEXT,
+};
 
 const HOSTILE: &str = "<img src=x onerror=alert(1)>";
 const FORMULA: &str = "=HYPERLINK(\"x\")";
@@ -53,8 +57,13 @@ fn every_kind(label: &str) -> Vec<Chart> {
     ]
 }
 
+/// The chart as the SVG export draws it (640 px wide).
+fn svg(chart: &Chart) -> String {
+    to_svg(chart, EXPORT_WIDTH)
+}
+
 fn assert_clean_numbers(chart: &Chart) {
-    for text in [&chart.svg, &chart.summary] {
+    for text in [&svg(chart), &chart.summary] {
         assert!(!text.contains("NaN"), "NaN in {text}");
         assert!(!text.to_lowercase().contains("inf"), "infinity in {text}");
     }
@@ -109,16 +118,17 @@ fn every_chart_has_title_axis_labels_and_a_responsive_root() {
         ),
     ];
     for (chart, axes) in &charts {
-        assert!(chart.svg.starts_with("<svg "), "{}", chart.svg);
-        assert!(chart.svg.trim_end().ends_with("</svg>"));
-        let root = root_tag(&chart.svg);
+        let svg = svg(chart);
+        assert!(svg.starts_with("<svg "), "{svg}");
+        assert!(svg.trim_end().ends_with("</svg>"));
+        // Drawn at the export width, at its own size (the page lays the model out itself).
+        let root = root_tag(&svg);
         assert!(root.contains(r#"viewBox="0 0 640 320""#), "{root}");
-        assert!(root.contains(r#"width="100%""#), "{root}");
-        assert!(!root.contains("height="), "{root}");
+        assert!(root.contains(r#"width="640" height="320""#), "{root}");
         for axis in axes {
-            assert!(chart.svg.contains(&format!("\n{axis}\n")), "axis {axis}");
+            assert!(svg.contains(&format!(">{axis}</text>")), "axis {axis}");
         }
-        assert!(!chart.svg.contains("No data"));
+        assert!(!svg.contains("No data"));
     }
     let titles = [
         "Engagement by month",
@@ -128,8 +138,11 @@ fn every_chart_has_title_axis_labels_and_a_responsive_root() {
         "Cost against revenue",
     ];
     for ((chart, _), title) in charts.iter().zip(titles) {
-        assert!(chart.svg.contains(&format!("<title>{title}</title>")));
-        assert!(chart.svg.contains(&format!("\n{title}\n")), "drawn title");
+        assert!(svg(chart).contains(&format!("<title>{title}</title>")));
+        assert!(
+            svg(chart).contains(&format!(">{title}</text>")),
+            "drawn title"
+        );
     }
 }
 
@@ -143,41 +156,44 @@ fn trend_shows_every_category_label() {
         None,
     );
     for day in ["Mon", "Tue", "Wed"] {
-        assert!(chart.svg.contains(&format!("\n{day}\n")), "{day}");
+        assert!(svg(&chart).contains(&format!(">{day}</text>")), "{day}");
     }
-    // One series only: no legend box.
-    assert!(!chart.svg.contains(r#"opacity="0.85""#));
+    // One series only: no legend (the axis title is the only "Posts").
+    assert_eq!(svg(&chart).matches(">Posts</text>").count(), 1);
+    assert_eq!(chart.model.plot.as_ref().map(|p| p.series.len()), Some(1));
 }
 
 #[test]
 fn hostile_labels_are_escaped_once_in_the_svg_and_kept_raw_in_the_table() {
     for chart in every_kind(HOSTILE) {
-        assert!(!chart.svg.contains("<img"), "{}", chart.svg);
-        assert!(chart.svg.contains("&lt;img src=x"), "{}", chart.svg);
-        assert!(!chart.svg.contains("&amp;lt;"), "double escaped");
+        assert!(!svg(&chart).contains("<img"), "{}", svg(&chart));
+        assert!(svg(&chart).contains("&lt;img src=x"), "{}", svg(&chart));
+        assert!(!svg(&chart).contains("&amp;lt;"), "double escaped");
         // The full label in the aria-label summary.
-        assert!(chart.svg.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(svg(&chart).contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(chart.table.iter().any(|row| row[0] == HOSTILE));
     }
     for chart in every_kind(AMPERSAND) {
-        assert!(chart.svg.contains("A&amp;B &quot;C&quot;"), "{}", chart.svg);
-        assert!(!chart.svg.contains("A&B") && !chart.svg.contains("&amp;amp;"));
+        assert!(
+            svg(&chart).contains("A&amp;B &quot;C&quot;"),
+            "{}",
+            svg(&chart)
+        );
+        assert!(!svg(&chart).contains("A&B") && !svg(&chart).contains("&amp;amp;"));
     }
     for chart in every_kind(FORMULA) {
-        assert!(chart.svg.contains("=HYPERLINK(&quot;x&quot;)"));
-        assert!(!chart.svg.contains("\"x\""));
+        assert!(svg(&chart).contains("=HYPERLINK(&quot;x&quot;)"));
+        assert!(!svg(&chart).contains("\"x\""));
     }
 }
 
 #[test]
 fn hostile_titles_and_axis_labels_are_escaped() {
     let chart = trend(HOSTILE, HOSTILE, &strings(&["a"]), &[Some(1.0)], None);
-    assert!(!chart.svg.contains("<img"));
-    assert!(chart
-        .svg
-        .contains("<title>&lt;img src=x onerror=alert(1)&gt;</title>"));
+    assert!(!svg(&chart).contains("<img"));
+    assert!(svg(&chart).contains("<title>&lt;img src=x onerror=alert(1)&gt;</title>"));
     let empty = budget(HOSTILE, "Amount", &[]);
-    assert!(!empty.svg.contains("<img"));
+    assert!(!svg(&empty).contains("<img"));
 }
 
 #[test]
@@ -200,9 +216,9 @@ fn empty_input_gives_a_small_no_data_svg() {
         scatter("S", "Cost ($)", "Revenue ($)", &[], 3.0),
     ];
     for chart in &charts {
-        assert!(chart.svg.contains("No data"), "{}", chart.svg);
-        assert!(chart.svg.starts_with("<svg ") && chart.svg.trim_end().ends_with("</svg>"));
-        assert!(chart.svg.len() < 1200, "small: {}", chart.svg.len());
+        assert!(svg(chart).contains("No data"), "{}", svg(chart));
+        assert!(svg(chart).starts_with("<svg ") && svg(chart).trim_end().ends_with("</svg>"));
+        assert!(svg(chart).len() < 1200, "small: {}", svg(chart).len());
         assert!(chart.summary.ends_with(": no data"), "{}", chart.summary);
         assert!(!chart.table.is_empty(), "the header row stays");
         assert_clean_numbers(chart);
@@ -230,8 +246,8 @@ fn missing_values_are_gaps_not_zeros() {
     );
     let line = format!(r#"stroke="{PRIMARY}" stroke-width="2" points="#);
     // Two line pieces (1–2 and 4–5), four markers, nothing drawn at 3.
-    assert_eq!(chart.svg.matches(&line).count(), 2, "{}", chart.svg);
-    assert_eq!(chart.svg.matches("<circle").count(), 4);
+    assert_eq!(svg(&chart).matches(&line).count(), 2, "{}", svg(&chart));
+    assert_eq!(svg(&chart).matches("<circle").count(), 4);
     assert!(chart.summary.contains("1 of 5 periods have no data"));
     assert_eq!(chart.table[3], strings(&["3", "no data"]));
 
@@ -246,7 +262,12 @@ fn missing_values_are_gaps_not_zeros() {
     );
     // Two bars, no legend (one series): B has no bar rather than a zero-height one.
     let bar = format!(r#"fill="{PRIMARY}""#);
-    assert_eq!(platforms.svg.matches(&bar).count(), 2, "{}", platforms.svg);
+    assert_eq!(
+        svg(&platforms).matches(&bar).count(),
+        2,
+        "{}",
+        svg(&platforms)
+    );
     assert_eq!(platforms.table[2], strings(&["B", "no data", "", ""]));
 }
 
@@ -255,19 +276,19 @@ fn target_band_is_shaded_when_given() {
     let labels = strings(&["a", "b"]);
     let values = [Some(4.0), Some(5.0)];
     let with_band = trend("T", "Rate (%)", &labels, &values, Some((8.0, 5.0)));
-    let band_rect = format!(r#"opacity="0.2" fill="{BAND}""#);
+    let band_rect = format!(r#"fill="{BAND}" fill-opacity="0.2""#);
     // The band rect plus its legend marker.
     assert_eq!(
-        with_band.svg.matches(&band_rect).count(),
+        svg(&with_band).matches(&band_rect).count(),
         2,
         "{}",
-        with_band.svg
+        svg(&with_band)
     );
-    assert!(with_band.svg.contains("\nTarget band\n"));
+    assert!(svg(&with_band).contains(">Target band</text>"));
     // Reversed bounds are ordered: 5–8.
     assert!(with_band.summary.ends_with("; target band 5–8%"));
     let without = trend("T", "Rate (%)", &labels, &values, None);
-    assert!(!without.svg.contains(BAND));
+    assert!(!svg(&without).contains(BAND));
 
     let platforms = by_platform(
         "P",
@@ -277,8 +298,8 @@ fn target_band_is_shaded_when_given() {
             ("B".to_string(), Some(4.0), None),
         ],
     );
-    assert_eq!(platforms.svg.matches(&band_rect).count(), 2);
-    assert!(platforms.svg.contains("\nTarget band\n"));
+    assert_eq!(svg(&platforms).matches(&band_rect).count(), 2);
+    assert!(svg(&platforms).contains(">Target band</text>"));
 }
 
 #[test]
@@ -374,7 +395,7 @@ fn budget_summary_and_table() {
         ])
     );
     // Two series: a legend with both names.
-    assert!(chart.svg.contains("\nBudget\n") && chart.svg.contains("\nActual spend\n"));
+    assert!(svg(&chart).contains(">Budget</text>") && svg(&chart).contains(">Actual spend</text>"));
 }
 
 #[test]
@@ -404,7 +425,7 @@ fn funnel_summary_table_and_labels() {
             &["Revenue", "25,000", "50 per conversion"],
         ])
     );
-    assert!(chart.svg.contains("\nClicks: 20,000 (2% of Impressions)\n"));
+    assert!(svg(&chart).contains(">Clicks: 20,000 (2% of Impressions)</text>"));
     let after_zero = funnel(
         "F",
         &[
@@ -444,8 +465,11 @@ fn scatter_summary_table_and_target_line() {
             &["Dee", "0", "100", "n/a"],
         ])
     );
-    assert!(chart.svg.contains("\nROAS = 3× (target)\n"));
-    assert_eq!(chart.svg.matches(&format!(r#"stroke="{BAND}""#)).count(), 2);
+    assert!(svg(&chart).contains(">ROAS = 3× (target)</text>"));
+    assert_eq!(
+        svg(&chart).matches(&format!(r#"stroke="{BAND}""#)).count(),
+        2
+    );
     let no_target = scatter(
         "C",
         "Cost",
@@ -453,7 +477,7 @@ fn scatter_summary_table_and_target_line() {
         &[("Ana".to_string(), 1.0, 2.0)],
         0.0,
     );
-    assert!(!no_target.svg.contains(BAND) && !no_target.summary.contains("target"));
+    assert!(!svg(&no_target).contains(BAND) && !no_target.summary.contains("target"));
 }
 
 #[test]
@@ -527,7 +551,7 @@ fn extreme_inputs_never_produce_nan_or_infinity() {
     charts.push(scatter("S", "Cost", "Revenue", &equal(1e300), 1e300));
     for chart in &charts {
         assert_clean_numbers(chart);
-        assert!(!chart.svg.contains("could not be drawn"), "{}", chart.svg);
+        assert!(svg(chart).starts_with("<svg "));
         for row in &chart.table {
             assert!(row
                 .iter()
@@ -554,4 +578,209 @@ fn svg_file_is_a_standalone_sized_document_with_its_provenance() {
         "<desc>ER by reach; EMV: CPM $5; USD; 2026-01-01 to 2026-01-31 &lt;&amp;&gt;</desc>"
     ));
     assert!(file.contains("<title>Budgets</title>") && file.trim_end().ends_with("</svg>"));
+}
+
+/// The marks of a chart as `(label, value, share)`.
+fn marks(chart: &Chart) -> Vec<(String, String, String)> {
+    let plot = chart.model.plot.as_ref().expect("a plot");
+    plot.marks
+        .iter()
+        .map(|m| (m.label.clone(), m.value.clone(), m.share.clone()))
+        .collect()
+}
+
+fn triples(items: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+#[test]
+fn every_bar_and_point_states_its_value_and_share() {
+    let chart = budget(
+        "Budget against actual",
+        "Amount ($)",
+        &[
+            ("Spring".to_string(), 10_000.0, 8_000.0),
+            ("Summer".to_string(), 5_000.0, 5_500.0),
+        ],
+    );
+    // Budgets 10,000 + 5,000 = 15,000: 10,000 / 15,000 = 66.67%, 5,000 / 15,000 = 33.33%.
+    // Spend 8,000 + 5,500 = 13,500: 8,000 / 10,000 = 80% of its budget, 8,000 / 13,500 = 59.26%;
+    // 5,500 / 5,000 = 110%, 5,500 / 13,500 = 40.74%.
+    assert_eq!(
+        marks(&chart),
+        triples(&[
+            ("Spring, budget", "$10,000", "66.67% of the total budget"),
+            (
+                "Spring, actual spend",
+                "$8,000",
+                "80% of its budget, 59.26% of total spend"
+            ),
+            ("Summer, budget", "$5,000", "33.33% of the total budget"),
+            (
+                "Summer, actual spend",
+                "$5,500",
+                "110% of its budget, 40.74% of total spend"
+            ),
+        ])
+    );
+    let plot = chart.model.plot.as_ref().unwrap();
+    assert_eq!(
+        plot.marks[0].accessible_name(),
+        "Spring, budget: $10,000; 66.67% of the total budget"
+    );
+
+    let platforms = by_platform(
+        "P",
+        "Engagement rate (%)",
+        &[
+            ("Instagram".to_string(), Some(4.5), Some((3.0, 6.0))),
+            ("YouTube".to_string(), None, None),
+            ("TikTok".to_string(), Some(7.0), None),
+        ],
+    );
+    // A rate has no share of a sum: it says where it stands against its band (3 ≤ 4.5 ≤ 6).
+    // YouTube has no value: no mark at all (a gap, not a zero bar).
+    assert_eq!(
+        marks(&platforms),
+        triples(&[
+            ("Instagram", "4.5%", "within target 3–6%"),
+            ("TikTok", "7%", ""),
+        ])
+    );
+
+    let views = trend(
+        "Views",
+        "Views (count)",
+        &strings(&["W1", "W2", "W3"]),
+        &[Some(100.0), None, Some(300.0)],
+        None,
+    );
+    // Counts add up: 100 + 300 = 400; 100 / 400 = 25%, 300 / 400 = 75%. W2 has no point.
+    assert_eq!(
+        marks(&views),
+        triples(&[
+            ("W1", "100 count", "25% of the total over these periods"),
+            ("W3", "300 count", "75% of the total over these periods"),
+        ])
+    );
+    let rate = trend(
+        "ER",
+        "Engagement rate (%)",
+        &strings(&["W1", "W2"]),
+        &[Some(4.1), Some(5.3)],
+        None,
+    );
+    // A rate moves: 5.3 − 4.1 = 1.2 points.
+    assert_eq!(
+        marks(&rate)[1],
+        (
+            "W2".to_string(),
+            "5.3%".to_string(),
+            "up 1.2 points from W1".to_string()
+        )
+    );
+
+    let funnel_chart = funnel(
+        "F",
+        &[
+            ("Impressions".to_string(), 1_000_000.0),
+            ("Clicks".to_string(), 20_000.0),
+        ],
+    );
+    // 20,000 / 1,000,000 = 2%.
+    assert_eq!(
+        marks(&funnel_chart),
+        triples(&[
+            ("Impressions", "1,000,000", ""),
+            ("Clicks", "20,000", "2% of Impressions"),
+        ])
+    );
+
+    let creators = scatter(
+        "C",
+        "Cost ($)",
+        "Revenue ($)",
+        &[
+            ("Ana".to_string(), 1_000.0, 3_000.0),
+            ("Bo".to_string(), 500.0, 1_000.0),
+        ],
+        3.0,
+    );
+    // Revenue 3,000 + 1,000 = 4,000: Ana 75%, Bo 25%; ROAS 3,000 / 1,000 = 3, 1,000 / 500 = 2.
+    assert_eq!(
+        marks(&creators),
+        triples(&[
+            (
+                "Ana",
+                "cost $1,000, revenue $3,000, ROAS 3×",
+                "75% of total revenue"
+            ),
+            (
+                "Bo",
+                "cost $500, revenue $1,000, ROAS 2×",
+                "25% of total revenue"
+            ),
+        ])
+    );
+    assert!(matches!(
+        creators.model.plot.as_ref().unwrap().marks[0].shape,
+        Shape::Point { x, y } if x == 1_000.0 && y == 3_000.0
+    ));
+}
+
+#[test]
+fn marks_keep_user_labels_raw_with_unique_keys() {
+    for chart in every_kind(HOSTILE) {
+        let plot = chart.model.plot.as_ref().expect("a plot");
+        assert!(plot.marks.iter().any(|m| m.label.contains(HOSTILE)));
+        let mut keys: Vec<&str> = plot.marks.iter().map(|m| m.key.as_str()).collect();
+        let count = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), count, "unique keys");
+    }
+}
+
+#[test]
+fn layout_fits_phone_and_desktop_widths_with_readable_text() {
+    let many_periods: Vec<String> = (1..=52).map(|w| format!("2026-W{w:02}")).collect();
+    let values: Vec<Option<f64>> = (0..52).map(|i| Some(i as f64)).collect();
+    let mut charts = every_kind("A rather long creator or campaign name");
+    charts.push(trend("T", "Rate (%)", &many_periods, &values, None));
+    for chart in &charts {
+        for width in [300.0, 358.0, 440.0, 1440.0] {
+            let frame = chart.model.layout(width, false);
+            assert_eq!(frame.width, width);
+            for text in &frame.texts {
+                assert!(text.size >= MIN_TEXT, "{} px: {:?}", width, text);
+                assert!(
+                    text.x >= 0.0 && text.x <= width && text.y >= 0.0 && text.y <= frame.height,
+                    "{width} px: {text:?} outside"
+                );
+            }
+            // No title or drawn legend on the page: the figure shows both in HTML.
+            assert!(frame
+                .texts
+                .iter()
+                .all(|t| !matches!(t.kind, TextKind::Title | TextKind::Legend)));
+            let plot = frame.plot;
+            assert!(plot.x >= 0.0 && plot.x + plot.w <= width && plot.y + plot.h <= frame.height);
+            assert_eq!(
+                frame.marks.len(),
+                chart.model.plot.as_ref().unwrap().marks.len()
+            );
+        }
+    }
+    // 52 weekly labels at phone width: only every few are drawn, none cut to nothing.
+    let frame = charts.last().unwrap().model.layout(358.0, false);
+    let ticks: Vec<&str> = frame
+        .texts
+        .iter()
+        .filter(|t| t.kind == TextKind::Tick && t.text.contains("W"))
+        .map(|t| t.text.as_str())
+        .collect();
+    assert!(ticks.len() >= 3 && ticks.len() < 52, "{ticks:?}");
 }

@@ -60,30 +60,61 @@ pub fn budget(title: &str, y_label: &str, rows: &[(String, f64, f64)]) -> Chart 
         with_unit(total_actual, unit),
     );
 
-    render(title, summary, table, |root| {
-        let labels: Vec<String> = rows
-            .iter()
-            .map(|(campaign, _, _)| campaign.clone())
-            .collect();
-        let amounts = rows
-            .iter()
-            .flat_map(|(_, budget, actual)| [*budget, *actual]);
-        let y = with_legend_room(value_axis(amounts, true));
-        let mut chart = category_chart(root, title, rows.len(), y)?;
-        draw_category_mesh(&mut chart, &labels, "Campaign", y_label)?;
-        let series = [("Budget", PRIMARY, -0.38), ("Actual spend", SECONDARY, 0.0)];
-        for (series_index, (name, color, offset)) in series.into_iter().enumerate() {
-            let bars = rows.iter().enumerate().filter_map(|(i, row)| {
-                let amount = if series_index == 0 { row.1 } else { row.2 };
-                let left = i as f64 + offset;
-                plottable(Some(amount))
-                    .map(|v| Rectangle::new([(left, 0.0), (left + 0.38, v)], color.filled()))
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|(campaign, _, _)| campaign.clone())
+        .collect();
+    let amounts = rows
+        .iter()
+        .flat_map(|(_, budget, actual)| [*budget, *actual]);
+    let mut marks = Vec::new();
+    for (i, (campaign, budget, actual)) in rows.iter().enumerate() {
+        let x = i as f64;
+        if let Some(v) = plottable(Some(*budget)) {
+            marks.push(Mark {
+                key: format!("budget:{i}:{campaign}"),
+                series: 0,
+                shape: Shape::Bar {
+                    x: (x - 0.4, x - 0.02),
+                    y: (0.0, v),
+                },
+                label: format!("{campaign}, budget"),
+                value: with_unit(*budget, unit),
+                share: share_of(*budget, total_budget, "the total budget"),
             });
-            chart
-                .draw_series(bars)?
-                .label(name)
-                .legend(legend_box(color.to_rgba()));
         }
-        draw_legend(&mut chart, SeriesLabelPosition::UpperRight)
-    })
+        if let Some(v) = plottable(Some(*actual)) {
+            let of_budget = share_of(*actual, *budget, "its budget");
+            let of_total = share_of(*actual, total_actual, "total spend");
+            let share = [of_budget, of_total]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            marks.push(Mark {
+                key: format!("actual:{i}:{campaign}"),
+                series: 1,
+                shape: Shape::Bar {
+                    x: (x + 0.02, x + 0.4),
+                    y: (0.0, v),
+                },
+                label: format!("{campaign}, actual spend"),
+                value: with_unit(*actual, unit),
+                share,
+            });
+        }
+    }
+    let plot = Plot {
+        x: Axis::categories("Campaign", &labels, false),
+        y: Axis::linear(y_label, value_axis(amounts, true)),
+        series: vec![
+            series("Budget", Color::Primary, Swatch::Box),
+            series("Actual spend", Color::Secondary, Swatch::Box),
+        ],
+        bands: Vec::new(),
+        lines: Vec::new(),
+        marks,
+        notes: Vec::new(),
+    };
+    plotted(title, summary, table, plot)
 }

@@ -37,66 +37,79 @@ pub fn by_platform(title: &str, y_label: &str, rows: &[PlatformRow]) -> Chart {
         return no_data(title, table);
     }
 
+    let against = |value: f64, band: &(f64, f64)| {
+        format!(
+            "{} target {}",
+            status(Some(value), Some(*band)),
+            range_with_unit(*band, unit)
+        )
+    };
     let parts: Vec<String> = rows
         .iter()
         .map(|(platform, value, band)| match (value, band) {
             (None, _) => format!("{platform} {NO_DATA}"),
             (Some(v), None) => format!("{platform} {}", with_unit(*v, unit)),
-            (Some(v), Some(band)) => format!(
-                "{platform} {} ({} target {})",
-                with_unit(*v, unit),
-                status(Some(*v), Some(*band)),
-                range_with_unit(*band, unit)
-            ),
+            (Some(v), Some(band)) => {
+                format!("{platform} {} ({})", with_unit(*v, unit), against(*v, band))
+            }
         })
         .collect();
     let summary = format!("{title}: {}", parts.join(", "));
 
-    render(title, summary, table, |root| {
-        let labels: Vec<String> = rows
-            .iter()
-            .map(|(platform, _, _)| platform.clone())
-            .collect();
-        let values = rows.iter().filter_map(|(_, value, _)| plottable(*value));
-        let bounds = rows
-            .iter()
-            .filter_map(|(_, _, band)| *band)
-            .flat_map(|(low, high)| [low, high]);
-        let has_bands = rows.iter().any(|(_, _, band)| band.is_some());
-        let y = value_axis(values.chain(bounds), true);
-        let y = if has_bands { with_legend_room(y) } else { y };
-        let mut chart = category_chart(root, title, rows.len(), y)?;
-        draw_category_mesh(&mut chart, &labels, "Platform", y_label)?;
-
-        let band_color = BAND.mix(BAND_OPACITY);
-        let bands: Vec<_> = rows
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (_, _, band))| band.map(|b| (i as f64, b)))
-            .map(|(x, (low, high))| {
-                Rectangle::new([(x - 0.42, low), (x + 0.42, high)], band_color.filled())
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|(platform, _, _)| platform.clone())
+        .collect();
+    let values = rows.iter().filter_map(|(_, value, _)| plottable(*value));
+    let bounds = rows
+        .iter()
+        .filter_map(|(_, _, band)| *band)
+        .flat_map(|(low, high)| [low, high]);
+    let has_bands = rows.iter().any(|(_, _, band)| band.is_some());
+    let mut legend = vec![series(y_label, Color::Primary, Swatch::Box)];
+    if has_bands {
+        legend.push(series("Target band", Color::Band, Swatch::Shade));
+    }
+    let bands = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, _, band))| {
+            band.map(|(low, high)| Band {
+                series: 1,
+                x: (i as f64 - 0.42, i as f64 + 0.42),
+                y: (low, high),
             })
-            .collect();
-        if has_bands {
-            chart
-                .draw_series(bands)?
-                .label("Target band")
-                .legend(legend_box(band_color));
-        }
-        let bars = rows.iter().enumerate().filter_map(|(i, (_, value, _))| {
-            let x = i as f64;
-            plottable(*value)
-                .map(|v| Rectangle::new([(x - 0.25, 0.0), (x + 0.25, v)], PRIMARY.filled()))
-        });
-        chart
-            .draw_series(bars)?
-            .label(y_label)
-            .legend(legend_box(PRIMARY.to_rgba()));
-        if has_bands {
-            draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        }
-        Ok(())
-    })
+        })
+        .collect();
+    // A rate's share of a sum over platforms means nothing: its mark says where it stands.
+    let marks = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (platform, value, band))| {
+            let v = plottable(*value)?;
+            Some(Mark {
+                key: format!("platform:{platform}"),
+                series: 0,
+                shape: Shape::Bar {
+                    x: (i as f64 - 0.25, i as f64 + 0.25),
+                    y: (0.0, v),
+                },
+                label: platform.clone(),
+                value: with_unit(v, unit),
+                share: band.map_or(String::new(), |band| against(v, &band)),
+            })
+        })
+        .collect();
+    let plot = Plot {
+        x: Axis::categories("Platform", &labels, false),
+        y: Axis::linear(y_label, value_axis(values.chain(bounds), true)),
+        series: legend,
+        bands,
+        lines: Vec::new(),
+        marks,
+        notes: Vec::new(),
+    };
+    plotted(title, summary, table, plot)
 }
 
 /// Where a value sits against its band, by the core's target comparison

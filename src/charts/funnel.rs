@@ -41,49 +41,55 @@ pub fn funnel(title: &str, stages: &[(String, f64)]) -> Chart {
         .collect();
     let summary = format!("{title}: {}", labels.join("; "));
 
-    render(title, summary, table, |root| {
-        let values = stages.iter().filter_map(|(_, value)| positive(*value));
-        let (low, high) = values.fold((f64::INFINITY, 0.0_f64), |(low, high), v| {
-            (low.min(v), high.max(v))
-        });
-        let end = high * 1.2;
-        // Start at the decade below the smallest value, at most 15 decades under the largest.
-        let start = 10f64.powf(low.log10().floor()).max(end * 1e-15);
-        let count = stages.len();
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, text_style(22))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(24)
-            .build_cartesian_2d((start..end).log_scale(), category_axis(count))?;
-        let x_formatter = |x: &f64| axis_number(*x);
-        let mut mesh = chart.configure_mesh();
-        mesh.disable_y_mesh()
-            .y_labels(0)
-            .x_labels(6)
-            .x_label_formatter(&x_formatter)
-            .x_desc("Value (log scale)")
-            .y_desc("Stage");
-        house_style(&mut mesh).draw()?;
-        // Stage i sits at y = count - 1 - i so that the first stage is drawn on top.
-        let row_of = |i: usize| (count - 1 - i) as f64;
-        let bars = stages.iter().enumerate().filter_map(|(i, (_, value))| {
-            let y = row_of(i);
-            positive(*value).map(|v| {
-                Rectangle::new(
-                    [(start, y - 0.3), (v.max(start), y + 0.1)],
-                    PRIMARY.filled(),
-                )
+    let values = stages.iter().filter_map(|(_, value)| positive(*value));
+    let (low, high) = values.fold((f64::INFINITY, 0.0_f64), |(low, high), v| {
+        (low.min(v), high.max(v))
+    });
+    let end = high * 1.2;
+    // Start at the decade below the smallest value, at most 15 decades under the largest.
+    let start = 10f64.powf(low.log10().floor()).max(end * 1e-15);
+    let names: Vec<String> = stages.iter().map(|(stage, _)| stage.clone()).collect();
+    let mut y = Axis::categories("Stage", &names, true);
+    y.labelled = false;
+    let marks = stages
+        .iter()
+        .zip(&rates)
+        .enumerate()
+        .filter_map(|(i, ((stage, value), rate))| {
+            let v = positive(*value)?;
+            let row = i as f64;
+            Some(Mark {
+                key: format!("stage:{i}:{stage}"),
+                series: 0,
+                shape: Shape::Bar {
+                    x: (start, v.max(start)),
+                    y: (row - 0.1, row + 0.35),
+                },
+                label: stage.clone(),
+                value: format_number(*value),
+                share: rate.clone().unwrap_or_default(),
             })
-        });
-        chart.draw_series(bars)?;
-        let captions = labels
-            .iter()
-            .enumerate()
-            .map(|(i, label)| Text::new(label.clone(), (start, row_of(i) + 0.45), text_style(15)));
-        chart.draw_series(captions)?;
-        Ok(())
-    })
+        })
+        .collect();
+    let notes = labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| Note {
+            at: (start, i as f64 - 0.1),
+            offset: (4.0, -5.0),
+            text: label.clone(),
+        })
+        .collect();
+    let plot = Plot {
+        x: Axis::log("Value (log scale)", start..end),
+        y,
+        series: vec![series("Value", Color::Primary, Swatch::Box)],
+        bands: Vec::new(),
+        lines: Vec::new(),
+        marks,
+        notes,
+    };
+    plotted(title, summary, table, plot)
 }
 
 /// The step from one stage to the next: `2% of Impressions` or, when it grows (revenue

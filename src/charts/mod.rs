@@ -1,64 +1,50 @@
-//! Chart drawings (plotters → SVG strings) with text alternatives. Pure; no leptos.
+//! Charts as pure models with text alternatives. No leptos, no DOM.
 //!
-//! Every function returns a [`Chart`]: a responsive SVG (fixed 640×320 `viewBox`, `width="100%"`,
-//! white background, dark text) plus a one-sentence `summary` for `aria-label` and a `table`
-//! that states every plotted value as text.
+//! Every function returns a [`Chart`]: a [`Model`] in data coordinates (axes with their
+//! ticks, series, bars and points with the value and share text of each), a one-sentence
+//! `summary` for `aria-label`, and a `table` that states every plotted value as text.
+//! [`Model::layout`] places it at a width in CSS px (text widths are estimated from character
+//! counts, never measured; no text under [`MIN_TEXT`] px) as a [`Frame`]: the page draws it as
+//! leptos `<svg>` views (src/ui/components/chart.rs) and [`to_svg`]/[`svg_file`] write it as a
+//! standalone SVG document for the exports.
 //!
 //! Conventions:
 //! - Values arrive in display units. The unit is the trailing parenthesis of the axis label:
 //!   `"Engagement rate (%)"` → `4.1%`, `"Spend ($)"` → `$1,200`, `"Views (k)"` → `12 k`.
-//! - Labels are user data and are passed to plotters raw: its SVG backend escapes `<>&"'` in
-//!   text and attributes itself (escaping them here too would double-escape). The few strings
-//!   this module writes into the SVG by hand go through [`escape_xml`].
+//! - Labels are user data and are kept raw in the model; [`to_svg`] escapes every text and
+//!   attribute through [`escape_xml`] (leptos escapes them on the page).
 //! - Missing or non-finite values are gaps (never zeros); an input with nothing to plot gives a
-//!   small "No data" SVG. Values beyond ±1e300 are drawn at ±1e300 (the table keeps the truth).
-//! - In the browser plotters measures text through the DOM, so call these on the main thread.
+//!   model with no plot, drawn as "No data". Values beyond ±1e300 are drawn at ±1e300 (the table
+//!   keeps the truth).
 
 mod budget;
 mod by_platform;
 mod funnel;
+pub mod model;
 mod scatter;
+mod svg;
 mod trend;
 
 pub use budget::budget;
 pub use by_platform::{by_platform, PlatformRow};
 pub use funnel::funnel;
+pub use model::{Frame, Mark, Model, Plot, MIN_TEXT};
 pub use scatter::scatter;
+pub use svg::{points_attr, px, svg_file, to_svg, EXPORT_WIDTH};
 pub use trend::trend;
 
-use plotters::chart::MeshStyle;
-use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use model::{Axis, Band, Color, Line, Note, Series, Shape, Swatch};
 use std::ops::Range;
 
-/// A drawn chart and its text alternatives.
+/// A chart: its model and its text alternatives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
-    /// A standalone, responsive `<svg>` element (safe to insert as HTML: all text is escaped).
-    pub svg: String,
+    /// What it draws, in data coordinates.
+    pub model: Model,
     /// One sentence describing the chart, for `aria-label`.
     pub summary: String,
     /// The data as text: `table[0]` is the header row, then one row per point.
     pub table: Vec<Vec<String>>,
-}
-
-/// The chart as a standalone `.svg` file for "export chart as SVG": an XML prolog, a fixed
-/// 640×320 pixel size, and `provenance` (e.g. the settings and date range the numbers were
-/// computed with) in a `<desc>` element.
-pub fn svg_file(chart: &Chart, provenance: &str) -> String {
-    // The root tag is written by `finish_svg`; escaped text never contains a raw '>'.
-    let root_end = chart.svg.find('>').map_or(0, |i| i + 1);
-    let (root, body) = chart.svg.split_at(root_end);
-    let sized_root = root.replacen(
-        r#"width="100%""#,
-        &format!(r#"width="{WIDTH}" height="{HEIGHT}""#),
-        1,
-    );
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{sized_root}\n<desc>{}</desc>{body}",
-        escape_xml(provenance)
-    )
 }
 
 /// Escapes text for XML content and attribute values.
@@ -77,193 +63,47 @@ pub(crate) fn escape_xml(text: &str) -> String {
     out
 }
 
-const WIDTH: u32 = 640;
-const HEIGHT: u32 = 320;
 /// Magnitudes beyond this are drawn at this value so that axis arithmetic stays finite.
 const PLOT_LIMIT: f64 = 1e300;
 /// Written in the table and summary for a missing value.
 const NO_DATA: &str = "no data";
 
-const FONT: &str = "sans-serif";
-const TEXT: RGBColor = RGBColor(31, 41, 55);
-const AXIS: RGBColor = RGBColor(75, 85, 99);
-const GRID: RGBColor = RGBColor(229, 231, 235);
-const PRIMARY: RGBColor = RGBColor(37, 99, 235);
-const SECONDARY: RGBColor = RGBColor(217, 119, 6);
-const BAND: RGBColor = RGBColor(22, 163, 74);
-const BAND_OPACITY: f64 = 0.2;
-
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
-type DrawResult = Result<(), Box<dyn std::error::Error>>;
-/// A chart borrowing its drawing area for `'a`, drawing into a string borrowed for `'b`.
-type CategoryChart<'a, 'b> =
-    ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-/// Draws with plotters and wraps the result; a drawing error gives a message chart, not a panic.
-fn render(
-    title: &str,
-    summary: String,
-    table: Vec<Vec<String>>,
-    draw: impl FnOnce(&Area) -> DrawResult,
-) -> Chart {
-    let mut raw = String::new();
-    let drawn = {
-        let root = SVGBackend::with_string(&mut raw, (WIDTH, HEIGHT)).into_drawing_area();
-        root.fill(&WHITE)
-            .map_err(Into::into)
-            .and_then(|()| draw(&root))
-            .and_then(|()| root.present().map_err(Into::into))
-    };
-    let svg = match drawn {
-        Ok(()) => finish_svg(&raw, title, &summary),
-        Err(_) => message_svg(title, "Chart could not be drawn", &summary),
-    };
-    Chart {
-        svg,
-        summary,
-        table,
-    }
-}
-
 /// The chart for an input with nothing to plot.
 fn no_data(title: &str, table: Vec<Vec<String>>) -> Chart {
-    let summary = format!("{title}: no data");
     Chart {
-        svg: message_svg(title, "No data", &summary),
+        model: Model {
+            title: title.to_string(),
+            plot: None,
+        },
+        summary: format!("{title}: no data"),
+        table,
+    }
+}
+
+/// A chart with a plot.
+fn plotted(title: &str, summary: String, table: Vec<Vec<String>>, plot: Plot) -> Chart {
+    Chart {
+        model: Model {
+            title: title.to_string(),
+            plot: Some(plot),
+        },
         summary,
         table,
     }
 }
 
-/// A small hand-written SVG: the title and a centred message.
-fn message_svg(title: &str, message: &str, summary: &str) -> String {
-    let body = format!(
-        r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#FFFFFF"/>
-<text x="{cx}" y="30" text-anchor="middle" font-family="{FONT}" font-size="18" fill="{text}">{title}</text>
-<text x="{cx}" y="{cy}" text-anchor="middle" font-family="{FONT}" font-size="16" fill="{text}">{message}</text>
-</svg>
-"##,
-        cx = WIDTH / 2,
-        cy = HEIGHT / 2,
-        text = hex(TEXT),
-        title = escape_xml(title),
-        message = escape_xml(message),
-    );
-    format!("{}{body}", root_tag(title, summary))
-}
-
-/// Replaces plotters' fixed-size root tag with the responsive, labelled one.
-fn finish_svg(raw: &str, title: &str, summary: &str) -> String {
-    let body = raw.find('>').map_or(raw, |i| &raw[i + 1..]);
-    format!("{}{}", root_tag(title, summary), body.trim_start())
-}
-
-fn root_tag(title: &str, summary: &str) -> String {
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"100%\" \
-         preserveAspectRatio=\"xMidYMid meet\" role=\"img\" aria-label=\"{}\">\n<title>{}</title>\n",
-        escape_xml(summary),
-        escape_xml(title)
-    )
-}
-
-fn hex(color: RGBColor) -> String {
-    format!("#{:02X}{:02X}{:02X}", color.0, color.1, color.2)
-}
-
-fn text_style(size: u32) -> TextStyle<'static> {
-    (FONT, size).into_font().color(&TEXT)
-}
-
-/// A chart with categories `0..n` on x (one slot per label) and `y` on the value axis.
-fn category_chart<'a, 'b>(
-    root: &'a Area<'b>,
-    title: &str,
-    categories: usize,
-    y: Range<f64>,
-) -> Result<CategoryChart<'a, 'b>, Box<dyn std::error::Error>> {
-    let chart = ChartBuilder::on(root)
-        .caption(title, text_style(22))
-        .margin(12)
-        .x_label_area_size(44)
-        .y_label_area_size(64)
-        .build_cartesian_2d(category_axis(categories), y)?;
-    Ok(chart)
-}
-
-/// Draws axes, value grid lines and category labels; `x_desc`/`y_desc` name the axes.
-fn draw_category_mesh(
-    chart: &mut CategoryChart,
-    labels: &[String],
-    x_desc: &str,
-    y_desc: &str,
-) -> DrawResult {
-    let shown = labels.len().clamp(1, 10);
-    let max_chars = (520 / shown / 7).clamp(4, 18);
-    let x_formatter = |x: &f64| category_label(labels, *x, max_chars);
-    let y_formatter = |y: &f64| axis_number(*y);
-    let mut mesh = chart.configure_mesh();
-    mesh.disable_x_mesh()
-        .x_labels(shown)
-        .x_label_formatter(&x_formatter)
-        .y_label_formatter(&y_formatter)
-        .x_desc(x_desc)
-        .y_desc(y_desc);
-    house_style(&mut mesh).draw()?;
-    Ok(())
-}
-
-/// The house style of every chart's axes and grid: label sizes, axis colour, light grid.
-fn house_style<'m, 'a, 'b, X, Y, DB>(
-    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
-) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
-where
-    X: Ranged<ValueType: std::fmt::Debug>,
-    Y: Ranged<ValueType: std::fmt::Debug>,
-    DB: DrawingBackend,
-{
-    mesh.label_style(text_style(15))
-        .axis_desc_style(text_style(16))
-        .axis_style(AXIS)
-        .bold_line_style(GRID)
-        .max_light_lines(0)
-}
-
-/// Draws the legend at `position` (call only when there is more than one series).
-fn draw_legend<'a, 'b: 'a>(
-    chart: &mut CategoryChart<'a, 'b>,
-    position: SeriesLabelPosition,
-) -> DrawResult {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .label_font(text_style(15))
-        .background_style(WHITE.mix(0.85))
-        .border_style(GRID)
-        .draw()?;
-    Ok(())
-}
-
-/// A filled square legend marker.
-fn legend_box(color: RGBAColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
-    move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
+/// A legend entry.
+fn series(name: &str, color: Color, swatch: Swatch) -> Series {
+    Series {
+        name: name.to_string(),
+        color,
+        swatch,
+    }
 }
 
 /// The x range giving each of `n` categories a unit-wide slot centred on its index.
-fn category_axis(n: usize) -> Range<f64> {
+fn category_axis(n: usize) -> std::ops::Range<f64> {
     -0.5..(n.max(1) as f64 - 0.5)
-}
-
-/// The axis label for the category at `x`; ticks between categories stay blank.
-fn category_label(labels: &[String], x: f64, max_chars: usize) -> String {
-    let index = x.round();
-    if (x - index).abs() > 1e-6 || index < 0.0 {
-        return String::new();
-    }
-    labels
-        .get(index as usize)
-        .map(|label| shorten(label, max_chars))
-        .unwrap_or_default()
 }
 
 /// Truncates to `max_chars` characters with an ellipsis.
@@ -328,12 +168,6 @@ fn value_axis(values: impl IntoIterator<Item = f64>, include_zero: bool) -> Rang
         high + pad
     };
     start..end
-}
-
-/// `range` with 30% more room on top, so that a legend in a top corner clears the data.
-fn with_legend_room(range: Range<f64>) -> Range<f64> {
-    let room = (range.end - range.start) * 0.3;
-    range.start..(range.end + room).min(PLOT_LIMIT * 1.5)
 }
 
 /// A compact tick label: `1.5k`, `2M`, `0.25`, `3.1e15`.
@@ -442,6 +276,13 @@ fn header_with_unit(label: &str, unit_label: &str) -> String {
     }
 }
 
+/// `"28% of {whole_name}"`, or empty when the share is undefined (a zero or missing whole).
+fn share_of(part: f64, whole: f64, whole_name: &str) -> String {
+    percent_of(part, whole).map_or(String::new(), |p| {
+        format!("{}% of {whole_name}", format_number(p))
+    })
+}
+
 /// `part` as a percentage of `whole`, or `None` when `whole` is zero or the ratio is not finite.
 fn percent_of(part: f64, whole: f64) -> Option<f64> {
     let ratio = part / whole;
@@ -494,18 +335,8 @@ mod tests {
     }
 
     #[test]
-    fn category_labels_only_on_whole_indices() {
-        let labels = vec!["Instagram".to_string(), "TikTok".to_string()];
-        assert_eq!(category_label(&labels, 0.0, 18), "Instagram");
-        assert_eq!(category_label(&labels, 0.5, 18), "");
-        assert_eq!(category_label(&labels, 2.0, 18), "");
-        assert_eq!(category_label(&labels, 0.0, 5), "Inst…");
-    }
-
-    #[test]
-    fn naive_font_estimator_measures_text_natively() {
-        // Without plotters' `ttf` feature the native build must still lay out text.
-        let size = (FONT, 14).into_font().box_size("Engagement rate");
-        assert!(matches!(size, Ok((width, height)) if width > 0 && height > 0));
+    fn long_labels_are_shortened_with_an_ellipsis() {
+        assert_eq!(shorten("Instagram", 18), "Instagram");
+        assert_eq!(shorten("Instagram", 5), "Inst…");
     }
 }

@@ -82,58 +82,70 @@ pub fn scatter(
         ));
     }
 
-    render(title, summary, table, |root| {
-        let x = value_axis(drawable.iter().map(|p| p.1), true);
-        let y = value_axis(drawable.iter().map(|p| p.2), true);
-        let y = if target.is_some() {
-            with_legend_room(y)
-        } else {
-            y
-        };
-        let mut chart = ChartBuilder::on(root)
-            .caption(title, text_style(22))
-            .margin(12)
-            .x_label_area_size(44)
-            .y_label_area_size(64)
-            .build_cartesian_2d(x.clone(), y.clone())?;
-        let formatter = |v: &f64| axis_number(*v);
-        let mut mesh = chart.configure_mesh();
-        mesh.x_label_formatter(&formatter)
-            .y_label_formatter(&formatter)
-            .x_desc(x_label)
-            .y_desc(y_label);
-        house_style(&mut mesh).draw()?;
-
-        if let Some(target) = target {
-            // From the origin to where the line leaves the plot (right edge or top edge).
-            let x_end = x.end.min(y.end / target);
-            let line = [(0.0, 0.0), (x_end, x_end * target)];
-            let style = BAND.stroke_width(2);
-            chart
-                .draw_series(LineSeries::new(line, style))?
-                .label(format!("ROAS = {}× (target)", format_number(target)))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], style));
-        }
-        let show_names = drawable.len() <= MAX_POINT_LABELS;
-        let markers = drawable.iter().map(|(creator, cost, revenue)| {
-            let name = if show_names {
-                shorten(creator, 16)
-            } else {
-                String::new()
-            };
-            EmptyElement::at((*cost, *revenue))
-                + Circle::new((0, 0), 4, PRIMARY.filled())
-                + Text::new(name, (6, -14), text_style(14))
+    let x = value_axis(drawable.iter().map(|p| p.1), true);
+    let y = value_axis(drawable.iter().map(|p| p.2), true);
+    let (x_unit, y_unit) = (unit_of(x_label), unit_of(y_label));
+    let mut legend = vec![series("Creators", Color::Primary, Swatch::Dot)];
+    let mut lines = Vec::new();
+    if let Some(target) = target {
+        // From the origin to where the line leaves the plot (right edge or top edge).
+        let x_end = x.end.min(y.end / target);
+        legend.push(series(
+            &format!("ROAS = {}× (target)", format_number(target)),
+            Color::Band,
+            Swatch::Line,
+        ));
+        lines.push(Line {
+            series: 1,
+            points: vec![(0.0, 0.0), (x_end, x_end * target)],
         });
-        chart
-            .draw_series(markers)?
-            .label("Creators")
-            .legend(|(x, y)| Circle::new((x + 6, y), 4, PRIMARY.filled()));
-        if target.is_some() {
-            draw_legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
-        }
-        Ok(())
-    })
+    }
+    let total_revenue: f64 = drawable.iter().map(|p| p.2).sum();
+    let marks = drawable
+        .iter()
+        .enumerate()
+        .map(|(i, (creator, cost, revenue))| {
+            let roas_text = roas(*cost, *revenue)
+                .map_or(String::new(), |r| format!(", ROAS {}×", format_number(r)));
+            Mark {
+                key: format!("creator:{i}:{creator}"),
+                series: 0,
+                shape: Shape::Point {
+                    x: *cost,
+                    y: *revenue,
+                },
+                label: creator.to_string(),
+                value: format!(
+                    "cost {}, revenue {}{roas_text}",
+                    with_unit(*cost, x_unit),
+                    with_unit(*revenue, y_unit)
+                ),
+                share: share_of(*revenue, total_revenue, "total revenue"),
+            }
+        })
+        .collect();
+    let notes = if drawable.len() <= MAX_POINT_LABELS {
+        drawable
+            .iter()
+            .map(|(creator, cost, revenue)| Note {
+                at: (*cost, *revenue),
+                offset: (7.0, -7.0),
+                text: shorten(creator, 16),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let plot = Plot {
+        x: Axis::linear(x_label, x),
+        y: Axis::linear(y_label, y),
+        series: legend,
+        bands: Vec::new(),
+        lines,
+        marks,
+        notes,
+    };
+    plotted(title, summary, table, plot)
 }
 
 /// ` (A, B, C)`, or ` (A, B, C, D, E and 3 more)`; empty for no names.

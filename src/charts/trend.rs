@@ -54,42 +54,82 @@ pub fn trend(
         summary.push_str(&format!("; target band {}", range_with_unit(band, unit)));
     }
 
-    render(title, summary, table, |root| {
-        let band_bounds = band.into_iter().flat_map(|(low, high)| [low, high]);
-        let plotted = values.iter().filter_map(|v| plottable(*v));
-        let y = value_axis(plotted.chain(band_bounds), false);
-        let y = if band.is_some() {
-            with_legend_room(y)
-        } else {
-            y
+    let band_bounds = band.into_iter().flat_map(|(low, high)| [low, high]);
+    let plotted_values = values.iter().filter_map(|v| plottable(*v));
+    let y = value_axis(plotted_values.chain(band_bounds), false);
+    let mut legend = vec![series(y_label, Color::Primary, Swatch::Line)];
+    let mut bands = Vec::new();
+    if let Some((low, high)) = band {
+        let x = category_axis(count);
+        legend.push(series("Target band", Color::Band, Swatch::Shade));
+        bands.push(Band {
+            series: 1,
+            x: (x.start, x.end),
+            y: (low, high),
+        });
+    }
+    let lines = contiguous_runs(&values)
+        .into_iter()
+        .map(|points| Line { series: 0, points })
+        .collect();
+    // Counts and money add up over periods: a point's share is of their total. Rates and
+    // averages do not: a point says how it moved from the previous period with a value.
+    let additive = matches!(unit, "count" | "currency") || is_currency_symbol(unit);
+    let total: f64 = present.iter().map(|(_, v)| *v).sum();
+    let mut previous: Option<(usize, f64)> = None;
+    let mut marks = Vec::new();
+    for &(i, v) in &present {
+        let Some(y) = plottable(Some(v)) else {
+            continue;
         };
-        let mut chart = category_chart(root, title, count, y)?;
-        draw_category_mesh(&mut chart, &labels, "Period", y_label)?;
-        if let Some((low, high)) = band {
-            let x = category_axis(count);
-            let color = BAND.mix(BAND_OPACITY);
-            chart
-                .draw_series([Rectangle::new(
-                    [(x.start, low), (x.end, high)],
-                    color.filled(),
-                )])?
-                .label("Target band")
-                .legend(legend_box(color));
-        }
-        for (run_index, run) in contiguous_runs(&values).into_iter().enumerate() {
-            let line = LineSeries::new(run, PRIMARY.stroke_width(2)).point_size(3);
-            let series = chart.draw_series(line)?;
-            if run_index == 0 {
-                series.label(y_label).legend(|(x, y)| {
-                    PathElement::new([(x, y), (x + 12, y)], PRIMARY.stroke_width(2))
-                });
-            }
-        }
-        if band.is_some() {
-            draw_legend(&mut chart, SeriesLabelPosition::UpperRight)?;
-        }
-        Ok(())
-    })
+        let share = if additive {
+            share_of(v, total, "the total over these periods")
+        } else {
+            previous.map_or(String::new(), |(j, before)| {
+                change(before, v, unit, &labels[j])
+            })
+        };
+        marks.push(Mark {
+            key: format!("period:{}", labels[i]),
+            series: 0,
+            shape: Shape::Point { x: i as f64, y },
+            label: labels[i].clone(),
+            value: with_unit(v, unit),
+            share,
+        });
+        previous = Some((i, v));
+    }
+    let plot = Plot {
+        x: Axis::categories("Period", &labels, false),
+        y: Axis::linear(y_label, y),
+        series: legend,
+        bands,
+        lines,
+        marks,
+        notes: Vec::new(),
+    };
+    plotted(title, summary, table, plot)
+}
+
+/// How a value moved from the one before: `up 1.2 points from 2025-11`, `down $30 from W2`,
+/// `unchanged from W3`.
+fn change(before: f64, now: f64, unit: &str, before_label: &str) -> String {
+    let delta = now - before;
+    if !delta.is_finite() {
+        return String::new();
+    }
+    let size = if unit == "%" {
+        format!("{} points", format_number(delta.abs()))
+    } else {
+        with_unit(delta.abs(), unit)
+    };
+    if format_number(delta.abs()) == "0" {
+        format!("unchanged from {before_label}")
+    } else if delta > 0.0 {
+        format!("up {size} from {before_label}")
+    } else {
+        format!("down {size} from {before_label}")
+    }
 }
 
 /// The points split at gaps: each run is a stretch of consecutive present values.
