@@ -372,6 +372,34 @@ impl CsvReader {
         self.unclosed_quote_line
     }
 
+    /// True between records in the state a new reader reading on from here would have
+    /// (delimiter known, UTF-8, nothing pending): where [`super::split`] may cut a file.
+    pub fn at_record_boundary(&self) -> bool {
+        self.delimiter.is_some()
+            && self.pending.is_empty()
+            && self.state == State::FieldStart
+            && !self.record_has_content
+            && self.raw.is_empty()
+            && self.raw_ends.is_empty()
+            && !self.after_cr
+            && self.encoding == Encoding::Utf8
+            && matches!(self.utf16, Utf16::No)
+    }
+
+    /// The line the next record starts on.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// Moves the lines on by `lines` and adds `repaired_fields`: a reader of a later
+    /// part of a file continuing the count of the parts before it ([`super::split`]).
+    pub fn continue_after(&mut self, lines: usize, repaired_fields: usize) {
+        self.line += lines;
+        self.record_line += lines;
+        self.unclosed_quote_line = self.unclosed_quote_line.map(|l| l + lines);
+        self.repaired_fields += repaired_fields;
+    }
+
     /// Reads a chunk; calls `on_record(line, record)` for every complete record.
     pub fn feed(&mut self, chunk: &[u8], on_record: &mut impl FnMut(usize, &Record<'_>)) {
         let chunk = self.transcode(chunk, false);

@@ -109,7 +109,7 @@ pub fn format_rates<'a>(rates: impl IntoIterator<Item = (&'a String, &'a f64)>) 
 
 /// The currencies of one file's staged rows: the first one seen, and the rows in
 /// another.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileCurrencies {
     /// The currency of the first row that states one.
     pub first: Option<String>,
@@ -141,6 +141,21 @@ impl FileCurrencies {
                 }
             }
         }
+    }
+
+    /// Appends the currencies of the next byte range of the same file, whose rows follow
+    /// this one's `rows` staged rows ([`super::split`]); `false` (nothing changed) when
+    /// that range's first currency is another than this one's, since the rows in its
+    /// own first currency went unrecorded there.
+    pub fn absorb(&mut self, later: FileCurrencies, rows: usize) -> bool {
+        match (&self.first, &later.first) {
+            (Some(a), Some(b)) if a != b => return false,
+            (None, _) => self.first = later.first,
+            _ => {}
+        }
+        self.others
+            .extend(later.others.into_iter().map(|(r, code)| (r + rows, code)));
+        true
     }
 
     /// The currency of staged row `row` (rows that state none are in the file's).

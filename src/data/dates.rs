@@ -514,7 +514,7 @@ pub fn dates_in_name(name: &str) -> Vec<Day> {
 }
 
 /// Where the year of a year-less date comes from: the newest day it may be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Bound {
     /// The period in the file name.
     Period(Day, Day),
@@ -584,7 +584,7 @@ fn latest_not_after(month: u32, day: u32, bound: Day) -> Option<Day> {
 ///
 /// Rows are the indices of the staged rows. A row read again under the same index (the
 /// previous one was rejected after its date was read) replaces it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DateColumn {
     setting: DateOrder,
     bound: Option<Bound>,
@@ -674,6 +674,33 @@ impl DateColumn {
             }
         };
         Ok((day, cell.time))
+    }
+
+    /// Appends the column of the next byte range of the same file ([`super::split`]),
+    /// read as if it went on from this one's `rows` staged rows: as one column read
+    /// whole would be.
+    pub fn absorb(&mut self, later: DateColumn, rows: usize) {
+        let rows = u32::try_from(rows).unwrap_or(u32::MAX);
+        // Entries at `rows` or past it were of rejected rows: a later read replaces them.
+        self.ambiguous.retain(|&(r, _)| r < rows);
+        self.year_less.retain(|&(r, _, _)| r < rows);
+        for k in 0..2 {
+            self.settled[k] += later.settled[k];
+            if self.settled_example[k].is_empty() {
+                self.settled_example[k] = later.settled_example[k].clone();
+            }
+        }
+        let shift = |r: u32| r.saturating_add(rows);
+        self.ambiguous
+            .extend(later.ambiguous.iter().map(|&(r, alt)| (shift(r), alt)));
+        self.year_less
+            .extend(later.year_less.iter().map(|&(r, m, d)| (shift(r), m, d)));
+        if self.ambiguous_example.is_empty() {
+            self.ambiguous_example = later.ambiguous_example;
+        }
+        if self.year_less_example.is_empty() {
+            self.year_less_example = later.year_less_example;
+        }
     }
 
     /// Settles the column: switches the ambiguous rows when the column proved the other

@@ -743,6 +743,15 @@ impl StreamingLoad {
         }
     }
 
+    /// The CSV reader and its table (`None` unless the file is read as CSV): how
+    /// [`super::split`] checks, continues and merges the parts of a file.
+    pub fn csv_parts(&mut self) -> Option<(&mut CsvReader, &mut Option<Box<TableLoader>>)> {
+        match &mut self.input {
+            Input::Csv { reader, table } => Some((reader, table)),
+            _ => None,
+        }
+    }
+
     /// The detection, once a CSV header has been read.
     pub fn detection(&self) -> Option<&Detection> {
         match &self.input {

@@ -155,6 +155,29 @@ enum Staged {
     Rows(Vec<(usize, Map<String, Value>)>),
 }
 
+/// What a posts table's loader staged from its records: taken out and put back by
+/// [`super::split`], which merges the parts of one file read in byte ranges.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct StagedPart {
+    /// The staged rows (moved between workers packed, not in this struct's JSON).
+    #[serde(skip)]
+    pub posts: Posts,
+    /// The line of each staged row.
+    #[serde(skip)]
+    pub lines: Vec<usize>,
+    pub rows_read: usize,
+    pub rows_rejected: usize,
+    pub issues: Vec<Issue>,
+    pub issues_dropped: usize,
+    pub undated: usize,
+    pub negative_rows: usize,
+    pub description_rows: Vec<usize>,
+    pub dates: DateColumn,
+    pub disclosure_from_column: bool,
+    pub disclosure_from_caption: bool,
+    pub currencies: currency::FileCurrencies,
+}
+
 /// A table's loader: created from the header, fed records, then prepared and applied.
 pub struct TableLoader {
     file: String,
@@ -206,6 +229,49 @@ impl TableLoader {
         if self.currencies.first.is_none() {
             self.currencies.first = Some(code.to_owned());
         }
+    }
+
+    /// Takes out what the loader staged, when it stages posts rows (not orders nor a
+    /// dimension table): see [`StagedPart`].
+    pub fn take_part(&mut self) -> Option<StagedPart> {
+        let Staged::Posts { posts, lines } = &mut self.staged else {
+            return None;
+        };
+        let dates = DateColumn::new(self.options.date_order, &self.file, self.options.today);
+        Some(StagedPart {
+            posts: std::mem::take(&mut **posts),
+            lines: std::mem::take(lines),
+            rows_read: std::mem::take(&mut self.rows_read),
+            rows_rejected: std::mem::take(&mut self.rows_rejected),
+            issues: std::mem::take(&mut self.issues),
+            issues_dropped: std::mem::take(&mut self.issues_dropped),
+            undated: std::mem::take(&mut self.undated),
+            negative_rows: std::mem::take(&mut self.negative_rows),
+            description_rows: std::mem::take(&mut self.description_rows),
+            dates: std::mem::replace(&mut self.dates, dates),
+            disclosure_from_column: std::mem::take(&mut self.disclosure_from_column),
+            disclosure_from_caption: std::mem::take(&mut self.disclosure_from_caption),
+            currencies: std::mem::take(&mut self.currencies),
+        })
+    }
+
+    /// Puts back a part [`TableLoader::take_part`] took (or several merged).
+    pub fn put_part(&mut self, part: StagedPart) {
+        self.staged = Staged::Posts {
+            posts: Box::new(part.posts),
+            lines: part.lines,
+        };
+        self.rows_read = part.rows_read;
+        self.rows_rejected = part.rows_rejected;
+        self.issues = part.issues;
+        self.issues_dropped = part.issues_dropped;
+        self.undated = part.undated;
+        self.negative_rows = part.negative_rows;
+        self.description_rows = part.description_rows;
+        self.dates = part.dates;
+        self.disclosure_from_column = part.disclosure_from_column;
+        self.disclosure_from_caption = part.disclosure_from_caption;
+        self.currencies = part.currencies;
     }
 
     /// Staged posts rows so far (the index of the next one).

@@ -17,6 +17,7 @@ pub mod mapping;
 pub mod packed;
 pub mod rng;
 pub mod schema;
+pub mod split;
 pub mod store;
 pub mod synth;
 pub mod values;
