@@ -54,8 +54,11 @@ async function drop(page, id, file) {
   return page.evaluate(() => window.__dropDone);
 }
 
-/** One DuckDB-WASM run on `postsFile`: start-up, drop → KPIs, filter changes, memory. */
-export async function duckdbRun(browser, url, postsFile) {
+/**
+ * One DuckDB-WASM run on `postsFile`: start-up, drop → KPIs, filter changes, memory;
+ * with `options.probe`, then the time of read_csv's sniffing and of a bare scan.
+ */
+export async function duckdbRun(browser, url, postsFile, options = {}) {
   const { context, page, errors, pids } = await openPage(browser, url);
   try {
     const startup = await page.evaluate(() => window.ref.startup());
@@ -85,7 +88,17 @@ export async function duckdbRun(browser, url, postsFile) {
       await page.waitForTimeout(50);
     }
     const peaks = await page.evaluate(() => window.ref.peaks());
+    // Where CREATE TABLE's time goes (after the figures above): the dialect sniffing
+    // alone, and a scan of the CSV that materialises no column.
+    const probe = {};
+    if (options.probe) {
+      probe.sniffMs = (await page.evaluate(() => window.ref.sql("SELECT * FROM sniff_csv('posts.csv')"))).ms;
+      probe.scanMs = (
+        await page.evaluate(() => window.ref.sql("SELECT count(*) FROM read_csv('posts.csv', header = true)"))
+      ).ms;
+    }
     return {
+      probe,
       startup,
       load,
       loadTasks,
