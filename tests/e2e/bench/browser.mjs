@@ -26,6 +26,8 @@
 //
 // usage: node tests/e2e/bench/browser.mjs --data DIR [--runs 5] [--dist dist] [--no-reference]
 //        node tests/e2e/bench/browser.mjs --ten-million DIR [--dist dist]
+// --duckdb-coi adds DuckDB-WASM's multi-threaded bundle (a cross-origin isolated page)
+// as one more line per run (not in the table).
 
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -39,13 +41,14 @@ import {
   duckdbPackageVersion,
   duckdbRun,
   floorRun,
+  startIsolatedReferenceServer,
   startReferenceServer,
 } from './reference.mjs';
 
 const TIMEOUT_MS = 600_000;
 
 function options() {
-  const out = { data: null, runs: 5, dist: path.join(REPO_ROOT, 'dist'), reference: true, tenMillion: null };
+  const out = { data: null, runs: 5, dist: path.join(REPO_ROOT, 'dist'), reference: true, duckdbCoi: false, tenMillion: null };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
@@ -55,6 +58,9 @@ function options() {
     else if (flag === '--ten-million') out.tenMillion = path.resolve(value);
     else if (flag === '--no-reference') {
       out.reference = false;
+      i -= 1;
+    } else if (flag === '--duckdb-coi') {
+      out.duckdbCoi = true;
       i -= 1;
     } else throw new Error(`unknown argument ${flag}`);
   }
@@ -385,6 +391,7 @@ async function benchmark(opts) {
   }
   const server = await startServer({ dir: opts.dist });
   const refServer = reference ? await startReferenceServer() : null;
+  const coiServer = reference && opts.duckdbCoi ? await startIsolatedReferenceServer() : null;
   const browser = await launch(['--enable-precise-memory-info']);
   const runs = [];
   const ducks = [];
@@ -415,6 +422,18 @@ async function benchmark(opts) {
           `wasm ${(duck.peak.wasm / MB).toFixed(0)} MB, RSS ${(duck.rss / MB).toFixed(0)} MB` +
           (duck.errors.length ? `, page errors: ${duck.errors.join('; ')}` : ''),
       );
+      if (coiServer) {
+        const coi = await duckdbRun(browser, coiServer.url, postsFile, { bundle: 'coi' }).catch((e) => ({
+          error: e.message.split('\n')[0],
+        }));
+        if (coi.error) console.log(`  DuckDB-WASM coi bundle failed: ${coi.error}`);
+        else console.log(
+          `  DuckDB-WASM coi bundle (${coi.startup.threads} threads, cross-origin isolated ${coi.startup.isolated}): ` +
+            `start-up ${(coi.startup.instantiateMs + coi.startup.connectMs).toFixed(0)} ms, drop → KPIs ${coi.load.totalMs.toFixed(0)} ms ` +
+            `(CREATE TABLE ${coi.load.createMs.toFixed(0)}), filters median ${median(coi.filterMs).toFixed(1)} ms, ` +
+            `p95 ${quantile(coi.filterMs, 0.95).toFixed(1)} ms, wasm ${(coi.peak.wasm / MB).toFixed(0)} MB, RSS ${(coi.rss / MB).toFixed(0)} MB`,
+        );
+      }
       const floor = await floorRun(browser, refServer.url, postsFile);
       floors.push(floor);
       console.log(
@@ -426,6 +445,7 @@ async function benchmark(opts) {
     await browser.close();
     await server.close();
     if (refServer) await refServer.close();
+    if (coiServer) await coiServer.close();
   }
   const total = runs.map((r) => r.loadMs + r.summaryMs);
   const filters = runs.flatMap((r) => r.filterMs);

@@ -12,10 +12,12 @@
 // long tasks over 50 ms on the page.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startServer } from '../serve.mjs';
+import { mimeType, startServer } from '../serve.mjs';
 import { rendererPeakRss, rendererPids } from './proc.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -32,6 +34,40 @@ export function duckdbPackageVersion() {
 /** Serves the reference page and DuckDB-WASM's files. */
 export function startReferenceServer() {
   return startServer({ dir: REFERENCE_DIR });
+}
+
+/**
+ * Serves the same folder cross-origin isolated (COOP same-origin, COEP require-corp),
+ * for DuckDB-WASM's multi-threaded ("coi") bundle, which needs SharedArrayBuffer.
+ */
+export function startIsolatedReferenceServer() {
+  const server = createServer(async (req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    let file = path.resolve(REFERENCE_DIR, `.${urlPath}`);
+    if (file !== REFERENCE_DIR && !file.startsWith(REFERENCE_DIR + path.sep)) file = null;
+    if (file && urlPath.endsWith('/')) file = path.join(file, 'index.html');
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'Content-Type': mimeType(file),
+        'Cache-Control': 'no-store',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/`,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
 }
 
 async function openPage(browser, url) {
@@ -61,7 +97,11 @@ async function drop(page, id, file) {
 export async function duckdbRun(browser, url, postsFile, options = {}) {
   const { context, page, errors, pids } = await openPage(browser, url);
   try {
-    const startup = await page.evaluate(() => window.ref.startup());
+    const startup = await page.evaluate((bundle) => window.ref.startup(bundle), options.bundle ?? 'eh');
+    if (options.threads) {
+      await page.evaluate((n) => window.ref.threads(n), options.threads);
+      startup.threads = options.threads;
+    }
     const load = await drop(page, 'duckdb-file', postsFile);
     if (load.error) throw new Error(`DuckDB-WASM: ${load.error}`);
     const loadTasks = await page.evaluate(() => window.__longTasks.splice(0));

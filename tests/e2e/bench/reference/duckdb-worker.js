@@ -1,4 +1,4 @@
-// DuckDB-WASM's own worker (the exception-handling bundle), wrapped so that the benchmark
+// DuckDB-WASM's own worker (the exception-handling bundle, or ?bundle=coi), wrapped so that the benchmark
 // can read its wasm memory: WebAssembly's instantiate calls are hooked to keep every
 // WebAssembly.Memory the module imports or exports, and the size is posted on the
 // BroadcastChannel "duckdb-memory" when asked. (A wasm memory only grows: its size at the
@@ -33,4 +33,6 @@ channel.onmessage = () => {
   for (const memory of memories) bytes += memory.buffer.byteLength;
   channel.postMessage({ bytes });
 };
-importScripts('/node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js');
+// ?bundle=coi: the multi-threaded bundle (needs a cross-origin isolated page).
+const bundle = new URLSearchParams(location.search).get('bundle') === 'coi' ? 'coi' : 'eh';
+importScripts(`/node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-${bundle}.worker.js`);

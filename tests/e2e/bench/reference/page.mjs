@@ -71,17 +71,30 @@ async function wasmMemoryBytes() {
 
 window.ref = {
   /** DuckDB-WASM's start-up: import the module, instantiate the bundle, connect. */
-  async startup() {
+  async startup(bundle = 'eh') {
+    const dist = (f) => new URL(`/node_modules/@duckdb/duckdb-wasm/dist/${f}`, location.href).href;
     const t0 = performance.now();
     duckdb = await import('@duckdb/duckdb-wasm');
     const t1 = performance.now();
-    const worker = new Worker('/duckdb-worker.js');
+    const worker = new Worker(`/duckdb-worker.js?bundle=${bundle}`);
     db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
-    await db.instantiate(new URL('/node_modules/@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', location.href).href);
+    if (bundle === 'coi') {
+      await db.instantiate(dist('duckdb-coi.wasm'), dist('duckdb-browser-coi.pthread.worker.js'));
+    } else {
+      await db.instantiate(dist('duckdb-eh.wasm'));
+    }
     const t2 = performance.now();
     conn = await db.connect();
     const t3 = performance.now();
-    return { importMs: t1 - t0, instantiateMs: t2 - t1, connectMs: t3 - t2, totalMs: t3 - t0, version: await db.getVersion() };
+    const threads = (await conn.query("SELECT current_setting('threads') AS t")).toArray()[0]?.toJSON().t;
+    return {
+      importMs: t1 - t0, instantiateMs: t2 - t1, connectMs: t3 - t2, totalMs: t3 - t0,
+      version: await db.getVersion(), threads: Number(threads), isolated: globalThis.crossOriginIsolated === true,
+    };
+  },
+  /** Sets DuckDB's thread count (the coi bundle). */
+  async threads(n) {
+    await conn.query(`SET threads = ${Number(n)}`);
   },
   /** Called just before the File is put in an input: the drop's time zero. */
   armDrop() {
