@@ -7,11 +7,13 @@
 //   over platform, campaign, creator and date-preset changes;
 // - the data worker's own times (parse, finish, pack of the shell: the `ingest-answered`
 //   mark's detail) and the page's time from its result to its first answers;
-// - peak memory: the renderer's peak RSS (VmHWM), the page's JS heap and wasm memory,
-//   plus the worker's wasm memory;
+// - peak memory: the renderer's peak RSS (VmHWM of the page's own renderer process),
+//   the page's JS heap and wasm memory, plus the workers' wasm memory (measured by a hook
+//   in each worker script; the data worker's own report beside it);
 // - long tasks (> 50 ms) of the page's main thread during the ingest, from a
 //   PerformanceObserver: while the worker parses, and after it (its first answers and
-//   the first render);
+//   the first render); for the table, during the load (drop → KPIs rendered) and after
+//   it (the filter changes);
 // - the demo: navigation → its first `kpis-rendered` (time to the first dashboard);
 // - the bundles' .wasm sizes, raw and gzip;
 // - in the same browser session, on the same posts CSV, the reference lines of issue 16
