@@ -116,3 +116,40 @@ fn words_count_the_periods_without_a_value() {
     );
     assert_eq!(periods_in_words(1, Granularity::Week), "1 week");
 }
+
+#[test]
+fn periods_without_rows_are_gaps_in_the_series() {
+    use kpi_dash::data::calendar::parse_iso_day;
+    use kpi_dash::display::sparkline::series;
+    let day = |s| parse_iso_day(s).unwrap();
+    // Months with rows: January, March (n/a), June. February, April and May have no
+    // rows: January to June is 6 months, 3 of them gaps, plus March's n/a.
+    let points = [
+        (day("2025-01-01"), Some(3.0)),
+        (day("2025-03-01"), None),
+        (day("2025-06-01"), Some(5.0)),
+    ];
+    assert_eq!(
+        series(&points, Granularity::Month),
+        [Some(3.0), None, None, None, None, Some(5.0)]
+    );
+    // Weeks start on Monday: 2025-03-03 and 2025-03-17 are two weeks apart.
+    let weeks = [
+        (day("2025-03-03"), Some(1.0)),
+        (day("2025-03-17"), Some(2.0)),
+    ];
+    assert_eq!(
+        series(&weeks, Granularity::Week),
+        [Some(1.0), None, Some(2.0)]
+    );
+    // Quarters: Q4 2024 to Q2 2025 is three quarters.
+    let quarters = [
+        (day("2024-10-01"), Some(1.0)),
+        (day("2025-04-01"), Some(2.0)),
+    ];
+    assert_eq!(
+        series(&quarters, Granularity::Quarter),
+        [Some(1.0), None, Some(2.0)]
+    );
+    assert!(series(&[], Granularity::Day).is_empty());
+}

@@ -3,7 +3,7 @@
 //! the sentence a screen reader reads for it ("rising from 5.1% to 7.7% over 12 weeks").
 //! A period without a value (n/a) is a gap in the line, never a zero.
 
-use crate::data::calendar::Granularity;
+use crate::data::calendar::{Day, Granularity};
 
 /// Width of the drawing box (SVG user units).
 pub const WIDTH: f64 = 100.0;
@@ -22,6 +22,46 @@ pub struct Geometry {
     /// The target band's top y and height (at least a hairline for a one-sided
     /// target), when there is a band and a value to place it against.
     pub band: Option<(f64, f64)>,
+}
+
+/// Longest series drawn: a day-by-day view of years of data keeps its last periods.
+pub const MAX_PERIODS: usize = 400;
+
+/// The start of the period after the one starting at `start`. A month is at most 31
+/// days and the next at least 28, so 31 days on is always inside the next month; a
+/// quarter is at most 92 days and the next at least 90.
+fn next_start(start: Day, granularity: Granularity) -> Day {
+    let step = match granularity {
+        Granularity::Day => 1,
+        Granularity::Week => 7,
+        Granularity::Month => 31,
+        Granularity::Quarter => 92,
+    };
+    granularity.period_start(start.saturating_add(step))
+}
+
+/// One value per period from the first period given to the last, oldest first: the
+/// engine lists only periods that have rows (`points`: each one's start and value,
+/// oldest first), so a period without rows in between is `None` here, a gap, as is a
+/// period whose value is n/a. At most [`MAX_PERIODS`], the latest.
+pub fn series(points: &[(Day, Option<f64>)], granularity: Granularity) -> Vec<Option<f64>> {
+    let mut out: Vec<Option<f64>> = Vec::new();
+    let mut expected: Option<Day> = None;
+    for &(start, value) in points {
+        if let Some(mut next) = expected {
+            // Fill the periods without rows (bounded: no runaway on odd input).
+            while next < start && out.len() < 100 * MAX_PERIODS {
+                out.push(None);
+                next = next_start(next, granularity);
+            }
+        }
+        out.push(value);
+        expected = Some(next_start(start, granularity));
+    }
+    if out.len() > MAX_PERIODS {
+        out.drain(..out.len() - MAX_PERIODS);
+    }
+    out
 }
 
 /// The values as the line draws them: a non-finite value is no value.
