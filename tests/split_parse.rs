@@ -7,7 +7,8 @@
 use kpi_dash::data::ingest::{load, DuplicatePolicy, FileReport, LoadOptions};
 use kpi_dash::data::packed::pack;
 use kpi_dash::data::split::{
-    parse_in_parts, parse_on_threads, plan_at, plan_bytes, MergeError, Plan, HEAD_BYTES,
+    merge_parts, parse_in_parts, parse_on_threads, plan_at, plan_bytes, MergeError, PartLoad, Plan,
+    HEAD_BYTES,
 };
 use kpi_dash::data::store::Workspace;
 
@@ -340,4 +341,83 @@ fn what_cannot_merge_exactly_is_an_error_not_a_wrong_workspace() {
     }
     // JSON is never planned.
     assert_eq!(plan_bytes(b"[{\"platform\":\"tiktok\"}]", 4), None);
+}
+
+/// Timing of one parse against two threads over the benchmark's posts file
+/// (`cargo run --release --bin gen -- --out target/bench-data --posts 1000000`):
+/// `cargo test --release --offline --test split_parse -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn time_two_threads_against_one() {
+    use kpi_dash::data::ingest::StreamingLoad;
+    use std::time::Instant;
+    let Ok(bytes) = std::fs::read("target/bench-data/posts.csv") else {
+        return;
+    };
+    let options = LoadOptions::default();
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (mut one, mut two, mut finish_one, mut finish_two) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..3 {
+        let started = Instant::now();
+        let mut load = StreamingLoad::new("posts.csv", options.clone());
+        for chunk in bytes.chunks(1 << 20) {
+            load.feed(chunk);
+        }
+        let parsed = Instant::now();
+        let mut ws = Workspace::default();
+        let expected = load.finish(&mut ws).unwrap();
+        finish_one.push(parsed.elapsed().as_secs_f64() * 1e3);
+        one.push((parsed - started).as_secs_f64() * 1e3);
+
+        let started = Instant::now();
+        let plan = plan_bytes(&bytes, 2).unwrap();
+        let load = parse_on_threads("posts.csv", &options, &bytes, &plan, 1 << 20).unwrap();
+        let parsed = Instant::now();
+        let mut split_ws = Workspace::default();
+        let report = load.finish(&mut split_ws).unwrap();
+        finish_two.push(parsed.elapsed().as_secs_f64() * 1e3);
+        two.push((parsed - started).as_secs_f64() * 1e3);
+        assert_eq!(report, expected);
+        assert!(canonical(&ws) == canonical(&split_ws));
+    }
+    // Where the two-thread time goes: the parts (on threads), then the merge.
+    let plan = plan_bytes(&bytes, 2).unwrap();
+    let (mut parts_ms, mut merge_ms) = (vec![], vec![]);
+    for _ in 0..3 {
+        let started = Instant::now();
+        let parts: Vec<PartLoad> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..plan.parts())
+                .map(|k| {
+                    let (plan, options, bytes) = (&plan, &options, &bytes);
+                    scope.spawn(move || {
+                        let mut part = PartLoad::new("posts.csv", options, plan, k);
+                        part.read_all(bytes, 1 << 20);
+                        part
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let read = Instant::now();
+        let _load = merge_parts(parts).unwrap();
+        merge_ms.push(read.elapsed().as_secs_f64() * 1e3);
+        parts_ms.push((read - started).as_secs_f64() * 1e3);
+    }
+    println!(
+        "two threads: parts {:.0} ms, merge {:.0} ms (medians)",
+        median(parts_ms),
+        median(merge_ms)
+    );
+    println!(
+        "{} MB: parse 1 thread {:.0} ms, 2 threads {:.0} ms (merge included; {:.2}x); finish {:.0} / {:.0} ms",
+        bytes.len() / 1_000_000,
+        median(one.clone()),
+        median(two.clone()),
+        median(one) / median(two),
+        median(finish_one),
+        median(finish_two)
+    );
 }

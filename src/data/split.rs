@@ -26,7 +26,7 @@
 
 use super::csv::CsvReader;
 use super::ingest::{sniff, LoadOptions, Sniffed, StreamingLoad, TextEncoding, SNIFF_BYTES};
-use super::loader::{StagedPart, TableLoader, MAX_ISSUES};
+use super::loader::{StagedPart, MAX_ISSUES};
 use super::schema::MEASURE_COUNT;
 use super::store::{Dict, Posts, StrColumn, NO_TIME};
 
@@ -38,7 +38,7 @@ pub const WINDOW_BYTES: usize = 1 << 16;
 
 /// Where a file is cut: the header bytes every later part parses first, and the byte
 /// offset each part starts at (the first is 0).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Plan {
     /// The file's bytes up to the end of its header record (a BOM and blank lines
     /// before it included), with `\n` added after a bare `\r`.
@@ -291,109 +291,90 @@ impl std::fmt::Display for MergeError {
     }
 }
 
-/// Part 0 (still holding its reader and table) and the states of the later parts,
-/// with their rows: merged into the load of the whole file, ready for
-/// [`StreamingLoad::finish`].
-///
-/// `first` is part 0 as read; `later[k - 1]` part `k`'s state and rows when it ran,
-/// and the `last` part of the chain must be given as a [`PartLoad`] too when it is not
-/// part 0 (its reader ends the file): see [`merge_parts`] for parts all in one place.
+/// The parts' states and rows (`states[k]` for part `k`, `None` for a part that did
+/// not run or is `last`) and `last`, the part that read to the end of the file with
+/// its reader still open: merged into the load of the whole file, ready for
+/// [`StreamingLoad::finish`]. The chain from part 0 must end with `last`.
 pub fn merge(
-    mut first: PartLoad,
-    mut later: Vec<Option<(PartState, Posts)>>,
-    last: Option<PartLoad>,
+    mut states: Vec<Option<(PartState, Posts)>>,
+    mut last: PartLoad,
 ) -> Result<StreamingLoad, MergeError> {
-    let first_next = first.next.ok_or(MergeError::Missing(0))?;
-    let parts = first.cuts.len();
-    let (reader, table) = first.load.csv_parts().ok_or(MergeError::NotPosts)?;
-    let delimiter = reader.delimiter();
-    let mut end_line = reader.line();
-    let mut repaired = reader.repaired_fields();
-    let loader: &mut TableLoader = table.as_mut().ok_or(MergeError::NotPosts)?;
-    let headers = loader.detection.headers.clone();
-    let mut acc = loader.take_part().ok_or(MergeError::NotPosts)?;
-    let mut k = first_next;
-    while k < parts {
-        let (state, posts) = later
-            .get_mut(k - 1)
+    let parts = last.cuts.len();
+    let last_state = part_state_of(&mut last).ok_or(MergeError::NotPosts)?;
+    let mut last_state = Some(last_state);
+    let mut take = |k: usize| -> Result<(PartState, Posts), MergeError> {
+        if k == last.index {
+            return last_state.take().ok_or(MergeError::Missing(k));
+        }
+        states
+            .get_mut(k)
             .and_then(Option::take)
-            .ok_or(MergeError::Missing(k))?;
+            .ok_or(MergeError::Missing(k))
+    };
+    let (first, posts) = take(0)?;
+    let (headers, delimiter) = (first.headers, first.delimiter);
+    let mut acc = first.staged;
+    acc.posts = posts;
+    let (mut end_line, mut repaired, mut next) =
+        (first.end_line, first.repaired_fields, first.next);
+    let (mut at, mut offset, mut own_repaired) = (0, 0, first.repaired_fields);
+    while next < parts {
+        if next <= at {
+            return Err(MergeError::Missing(next));
+        }
+        at = next;
+        let (state, posts) = take(at)?;
         if !state.prefix_ok || state.headers != headers || state.delimiter != delimiter {
-            return Err(MergeError::Header(k));
+            return Err(MergeError::Header(at));
         }
         // The true line where the part starts, less the line its reader counted there.
-        let offset = end_line.saturating_sub(state.base_line);
+        offset = end_line.saturating_sub(state.base_line);
         let mut staged = state.staged;
         staged.posts = posts;
-        absorb(&mut acc, staged, offset, k)?;
+        absorb(&mut acc, staged, offset, at)?;
         end_line = state.end_line + offset;
         repaired += state.repaired_fields;
-        let last_offset = offset;
-        if state.next <= k {
-            return Err(MergeError::Missing(k));
-        }
-        let next = state.next;
-        if next >= parts {
-            // The chain's last part: its reader ends the file.
-            let mut last = last.ok_or(MergeError::Missing(k))?;
-            if last.index != k {
-                return Err(MergeError::Missing(k));
-            }
-            let (reader, table) = last.load.csv_parts().ok_or(MergeError::Missing(k))?;
-            reader.continue_after(last_offset, repaired - state.repaired_fields);
-            let (_, first_table) = first.load.csv_parts().ok_or(MergeError::NotPosts)?;
-            let mut loader = first_table.take().ok_or(MergeError::NotPosts)?;
-            loader.put_part(acc);
-            *table = Some(loader);
-            return Ok(last.load);
-        }
-        k = next;
+        own_repaired = state.repaired_fields;
+        next = state.next;
     }
-    if let Some((_, table)) = first.load.csv_parts() {
-        if let Some(loader) = table.as_mut() {
-            loader.put_part(acc);
-        }
+    if at != last.index {
+        // The chain ended in a part whose reader is not here.
+        return Err(MergeError::Missing(at));
     }
-    Ok(first.load)
+    let (reader, table) = last.load.csv_parts().ok_or(MergeError::NotPosts)?;
+    reader.continue_after(offset, repaired - own_repaired);
+    table.as_mut().ok_or(MergeError::NotPosts)?.put_part(acc);
+    Ok(last.load)
+}
+
+/// The part of the chain from part 0 that reads to the end, among `parts`.
+fn chain_end(parts: &[Option<usize>]) -> Option<usize> {
+    let (mut at, mut next) = (0, (*parts.first()?)?);
+    while next < parts.len() {
+        if next <= at {
+            return None;
+        }
+        at = next;
+        next = (*parts.get(at)?)?;
+    }
+    Some(at)
 }
 
 /// [`merge`] of parts all read here (the native path and the tests).
 pub fn merge_parts(parts: Vec<PartLoad>) -> Result<StreamingLoad, MergeError> {
-    let mut parts = parts.into_iter();
-    let first = parts.next().ok_or(MergeError::Missing(0))?;
-    let count = first.cuts.len();
-    let mut rest: Vec<Option<PartLoad>> = parts.map(Some).collect();
-    // Which part ends the chain.
-    let mut k = first.next.ok_or(MergeError::Missing(0))?;
-    let mut last_index = 0;
-    while k < count {
-        last_index = k;
-        k = rest
-            .get(k - 1)
-            .and_then(|p| p.as_ref()?.next)
-            .ok_or(MergeError::Missing(k))?;
-        if k <= last_index {
-            return Err(MergeError::Missing(last_index));
-        }
-    }
+    let nexts: Vec<Option<usize>> = parts.iter().map(|p| p.next).collect();
+    let end = chain_end(&nexts).ok_or(MergeError::Missing(0))?;
     let mut last = None;
-    let mut later = Vec::with_capacity(rest.len());
-    for (i, part) in rest.iter_mut().enumerate() {
-        let Some(part) = part.take() else {
-            later.push(None);
-            continue;
-        };
-        if i + 1 == last_index {
-            // The last part keeps its reader; its state is read from it here.
-            let mut part = part;
-            let state = part_state_of(&mut part);
-            later.push(state);
+    let mut states = Vec::with_capacity(parts.len());
+    for (k, part) in parts.into_iter().enumerate() {
+        if k == end {
             last = Some(part);
+            states.push(None);
         } else {
-            later.push(part.take());
+            states.push(part.take());
         }
     }
-    merge(first, later, last)
+    merge(states, last.ok_or(MergeError::Missing(end))?)
 }
 
 /// The state and rows of the chain's last part, leaving its reader (and an emptied
@@ -517,7 +498,15 @@ pub fn append_posts(dst: &mut Posts, src: Posts) {
         if !(dst.present[m] || src.present[m]) {
             continue;
         }
+        // A column is partial when it has an absent value: either side's, or the
+        // padding of the side that lacked the measure.
+        let partial = match (dst.present[m], src.present[m]) {
+            (true, true) => dst.partial[m] || src.partial[m],
+            (true, false) => dst.partial[m] || added > 0,
+            (false, _) => before > 0 || src.partial[m],
+        };
         let column = dst.column_mut(m);
+        column.reserve_exact(before + added - column.len());
         match src.measures.get(m).filter(|_| src.present[m]) {
             Some(values) => {
                 column.extend_from_slice(values);
@@ -525,9 +514,9 @@ pub fn append_posts(dst: &mut Posts, src: Posts) {
             }
             None => column.resize(before + added, f64::NAN),
         }
+        dst.partial[m] = partial;
     }
     dst.day.extend_from_slice(&src.day);
-    dst.recount_partial();
 }
 
 /// Parses `bytes` (the whole file) in `plan`'s parts one after another, `slice`
