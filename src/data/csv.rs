@@ -43,26 +43,28 @@ impl Encoding {
 #[derive(Clone, Copy, Debug)]
 pub struct Record<'a> {
     text: &'a str,
-    ends: &'a [usize],
+    /// Each field's byte range in `text` (the record's own bytes when it lay whole in
+    /// one chunk and needed no unescaping, else the reader's copy of its fields).
+    spans: &'a [(usize, usize)],
 }
 
 impl<'a> Record<'a> {
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.spans.len()
     }
 
     /// True when the record has no field.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.spans.is_empty()
     }
 
     /// Field `i` (empty past the end).
+    #[inline]
     pub fn get(&self, i: usize) -> &'a str {
-        let Some(&end) = self.ends.get(i) else {
+        let Some(&(start, end)) = self.spans.get(i) else {
             return "";
         };
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
         self.text.get(start..end).unwrap_or("")
     }
 
@@ -89,9 +91,12 @@ pub struct CsvReader {
     at_file_start: bool,
     state: State,
     raw: Vec<u8>,
-    raw_ends: Vec<usize>,
+    /// The fields of the record being copied into `raw`: their ranges there.
+    raw_spans: Vec<(usize, usize)>,
+    /// The fields of a record read in place (see [`CsvReader::record_in_place`]).
+    spans: Vec<(usize, usize)>,
     decoded: String,
-    decoded_ends: Vec<usize>,
+    decoded_spans: Vec<(usize, usize)>,
     record_has_content: bool,
     line: usize,
     record_line: usize,
@@ -259,9 +264,10 @@ impl CsvReader {
             at_file_start: true,
             state: State::FieldStart,
             raw: Vec::with_capacity(1024),
-            raw_ends: Vec::with_capacity(32),
+            raw_spans: Vec::with_capacity(32),
+            spans: Vec::with_capacity(32),
             decoded: String::new(),
-            decoded_ends: Vec::new(),
+            decoded_spans: Vec::new(),
             record_has_content: false,
             line: 1,
             record_line: 1,
@@ -380,7 +386,7 @@ impl CsvReader {
             && self.state == State::FieldStart
             && !self.record_has_content
             && self.raw.is_empty()
-            && self.raw_ends.is_empty()
+            && self.raw_spans.is_empty()
             && !self.after_cr
             && self.encoding == Encoding::Utf8
             && matches!(self.utf16, Utf16::No)
@@ -447,8 +453,152 @@ impl CsvReader {
 
     fn consume(&mut self, chunk: &[u8], on_record: &mut impl FnMut(usize, &Record<'_>)) {
         let delim = self.delimiter.unwrap_or(b',');
+        // The chunk's longest valid UTF-8 prefix: records inside it are read in place.
+        let text = match std::str::from_utf8(chunk) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&chunk[..e.valid_up_to()]).unwrap_or(""),
+        };
         let len = chunk.len();
         let mut i = 0;
+        while i < len {
+            if self.state == State::FieldStart && !self.record_has_content {
+                if self.after_cr {
+                    // The `\n` of a `\r\n` that ended the last line.
+                    self.after_cr = false;
+                    if chunk[i] == b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                if let Some(next) = self.record_in_place(chunk, text, i, delim, on_record) {
+                    i = next;
+                    continue;
+                }
+            }
+            i = self.consume_copying(chunk, i, delim, on_record);
+        }
+    }
+
+    /// Reads the record that starts at `chunk[at]` without copying it, when it lies whole
+    /// in the chunk, is text that needs no decoding or repair, and has no quoted field
+    /// with an escaped quote, a line end or text after its closing quote. Returns where
+    /// the next record starts; `None` (nothing read, nothing changed) leaves the record
+    /// to [`CsvReader::consume_copying`], which reads every case.
+    #[inline]
+    fn record_in_place(
+        &mut self,
+        chunk: &[u8],
+        text: &str,
+        at: usize,
+        delim: u8,
+        on_record: &mut impl FnMut(usize, &Record<'_>),
+    ) -> Option<usize> {
+        let len = chunk.len();
+        let mut i = at;
+        // A blank line is no record: the copying path skips it.
+        if matches!(chunk[i], b'\n' | b'\r') {
+            return None;
+        }
+        self.spans.clear();
+        // The OR of every field byte: its high bit is set when the record is not ASCII.
+        let mut high = 0u8;
+        let line_end = loop {
+            let (start, end);
+            if chunk[i] == b'"' {
+                start = i + 1;
+                let mut j = start;
+                while j < len {
+                    let b = chunk[j];
+                    if b == b'"' {
+                        break;
+                    }
+                    if b == b'\n' || b == b'\r' {
+                        return None;
+                    }
+                    high |= b;
+                    j += 1;
+                }
+                // The closing quote and the byte after it must be in this chunk.
+                if j + 1 >= len {
+                    return None;
+                }
+                end = j;
+                i = j + 1;
+                let c = chunk[i];
+                if c != delim && c != b'\n' && c != b'\r' {
+                    return None;
+                }
+            } else {
+                start = i;
+                let mut j = i;
+                while j < len {
+                    let b = chunk[j];
+                    if b == delim || b == b'\n' || b == b'\r' {
+                        break;
+                    }
+                    high |= b;
+                    j += 1;
+                }
+                if j == len {
+                    return None;
+                }
+                end = j;
+                i = j;
+            }
+            self.spans.push((start - at, end - at));
+            let c = chunk[i];
+            i += 1;
+            if c != delim {
+                break i - 1;
+            }
+            if i == len {
+                return None;
+            }
+        };
+        let record = if line_end <= text.len() {
+            text.get(at..line_end)?
+        } else {
+            std::str::from_utf8(&chunk[at..line_end]).ok()?
+        };
+        if high >= 0x80 {
+            // Not ASCII: in place only as UTF-8 with nothing to repair (as `decode`).
+            let bytes = record.as_bytes();
+            if self.encoding != Encoding::Utf8 || bytes.contains(&0xC3) || bytes.contains(&0xC2) {
+                return None;
+            }
+        }
+        let mut next = i;
+        if chunk[line_end] == b'\r' {
+            if next == len {
+                self.after_cr = true;
+            } else if chunk[next] == b'\n' {
+                next += 1;
+            }
+        }
+        let line = self.record_line;
+        self.line += 1;
+        self.record_line = self.line;
+        on_record(
+            line,
+            &Record {
+                text: record,
+                spans: &self.spans,
+            },
+        );
+        Some(next)
+    }
+
+    /// Reads `chunk[i..]` state by state, copying the fields into `raw`, until a record
+    /// ends, a blank line is passed (the reader is then at a record's start) or the
+    /// chunk ends; returns where it stopped.
+    fn consume_copying(
+        &mut self,
+        chunk: &[u8],
+        mut i: usize,
+        delim: u8,
+        on_record: &mut impl FnMut(usize, &Record<'_>),
+    ) -> usize {
+        let len = chunk.len();
         while i < len {
             if self.after_cr && chunk[i] == b'\n' {
                 self.after_cr = false;
@@ -491,6 +641,7 @@ impl CsvReader {
                         } else {
                             self.record_line = self.line;
                         }
+                        return i;
                     }
                 }
                 State::Quoted => {
@@ -522,6 +673,7 @@ impl CsvReader {
                     } else if c == b'\n' || c == b'\r' {
                         self.new_line(c);
                         self.end_record(on_record);
+                        return i;
                     } else {
                         // Lenient: text after a closing quote is kept.
                         self.raw.push(c);
@@ -530,6 +682,7 @@ impl CsvReader {
                 }
             }
         }
+        i
     }
 
     fn new_line(&mut self, c: u8) {
@@ -538,7 +691,8 @@ impl CsvReader {
     }
 
     fn end_field(&mut self) {
-        self.raw_ends.push(self.raw.len());
+        let start = self.raw_spans.last().map_or(0, |&(_, end)| end);
+        self.raw_spans.push((start, self.raw.len()));
         self.state = State::FieldStart;
     }
 
@@ -549,7 +703,7 @@ impl CsvReader {
             on_record(line, &record);
         }
         self.raw.clear();
-        self.raw_ends.clear();
+        self.raw_spans.clear();
         self.record_has_content = false;
         self.record_line = self.line;
     }
@@ -560,12 +714,15 @@ impl CsvReader {
             // ASCII: valid UTF-8, every end is a boundary, nothing to repair.
             return Some(Record {
                 text: std::str::from_utf8(&self.raw).unwrap_or(""),
-                ends: &self.raw_ends,
+                spans: &self.raw_spans,
             });
         }
         if self.encoding == Encoding::Utf8 {
             let valid = match std::str::from_utf8(&self.raw) {
-                Ok(text) => self.raw_ends.iter().all(|&e| text.is_char_boundary(e)),
+                Ok(text) => self
+                    .raw_spans
+                    .iter()
+                    .all(|&(_, e)| text.is_char_boundary(e)),
                 Err(_) => false,
             };
             if valid {
@@ -573,38 +730,37 @@ impl CsvReader {
                     self.repair_mojibake();
                     return Some(Record {
                         text: &self.decoded,
-                        ends: &self.decoded_ends,
+                        spans: &self.decoded_spans,
                     });
                 }
                 return Some(Record {
                     text: std::str::from_utf8(&self.raw).unwrap_or(""),
-                    ends: &self.raw_ends,
+                    spans: &self.raw_spans,
                 });
             }
             self.encoding = Encoding::Windows1252;
         }
         self.decoded.clear();
-        self.decoded_ends.clear();
-        let mut start = 0;
-        for &end in &self.raw_ends {
+        self.decoded_spans.clear();
+        for &(start, end) in &self.raw_spans {
+            let from = self.decoded.len();
             for &b in &self.raw[start..end] {
                 self.decoded.push(windows1252_char(b));
             }
-            self.decoded_ends.push(self.decoded.len());
-            start = end;
+            self.decoded_spans.push((from, self.decoded.len()));
         }
         Some(Record {
             text: &self.decoded,
-            ends: &self.decoded_ends,
+            spans: &self.decoded_spans,
         })
     }
 
     /// Copies the (valid UTF-8) record into `decoded`, repairing double-encoded fields.
     fn repair_mojibake(&mut self) {
         self.decoded.clear();
-        self.decoded_ends.clear();
-        let mut start = 0;
-        for &end in &self.raw_ends {
+        self.decoded_spans.clear();
+        for &(start, end) in &self.raw_spans {
+            let from = self.decoded.len();
             let field = std::str::from_utf8(&self.raw[start..end]).unwrap_or("");
             match repair_field(field) {
                 Some(fixed) => {
@@ -613,8 +769,7 @@ impl CsvReader {
                 }
                 None => self.decoded.push_str(field),
             }
-            self.decoded_ends.push(self.decoded.len());
-            start = end;
+            self.decoded_spans.push((from, self.decoded.len()));
         }
     }
 }
@@ -719,5 +874,53 @@ mod tests {
         let rows = read_chunked("c\nCÃ´te d'Ivoire\nCafé\n".as_bytes(), 5);
         assert_eq!(rows[1].1, vec!["Côte d'Ivoire"]);
         assert_eq!(rows[2].1, vec!["Café"]);
+    }
+
+    #[test]
+    fn records_read_in_place_match_those_copied() {
+        // Records of a whole input are read in place; one-byte chunks copy every one.
+        // Quotes, escaped quotes, text after a closing quote, CR, CRLF, blank lines,
+        // non-ASCII, mojibake and Windows-1252 bytes, at every position.
+        let alphabet: [&[u8]; 12] = [
+            b"a",
+            b"12",
+            b",",
+            b"\"",
+            b"\"\"",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            "é".as_bytes(),
+            "Ã´".as_bytes(),
+            b"\xE9",
+            b" ",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        for _ in 0..400 {
+            let mut input = b"h1,h2,h3\n".to_vec();
+            for _ in 0..40 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                input.extend_from_slice(alphabet[(seed % 12) as usize]);
+            }
+            let read = |size: usize| {
+                let mut reader = CsvReader::new();
+                let mut out = Vec::new();
+                let mut push = |line: usize, r: &Record<'_>| {
+                    out.push((line, r.iter().map(str::to_owned).collect::<Vec<_>>()))
+                };
+                for c in input.chunks(size) {
+                    reader.feed(c, &mut push);
+                }
+                reader.finish(&mut push);
+                let end = (reader.encoding(), reader.repaired_fields());
+                (out, end, reader.unclosed_quote_line())
+            };
+            let whole = read(input.len());
+            for size in [1, 2, 5, 13] {
+                assert_eq!(read(size), whole, "chunk size {size}: {input:?}");
+            }
+        }
     }
 }
