@@ -26,25 +26,31 @@ pub enum Kind {
     Load,
     Ask,
     Pack,
+    /// To a helper worker: parse one part of a file ([`crate::data::split`]).
+    Parse,
     Ready,
     Progress,
     Done,
     Copy,
     Answer,
+    /// From a helper worker: the part it parsed.
+    Part,
     Failed,
 }
 
 impl Kind {
     /// Every kind, page-to-worker ones first.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Load,
         Kind::Ask,
         Kind::Pack,
+        Kind::Parse,
         Kind::Ready,
         Kind::Progress,
         Kind::Done,
         Kind::Copy,
         Kind::Answer,
+        Kind::Part,
         Kind::Failed,
     ];
 
@@ -54,11 +60,13 @@ impl Kind {
             Kind::Load => "load",
             Kind::Ask => "ask",
             Kind::Pack => "pack",
+            Kind::Parse => "parse",
             Kind::Ready => "ready",
             Kind::Progress => "progress",
             Kind::Done => "done",
             Kind::Copy => "copy",
             Kind::Answer => "answer",
+            Kind::Part => "part",
             Kind::Failed => "failed",
         }
     }
@@ -81,14 +89,21 @@ pub struct LoadResult {
     pub finish_ms: f64,
     pub pack_ms: f64,
     pub worker_memory_bytes: f64,
+    /// Workers that parsed the biggest file (0 or 1: one; see [`parse_workers`]).
+    #[serde(default)]
+    pub parse_workers: usize,
 }
 
 impl LoadResult {
     /// The timings and memory alone, as JSON (the `ingest-answered` mark's detail).
     pub fn timings_json(&self) -> String {
         format!(
-            r#"{{"parse_ms":{},"finish_ms":{},"pack_ms":{},"worker_memory_bytes":{}}}"#,
-            self.parse_ms, self.finish_ms, self.pack_ms, self.worker_memory_bytes
+            r#"{{"parse_ms":{},"finish_ms":{},"pack_ms":{},"worker_memory_bytes":{},"parse_workers":{}}}"#,
+            self.parse_ms,
+            self.finish_ms,
+            self.pack_ms,
+            self.worker_memory_bytes,
+            self.parse_workers.max(1)
         )
     }
 }
@@ -111,6 +126,30 @@ pub const STREAM_FROM_BYTES: f64 = 1024.0 * 1024.0;
 /// measured shape loads at; files of other shapes that outgrow the worker's memory
 /// budget ([`crate::worker`]) are stopped with a message.
 pub const MAX_FILE_BYTES: f64 = 730_000_000.0;
+
+/// From this size on, a posts CSV is parsed in parts by several workers at once (the
+/// data worker and its helpers, see [`crate::data::split`]); smaller files in one.
+pub const SPLIT_FROM_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Bigger files are parsed by one worker: the merge holds the parts and the merged
+/// columns at once (about twice the columns of one parse), which the biggest files
+/// that load ([`MAX_FILE_BYTES`]) would not fit in a worker's memory.
+pub const SPLIT_UP_TO_BYTES: f64 = 256_000_000.0;
+
+/// The most workers that parse one file (the data worker included).
+pub const MAX_PARSE_WORKERS: usize = 4;
+
+/// How many workers parse a file of `size` bytes on a machine with `cores` logical
+/// cores (`navigator.hardwareConcurrency`; 0 when unknown): one below
+/// [`SPLIT_FROM_BYTES`] or above [`SPLIT_UP_TO_BYTES`], else one per core up to
+/// [`MAX_PARSE_WORKERS`].
+pub fn parse_workers(size: f64, cores: usize) -> usize {
+    if !(SPLIT_FROM_BYTES..=SPLIT_UP_TO_BYTES).contains(&size) {
+        1
+    } else {
+        cores.clamp(1, MAX_PARSE_WORKERS)
+    }
+}
 
 /// Where a load runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -174,6 +213,7 @@ mod wire {
     use super::{Kind, LoadResult};
     use crate::data::ingest::LoadOptions;
     use crate::data::packed::Packed;
+    use crate::data::split::Plan;
     use crate::display::questions::{answer_from_json, answer_to_json, Answer, Outline, Question};
     use crate::metrics::settings::Settings;
 
@@ -214,6 +254,14 @@ mod wire {
         /// Post a packed copy of the workspace held on `port` (the base of the next
         /// load, in another worker).
         Pack { port: web_sys::MessagePort },
+        /// To a helper worker: parse part `index` of `plan` of `file`, and answer with
+        /// [`FromWorker::Part`].
+        Parse {
+            file: web_sys::File,
+            options: LoadOptions,
+            plan: Plan,
+            index: usize,
+        },
     }
 
     /// A message from a data worker (to the page, or on a [`ToWorker::Pack`] port).
@@ -238,6 +286,9 @@ mod wire {
         Copy { packed: Packed },
         /// The answer to the question `id`.
         Answer { id: u32, answer: Answer },
+        /// From a helper worker: the part it parsed ([`crate::data::split::PartState`]
+        /// as JSON) and its staged rows, packed.
+        Part { state: String, posts: Packed },
         /// The question `id` (or, without one, the load) failed.
         Failed { id: Option<u32>, error: String },
     }
@@ -395,6 +446,20 @@ mod wire {
                     transfer.push(port);
                     message(Kind::Pack, &[("port", port.into())])
                 }
+                ToWorker::Parse {
+                    file,
+                    options,
+                    plan,
+                    index,
+                } => message(
+                    Kind::Parse,
+                    &[
+                        ("file", file.into()),
+                        ("options", to_json(options)),
+                        ("plan", to_json(plan)),
+                        ("index", (*index as f64).into()),
+                    ],
+                ),
             };
             (value, transfer)
         }
@@ -436,6 +501,14 @@ mod wire {
                         .dyn_into()
                         .map_err(|_| "no port in the pack message")?,
                 }),
+                Kind::Parse => Ok(ToWorker::Parse {
+                    file: field(value, "file")
+                        .dyn_into()
+                        .map_err(|_| "no file in the parse message")?,
+                    options: json(value, "options")?,
+                    plan: json(value, "plan")?,
+                    index: number(value, "index")? as usize,
+                }),
                 other => Err(format!("a {} message is not for the worker", other.name())),
             }
         }
@@ -476,6 +549,13 @@ mod wire {
                 FromWorker::Copy { packed } => {
                     message(Kind::Copy, &[("packed", packed_to_js(packed, &transfer))])
                 }
+                FromWorker::Part { state, posts } => message(
+                    Kind::Part,
+                    &[
+                        ("state", state.as_str().into()),
+                        ("posts", packed_to_js(posts, &transfer)),
+                    ],
+                ),
                 FromWorker::Answer { id, answer } => match answer_to_json(answer) {
                     Ok((json, reasons)) => message(
                         Kind::Answer,
@@ -519,6 +599,10 @@ mod wire {
                 Kind::Copy => Ok(FromWorker::Copy {
                     packed: packed_from_js(&field(value, "packed"))?,
                 }),
+                Kind::Part => Ok(FromWorker::Part {
+                    state: text(value, "state")?,
+                    posts: packed_from_js(&field(value, "posts"))?,
+                }),
                 Kind::Answer => {
                     let id = number(value, "id")? as u32;
                     // An unreadable answer still ends its question.
@@ -552,6 +636,28 @@ mod wire {
                 Kind::Copy => packed_from_js(&field(value, "packed")),
                 Kind::Failed => Err(text(value, "error").unwrap_or_else(|_| "it failed".into())),
                 other => Err(format!("a {} message instead of a copy", other.name())),
+            }
+        }
+    }
+
+    impl FromWorker {
+        /// A message from a helper worker to the data worker: ready, progress, its part
+        /// or a failure (reads only these kinds, as [`FromWorker::copy_from_js`]).
+        pub fn from_helper_js(value: &JsValue) -> Result<FromWorker, String> {
+            match kind_of(value)? {
+                Kind::Ready => Ok(FromWorker::Ready),
+                Kind::Progress => Ok(FromWorker::Progress {
+                    file: text(value, "file").unwrap_or_default(),
+                    done: number(value, "done").unwrap_or(0.0),
+                    total: number(value, "total").unwrap_or(0.0),
+                    rows: number(value, "rows").unwrap_or(0.0) as usize,
+                }),
+                Kind::Failed => Err(text(value, "error").unwrap_or_else(|_| "it failed".into())),
+                Kind::Part => Ok(FromWorker::Part {
+                    state: text(value, "state")?,
+                    posts: packed_from_js(&field(value, "posts"))?,
+                }),
+                other => Err(format!("a {} message from a helper", other.name())),
             }
         }
     }
@@ -610,7 +716,10 @@ mod tests {
         let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(
             names,
-            ["load", "ask", "pack", "ready", "progress", "done", "copy", "answer", "failed"]
+            [
+                "load", "ask", "pack", "parse", "ready", "progress", "done", "copy", "answer",
+                "part", "failed"
+            ]
         );
         assert_eq!(Kind::parse("Ask"), None);
         assert_eq!(Kind::parse(""), None);
@@ -632,6 +741,19 @@ mod tests {
         assert_eq!(timings["parse_ms"], 12.5);
         assert_eq!(timings["pack_ms"], 0.25);
         assert_eq!(timings["worker_memory_bytes"], 1048576.0);
+    }
+
+    #[test]
+    fn big_files_are_parsed_by_one_worker_per_core_up_to_four() {
+        let mib = 1024.0 * 1024.0;
+        assert_eq!(parse_workers(16.0 * mib - 1.0, 8), 1);
+        assert_eq!(parse_workers(16.0 * mib, 2), 2);
+        assert_eq!(parse_workers(100.0 * mib, 16), 4);
+        assert_eq!(parse_workers(100.0 * mib, 0), 1);
+        assert_eq!(parse_workers(100.0 * mib, 1), 1);
+        // The biggest files parse in one worker (memory before speed).
+        assert_eq!(parse_workers(SPLIT_UP_TO_BYTES, 4), 4);
+        assert_eq!(parse_workers(SPLIT_UP_TO_BYTES + 1.0, 4), 1);
     }
 
     #[test]
