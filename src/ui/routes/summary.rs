@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use crate::charts;
 use crate::data::schema::Measure;
-use crate::metrics::engine::Dimension;
+use crate::display::questions::Names;
+use crate::metrics::engine::{Dimension, GroupResult, Results};
 use crate::metrics::objective::SUMMARY_HEADLINE as HEADLINE;
 use crate::metrics::ranking::by_kpi_highest_first;
 use crate::metrics::registry::{kpi, registry, KpiGroup, KpiId, PLATFORM_ENGAGEMENT};
@@ -14,14 +15,12 @@ use crate::metrics::targets::{chart_floor, platform_target, target_band};
 use crate::ui::browser::mark;
 use crate::ui::components::alerts::AlertSummary;
 use crate::ui::components::chart::ChartView;
-use crate::ui::components::kpi::{kpi_trend, KpiCard};
+use crate::ui::components::kpi::LiveKpiCard;
 use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
-use super::{
-    display_name, group_kpi, groups_by, key_label, kpi_cards, money_cell, subject_link, EmptyState,
-};
+use super::{display_name, group_kpi, groups_by, key_label, money_cell, subject_link, EmptyState};
 
 /// The Executive Summary view.
 #[component]
@@ -45,83 +44,94 @@ pub fn SummaryPage() -> impl IntoView {
     }
 }
 
+/// The headline cards: built once, each card following the answers (see
+/// [`LiveKpiCard`]); only the compare window's line and the undated notice are redrawn.
 #[component]
 fn Headline() -> impl IntoView {
     let state = use_app();
-    move || {
-        let r = state.results.get();
-        let comparison = state.comparison.get();
-        let denominator = state.compute.with(|s| s.er_denominator.measure().1);
-        let undated = r.undated_rows_in_view;
-        let cards = HEADLINE
-            .iter()
-            .map(|&id| kpi(id))
-            .map(|def| {
-                let note =
-                    (def.id == KpiId::EngagementRate).then(|| format!("Denominator: {denominator}"));
-                let value = r.overall.get(def.id);
-                let coverage = r.overall.coverage(def.id);
-                let trend = kpi_trend(def, comparison.as_deref());
-                view! { <KpiCard def=def value=value trend=trend site_aov=r.site_aov note=note coverage=coverage/> }
-            })
-            .collect_view();
-        view! {
-            <section class="panel" aria-labelledby="headline-title">
-                <h2 id="headline-title">"Headline KPIs"</h2>
-                {comparison.as_ref().map(|c| view! {
-                    <p class="compare-window">{format!("Trends compare {}.", c.label())}</p>
-                })}
-                <div class="cards headline">{cards}</div>
-                {(undated > 0).then(|| view! {
+    let (results, comparison) = (state.results, state.comparison);
+    let denominator = Signal::derive(move || {
+        let measure = state.compute.with(|s| s.er_denominator.measure().1);
+        format!("Denominator: {measure}")
+    });
+    let cards = HEADLINE
+        .iter()
+        .map(|&id| {
+            let def = kpi(id);
+            let note = (id == KpiId::EngagementRate).then_some(denominator);
+            view! { <LiveKpiCard def=def results=results comparison=comparison note=note/> }
+        })
+        .collect_view();
+    let window = Memo::new(move |_| comparison.with(|c| c.as_ref().map(|c| c.label())));
+    let undated = Memo::new(move |_| results.with(|r| r.undated_rows_in_view));
+    view! {
+        <section class="panel" aria-labelledby="headline-title">
+            <h2 id="headline-title">"Headline KPIs"</h2>
+            {move || window.get().map(|label| view! {
+                <p class="compare-window">{format!("Trends compare {label}.")}</p>
+            })}
+            <div class="cards headline">{cards}</div>
+            {move || {
+                let undated = undated.get();
+                (undated > 0).then(|| view! {
                     <p class="notice">{format!("{undated} rows have no date: they count in totals but not in trends or date ranges.")}</p>
-                })}
-            </section>
-        }
+                })
+            }}
+        </section>
     }
 }
 
+/// Every other KPI by group: the sections and cards are built once (the registry's
+/// KPIs are fixed), each card following the answers.
 #[component]
 fn GroupSections() -> impl IntoView {
     let state = use_app();
-    move || {
-        let r = state.results.get();
-        let comparison = state.comparison.get();
-        KpiGroup::ALL
-            .into_iter()
-            .map(|group| {
-                let defs: Vec<_> = registry()
-                    .iter()
-                    .filter(|d| d.group == group && !HEADLINE.contains(&d.id))
-                    .collect();
-                let title_id = format!("group-{group:?}").to_lowercase();
-                let label_id = title_id.clone();
-                view! {
-                    <section class="panel" aria-labelledby=label_id>
-                        <h2 id=title_id>{group.name()}</h2>
-                        <div class="cards">{kpi_cards(defs, &r, comparison.as_deref(), None)}</div>
-                    </section>
-                }
-            })
-            .collect_view()
-    }
+    let (results, comparison) = (state.results, state.comparison);
+    KpiGroup::ALL
+        .into_iter()
+        .map(|group| {
+            let cards = registry()
+                .iter()
+                .filter(|d| d.group == group && !HEADLINE.contains(&d.id))
+                .map(|def| view! { <LiveKpiCard def=def results=results comparison=comparison/> })
+                .collect_view();
+            let title_id = format!("group-{group:?}").to_lowercase();
+            let label_id = title_id.clone();
+            view! {
+                <section class="panel" aria-labelledby=label_id>
+                    <h2 id=title_id>{group.name()}</h2>
+                    <div class="cards">{cards}</div>
+                </section>
+            }
+        })
+        .collect_view()
 }
 
+/// A campaign of the overview: its id, name, budget, actual spend and group.
+type CampaignRow = (String, String, Option<f64>, Option<f64>, GroupResult);
+
+/// The campaigns of the overview, by spend.
+fn campaign_rows(r: &Results, ws: &Names) -> Vec<CampaignRow> {
+    groups_by(r, Dimension::Campaign, Measure::Cost)
+        .into_iter()
+        .map(|g| {
+            let name = display_name(ws, Dimension::Campaign, &g.key);
+            let budget = ws.campaign(&g.key).and_then(|c| c.budget);
+            (g.key.clone(), name, budget, g.sums.total(Measure::Cost), g)
+        })
+        .collect()
+}
+
+/// Budget vs actual, engagement by platform and creators' cost vs revenue: the section
+/// is built once; the charts are redrawn and the tables' rows patched when the answer
+/// changes.
 #[component]
 fn CampaignOverview() -> impl IntoView {
     let state = use_app();
-    move || {
+    let charts = move || {
         let r = state.results.get();
-        let q = state.query.get();
         let ws = state.names.get();
-        let rows: Vec<(String, String, Option<f64>, Option<f64>, _)> =
-            groups_by(&r, Dimension::Campaign, Measure::Cost)
-                .into_iter()
-                .map(|g| {
-                    let name = display_name(&ws, Dimension::Campaign, &g.key);
-                    let budget = ws.campaign(&g.key).and_then(|c| c.budget);
-                    (g.key.clone(), name, budget, g.sums.total(Measure::Cost), g)
-                })
-                .collect();
+        let rows = campaign_rows(&r, &ws);
         // Spend that no post reports is absent (NaN: "n/a" in the chart's table), not 0.
         let chart_rows: Vec<(String, f64, f64)> = rows
             .iter()
@@ -135,21 +145,6 @@ fn CampaignOverview() -> impl IntoView {
             &format!("Spend ({symbol})"),
             &chart_rows,
         );
-        let table_rows: Vec<Vec<Cell>> = rows
-            .into_iter()
-            .map(|(id, name, budget, actual, g)| {
-                vec![
-                    Cell::Link {
-                        text: name,
-                        href: link(&id_path("/campaigns", &id), &q),
-                    },
-                    budget.map_or(Cell::Text("—".into()), money_cell),
-                    money_cell(actual),
-                    group_kpi(&g, KpiId::BudgetPacing),
-                    group_kpi(&g, KpiId::Roas),
-                ]
-            })
-            .collect();
         // No floor (NaN) draws no break-even line.
         let roas_target = state
             .compute
@@ -171,24 +166,6 @@ fn CampaignOverview() -> impl IntoView {
                 ))
             })
             .collect();
-        let platform_table: Vec<Vec<Cell>> =
-            groups_by(&r, Dimension::Platform, Measure::Impressions)
-                .into_iter()
-                .map(|g| {
-                    let target = state
-                        .compute
-                        .with(|s| platform_target(&g.key, s))
-                        .map(|(def, t)| state.style.with(|st| st.target(&t, def.unit)));
-                    vec![
-                        Cell::Text(key_label(&g.key)),
-                        group_kpi(&g, KpiId::EngagementRate),
-                        Cell::Text(target.unwrap_or_else(|| "—".into())),
-                        group_kpi(&g, KpiId::Impressions),
-                        group_kpi(&g, KpiId::Ctr),
-                        group_kpi(&g, KpiId::Roas),
-                    ]
-                })
-                .collect();
         let platform_chart = charts::by_platform(
             "Engagement rate by platform",
             "Engagement rate (%)",
@@ -213,32 +190,78 @@ fn CampaignOverview() -> impl IntoView {
             roas_target,
         );
         view! {
-            <section class="panel" aria-labelledby="overview-title">
-                <h2 id="overview-title">"Campaign overview"</h2>
-                <div class="charts">
+            <div class="charts">
                     <ChartView chart=chart title="Budget vs actual spend"/>
                     <ChartView chart=platform_chart title="Engagement rate by platform"/>
                     <ChartView chart=scatter title="Creators: cost vs revenue"/>
-                </div>
-                <DataTable caption="Engagement rate by platform, against each platform's target"
-                    headers=vec!["Platform", "Engagement rate", "Platform target", "Impressions", "CTR", "ROAS"]
-                    rows=Signal::derive(move || platform_table.clone()) sortable=true/>
-                <DataTable caption="Budget vs actual by campaign (actual = Σ cost of the campaign's posts in view)"
-                    headers=vec!["Campaign", "Budget", "Actual spend", "Pacing", "ROAS"]
-                    rows=Signal::derive(move || table_rows.clone()) sortable=true/>
-            </section>
+            </div>
         }
-    }
-}
-
-#[component]
-fn TopLists() -> impl IntoView {
-    let state = use_app();
-    move || {
+    };
+    let table_rows = Memo::new(move |_| {
+        state.style.track();
         let r = state.results.get();
         let q = state.query.get();
         let ws = state.names.get();
-        let creators: Vec<Vec<Cell>> = groups_by(&r, Dimension::Creator, Measure::Revenue)
+        campaign_rows(&r, &ws)
+            .into_iter()
+            .map(|(id, name, budget, actual, g)| {
+                vec![
+                    Cell::Link {
+                        text: name,
+                        href: link(&id_path("/campaigns", &id), &q),
+                    },
+                    budget.map_or(Cell::Text("—".into()), money_cell),
+                    money_cell(actual),
+                    group_kpi(&g, KpiId::BudgetPacing),
+                    group_kpi(&g, KpiId::Roas),
+                ]
+            })
+            .collect::<Vec<Vec<Cell>>>()
+    });
+    let platform_table = Memo::new(move |_| {
+        let r = state.results.get();
+        groups_by(&r, Dimension::Platform, Measure::Impressions)
+            .into_iter()
+            .map(|g| {
+                let target = state
+                    .compute
+                    .with(|s| platform_target(&g.key, s))
+                    .map(|(def, t)| state.style.with(|st| st.target(&t, def.unit)));
+                vec![
+                    Cell::Text(key_label(&g.key)),
+                    group_kpi(&g, KpiId::EngagementRate),
+                    Cell::Text(target.unwrap_or_else(|| "—".into())),
+                    group_kpi(&g, KpiId::Impressions),
+                    group_kpi(&g, KpiId::Ctr),
+                    group_kpi(&g, KpiId::Roas),
+                ]
+            })
+            .collect::<Vec<Vec<Cell>>>()
+    });
+    view! {
+        <section class="panel" aria-labelledby="overview-title">
+            <h2 id="overview-title">"Campaign overview"</h2>
+            {charts}
+            <DataTable caption="Engagement rate by platform, against each platform's target"
+                headers=vec!["Platform", "Engagement rate", "Platform target", "Impressions", "CTR", "ROAS"]
+                rows=platform_table sortable=true/>
+            <DataTable caption="Budget vs actual by campaign (actual = Σ cost of the campaign's posts in view)"
+                headers=vec!["Campaign", "Budget", "Actual spend", "Pacing", "ROAS"]
+                rows=table_rows sortable=true/>
+        </section>
+    }
+}
+
+/// Top creators by revenue and campaigns by ROAS: built once, the rows patched.
+#[component]
+fn TopLists() -> impl IntoView {
+    let state = use_app();
+    let creators = Memo::new(move |_| {
+        state.style.track();
+        let r = state.results.get();
+        let q = state.query.get();
+        let ws = state.names.get();
+        groups_by(&r, Dimension::Creator, Measure::Revenue)
             .into_iter()
             .take(5)
             .map(|g| {
@@ -249,31 +272,36 @@ fn TopLists() -> impl IntoView {
                     group_kpi(&g, KpiId::EngagementRate),
                 ]
             })
-            .collect();
-        let campaigns = by_kpi_highest_first(
+            .collect::<Vec<Vec<Cell>>>()
+    });
+    let campaigns = Memo::new(move |_| {
+        state.style.track();
+        let r = state.results.get();
+        let q = state.query.get();
+        let ws = state.names.get();
+        by_kpi_highest_first(
             groups_by(&r, Dimension::Campaign, Measure::Revenue),
             KpiId::Roas,
-        );
-        let campaigns: Vec<Vec<Cell>> = campaigns
-            .into_iter()
-            .take(5)
-            .map(|g| {
-                vec![
-                    subject_link(&ws, Dimension::Campaign, &g.key, &q),
-                    group_kpi(&g, KpiId::Roas),
-                    money_cell(g.sums.total(Measure::Revenue)),
-                    group_kpi(&g, KpiId::ConversionRate),
-                ]
-            })
-            .collect();
-        view! {
-            <section class="panel two-col" aria-labelledby="top-title">
-                <h2 id="top-title">"Top performers"</h2>
-                <DataTable caption="Top creators by revenue" headers=vec!["Creator", "Revenue", "ROAS", "Engagement rate"]
-                    rows=Signal::derive(move || creators.clone())/>
-                <DataTable caption="Top campaigns by ROAS" headers=vec!["Campaign", "ROAS", "Revenue", "Conversion rate"]
-                    rows=Signal::derive(move || campaigns.clone())/>
-            </section>
-        }
+        )
+        .into_iter()
+        .take(5)
+        .map(|g| {
+            vec![
+                subject_link(&ws, Dimension::Campaign, &g.key, &q),
+                group_kpi(&g, KpiId::Roas),
+                money_cell(g.sums.total(Measure::Revenue)),
+                group_kpi(&g, KpiId::ConversionRate),
+            ]
+        })
+        .collect::<Vec<Vec<Cell>>>()
+    });
+    view! {
+        <section class="panel two-col" aria-labelledby="top-title">
+            <h2 id="top-title">"Top performers"</h2>
+            <DataTable caption="Top creators by revenue" headers=vec!["Creator", "Revenue", "ROAS", "Engagement rate"]
+                rows=creators/>
+            <DataTable caption="Top campaigns by ROAS" headers=vec!["Campaign", "ROAS", "Revenue", "Conversion rate"]
+                rows=campaigns/>
+        </section>
     }
 }
