@@ -91,102 +91,104 @@ function instrument() {
     window.__peak.wasm = Math.max(window.__peak.wasm, wasm);
   }, 50);
 
-  // The data workers' wasm memory, measured rather than self-reported: every worker
-  // script made from a Blob gets `workerHook` first, which keeps the WebAssembly.Memory
-  // objects its module makes or exports and posts their size on the BroadcastChannel
-  // "bench-worker-memory" (on each message it posts, every 100 ms when idle, and on
-  // close). The page numbers each Worker (a first message the hook swallows) and marks
-  // it dead on terminate(), so __peak.workers is the peak of the live workers' sum.
-  function workerHook() {
-    const memories = new Set();
-    const NativeMemory = WebAssembly.Memory;
-    WebAssembly.Memory = function Memory(descriptor) {
-      const memory = new NativeMemory(descriptor);
-      memories.add(memory);
-      return memory;
-    };
-    WebAssembly.Memory.prototype = NativeMemory.prototype;
-    const keep = (result) => {
-      const instance = result?.instance ?? result;
-      for (const value of Object.values(instance?.exports ?? {})) {
-        if (value instanceof NativeMemory) memories.add(value);
-      }
-      return result;
-    };
-    for (const name of ['instantiate', 'instantiateStreaming']) {
-      const native = WebAssembly[name];
-      WebAssembly[name] = (...args) => native.apply(WebAssembly, args).then(keep);
-    }
+  // The workers' wasm memory, measured rather than self-reported: benchHook runs on the
+  // page and first in every worker script made from a Blob (so in nested workers too).
+  // In a worker it keeps the WebAssembly.Memory objects its module makes or exports and
+  // posts their size on the BroadcastChannel "bench-worker-memory" (on each message it
+  // posts, every 100 ms when idle, and on close); everywhere it numbers each Worker it
+  // starts (a first message that the child's hook swallows) and says when one is
+  // terminated, so __peak.workers is the peak of the live workers' sum.
+  function benchHook(isPage) {
     const channel = new BroadcastChannel('bench-worker-memory');
-    let id = null;
-    let last = -1;
-    const report = (dead = false) => {
-      let bytes = 0;
-      for (const memory of memories) bytes += memory.buffer.byteLength;
-      if (id != null && (bytes !== last || dead)) {
-        last = bytes;
-        channel.postMessage({ id, bytes, dead });
+    let id = isPage ? 'page' : null;
+    if (!isPage) {
+      const memories = new Set();
+      const NativeMemory = WebAssembly.Memory;
+      WebAssembly.Memory = function Memory(descriptor) {
+        const memory = new NativeMemory(descriptor);
+        memories.add(memory);
+        return memory;
+      };
+      WebAssembly.Memory.prototype = NativeMemory.prototype;
+      const keep = (result) => {
+        const instance = result?.instance ?? result;
+        for (const value of Object.values(instance?.exports ?? {})) {
+          if (value instanceof NativeMemory) memories.add(value);
+        }
+        return result;
+      };
+      for (const name of ['instantiate', 'instantiateStreaming']) {
+        const native = WebAssembly[name];
+        WebAssembly[name] = (...args) => native.apply(WebAssembly, args).then(keep);
       }
-    };
-    self.addEventListener('message', (event) => {
-      if (event.data && typeof event.data === 'object' && '__benchWorker' in event.data) {
-        id = event.data.__benchWorker;
-        event.stopImmediatePropagation();
+      let last = -1;
+      const report = (dead = false) => {
+        let bytes = 0;
+        for (const memory of memories) bytes += memory.buffer.byteLength;
+        if (id != null && (bytes !== last || dead)) {
+          last = bytes;
+          channel.postMessage({ id, bytes, dead });
+        }
+      };
+      self.addEventListener('message', (event) => {
+        if (event.data && typeof event.data === 'object' && '__benchWorker' in event.data) {
+          id = event.data.__benchWorker;
+          event.stopImmediatePropagation();
+          report();
+        }
+      });
+      const post = self.postMessage.bind(self);
+      self.postMessage = (...args) => {
         report();
-      }
-    });
-    const post = self.postMessage.bind(self);
-    self.postMessage = (...args) => {
-      report();
-      return post(...args);
+        return post(...args);
+      };
+      const close = self.close.bind(self);
+      self.close = () => {
+        report(true);
+        close();
+      };
+      setInterval(() => report(), 100);
+    }
+    const HOOK = `(${benchHook.toString()})(false);\n`;
+    const NativeBlob = self.Blob;
+    self.Blob = function Blob(parts, options) {
+      const script = /javascript/.test(options?.type ?? '') && Array.isArray(parts);
+      return new NativeBlob(script ? [HOOK, ...parts] : parts, options);
     };
-    const close = self.close.bind(self);
-    self.close = () => {
-      report(true);
-      close();
+    self.Blob.prototype = NativeBlob.prototype;
+    const NativeWorker = self.Worker;
+    if (!NativeWorker) return;
+    let seq = 0;
+    self.Worker = function Worker(url, options) {
+      const worker = new NativeWorker(url, options);
+      seq += 1;
+      const child = `${id ?? Math.random().toString(36).slice(2)}.${seq}`;
+      channel.postMessage({ id: child, bytes: 0, born: true });
+      worker.postMessage({ __benchWorker: child });
+      const terminate = worker.terminate.bind(worker);
+      worker.terminate = () => {
+        channel.postMessage({ id: child, bytes: 0, dead: true });
+        terminate();
+      };
+      return worker;
     };
-    setInterval(() => report(), 100);
+    self.Worker.prototype = NativeWorker.prototype;
   }
-  const HOOK = `(${workerHook.toString()})();\n`;
-  const NativeBlob = window.Blob;
-  window.Blob = function Blob(parts, options) {
-    const script = /javascript/.test(options?.type ?? '') && Array.isArray(parts);
-    return new NativeBlob(script ? [HOOK, ...parts] : parts, options);
-  };
-  window.Blob.prototype = NativeBlob.prototype;
-  const workers = new Map(); // id → { bytes, alive }
+  benchHook(true);
+  const workers = new Map(); // id → { bytes, dead }
   window.__peak.workers = 0;
   window.__peak.workerCount = 0;
-  const update = () => {
-    let sum = 0;
-    for (const w of workers.values()) if (w.alive) sum += w.bytes;
-    window.__peak.workers = Math.max(window.__peak.workers, sum);
-  };
   new BroadcastChannel('bench-worker-memory').onmessage = (event) => {
-    const w = workers.get(event.data.id);
-    if (!w) return;
-    w.bytes = Math.max(w.bytes, event.data.bytes);
-    if (event.data.dead) w.alive = false;
-    update();
+    const { id, bytes, dead } = event.data;
+    const w = workers.get(id) ?? { bytes: 0, dead: false };
+    workers.set(id, w);
+    w.bytes = Math.max(w.bytes, bytes);
+    if (dead) w.dead = true;
+    let sum = 0;
+    for (const x of workers.values()) if (!x.dead) sum += x.bytes;
+    window.__peak.workers = Math.max(window.__peak.workers, sum);
+    window.__peak.workerCount = workers.size;
   };
-  const NativeWorker = window.Worker;
-  let seq = 0;
-  window.Worker = function Worker(url, options) {
-    const worker = new NativeWorker(url, options);
-    seq += 1;
-    const id = seq;
-    workers.set(id, { bytes: 0, alive: true });
-    window.__peak.workerCount = seq;
-    worker.postMessage({ __benchWorker: id });
-    const terminate = worker.terminate.bind(worker);
-    worker.terminate = () => {
-      const w = workers.get(id);
-      if (w) w.alive = false;
-      terminate();
-    };
-    return worker;
-  };
-  window.Worker.prototype = NativeWorker.prototype;
 }
 
 /** Resolves when the page's main thread has been idle (two frames and a task). */
