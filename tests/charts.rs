@@ -784,3 +784,23 @@ fn layout_fits_phone_and_desktop_widths_with_readable_text() {
         .collect();
     assert!(ticks.len() >= 3 && ticks.len() < 52, "{ticks:?}");
 }
+
+#[test]
+fn a_one_sided_target_is_a_line_not_an_empty_band() {
+    let labels = strings(&["a", "b"]);
+    let chart = trend(
+        "T",
+        "ROAS (×)",
+        &labels,
+        &[Some(2.0), Some(4.0)],
+        Some((3.0, 3.0)),
+    );
+    let svg = svg(&chart);
+    // The two-point target line at 3 and its legend swatch, no shaded rect.
+    let target_line = format!(r#"<polyline fill="none" stroke="{BAND}""#);
+    assert_eq!(svg.matches(&target_line).count(), 1, "{svg}");
+    assert!(svg.contains(">Target</text>"));
+    assert!(!svg.contains("fill-opacity"));
+    // "×" is a multiple, not a currency: 2×, not ×2.
+    assert_eq!(chart.summary, "T, from 2× in a to 4× in b; target 3×");
+}

@@ -70,14 +70,27 @@ pub fn by_platform(title: &str, y_label: &str, rows: &[PlatformRow]) -> Chart {
     if has_bands {
         legend.push(series("Target band", Color::Band, Swatch::Shade));
     }
+    let slot = |i: usize| (i as f64 - 0.42, i as f64 + 0.42);
     let bands = rows
         .iter()
         .enumerate()
         .filter_map(|(i, (_, _, band))| {
-            band.map(|(low, high)| Band {
+            band.filter(|(low, high)| low != high)
+                .map(|(low, high)| Band {
+                    series: 1,
+                    x: slot(i),
+                    y: (low, high),
+                })
+        })
+        .collect();
+    // A one-sided target ("at least 4%") is a line across its slot.
+    let lines = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (_, _, band))| {
+            band.filter(|(low, high)| low == high).map(|(at, _)| Line {
                 series: 1,
-                x: (i as f64 - 0.42, i as f64 + 0.42),
-                y: (low, high),
+                points: vec![(slot(i).0, at), (slot(i).1, at)],
             })
         })
         .collect();
@@ -105,7 +118,7 @@ pub fn by_platform(title: &str, y_label: &str, rows: &[PlatformRow]) -> Chart {
         y: Axis::linear(y_label, value_axis(values.chain(bounds), true)),
         series: legend,
         bands,
-        lines: Vec::new(),
+        lines,
         marks,
         notes: Vec::new(),
     };

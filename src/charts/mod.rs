@@ -245,6 +245,7 @@ fn with_unit(value: f64, unit: &str) -> String {
     match unit {
         "" => number,
         "%" => format!("{number}%"),
+        "×" => format!("{number}×"),
         symbol if is_currency_symbol(symbol) => match number.strip_prefix('-') {
             Some(positive) => format!("-{symbol}{positive}"),
             None => format!("{symbol}{number}"),
@@ -265,7 +266,7 @@ fn range_with_unit((low, high): (f64, f64), unit: &str) -> String {
 
 fn is_currency_symbol(unit: &str) -> bool {
     let mut chars = unit.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_alphanumeric() && c != '%')
+    matches!((chars.next(), chars.next()), (Some(c), None) if !c.is_alphanumeric() && c != '%' && c != '×')
 }
 
 /// A header cell: the label with the unit of `unit_label` appended when it has one.
@@ -319,6 +320,7 @@ mod tests {
         assert_eq!(with_unit(4.1, "%"), "4.1%");
         assert_eq!(with_unit(-1200.0, "$"), "-$1,200");
         assert_eq!(with_unit(12.0, "k"), "12 k");
+        assert_eq!(with_unit(5.4, "×"), "5.4×");
         assert_eq!(range_with_unit((5.0, 8.0), "%"), "5–8%");
         assert_eq!(range_with_unit((5.0, 8.0), "€"), "€5–€8");
     }

@@ -608,9 +608,15 @@ fn place_plot(frame: &mut Frame, plot: &Plot, top: f64) {
                 let needed = longest as f64 * TICK_TEXT * CHAR_WIDTH + 8.0;
                 (longest, (needed / slot.max(1.0)).ceil().max(1.0) as usize)
             };
+            // Labels that all start alike (periods: "W 2026-03-02") keep their ends.
+            let shared = common_prefix_chars(&plot.x.ticks);
             if plot.x.labelled {
                 for tick in plot.x.ticks.iter().step_by(every) {
-                    let label = shorten(&tick.label, max_chars);
+                    let label = if shared >= 3 && plot.x.ticks.len() > 1 {
+                        shorten_front(&tick.label, max_chars)
+                    } else {
+                        shorten(&tick.label, max_chars)
+                    };
                     frame
                         .texts
                         .push(tick_text(to_x(tick.at), label_y, &label, Anchor::Middle));
@@ -735,6 +741,37 @@ fn place_plot(frame: &mut Frame, plot: &Plot, top: f64) {
     }
 }
 
+/// How many leading characters every tick label shares.
+fn common_prefix_chars(ticks: &[Tick]) -> usize {
+    let Some((first, rest)) = ticks.split_first() else {
+        return 0;
+    };
+    let mut shared = first.label.chars().count();
+    for tick in rest {
+        shared = first
+            .label
+            .chars()
+            .zip(tick.label.chars())
+            .take(shared)
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    shared
+}
+
+/// Keeps the last `max_chars - 1` characters after an ellipsis: `…03-02`.
+fn shorten_front(label: &str, max_chars: usize) -> String {
+    let count = label.chars().count();
+    if count <= max_chars {
+        return label.to_string();
+    }
+    let kept: String = label
+        .chars()
+        .skip(count - max_chars.saturating_sub(1))
+        .collect();
+    format!("…{kept}")
+}
+
 fn tick_text(x: f64, y: f64, label: &str, anchor: Anchor) -> Text {
     Text {
         x,
@@ -837,6 +874,21 @@ mod tests {
             .map(|t| t.label)
             .collect();
         assert_eq!(labels, ["100", "1k", "10k", "100k", "1M"]);
+    }
+
+    #[test]
+    fn alike_labels_keep_their_ends() {
+        assert_eq!(shorten_front("W 2026-03-02", 6), "…03-02");
+        assert_eq!(shorten_front("W1", 6), "W1");
+        let ticks: Vec<Tick> = ["W 2026-03-02", "W 2026-03-09"]
+            .iter()
+            .map(|l| Tick {
+                at: 0.0,
+                label: l.to_string(),
+            })
+            .collect();
+        // "W 2026-03-0" is shared: 11 characters.
+        assert_eq!(common_prefix_chars(&ticks), 11);
     }
 
     #[test]

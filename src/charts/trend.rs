@@ -50,8 +50,14 @@ pub fn trend(
     if missing > 0 {
         summary.push_str(&format!("; {missing} of {count} periods have no data"));
     }
-    if let Some(band) = band {
-        summary.push_str(&format!("; target band {}", range_with_unit(band, unit)));
+    match band {
+        Some((low, high)) if low == high => {
+            summary.push_str(&format!("; target {}", with_unit(low, unit)));
+        }
+        Some(band) => {
+            summary.push_str(&format!("; target band {}", range_with_unit(band, unit)));
+        }
+        None => {}
     }
 
     let band_bounds = band.into_iter().flat_map(|(low, high)| [low, high]);
@@ -59,19 +65,30 @@ pub fn trend(
     let y = value_axis(plotted_values.chain(band_bounds), false);
     let mut legend = vec![series(y_label, Color::Primary, Swatch::Line)];
     let mut bands = Vec::new();
-    if let Some((low, high)) = band {
-        let x = category_axis(count);
-        legend.push(series("Target band", Color::Band, Swatch::Shade));
-        bands.push(Band {
-            series: 1,
-            x: (x.start, x.end),
-            y: (low, high),
-        });
-    }
-    let lines = contiguous_runs(&values)
+    let mut lines: Vec<Line> = contiguous_runs(&values)
         .into_iter()
         .map(|points| Line { series: 0, points })
         .collect();
+    let x = category_axis(count);
+    match band {
+        // A one-sided target ("at least 3×") is a line, not a band of no height.
+        Some((low, high)) if low == high => {
+            legend.push(series("Target", Color::Band, Swatch::Line));
+            lines.push(Line {
+                series: 1,
+                points: vec![(x.start, low), (x.end, low)],
+            });
+        }
+        Some((low, high)) => {
+            legend.push(series("Target band", Color::Band, Swatch::Shade));
+            bands.push(Band {
+                series: 1,
+                x: (x.start, x.end),
+                y: (low, high),
+            });
+        }
+        None => {}
+    }
     // Counts and money add up over periods: a point's share is of their total. Rates and
     // averages do not: a point says how it moved from the previous period with a value.
     let additive = matches!(unit, "count" | "currency") || is_currency_symbol(unit);

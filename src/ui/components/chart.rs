@@ -278,13 +278,25 @@ fn focus_mark(host: NodeRef<Div>, index: usize) {
 fn tooltip(frame: &Frame, model: &Model, index: usize) -> Option<impl IntoView> {
     let placed = frame.marks.iter().find(|m| m.index == index)?;
     let mark = model.plot.as_ref()?.marks.get(index)?;
-    let half = 80.0_f64.min(frame.width / 2.0);
-    let x = placed.tip.0.clamp(half, frame.width - half);
-    let y = placed.tip.1.max(0.0);
+    // Near an edge the tooltip hangs inwards from the mark; near the top it goes below.
+    let (tip_x, tip_y) = placed.tip;
+    let (x, side) = if tip_x < frame.width * 0.3 {
+        ((tip_x - 16.0).max(0.0), "start")
+    } else if tip_x > frame.width * 0.7 {
+        ((tip_x + 16.0).min(frame.width), "end")
+    } else {
+        (tip_x, "middle")
+    };
+    let (y, below) = if tip_y < 72.0 {
+        (tip_y + 14.0, " below")
+    } else {
+        (tip_y, "")
+    };
+    let class = format!("chart-tip {side}{below}");
     let share = (!mark.share.is_empty())
         .then(|| view! { <span class="chart-tip-share">{mark.share.clone()}</span> });
     Some(view! {
-        <div class="chart-tip" role="tooltip" style:left=format!("{}px", px(x))
+        <div class=class role="tooltip" style:left=format!("{}px", px(x))
             style:top=format!("{}px", px(y))>
             <strong>{mark.label.clone()}</strong>
             <span class="chart-tip-value">{mark.value.clone()}</span>
