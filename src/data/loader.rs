@@ -25,7 +25,7 @@ use super::store::{
     PostRow, Posts, Sentiment, Workspace,
 };
 use super::values::{
-    is_missing, parse_bool, parse_date, parse_datetime, parse_number, platform_key,
+    is_missing, parse_bool, parse_date, parse_datetime, parse_number, platform_key, trim_cell,
 };
 
 /// A rejected row: the column at fault (when one is), the raw value and why.
@@ -68,7 +68,7 @@ pub trait Cells {
     fn cell(&self, i: usize) -> &str;
     /// True when every cell is blank (a sparse row checks only the cells it has).
     fn all_blank(&self) -> bool {
-        (0..self.count()).all(|i| self.cell(i).trim().is_empty())
+        (0..self.count()).all(|i| trim_cell(self.cell(i)).is_empty())
     }
 }
 
@@ -681,11 +681,11 @@ impl TableLoader {
                         break;
                     }
                 },
-                PostField::PostId => row.post_id.push_str(raw.trim()),
-                PostField::Campaign => row.campaign_id.push_str(raw.trim()),
-                PostField::Creator => row.creator_id.push_str(raw.trim()),
+                PostField::PostId => row.post_id.push_str(trim_cell(raw)),
+                PostField::Campaign => row.campaign_id.push_str(trim_cell(raw)),
+                PostField::Creator => row.creator_id.push_str(trim_cell(raw)),
                 PostField::Format => {
-                    let t = raw.trim();
+                    let t = trim_cell(raw);
                     if !is_missing(t) {
                         if t.bytes().all(|b| b.is_ascii_lowercase()) {
                             row.format.push_str(t);
@@ -695,7 +695,7 @@ impl TableLoader {
                     }
                 }
                 PostField::Caption => {}
-                PostField::DiscountCode => code = raw.trim(),
+                PostField::DiscountCode => code = trim_cell(raw),
                 PostField::FinancialStatus => status = raw,
                 PostField::Currency => {
                     if let Some(code) = currency::normalize_code(raw) {
@@ -729,7 +729,7 @@ impl TableLoader {
         }
         self.post_fields = fields;
         for &src in &self.caption_sources {
-            let part = cells.cell(src).trim();
+            let part = trim_cell(cells.cell(src));
             if !part.is_empty() {
                 if !row.caption.is_empty() {
                     row.caption.push(' ');

@@ -10,8 +10,38 @@ use super::dates::read_cell;
 use super::error::{DateProblem, ValueError};
 use super::ingest::{DateOrder, NumberLocale};
 
+/// `raw.trim()`, decided from the first and last bytes when both are ASCII and no
+/// whitespace (nearly every cell of a big file): then the cell is its own trim.
+#[inline]
+pub fn trim_cell(raw: &str) -> &str {
+    let b = raw.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&first), Some(&last)) if solid(first) && solid(last) => raw,
+        _ => raw.trim(),
+    }
+}
+
+/// An ASCII byte that is neither whitespace nor a control character (every whitespace
+/// character `str::trim` removes is a control byte, a space or not ASCII).
+#[inline]
+fn solid(b: u8) -> bool {
+    b > b' ' && b < 0x80
+}
+
 /// True for text that means "no value": blank, `NaN`, `NaN%`, `null`, `none`, `n/a`, `-`.
+#[inline]
 pub fn is_missing(raw: &str) -> bool {
+    // Every such text starts with `n`, `N`, `-` or `—` once trimmed: a cell that starts
+    // with any other ASCII byte that is no whitespace is a value.
+    if let Some(&first) = raw.as_bytes().first() {
+        if solid(first) && !matches!(first, b'n' | b'N' | b'-') {
+            return false;
+        }
+    }
+    is_missing_slow(raw)
+}
+
+fn is_missing_slow(raw: &str) -> bool {
     let t = raw.trim_matches(|c: char| c.is_whitespace());
     t.is_empty()
         || ["nan", "nan%", "null", "none", "n/a", "na", "-", "--", "—"]
@@ -186,7 +216,7 @@ fn strip_currency(s: &str) -> &str {
 
 /// Parses a boolean: `true/false/yes/no/1/0/y/n` (also `t/f`), case-insensitively.
 pub fn parse_bool(raw: &str) -> Result<Option<bool>, ValueError> {
-    let t = raw.trim();
+    let t = trim_cell(raw);
     const TRUE: [&str; 5] = ["true", "yes", "1", "y", "t"];
     const FALSE: [&str; 5] = ["false", "no", "0", "n", "f"];
     if TRUE.iter().any(|v| t.eq_ignore_ascii_case(v)) {
@@ -390,5 +420,42 @@ mod tests {
             assert_eq!(platform_key(alias).as_deref(), Some(key), "{alias}");
         }
         assert_eq!(platform_key(" "), None);
+    }
+
+    #[test]
+    fn fast_trim_and_missing_agree_with_the_full_ones() {
+        let cells = [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{a0}",
+            "\u{3000}x",
+            "\x0bx",
+            "x\x0c",
+            "\x01x\x01",
+            "\u{85}n/a",
+            "NaN",
+            "nan%",
+            " n/a ",
+            "N/A",
+            "-",
+            "--",
+            "—",
+            " — ",
+            "none",
+            "na",
+            "12",
+            "-3",
+            "nul",
+            "x-",
+            "\tnull\r",
+        ];
+        for cell in cells {
+            assert_eq!(trim_cell(cell), cell.trim(), "{cell:?}");
+            assert_eq!(is_missing(cell), is_missing_slow(cell), "{cell:?}");
+        }
     }
 }
