@@ -83,6 +83,18 @@ enum State {
     QuoteInQuoted,
 }
 
+/// A chunk as [`CsvReader::record_in_place`] reads it.
+struct Scan<'c> {
+    chunk: &'c [u8],
+    /// The chunk's longest valid UTF-8 prefix.
+    text: &'c str,
+    /// True when the whole chunk is ASCII.
+    ascii: bool,
+    /// The bytes that end an unquoted field: the delimiter, `\n` and `\r`.
+    stops: &'c [bool; 256],
+    delim: u8,
+}
+
 /// The streaming reader. Feed chunks, then call [`CsvReader::finish`].
 #[derive(Debug)]
 pub struct CsvReader {
@@ -458,6 +470,13 @@ impl CsvReader {
             Ok(text) => text,
             Err(e) => std::str::from_utf8(&chunk[..e.valid_up_to()]).unwrap_or(""),
         };
+        // The bytes that end an unquoted field, looked up once per byte.
+        let mut stops = [false; 256];
+        for b in [delim, b'\n', b'\r'] {
+            stops[usize::from(b)] = true;
+        }
+        // An ASCII chunk needs no look at each record's bytes for non-ASCII ones.
+        let ascii = text.len() == chunk.len() && chunk.is_ascii();
         let len = chunk.len();
         let mut i = 0;
         while i < len {
@@ -470,7 +489,14 @@ impl CsvReader {
                     }
                     continue;
                 }
-                if let Some(next) = self.record_in_place(chunk, text, i, delim, on_record) {
+                let scan = Scan {
+                    chunk,
+                    text,
+                    ascii,
+                    stops: &stops,
+                    delim,
+                };
+                if let Some(next) = self.record_in_place(&scan, i, on_record) {
                     i = next;
                     continue;
                 }
@@ -487,12 +513,17 @@ impl CsvReader {
     #[inline]
     fn record_in_place(
         &mut self,
-        chunk: &[u8],
-        text: &str,
+        scan: &Scan<'_>,
         at: usize,
-        delim: u8,
         on_record: &mut impl FnMut(usize, &Record<'_>),
     ) -> Option<usize> {
+        let Scan {
+            chunk,
+            text,
+            ascii,
+            stops,
+            delim,
+        } = *scan;
         let len = chunk.len();
         let mut i = at;
         // A blank line is no record: the copying path skips it.
@@ -500,8 +531,6 @@ impl CsvReader {
             return None;
         }
         self.spans.clear();
-        // The OR of every field byte: its high bit is set when the record is not ASCII.
-        let mut high = 0u8;
         let line_end = loop {
             let (start, end);
             if chunk[i] == b'"' {
@@ -515,7 +544,6 @@ impl CsvReader {
                     if b == b'\n' || b == b'\r' {
                         return None;
                     }
-                    high |= b;
                     j += 1;
                 }
                 // The closing quote and the byte after it must be in this chunk.
@@ -531,12 +559,7 @@ impl CsvReader {
             } else {
                 start = i;
                 let mut j = i;
-                while j < len {
-                    let b = chunk[j];
-                    if b == delim || b == b'\n' || b == b'\r' {
-                        break;
-                    }
-                    high |= b;
+                while j < len && !stops[usize::from(chunk[j])] {
                     j += 1;
                 }
                 if j == len {
@@ -560,7 +583,7 @@ impl CsvReader {
         } else {
             std::str::from_utf8(&chunk[at..line_end]).ok()?
         };
-        if high >= 0x80 {
+        if !ascii && !record.is_ascii() {
             // Not ASCII: in place only as UTF-8 with nothing to repair (as `decode`).
             let bytes = record.as_bytes();
             if self.encoding != Encoding::Utf8 || bytes.contains(&0xC3) || bytes.contains(&0xC2) {
