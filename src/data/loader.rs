@@ -207,7 +207,8 @@ pub struct TableLoader {
     dates: DateColumn,
     disclosure_from_column: bool,
     disclosure_from_caption: bool,
-    row: PostRow,
+    /// The posts row being filled (boxed: taken out and put back for every record).
+    row: Option<Box<PostRow>>,
     row_issues: Vec<Issue>,
     /// Raw platform cells already resolved (a file has a handful of distinct ones).
     platform_cache: Vec<(String, Option<String>)>,
@@ -402,7 +403,7 @@ impl TableLoader {
             dates: DateColumn::new(options.date_order, file, options.today),
             disclosure_from_column: false,
             disclosure_from_caption: false,
-            row: PostRow::default(),
+            row: Some(Box::default()),
             row_issues: Vec::new(),
             platform_cache: Vec::new(),
             fatal: None,
@@ -638,7 +639,7 @@ impl TableLoader {
 
     /// Fills `self.row` (posts) or an order line; `Err((column, raw, kind))` rejects it.
     fn post_row<C: Cells + ?Sized>(&mut self, line: usize, cells: &C) -> Result<(), Rejection> {
-        let mut row = std::mem::take(&mut self.row);
+        let mut row = self.row.take().unwrap_or_default();
         self.row_currency = None;
         row.platform.clear();
         row.date = None;
@@ -716,9 +717,11 @@ impl TableLoader {
                     }
                     Ok(v) => {
                         row.values[m as usize] = v;
+                        // An amount of digits alone names no currency.
                         if v.is_some()
                             && currency::MONEY.contains(&m)
                             && self.row_currency.is_none()
+                            && !raw.bytes().all(|b| b.is_ascii_digit())
                         {
                             self.row_currency = currency::code_in(raw).map(str::to_owned);
                         }
@@ -740,7 +743,7 @@ impl TableLoader {
         if result.is_ok() {
             result = self.stage_post(line, &mut row, (code, status, refunded));
         }
-        self.row = row;
+        self.row = Some(row);
         result
     }
 
