@@ -188,6 +188,7 @@ function instrument() {
     for (const x of workers.values()) if (!x.dead) sum += x.bytes;
     window.__peak.workers = Math.max(window.__peak.workers, sum);
     window.__peak.workerCount = workers.size;
+    window.__peak.perWorker = Object.fromEntries([...workers].map(([k, x]) => [k, x.bytes]));
   };
 }
 
@@ -410,6 +411,7 @@ async function benchmark(opts) {
           `${run.ingestTasks.length} long tasks (max ${Math.max(0, ...run.ingestTasks.map((t) => t.duration)).toFixed(0)} ms), ` +
           `filters median ${median(run.filterMs)?.toFixed(1)} ms, demo ${run.demoMs?.toFixed(0)} ms` +
           `; long tasks at ${run.taskList.join(', ') || 'none'} (result at ${run.parsedMs.toFixed(0)})` +
+          `; workers' peak wasm MB ${Object.entries(run.peak.perWorker ?? {}).map(([k, b]) => `${k}: ${(b / MB).toFixed(0)}`).join(', ') || 'none'}` +
           (run.errors.length ? `, page errors: ${run.errors.join('; ')}` : ''),
       );
       if (!reference) continue;
