@@ -202,8 +202,8 @@ impl FileCurrencies {
                 .map(|(_, r)| *r);
             for m in MONEY {
                 if posts.value(m as usize, row).is_some() {
-                    let cell = &mut posts.column_mut(m as usize)[row];
-                    *cell = rate.map_or(f64::NAN, |r| *cell * r);
+                    let column = posts.column_mut(m as usize);
+                    column.set(row, rate.zip(column.get(row)).map(|(r, v)| v * r));
                 }
             }
             match rate {

@@ -1564,8 +1564,8 @@ fn add_into(
 ) {
     for m in Measure::ALL.into_iter().filter(|&m| summable(m)) {
         if let Some(added) = values[m as usize] {
-            let cell = &mut posts.column_mut(m as usize)[j];
-            *cell = if cell.is_nan() { added } else { *cell + added };
+            let column = posts.column_mut(m as usize);
+            column.set(j, Some(column.get(j).map_or(added, |v| v + added)));
         }
     }
     let combined = match (posts.disclosure[j], disclosure) {
@@ -1577,13 +1577,17 @@ fn add_into(
     let count = posts.value(Measure::PostCount as usize, j).unwrap_or(1.0);
     // Only a sponsored post's disclosure is judged.
     if combined != Disclosure::Unknown && posts.is_sponsored(j) {
-        posts.column_mut(Measure::DisclosureKnownPosts as usize)[j] = count;
-        posts.column_mut(Measure::DisclosedPosts as usize)[j] = if combined == Disclosure::Disclosed
-        {
+        posts
+            .column_mut(Measure::DisclosureKnownPosts as usize)
+            .set(j, Some(count));
+        let disclosed = if combined == Disclosure::Disclosed {
             count
         } else {
             0.0
         };
+        posts
+            .column_mut(Measure::DisclosedPosts as usize)
+            .set(j, Some(disclosed));
     }
 }
 
@@ -1615,7 +1619,7 @@ const POST_KEY: Day = Day::MAX;
 /// Makes measure `m` of row `i` absent.
 fn set_absent(posts: &mut Posts, m: usize, i: usize) {
     if posts.present[m] {
-        posts.column_mut(m)[i] = f64::NAN;
+        posts.column_mut(m).set(i, None);
         posts.partial[m] = true;
         posts.invalidate_index();
     }

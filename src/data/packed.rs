@@ -1,7 +1,10 @@
 //! A workspace packed to move between threads (the page and a data worker, or two data
-//! workers): the row columns as plain typed vectors, which cross `postMessage` as
-//! transferred typed arrays without a per-row step, and everything small as one JSON
-//! header.
+//! workers) and to be remembered: the row columns as plain typed vectors, which cross
+//! `postMessage` as transferred typed arrays without a per-row step, and everything
+//! small as one JSON header. Format [`FORMAT`] packs each measure column as it is kept
+//! (`u8` and `u16` values as little-endian bytes, `u32` and `f64` as themselves, and its
+//! absence bitset as `u32` words); a format-1 workspace (every measure as `f64`, NaN
+//! for absent) is converted when unpacked, and any other format is refused in words.
 //! [`unpack`] checks what it is given, so a damaged message is an error, not a panic
 //! nor a silently wrong number: every length against the row count, every code against
 //! its dictionary (which holds no value twice), every day in the calendar's range,
@@ -14,9 +17,12 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{Day, FIRST_DAY, LAST_DAY};
 use super::schema::MEASURE_COUNT;
 use super::store::{
-    Asset, Campaign, Comment, Creator, Dict, Disclosure, DisclosureMethod, KeyIndex, Posts,
-    StrColumn, Workspace, NO_DAY, NO_TIME,
+    Asset, Campaign, ColumnKind, ColumnValues, Comment, Creator, Dict, Disclosure,
+    DisclosureMethod, KeyIndex, MeasureColumn, Posts, StrColumn, Workspace, NO_DAY, NO_TIME,
 };
+
+/// The format [`pack`] writes; [`unpack`] reads it and format 1 (which had no number).
+pub const FORMAT: u32 = 2;
 
 /// Why a packed workspace could not be unpacked: the part that is damaged.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +47,8 @@ pub enum UnpackError {
     /// A part of the key index does not fit the rows (`part` names it).
     BadKeyIndex(&'static str),
     UnexpectedColumn,
+    /// The workspace was packed in a format this version does not read (a newer app's).
+    Format(u32),
 }
 
 impl std::fmt::Display for UnpackError {
@@ -64,6 +72,10 @@ impl std::fmt::Display for UnpackError {
             UnpackError::MissingKeyIndex => f.write_str("missing key index"),
             UnpackError::BadKeyIndex(part) => write!(f, "bad key index ({part})"),
             UnpackError::UnexpectedColumn => f.write_str("unexpected column after the last one"),
+            UnpackError::Format(v) => write!(
+                f,
+                "the workspace was packed in format {v}, and this version of the app reads formats 1 and {FORMAT}"
+            ),
         }
     }
 }
@@ -101,6 +113,9 @@ impl Packed {
 
 #[derive(Serialize, Deserialize)]
 struct Header {
+    /// [`FORMAT`] when written; format 1 had no number.
+    #[serde(default = "first_format")]
+    format: u32,
     rows: usize,
     dicts: [Vec<String>; 4],
     /// Which measures were supplied; only those columns are packed.
@@ -115,6 +130,14 @@ struct Header {
     /// The workspace's currency.
     #[serde(default)]
     currency: Option<String>,
+    /// Per packed measure column: how its values are kept and whether an absence bitset
+    /// follows them (format 2).
+    #[serde(default)]
+    columns: Vec<(ColumnKind, bool)>,
+}
+
+fn first_format() -> u32 {
+    1
 }
 
 /// Packs a workspace (its key index too, when built).
@@ -151,18 +174,40 @@ pub fn pack(ws: Workspace) -> Packed {
     let (id_text, id_ends) = post_id.into_parts();
     let (caption_text, caption_ends) = caption.into_parts();
     let mut u32s = vec![platform, campaign, creator, format, id_ends, caption_ends];
-    let mut f64s: Vec<Vec<f64>> = measures
-        .into_iter()
-        .zip(present)
-        .filter_map(|(column, present)| present.then_some(column))
-        .collect();
+    let mut f64s: Vec<Vec<f64>> = Vec::new();
+    let mut bytes = vec![
+        id_text.into_bytes(),
+        caption_text.into_bytes(),
+        disclosure.into_iter().map(|d| d as u8).collect(),
+    ];
+    // The index's vectors next (where format 1 had them), then the measures' words.
     if let Some(index) = &index {
         u32s.push(index.combo.clone());
         u32s.push(index.combos.iter().flatten().copied().collect());
         u32s.push(index.absent.clone());
+    }
+    let mut columns = Vec::new();
+    for (column, present) in measures.into_iter().zip(present) {
+        if !present {
+            continue;
+        }
+        let (values, absent) = column.into_parts();
+        columns.push((kind_of(&values), !absent.is_empty()));
+        match values {
+            ColumnValues::U8(v) => bytes.push(v),
+            ColumnValues::U16(v) => bytes.push(v.iter().flat_map(|x| x.to_le_bytes()).collect()),
+            ColumnValues::U32(v) => u32s.push(v),
+            ColumnValues::F64(v) => f64s.push(v),
+        }
+        if !absent.is_empty() {
+            u32s.push(absent);
+        }
+    }
+    if let Some(index) = &index {
         f64s.push(index.combo_rows.iter().map(|&n| n as f64).collect());
     }
     let header = Header {
+        format: FORMAT,
         rows,
         dicts: [platforms, campaign_ids, creator_ids, formats].map(|d| d.values().to_vec()),
         present: present.to_vec(),
@@ -173,17 +218,23 @@ pub fn pack(ws: Workspace) -> Packed {
         comments,
         index: index.map(|i| (i.days_sorted, i.day_span)),
         currency,
+        columns,
     };
     Packed {
         header: serde_json::to_string(&header).unwrap_or_default(),
         u32s,
         i32s: vec![day, time],
         f64s,
-        bytes: vec![
-            id_text.into_bytes(),
-            caption_text.into_bytes(),
-            disclosure.into_iter().map(|d| d as u8).collect(),
-        ],
+        bytes,
+    }
+}
+
+fn kind_of(values: &ColumnValues) -> ColumnKind {
+    match values {
+        ColumnValues::U8(_) => ColumnKind::U8,
+        ColumnValues::U16(_) => ColumnKind::U16,
+        ColumnValues::U32(_) => ColumnKind::U32,
+        ColumnValues::F64(_) => ColumnKind::F64,
     }
 }
 
@@ -198,6 +249,9 @@ pub fn unpack(packed: Packed) -> Result<Workspace, UnpackError> {
     } = packed;
     let header: Header =
         serde_json::from_str(&header).map_err(|e| UnpackError::Header(e.to_string()))?;
+    if header.format != 1 && header.format != FORMAT {
+        return Err(UnpackError::Format(header.format));
+    }
     let rows = header.rows;
     let present: [bool; MEASURE_COUNT] = header
         .present
@@ -210,9 +264,12 @@ pub fn unpack(packed: Packed) -> Result<Workspace, UnpackError> {
         "platform", "campaign", "creator", "format", "post id", "caption",
     ]
     .map(&mut next_u32);
-    let [id_text, caption_text, disclosure]: [Vec<u8>; 3] = bytes
-        .try_into()
-        .map_err(|_| UnpackError::MissingTextColumns)?;
+    let mut bytes = bytes.into_iter();
+    let (Some(id_text), Some(caption_text), Some(disclosure)) =
+        (bytes.next(), bytes.next(), bytes.next())
+    else {
+        return Err(UnpackError::MissingTextColumns);
+    };
     let text = |bytes: Vec<u8>, ends: Vec<u32>| {
         String::from_utf8(bytes)
             .ok()
@@ -237,16 +294,57 @@ pub fn unpack(packed: Packed) -> Result<Workspace, UnpackError> {
             fits.then_some(c).ok_or(UnpackError::BadKeyColumn)
         })
     };
-    let measures = present
-        .iter()
-        .map(|&given| match given {
-            true => f64s
-                .next()
+    // Format 2: the index's vectors come before the measures' words.
+    let index_parts = match (header.format, header.index.is_some()) {
+        (FORMAT, true) => match (u32s.next(), u32s.next(), u32s.next()) {
+            (Some(combo), Some(flat), Some(absent)) => Some((combo, flat, absent)),
+            _ => return Err(UnpackError::MissingKeyIndex),
+        },
+        _ => None,
+    };
+    let mut kinds = header.columns.iter();
+    let mut measures = Vec::with_capacity(MEASURE_COUNT);
+    for &given in &present {
+        if !given {
+            measures.push(MeasureColumn::default());
+            continue;
+        }
+        let column = if header.format == 1 {
+            f64s.next()
                 .filter(|c| c.len() == rows && c.iter().all(|v| v.is_finite() || v.is_nan()))
-                .ok_or(UnpackError::BadMeasureColumn),
-            false => Ok(Vec::new()),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+                .map(|c| MeasureColumn::from_f64s(&c))
+        } else {
+            let &(kind, has_absent) = kinds.next().ok_or(UnpackError::MeasureList)?;
+            let values = match kind {
+                ColumnKind::U8 => bytes.next().map(ColumnValues::U8),
+                ColumnKind::U16 => bytes.next().filter(|b| b.len() % 2 == 0).map(|b| {
+                    ColumnValues::U16(
+                        b.chunks_exact(2)
+                            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                            .collect(),
+                    )
+                }),
+                ColumnKind::U32 => u32s.next().map(ColumnValues::U32),
+                ColumnKind::F64 => f64s.next().map(ColumnValues::F64),
+            };
+            let absent = if has_absent {
+                u32s.next()
+            } else {
+                Some(Vec::new())
+            };
+            values
+                .zip(absent)
+                .and_then(|(values, absent)| MeasureColumn::from_parts(values, absent))
+                .filter(|c| c.len() == rows)
+        };
+        measures.push(column.ok_or(UnpackError::BadMeasureColumn)?);
+    }
+    if kinds.next().is_some() {
+        return Err(UnpackError::MeasureList);
+    }
+    if bytes.next().is_some() {
+        return Err(UnpackError::UnexpectedColumn);
+    }
     let mut i32s = i32s.into_iter();
     let day = i32s
         .next()
@@ -311,7 +409,10 @@ pub fn unpack(packed: Packed) -> Result<Workspace, UnpackError> {
     };
     posts.recount_partial();
     if let Some((days_sorted, day_span)) = header.index {
-        let (combo, flat, absent) = (u32s.next(), u32s.next(), u32s.next());
+        let (combo, flat, absent) = match index_parts {
+            Some((combo, flat, absent)) => (Some(combo), Some(flat), Some(absent)),
+            None => (u32s.next(), u32s.next(), u32s.next()),
+        };
         let combo_rows = f64s.next();
         let (Some(combo), Some(flat), Some(absent), Some(combo_rows)) =
             (combo, flat, absent, combo_rows)
@@ -447,9 +548,14 @@ mod tests {
         let index = ws.posts.key_index();
         let packed = pack(ws.clone());
         // 3,000 posts: six u32 columns, the index's combo column, its combos and what
-        // each combo's rows lack.
+        // each combo's rows lack, then the measures kept as u32 (values over 65,535).
         assert_eq!(packed.u32s[0].len(), 3_000);
-        assert_eq!(packed.u32s.len(), 9);
+        let wide = ws
+            .posts
+            .measures
+            .iter()
+            .filter(|c| c.kind() == ColumnKind::U32);
+        assert_eq!(packed.u32s.len(), 9 + wide.count());
         let back = unpack(packed).unwrap();
         assert_eq!(back.posts.len(), 3_000);
         assert_eq!(back.posts.post_id, ws.posts.post_id);
@@ -480,8 +586,11 @@ mod tests {
         row.values[Measure::Impressions as usize] = Some(1_200.0);
         ws.posts.push(&row);
         let packed = pack(ws);
-        // Impressions, and post_count which every row gets.
-        assert_eq!(packed.f64s.len(), 2);
+        // Impressions (1,200: a u16, two bytes) and post_count which every row gets (1: a
+        // u8), beside the post ids, captions and disclosures; no f64 column.
+        assert_eq!(packed.bytes.len(), 3 + 2);
+        assert_eq!((packed.bytes[3].len(), packed.bytes[4].len()), (2, 1));
+        assert!(packed.f64s.is_empty());
         let back = unpack(packed).unwrap();
         assert_eq!(back.posts.measure(Measure::Impressions), &[1_200.0]);
         assert_eq!(back.posts.measure(Measure::Clicks), &[] as &[f64]);
@@ -509,7 +618,7 @@ mod tests {
     /// has absent masks) and times of day.
     fn indexed() -> Packed {
         let mut ws = generate(DEMO_SEED);
-        ws.posts.column_mut(Measure::Saves as usize)[3] = f64::NAN;
+        ws.posts.column_mut(Measure::Saves as usize).set(3, None);
         ws.posts.recount_partial();
         let rows = ws.posts.len();
         ws.posts.time = (0..rows).map(|r| (r as i32 * 97) % 86_400).collect();

@@ -188,6 +188,516 @@ impl StrColumn {
     }
 }
 
+/// How a [`MeasureColumn`] stores its values, narrowest first: whole numbers in the
+/// narrowest unsigned width that holds every value so far, else `f64`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    U8,
+    U16,
+    U32,
+    F64,
+}
+
+/// The values of a [`MeasureColumn`], one per row (0 in an absent row).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnValues {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    F64(Vec<f64>),
+}
+
+impl Default for ColumnValues {
+    fn default() -> Self {
+        ColumnValues::U8(Vec::new())
+    }
+}
+
+/// The narrowest kind that holds `v` exactly.
+#[inline]
+fn kind_of(v: f64) -> ColumnKind {
+    let whole = v as u32;
+    // The bits compare: a fraction, a negative number (even -0), one past u32::MAX,
+    // an infinity or a NaN does not come back the same.
+    if (whole as f64).to_bits() != v.to_bits() {
+        ColumnKind::F64
+    } else if whole <= u32::from(u8::MAX) {
+        ColumnKind::U8
+    } else if whole <= u32::from(u16::MAX) {
+        ColumnKind::U16
+    } else {
+        ColumnKind::U32
+    }
+}
+
+/// Words of an absence bitset of `rows` rows.
+pub fn absent_words(rows: usize) -> usize {
+    rows.div_ceil(32)
+}
+
+/// One measure's values: whole numbers as `u8`/`u16`/`u32` (widened, then promoted to
+/// `f64`, only when a value needs it), and which rows have no value as a bitset (bit
+/// `i % 32` of word `i / 32` set: row `i` is absent; an absent row holds 0, so sums
+/// over rows need no test). A blank cell is absent, never 0: [`MeasureColumn::get`]
+/// tells them apart. The bitset holds no trailing zero words (empty when no row is
+/// absent).
+#[derive(Default)]
+pub struct MeasureColumn {
+    values: ColumnValues,
+    absent: Vec<u32>,
+    /// The `f64` copy [`MeasureColumn::as_f64s`] made, until the column changes.
+    view: OnceLock<Vec<f64>>,
+}
+
+impl Clone for MeasureColumn {
+    fn clone(&self) -> Self {
+        MeasureColumn {
+            values: self.values.clone(),
+            absent: self.absent.clone(),
+            view: OnceLock::new(),
+        }
+    }
+}
+
+/// Equal values and absences (in the same kind).
+impl PartialEq for MeasureColumn {
+    fn eq(&self, other: &Self) -> bool {
+        self.values == other.values && self.absent == other.absent
+    }
+}
+
+impl std::fmt::Debug for MeasureColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MeasureColumn")
+            .field("values", &self.values)
+            .field("absent", &self.absent)
+            .finish()
+    }
+}
+
+impl MeasureColumn {
+    /// A column from its parts (see [`MeasureColumn::into_parts`]); `None` when the
+    /// bitset runs past the rows, an absent row holds a value other than 0, or an
+    /// `f64` value is not finite.
+    pub fn from_parts(values: ColumnValues, mut absent: Vec<u32>) -> Option<MeasureColumn> {
+        while absent.last() == Some(&0) {
+            absent.pop();
+        }
+        let column = MeasureColumn {
+            values,
+            absent,
+            view: OnceLock::new(),
+        };
+        let rows = column.len();
+        if column.absent.len() > absent_words(rows) {
+            return None;
+        }
+        if let Some(&last) = column.absent.last() {
+            let used = rows - (column.absent.len() - 1) * 32;
+            if used < 32 && last >> used != 0 {
+                return None;
+            }
+        }
+        if let ColumnValues::F64(v) = &column.values {
+            if !v.iter().all(|x| x.is_finite()) {
+                return None;
+            }
+        }
+        let zero_where_absent = column.absent_rows().all(|i| column.raw(i).to_bits() == 0);
+        zero_where_absent.then_some(column)
+    }
+
+    /// The values and the absence bitset.
+    pub fn into_parts(self) -> (ColumnValues, Vec<u32>) {
+        (self.values, self.absent)
+    }
+
+    /// Each row's value as `f64`, NaN where the row has none, as a slice: the column
+    /// itself when it is `f64` with no absent row, else a copy made on the first call and
+    /// kept until the column changes (it costs 8 bytes a row: for tests and one-off
+    /// reads; loops read [`MeasureColumn::values`] or [`MeasureColumn::get`]).
+    pub fn as_f64s(&self) -> &[f64] {
+        if let (ColumnValues::F64(v), true) = (&self.values, self.absent.is_empty()) {
+            return v;
+        }
+        self.view.get_or_init(|| self.to_f64s())
+    }
+
+    /// Drops the `f64` copy (the column is about to change).
+    #[inline]
+    fn changed(&mut self) {
+        if self.view.get().is_some() {
+            self.view = OnceLock::new();
+        }
+    }
+
+    /// A column of `values`, NaN for an absent row, in the narrowest kind that holds them.
+    pub fn from_f64s(values: &[f64]) -> MeasureColumn {
+        let mut column = MeasureColumn::default();
+        let widest = values
+            .iter()
+            .filter(|v| !v.is_nan())
+            .map(|&v| kind_of(v))
+            .max()
+            .unwrap_or(ColumnKind::U8);
+        column.widen(widest);
+        column.reserve_total(values.len());
+        for &v in values {
+            column.push(v);
+        }
+        column
+    }
+
+    /// Each row's value as `f64`, NaN where the row has none.
+    pub fn to_f64s(&self) -> Vec<f64> {
+        (0..self.len())
+            .map(|i| self.get(i).unwrap_or(f64::NAN))
+            .collect()
+    }
+
+    /// The stored values (0 in absent rows), for loops that read a whole column.
+    pub fn values(&self) -> &ColumnValues {
+        &self.values
+    }
+
+    /// The absence bitset (see [`MeasureColumn`]).
+    pub fn absent_bits(&self) -> &[u32] {
+        &self.absent
+    }
+
+    /// How the values are stored.
+    pub fn kind(&self) -> ColumnKind {
+        match self.values {
+            ColumnValues::U8(_) => ColumnKind::U8,
+            ColumnValues::U16(_) => ColumnKind::U16,
+            ColumnValues::U32(_) => ColumnKind::U32,
+            ColumnValues::F64(_) => ColumnKind::F64,
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match &self.values {
+            ColumnValues::U8(v) => v.len(),
+            ColumnValues::U16(v) => v.len(),
+            ColumnValues::U32(v) => v.len(),
+            ColumnValues::F64(v) => v.len(),
+        }
+    }
+
+    /// True when the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Rows the values have room for.
+    pub fn capacity(&self) -> usize {
+        match &self.values {
+            ColumnValues::U8(v) => v.capacity(),
+            ColumnValues::U16(v) => v.capacity(),
+            ColumnValues::U32(v) => v.capacity(),
+            ColumnValues::F64(v) => v.capacity(),
+        }
+    }
+
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        let width = match self.kind() {
+            ColumnKind::U8 => 1,
+            ColumnKind::U16 => 2,
+            ColumnKind::U32 => 4,
+            ColumnKind::F64 => 8,
+        };
+        self.capacity() * width + self.absent.capacity() * 4
+    }
+
+    /// The stored value of row `i` (0 when absent or past the end).
+    #[inline]
+    fn raw(&self, i: usize) -> f64 {
+        match &self.values {
+            ColumnValues::U8(v) => v.get(i).map_or(0.0, |&x| f64::from(x)),
+            ColumnValues::U16(v) => v.get(i).map_or(0.0, |&x| f64::from(x)),
+            ColumnValues::U32(v) => v.get(i).map_or(0.0, |&x| f64::from(x)),
+            ColumnValues::F64(v) => v.get(i).copied().unwrap_or(0.0),
+        }
+    }
+
+    /// True when row `i` has no value (or is past the end).
+    #[inline]
+    pub fn is_absent(&self, i: usize) -> bool {
+        i >= self.len()
+            || self
+                .absent
+                .get(i / 32)
+                .is_some_and(|w| w >> (i % 32) & 1 == 1)
+    }
+
+    /// The value of row `i`; `None` when the row has none (or is past the end).
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<f64> {
+        (!self.is_absent(i)).then(|| self.raw(i))
+    }
+
+    /// True when some row has no value.
+    pub fn any_absent(&self) -> bool {
+        !self.absent.is_empty()
+    }
+
+    /// The absent rows, in order.
+    pub fn absent_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.absent.iter().enumerate().flat_map(|(w, &word)| {
+            (0..32)
+                .filter(move |b| word >> b & 1 == 1)
+                .map(move |b| w * 32 + b)
+        })
+    }
+
+    /// Number of rows that have a value.
+    pub fn present_rows(&self) -> usize {
+        let absent: u32 = self.absent.iter().map(|w| w.count_ones()).sum();
+        self.len() - absent as usize
+    }
+
+    /// Σ of the values (absent rows hold 0).
+    pub fn sum(&self) -> f64 {
+        match &self.values {
+            ColumnValues::U8(v) => v.iter().map(|&x| f64::from(x)).sum(),
+            ColumnValues::U16(v) => v.iter().map(|&x| f64::from(x)).sum(),
+            ColumnValues::U32(v) => v.iter().map(|&x| f64::from(x)).sum(),
+            ColumnValues::F64(v) => v.iter().sum(),
+        }
+    }
+
+    /// Stores the values in `to` (or wider, if they already are), keeping the room
+    /// reserved.
+    fn widen(&mut self, to: ColumnKind) {
+        if to <= self.kind() {
+            return;
+        }
+        let room = self.capacity();
+        let old = std::mem::take(&mut self.values);
+        fn cast<S: Copy, T>(from: Vec<S>, room: usize, f: impl Fn(S) -> T) -> Vec<T> {
+            let mut to = Vec::with_capacity(room.max(from.len()));
+            to.extend(from.into_iter().map(f));
+            to
+        }
+        self.values = match (old, to) {
+            (ColumnValues::U8(v), ColumnKind::U16) => ColumnValues::U16(cast(v, room, u16::from)),
+            (ColumnValues::U8(v), ColumnKind::U32) => ColumnValues::U32(cast(v, room, u32::from)),
+            (ColumnValues::U16(v), ColumnKind::U32) => ColumnValues::U32(cast(v, room, u32::from)),
+            (ColumnValues::U8(v), _) => ColumnValues::F64(cast(v, room, f64::from)),
+            (ColumnValues::U16(v), _) => ColumnValues::F64(cast(v, room, f64::from)),
+            (ColumnValues::U32(v), _) => ColumnValues::F64(cast(v, room, f64::from)),
+            (values @ ColumnValues::F64(_), _) => values,
+        };
+    }
+
+    /// Appends a value; a NaN appends an absent row. The column widens, or becomes
+    /// `f64`, when the value needs it.
+    #[inline]
+    pub fn push(&mut self, v: f64) {
+        self.changed();
+        let whole = v as u32;
+        if (whole as f64).to_bits() == v.to_bits() {
+            match &mut self.values {
+                ColumnValues::U8(c) if whole <= u32::from(u8::MAX) => return c.push(whole as u8),
+                ColumnValues::U16(c) if whole <= u32::from(u16::MAX) => {
+                    return c.push(whole as u16)
+                }
+                ColumnValues::U32(c) => return c.push(whole),
+                ColumnValues::F64(c) => return c.push(v),
+                _ => {}
+            }
+        } else if v.is_nan() {
+            return self.push_absent();
+        } else if let ColumnValues::F64(c) = &mut self.values {
+            return c.push(v);
+        }
+        self.widen(kind_of(v));
+        self.push(v);
+    }
+
+    /// Appends a row without a value.
+    pub fn push_absent(&mut self) {
+        self.changed();
+        let row = self.len();
+        match &mut self.values {
+            ColumnValues::U8(c) => c.push(0),
+            ColumnValues::U16(c) => c.push(0),
+            ColumnValues::U32(c) => c.push(0),
+            ColumnValues::F64(c) => c.push(0.0),
+        }
+        self.mark_absent(row);
+    }
+
+    /// Appends a value, or an absent row for `None`.
+    #[inline]
+    pub fn push_value(&mut self, value: Option<f64>) {
+        match value {
+            Some(v) => self.push(v),
+            None => self.push_absent(),
+        }
+    }
+
+    fn mark_absent(&mut self, row: usize) {
+        let word = row / 32;
+        if self.absent.len() <= word {
+            self.absent.resize(word + 1, 0);
+        }
+        self.absent[word] |= 1 << (row % 32);
+    }
+
+    /// Sets row `i`'s value (`None` or NaN: absent); ignored past the end.
+    pub fn set(&mut self, i: usize, value: Option<f64>) {
+        if i >= self.len() {
+            return;
+        }
+        self.changed();
+        let value = value.filter(|v| !v.is_nan());
+        let Some(v) = value else {
+            self.write(i, 0.0);
+            self.mark_absent(i);
+            return;
+        };
+        self.widen(kind_of(v));
+        self.write(i, v);
+        if let Some(word) = self.absent.get_mut(i / 32) {
+            *word &= !(1 << (i % 32));
+        }
+        while self.absent.last() == Some(&0) {
+            self.absent.pop();
+        }
+    }
+
+    /// Stores `v` (which fits the kind) in row `i`.
+    fn write(&mut self, i: usize, v: f64) {
+        match &mut self.values {
+            ColumnValues::U8(c) => c[i] = v as u8,
+            ColumnValues::U16(c) => c[i] = v as u16,
+            ColumnValues::U32(c) => c[i] = v as u32,
+            ColumnValues::F64(c) => c[i] = v,
+        }
+    }
+
+    /// Makes the column `rows` long: cut, or padded with `fill` (NaN pads with absent
+    /// rows).
+    pub fn resize(&mut self, rows: usize, fill: f64) {
+        self.changed();
+        if rows <= self.len() {
+            match &mut self.values {
+                ColumnValues::U8(c) => c.truncate(rows),
+                ColumnValues::U16(c) => c.truncate(rows),
+                ColumnValues::U32(c) => c.truncate(rows),
+                ColumnValues::F64(c) => c.truncate(rows),
+            }
+            self.absent.truncate(absent_words(rows));
+            // Clear the bits past the end in the word of the last row (if it has one).
+            let used = rows % 32;
+            if used != 0 && self.absent.len() == absent_words(rows) {
+                if let Some(last) = self.absent.last_mut() {
+                    *last &= (1 << used) - 1;
+                }
+            }
+            while self.absent.last() == Some(&0) {
+                self.absent.pop();
+            }
+            return;
+        }
+        if fill.is_nan() {
+            let from = self.len();
+            match &mut self.values {
+                ColumnValues::U8(c) => c.resize(rows, 0),
+                ColumnValues::U16(c) => c.resize(rows, 0),
+                ColumnValues::U32(c) => c.resize(rows, 0),
+                ColumnValues::F64(c) => c.resize(rows, 0.0),
+            }
+            self.absent.resize(absent_words(rows), 0);
+            let mut row = from;
+            while row < rows {
+                if row.is_multiple_of(32) && row + 32 <= rows {
+                    self.absent[row / 32] = u32::MAX;
+                    row += 32;
+                } else {
+                    self.absent[row / 32] |= 1 << (row % 32);
+                    row += 1;
+                }
+            }
+        } else {
+            while self.len() < rows {
+                self.push(fill);
+            }
+        }
+    }
+
+    /// Appends every row of `other` (the name of `Vec`'s, so that merges read alike).
+    pub fn extend_from_slice(&mut self, other: &MeasureColumn) {
+        self.changed();
+        let from = self.len();
+        self.widen(other.kind());
+        match (&mut self.values, &other.values) {
+            (ColumnValues::U8(a), ColumnValues::U8(b)) => a.extend_from_slice(b),
+            (ColumnValues::U16(a), ColumnValues::U8(b)) => {
+                a.extend(b.iter().map(|&x| u16::from(x)))
+            }
+            (ColumnValues::U16(a), ColumnValues::U16(b)) => a.extend_from_slice(b),
+            (ColumnValues::U32(a), ColumnValues::U8(b)) => {
+                a.extend(b.iter().map(|&x| u32::from(x)))
+            }
+            (ColumnValues::U32(a), ColumnValues::U16(b)) => {
+                a.extend(b.iter().map(|&x| u32::from(x)))
+            }
+            (ColumnValues::U32(a), ColumnValues::U32(b)) => a.extend_from_slice(b),
+            (ColumnValues::F64(a), ColumnValues::U8(b)) => {
+                a.extend(b.iter().map(|&x| f64::from(x)))
+            }
+            (ColumnValues::F64(a), ColumnValues::U16(b)) => {
+                a.extend(b.iter().map(|&x| f64::from(x)))
+            }
+            (ColumnValues::F64(a), ColumnValues::U32(b)) => {
+                a.extend(b.iter().map(|&x| f64::from(x)))
+            }
+            (ColumnValues::F64(a), ColumnValues::F64(b)) => a.extend_from_slice(b),
+            // Not reached: `widen` made this column at least as wide as `other`.
+            _ => {}
+        }
+        let rows = from + other.len();
+        if self.len() < rows {
+            self.resize(rows, 0.0);
+        }
+        if other.any_absent() {
+            if from.is_multiple_of(32) {
+                self.absent.resize(from / 32, 0);
+                self.absent.extend_from_slice(&other.absent);
+            } else {
+                for row in other.absent_rows() {
+                    self.mark_absent(from + row);
+                }
+            }
+        }
+    }
+
+    /// Makes room for `additional` more rows (as `Vec::reserve_exact`).
+    pub fn reserve_exact(&mut self, additional: usize) {
+        match &mut self.values {
+            ColumnValues::U8(c) => c.reserve_exact(additional),
+            ColumnValues::U16(c) => c.reserve_exact(additional),
+            ColumnValues::U32(c) => c.reserve_exact(additional),
+            ColumnValues::F64(c) => c.reserve_exact(additional),
+        }
+    }
+
+    /// Makes room for `rows` rows in all, if the column has values.
+    pub fn reserve_total(&mut self, rows: usize) {
+        match &mut self.values {
+            ColumnValues::U8(c) => reserve_total(c, rows),
+            ColumnValues::U16(c) => reserve_total(c, rows),
+            ColumnValues::U32(c) => reserve_total(c, rows),
+            ColumnValues::F64(c) => reserve_total(c, rows),
+        }
+    }
+}
+
 /// Disclosure status of one posts row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[repr(u8)]
@@ -240,14 +750,14 @@ pub struct Posts {
     /// Disclosure status per row.
     pub disclosure: Vec<Disclosure>,
     /// One numeric column per measure, indexed by `Measure as usize`. A column that some
-    /// file supplied (`present`) has a value per row, and NaN where the row has none (a
+    /// file supplied (`present`) has a row per row, absent where the row has no value (a
     /// blank cell, or a file without the column): missing is not zero. The column of a
     /// measure no file supplied is empty. Read single values with [`Posts::value`], grow
     /// columns with [`Posts::push`] or [`Posts::column_mut`].
-    pub measures: Vec<Vec<f64>>,
+    pub measures: Vec<MeasureColumn>,
     /// Which measures some loaded file supplied. A KPI whose inputs are absent is n/a.
     pub present: [bool; MEASURE_COUNT],
-    /// Which present measures some row lacks (its column holds a NaN). Complete columns
+    /// Which present measures some row lacks (absent in its column). Complete columns
     /// cost nothing: the engine splits rows by what they lack only for these.
     pub partial: [bool; MEASURE_COUNT],
     /// How disclosure was obtained.
@@ -466,7 +976,7 @@ impl Posts {
         self.post_id.reserve_total(rows);
         self.caption.reserve_total(rows);
         for column in &mut self.measures {
-            reserve_total(column, rows);
+            column.reserve_total(rows);
         }
     }
 
@@ -499,19 +1009,26 @@ impl Posts {
         self.day.is_empty()
     }
 
-    /// The column of a measure: a value per row when the measure is present, else empty.
+    /// The values of a measure as `f64`, NaN where a row has none: one per row when the
+    /// measure is present, else empty. Made on the first call for a compact column (see
+    /// [`MeasureColumn::as_f64s`]: for tests and one-off reads); loops read
+    /// [`Posts::column`] or [`Posts::value`].
     pub fn measure(&self, m: Measure) -> &[f64] {
-        self.measures.get(m as usize).map_or(&[], Vec::as_slice)
+        self.measures
+            .get(m as usize)
+            .map_or(&[], MeasureColumn::as_f64s)
+    }
+
+    /// The column of measure `m` (a `Measure as usize`), when some file supplied it.
+    pub fn column(&self, m: usize) -> Option<&MeasureColumn> {
+        self.measures.get(m).filter(|_| self.present[m])
     }
 
     /// The value of measure `m` (a `Measure as usize`) in row `i`; `None` when the row
     /// has none.
+    #[inline]
     pub fn value(&self, m: usize, i: usize) -> Option<f64> {
-        self.measures
-            .get(m)
-            .and_then(|column| column.get(i))
-            .copied()
-            .filter(|v| !v.is_nan())
+        self.measures.get(m).and_then(|column| column.get(i))
     }
 
     /// Whether stored row `i` is sponsored (as [`PostRow::is_sponsored`]).
@@ -525,12 +1042,16 @@ impl Posts {
 
     /// Σ of measure `m` over the rows that have it.
     pub fn sum(&self, m: Measure) -> f64 {
-        self.measure(m).iter().filter(|v| !v.is_nan()).sum()
+        self.measures
+            .get(m as usize)
+            .map_or(0.0, MeasureColumn::sum)
     }
 
     /// Number of rows that have a value of measure `m`.
     pub fn rows_with(&self, m: Measure) -> usize {
-        self.measure(m).iter().filter(|v| !v.is_nan()).count()
+        self.measures
+            .get(m as usize)
+            .map_or(0, MeasureColumn::present_rows)
     }
 
     /// Per row, the present measures it lacks (bit `Measure as usize`); empty when no
@@ -542,13 +1063,18 @@ impl Posts {
         if partial.is_empty() {
             return Vec::new();
         }
-        let mut masks = vec![0u32; self.len()];
+        let rows = self.len();
+        let mut masks = vec![0u32; rows];
         for m in partial {
-            let column: &[f64] = self.measure(Measure::ALL[m]);
-            for (mask, v) in masks.iter_mut().zip(column) {
-                if v.is_nan() {
-                    *mask |= 1 << m;
-                }
+            let Some(column) = self.measures.get(m) else {
+                continue;
+            };
+            // Rows past a short column lack it too.
+            for mask in masks.iter_mut().skip(column.len()) {
+                *mask |= 1 << m;
+            }
+            for row in column.absent_rows().filter(|&r| r < rows) {
+                masks[row] |= 1 << m;
             }
         }
         masks
@@ -561,33 +1087,35 @@ impl Posts {
                 && self
                     .measures
                     .get(m)
-                    .is_some_and(|c| c.len() < self.len() || c.iter().any(|v| v.is_nan()));
+                    .is_some_and(|c| c.len() < self.len() || c.any_absent());
         }
     }
 
-    /// The column of measure `m`, made present: the rows before it was present get NaN
-    /// (they have no value).
-    pub fn column_mut(&mut self, m: usize) -> &mut Vec<f64> {
+    /// The column of measure `m`, made present: the rows before it was present are
+    /// absent (they have no value).
+    pub fn column_mut(&mut self, m: usize) -> &mut MeasureColumn {
         let rows = self.len();
         self.grow_to(m, rows)
     }
 
     /// Appends measure `m`'s value of row `row` (being added; the rows before it are
-    /// there). A `None` leaves an absent measure absent, and is NaN in a present column.
+    /// there). A `None` (or NaN) leaves an absent measure absent, and is an absent row
+    /// in a present column.
     #[inline]
     pub fn push_measure(&mut self, m: usize, row: usize, value: Option<f64>) {
+        let value = value.filter(|v| !v.is_nan());
         match self.measures.get_mut(m) {
             // The common case: a present column, full up to this row.
             Some(column) if self.present[m] && column.len() == row => match value {
                 Some(v) => column.push(v),
                 None => {
-                    column.push(f64::NAN);
+                    column.push_absent();
                     self.partial[m] = true;
                 }
             },
             _ if value.is_some() || self.present[m] => {
                 let column = self.grow_to(m, row);
-                column.push(value.unwrap_or(f64::NAN));
+                column.push_value(value);
                 if value.is_none() {
                     self.partial[m] = true;
                 }
@@ -596,11 +1124,11 @@ impl Posts {
         }
     }
 
-    /// Measure `m`'s column, present and at least `rows` long (padded with NaN: the rows
-    /// before it have no value).
-    fn grow_to(&mut self, m: usize, rows: usize) -> &mut Vec<f64> {
+    /// Measure `m`'s column, present and at least `rows` long (padded with absent rows:
+    /// the rows before it have no value).
+    fn grow_to(&mut self, m: usize, rows: usize) -> &mut MeasureColumn {
         if self.measures.len() != MEASURE_COUNT {
-            self.measures = vec![Vec::new(); MEASURE_COUNT];
+            self.measures = vec![MeasureColumn::default(); MEASURE_COUNT];
         }
         self.present[m] = true;
         let column = &mut self.measures[m];
@@ -727,7 +1255,7 @@ impl Posts {
             + self
                 .measures
                 .iter()
-                .map(|m| m.capacity() * 8)
+                .map(MeasureColumn::heap_bytes)
                 .sum::<usize>()
     }
 

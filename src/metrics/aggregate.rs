@@ -9,7 +9,9 @@ use std::sync::Arc;
 
 use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, MEASURE_COUNT};
-use crate::data::store::{Dict, FastMap, KeyIndex, Posts, Sentiment, Workspace, NO_DAY};
+use crate::data::store::{
+    ColumnValues, Dict, FastMap, KeyIndex, Posts, Sentiment, Workspace, NO_DAY,
+};
 
 use super::engine::{measure_bits, Filter, Sums};
 use super::sentiment::{comment_label, SentimentSource};
@@ -365,7 +367,7 @@ fn cells(
     let mut block_rows = [0u32; BLOCK];
     let mut block_cells = [0u32; BLOCK];
     let mut n = 0;
-    let columns: Vec<&[f64]> = present.iter().map(|&m| p.measures[m].as_slice()).collect();
+    let columns: Vec<&ColumnValues> = present.iter().map(|&m| p.measures[m].values()).collect();
     let has = present.iter().fold(0u32, |bits, &m| bits | 1 << m);
     // Column by column: one measure's sums by cell stay in L2 while a block scatters.
     let flush = |n: usize, rows: &[u32; BLOCK], cells: &[u32; BLOCK], acc: &mut [Vec<f64>]| {
@@ -375,20 +377,11 @@ fn cells(
             .zip(rows.first())
             .is_some_and(|(l, f)| (l - f) as usize == n - 1);
         for (sums, col) in acc.iter_mut().zip(&columns) {
-            let sums: &mut [f64] = sums;
-            let mut i = 0;
-            if consecutive {
-                // No key filter: read the column as one run.
-                let run = &col[rows[0] as usize..rows[0] as usize + n];
-                while i < n {
-                    sums[cells[i] as usize] += run[i];
-                    i += 1;
-                }
-            } else {
-                while i < n {
-                    sums[cells[i] as usize] += col[rows[i] as usize];
-                    i += 1;
-                }
+            match col {
+                ColumnValues::U8(c) => scatter(sums, cells, rows, c, consecutive),
+                ColumnValues::U16(c) => scatter(sums, cells, rows, c, consecutive),
+                ColumnValues::U32(c) => scatter(sums, cells, rows, c, consecutive),
+                ColumnValues::F64(c) => scatter(sums, cells, rows, c, consecutive),
             }
         }
     };
@@ -450,9 +443,8 @@ fn cells(
         .map(|(cell, &rows)| {
             let mut values = vec![0.0; MEASURE_COUNT];
             for (sums, &m) in acc.iter().zip(present) {
-                // A measure the cell's rows lack summed to NaN: it has no value there.
-                let v = sums[cell];
-                values[m] = if v.is_nan() { 0.0 } else { v };
+                // A measure the cell's rows lack summed their 0s; `lacks` says so.
+                values[m] = sums[cell];
             }
             let lacks = sel.index.absent[cell_pairs[cell].0 as usize];
             Sums::with_lacks(values, rows, has, lacks)
@@ -465,6 +457,33 @@ fn cells(
         period_starts,
         rows: counts.iter().sum::<u64>() as usize,
         undated,
+    }
+}
+
+/// Adds the values of a block's rows into their cells' sums (`consecutive`: the rows
+/// are one run, read as a slice). Absent rows hold 0, so they add nothing.
+#[inline]
+fn scatter<T: Copy + Into<f64>>(
+    sums: &mut [f64],
+    cells: &[u32],
+    rows: &[u32],
+    column: &[T],
+    consecutive: bool,
+) {
+    let n = cells.len();
+    let mut i = 0;
+    if consecutive {
+        // No key filter: read the column as one run.
+        let run = &column[rows[0] as usize..rows[0] as usize + n];
+        while i < n {
+            sums[cells[i] as usize] += run[i].into();
+            i += 1;
+        }
+    } else {
+        while i < n {
+            sums[cells[i] as usize] += column[rows[i] as usize].into();
+            i += 1;
+        }
     }
 }
 

@@ -401,12 +401,6 @@ fn creator_alerts(ws: &Workspace, settings: &Settings, results: &Results, alerts
     }
 }
 
-/// The value of measure `m` in row `r`, `None` when absent (an absent column, or an
-/// absent cell of a present one, kept as NaN).
-fn present(column: &[f64], r: usize) -> Option<f64> {
-    column.get(r).copied().filter(|v| v.is_finite())
-}
-
 /// Who answers for a post's disclosure: its creator, else its campaign, else its platform.
 fn owner_of(p: &Posts, r: usize) -> Subject {
     let creator = p.creators.value(p.creator[r]);
@@ -430,14 +424,17 @@ fn post_alerts(
 ) -> BTreeMap<Subject, Vec<PostRef>> {
     let p = &ws.posts;
     let viral = settings.alerts.viral_impressions;
-    let impressions = p.measure(Measure::Impressions);
-    let post_count = p.measure(Measure::PostCount);
+    let impressions = p.column(Measure::Impressions as usize);
+    let post_count = p.column(Measure::PostCount as usize);
     let mut undisclosed: BTreeMap<Subject, Vec<PostRef>> = BTreeMap::new();
     for r in select_rows(ws, filter) {
         let r = r as usize;
         // Absent impressions are not viral (and not 0 either: the row is skipped).
-        let views = present(impressions, r).filter(|v| *v >= viral);
-        let single_post = post_count.get(r).is_none_or(|n| *n <= 1.0);
+        let views = impressions
+            .and_then(|c| c.get(r))
+            .filter(|v| v.is_finite() && *v >= viral);
+        // No post-count column: one post each; a row whose count is absent is not single.
+        let single_post = post_count.is_none_or(|c| c.get(r).is_some_and(|n| n <= 1.0));
         let is_viral = single_post && views.is_some();
         let violation = p.disclosure[r] == Disclosure::Undisclosed && p.is_sponsored(r);
         if !violation && !is_viral {
