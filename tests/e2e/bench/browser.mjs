@@ -668,6 +668,7 @@ async function tenMillion(opts) {
           dataset: document.getElementById('dataset-name')?.innerText ?? null,
           progress: window.__lastProgress?.replace(/\s+/g, ' ') ?? null,
           worker: detail,
+          peak: window.__peak,
         };
       }, start);
       if (info.progress) console.log(`  last progress seen: ${info.progress}`);
@@ -680,6 +681,12 @@ async function tenMillion(opts) {
             `wasm memory ${((info.worker.worker_memory_bytes ?? 0) / MB).toFixed(0)} MB (${((info.worker.worker_memory_bytes ?? 0) / bytes).toFixed(2)} × the files)`,
         );
       }
+      const perWorker = Object.entries(info.peak?.perWorker ?? {});
+      console.log(
+        `  workers' wasm memory measured: peak of the live workers ${((info.peak?.workers ?? 0) / MB).toFixed(0)} MB` +
+          ` (${((info.peak?.workers ?? 0) / bytes).toFixed(2)} × the files); each worker's peak: ` +
+          `${perWorker.map(([k, b]) => `${k} ${(b / MB).toFixed(0)} MB`).join(', ') || 'none'}`,
+      );
       if (outcome === 'loaded') console.log(`  drop → posts reports: ${(info.ms / 1000).toFixed(1)} s`);
     }
     // Did the tab survive: does the nav still work?
