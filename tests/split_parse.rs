@@ -343,6 +343,21 @@ fn what_cannot_merge_exactly_is_an_error_not_a_wrong_workspace() {
     assert_eq!(plan_bytes(b"[{\"platform\":\"tiktok\"}]", 4), None);
 }
 
+/// This process's CPU time so far, in ms (user + system, from `/proc/self/stat`).
+fn cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of the line (utime, stime), counted after the `)`: 11 and 12.
+    (ticks(11) + ticks(12)) * 10.0
+}
+
 /// Timing of one parse against two threads over the benchmark's posts file
 /// (`cargo run --release --bin gen -- --out target/bench-data --posts 1000000`):
 /// `cargo test --release --offline --test split_parse -- --ignored --nocapture`.
@@ -360,22 +375,27 @@ fn time_two_threads_against_one() {
         v[v.len() / 2]
     };
     let (mut one, mut two, mut finish_one, mut finish_two) = (vec![], vec![], vec![], vec![]);
+    let (mut cpu_one, mut cpu_two) = (vec![], vec![]);
     for _ in 0..3 {
+        let cpu = cpu_ms();
         let started = Instant::now();
         let mut load = StreamingLoad::new("posts.csv", options.clone());
         for chunk in bytes.chunks(1 << 20) {
             load.feed(chunk);
         }
         let parsed = Instant::now();
+        cpu_one.push(cpu_ms() - cpu);
         let mut ws = Workspace::default();
         let expected = load.finish(&mut ws).unwrap();
         finish_one.push(parsed.elapsed().as_secs_f64() * 1e3);
         one.push((parsed - started).as_secs_f64() * 1e3);
 
+        let cpu = cpu_ms();
         let started = Instant::now();
         let plan = plan_bytes(&bytes, 2).unwrap();
         let load = parse_on_threads("posts.csv", &options, &bytes, &plan, 1 << 20).unwrap();
         let parsed = Instant::now();
+        cpu_two.push(cpu_ms() - cpu);
         let mut split_ws = Workspace::default();
         let report = load.finish(&mut split_ws).unwrap();
         finish_two.push(parsed.elapsed().as_secs_f64() * 1e3);
@@ -410,6 +430,11 @@ fn time_two_threads_against_one() {
         "two threads: parts {:.0} ms, merge {:.0} ms (medians)",
         median(parts_ms),
         median(merge_ms)
+    );
+    println!(
+        "CPU time of the parse: 1 thread {:.0} ms, 2 threads {:.0} ms in all (medians)",
+        median(cpu_one),
+        median(cpu_two)
     );
     println!(
         "{} MB: parse 1 thread {:.0} ms, 2 threads {:.0} ms (merge included; {:.2}x); finish {:.0} / {:.0} ms",
