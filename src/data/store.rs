@@ -436,7 +436,16 @@ impl MeasureColumn {
     /// The value of row `i`; `None` when the row has none (or is past the end).
     #[inline]
     pub fn get(&self, i: usize) -> Option<f64> {
-        (!self.is_absent(i)).then(|| self.raw(i))
+        let v = match &self.values {
+            ColumnValues::U8(v) => f64::from(*v.get(i)?),
+            ColumnValues::U16(v) => f64::from(*v.get(i)?),
+            ColumnValues::U32(v) => f64::from(*v.get(i)?),
+            ColumnValues::F64(v) => *v.get(i)?,
+        };
+        match self.absent.get(i / 32) {
+            Some(word) if word >> (i % 32) & 1 == 1 => None,
+            _ => Some(v),
+        }
     }
 
     /// True when some row has no value.
