@@ -597,6 +597,10 @@ pub struct DateColumn {
     /// `(row, month, day)` of the year-less values.
     year_less: Vec<(u32, u8, u8)>,
     year_less_example: String,
+    /// The last cell read as a plain day, and its day and time: the next row of a
+    /// date-sorted file has the same text (a cell read as a day has no other effect).
+    #[serde(skip)]
+    last_day: Option<(String, Day, Option<u32>)>,
 }
 
 fn order_index(order: DateOrder) -> usize {
@@ -625,6 +629,7 @@ impl DateColumn {
             ambiguous_example: String::new(),
             year_less: Vec::new(),
             year_less_example: String::new(),
+            last_day: None,
         }
     }
 
@@ -644,11 +649,22 @@ impl DateColumn {
         if self.year_less.last().is_some_and(|&(r, _, _)| r >= row) {
             self.year_less.retain(|&(r, _, _)| r < row);
         }
+        if let Some((text, day, time)) = &self.last_day {
+            if text == raw {
+                return Ok((Some(*day), *time));
+            }
+        }
         let Some(cell) = read_cell(raw, self.setting)? else {
             return Ok((None, None));
         };
         let day = match cell.when {
-            When::Day(day) => Some(day),
+            When::Day(day) => {
+                let last = self.last_day.get_or_insert_with(Default::default);
+                last.0.clear();
+                last.0.push_str(raw);
+                (last.1, last.2) = (day, cell.time);
+                Some(day)
+            }
             When::Settles { day, order } => {
                 let k = order_index(order);
                 self.settled[k] += 1;
