@@ -44,6 +44,20 @@ pub struct PendingFile {
     pub options: LoadOptions,
 }
 
+/// A hosted file (`?data=`) the page opened on: while it loads no data is shown (never
+/// the demo's), and when it fails the demo is offered, not shown.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Hosted {
+    /// Being fetched (`received` bytes of `total`, when the server said) and loaded.
+    Loading {
+        name: String,
+        received: f64,
+        total: Option<f64>,
+    },
+    /// It did not load (why is in `load_error`).
+    Failed { name: String },
+}
+
 /// Everything the views share. Cheap to copy: signals and memos only.
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -60,6 +74,8 @@ pub struct AppState {
     pub outline: Memo<Arc<Outline>>,
     /// True while the demo dataset is shown (the first user file replaces it).
     pub is_demo: RwSignal<bool>,
+    /// The hosted file of a `?data=` link while it loads or after it failed.
+    pub hosted: RwSignal<Option<Hosted>>,
     pub dataset_name: RwSignal<String>,
     pub reports: RwSignal<Vec<FileReport>>,
     pub pending: RwSignal<Vec<PendingFile>>,
@@ -140,7 +156,8 @@ fn alerts_of(answer: Answer) -> Option<Arc<Vec<Alert>>> {
 
 impl AppState {
     /// Creates the state (inside the router: the query comes from the URL), opens on the
-    /// demo dataset and provides it as context.
+    /// demo dataset (on no data when the link names a hosted file: `?data=`) and
+    /// provides it as context.
     pub fn provide() -> AppState {
         // Saved over the stamp this tab read, never over another tab's newer save.
         let settings = RwSignal::new(super::components::remember::read_settings());
@@ -157,8 +174,17 @@ impl AppState {
         });
         let query = Memo::new(move |_| parsed.with(|p| p.0.clone()));
         let query_errors = Memo::new(move |_| parsed.with(|p| p.1.clone()));
+        // A hosted link never shows the demo's figures, not even while its file loads.
+        let hosted_name = query_map
+            .with_untracked(|m| m.get("data"))
+            .map(|raw| super::browser::file_name_of(&raw));
+        let opens_on_demo = hosted_name.is_none();
         mark("ingest-start");
-        let data = RwSignal::new_local(DataSource::Page(Arc::new(generate(DEMO_SEED))));
+        let data = RwSignal::new_local(if opens_on_demo {
+            DataSource::Page(Arc::new(generate(DEMO_SEED)))
+        } else {
+            DataSource::default()
+        });
         mark("ingest-end");
         let outline = Memo::new(move |_| data.with(DataSource::outline));
         // A new load is new names (compared by pointer: a workspace has no `==`).
@@ -175,8 +201,20 @@ impl AppState {
             names,
             computing: answerer.computing,
             outline,
-            is_demo: RwSignal::new(true),
-            dataset_name: RwSignal::new("Demo data".into()),
+            is_demo: RwSignal::new(opens_on_demo),
+            hosted: RwSignal::new(hosted_name.map(|name| Hosted::Loading {
+                name,
+                received: 0.0,
+                total: None,
+            })),
+            dataset_name: RwSignal::new(
+                if opens_on_demo {
+                    "Demo data"
+                } else {
+                    "No data loaded"
+                }
+                .into(),
+            ),
             reports: RwSignal::new(Vec::new()),
             pending: RwSignal::new(Vec::new()),
             load_error,
@@ -250,6 +288,7 @@ impl AppState {
         mark("ingest-start");
         self.set_data(DataSource::Page(Arc::new(generate(DEMO_SEED))));
         self.is_demo.set(true);
+        self.hosted.set(None);
         self.dataset_name.set("Demo data".into());
         self.reports.set(Vec::new());
         self.pending.set(Vec::new());
@@ -271,6 +310,7 @@ impl AppState {
     pub fn clear(&self) {
         self.set_data(DataSource::default());
         self.is_demo.set(false);
+        self.hosted.set(None);
         self.dataset_name.set("No data loaded".into());
         self.reports.set(Vec::new());
         self.pending.set(Vec::new());

@@ -107,10 +107,12 @@ test('?data= of a file over the size limit is refused with the limit stated, bef
       await error.innerText(),
       new RegExp(`e2e-hosted-big\\.csv: ${mb.replace('.', '\\.')} MB is more than a browser tab can hold \\(at most 1\\.0 MB\\)`),
     );
-    // Refused before reading: no worker started, nothing loaded, the demo still shown.
+    // Refused before reading: no worker started, nothing loaded, the demo offered (never
+    // shown in its place unasked: issue 20, item 4).
     assert.ok(!fetched.includes('/worker_bg.wasm'), fetched.join(' '));
     assert.equal(await app.page.locator(`[data-file-report="${HOSTED}"]`).count(), 0);
-    assert.match(await app.page.locator('#dataset-name').innerText(), /Demo data/);
+    assert.doesNotMatch(await app.page.locator('#dataset-name').innerText(), /Demo data/);
+    assert.equal(await app.page.locator('#offer-demo').count(), 1);
 
     assert.deepEqual(app.panics(), []);
   } finally {

@@ -52,8 +52,9 @@ test('?data= with a cross-origin URL is refused with a message and never fetched
     await error.waitFor();
     assert.match(await error.innerText(), /Refused to load .*example\.com.*only files from this site/s);
     assert.deepEqual(foreign, []);
-    // The demo stays loaded.
-    assert.match(await app.page.locator('#dataset-name').innerText(), /Demo data/);
+    // No figures are shown, the demo's neither: it is offered (issue 20, item 4).
+    assert.doesNotMatch(await app.page.locator('#dataset-name').innerText(), /Demo data/);
+    assert.equal(await app.page.locator('#offer-demo').count(), 1);
   } finally {
     await app.close();
   }

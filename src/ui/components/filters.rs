@@ -47,8 +47,18 @@ fn FilterSelect(
     }
 }
 
+/// How many filters narrow the view: the period (a start or an end day), and each of
+/// platform, campaign, creator and format that is set (compare and granularity are
+/// ways of showing, not filters).
+pub fn active_filters(q: &ViewQuery) -> usize {
+    let period = q.from.is_some() || q.to.is_some();
+    let named = [&q.platform, &q.campaign, &q.creator, &q.format];
+    usize::from(period) + named.iter().filter(|v| !v.is_empty()).count()
+}
+
 /// The filter bar: date preset and range, platform, campaign, creator, format,
-/// compare mode and granularity.
+/// compare mode and granularity. At phone widths (CSS, <= 600 px) it folds into one
+/// "Filters (N)" button that opens it.
 #[component]
 pub fn FilterBar() -> impl IntoView {
     let state = use_app();
@@ -204,6 +214,8 @@ pub fn FilterBar() -> impl IntoView {
         }
     };
     let q = move || state.query.get();
+    let open = RwSignal::new(false);
+    let active = Memo::new(move |_| state.query.with(active_filters));
     view! {
         {move || {
             let mut errors = state.query_errors.get();
@@ -213,7 +225,13 @@ pub fn FilterBar() -> impl IntoView {
                 <p id="query-notice" class="notice" role="alert">{errors.join(" ")}</p>
             })
         }}
-        <section class="filter-bar" aria-label="Filters">
+        <div class="filters" class:open=move || open.get()>
+        <button id="filters-toggle" type="button" class="filters-toggle"
+            aria-controls="filter-bar" aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            {move || format!("Filters ({})", active.get())}
+        </button>
+        <section id="filter-bar" class="filter-bar" aria-label="Filters">
             <FilterSelect id="filter-preset" label="Period" options=preset_options selected=preset on_pick=pick_preset/>
             {date_input("filter-from", "From", true)}
             {date_input("filter-to", "To", false)}
@@ -245,5 +263,6 @@ pub fn FilterBar() -> impl IntoView {
                 selected=Signal::derive(move || q().granularity.name().to_owned())
                 on_pick=pick(|q, v| if let Some(g) = Granularity::from_name(&v) { q.granularity = g })/>
         </section>
+        </div>
     }
 }

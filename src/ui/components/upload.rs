@@ -304,10 +304,10 @@ pub fn Upload() -> impl IntoView {
             on:dragleave=move |_| dragging.set(false)
             on:drop=on_drop
         >
-            <p>"Drop CSV or JSON files here, or "</p>
+            <p>"Drop CSV, JSON or XLSX files here, or "</p>
             <label for="file-input" class="button">"Choose files"</label>
             <input id="file-input" class="visually-hidden-input" type="file" multiple accept=".csv,.tsv,.txt,.json,.ndjson,.xlsx,text/csv,application/json" on:change=on_input/>
-            <p class="hint">"Posts, campaigns, creators, assets or comments — our canonical columns, or raw Instagram, TikTok, YouTube and Shopify exports."</p>
+            <p class="hint">"Posts, campaigns, creators, assets or comments — our canonical columns, or raw Instagram, Facebook, TikTok, YouTube, X and Shopify exports."</p>
         </div>
         <IngestProgressView progress=progress/>
         <div class="actions">

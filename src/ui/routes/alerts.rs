@@ -5,11 +5,17 @@ use leptos::prelude::*;
 use crate::ui::components::alerts::{AlertItem, SEVERITIES};
 use crate::ui::state::use_app;
 
+use super::EmptyState;
+
+/// What the alerts view needs.
+const NEEDS_ALERTS: &str = "Load a posts file with dates (alerts compare each period with its targets and the one before, per campaign and creator)";
+
 /// The alerts view.
 #[component]
 pub fn AlertsPage() -> impl IntoView {
     let state = use_app();
-    let sections = SEVERITIES
+    let sections = move || {
+        SEVERITIES
         .iter()
         .map(|&(sev, key, label)| {
             let items = move || {
@@ -29,9 +35,13 @@ pub fn AlertsPage() -> impl IntoView {
                 </section>
             }
         })
-        .collect_view();
+        .collect_view()
+    };
+    let has_data = move || state.outline.with(|o| o.posts > 0);
     view! {
         <h1>"Alerts"</h1>
-        {sections}
+        <Show when=has_data fallback=|| view! { <EmptyState what="for alerts" needs=NEEDS_ALERTS/> }>
+            {sections()}
+        </Show>
     }
 }

@@ -10,6 +10,9 @@ use crate::ui::state::use_app;
 
 use super::{group_kpi, groups_by, money_cell, subject_link, EmptyState};
 
+/// What the campaigns view needs.
+const NEEDS_CAMPAIGNS: &str = "Load a campaigns or posts file with a campaign column (campaign_id; a campaigns file adds name, objective and budget)";
+
 /// The campaigns table.
 #[component]
 pub fn CampaignsPage() -> impl IntoView {
@@ -41,7 +44,7 @@ pub fn CampaignsPage() -> impl IntoView {
     let has_data = move || state.outline.with(|o| o.posts > 0);
     view! {
         <h1>"Campaigns"</h1>
-        <Show when=has_data fallback=|| view! { <EmptyState what="for campaigns"/> }>
+        <Show when=has_data fallback=|| view! { <EmptyState what="for campaigns" needs=NEEDS_CAMPAIGNS/> }>
             <DataTable id="campaign-table" caption="Campaigns in view (spend = Σ cost of their posts in view)"
                 headers=vec!["Campaign", "Objective", "Spend", "Budget", "ROAS", "Engagement rate", "CTR", "Conversion rate", "Budget pacing"]
                 rows=rows sortable=true/>

@@ -12,6 +12,9 @@ use crate::ui::{id_path, link};
 
 use super::{count_cell, display_name, group_kpi, groups_by, money_cell, EmptyState};
 
+/// What the creators view needs.
+const NEEDS_CREATORS: &str = "Load a posts file with a creator column (creator_id; a creators file adds name, platform, followers and contract terms)";
+
 /// The creators table.
 #[component]
 pub fn CreatorsPage() -> impl IntoView {
@@ -69,7 +72,7 @@ pub fn CreatorsPage() -> impl IntoView {
     let has_data = move || state.outline.with(|o| o.posts > 0);
     view! {
         <h1>"Creators"</h1>
-        <Show when=has_data fallback=|| view! { <EmptyState what="for creators"/> }>
+        <Show when=has_data fallback=|| view! { <EmptyState what="for creators" needs=NEEDS_CREATORS/> }>
             <div class="filter search">
                 <label for="creator-search">"Search creators"</label>
                 <input id="creator-search" type="search" placeholder="Name, id or platform"

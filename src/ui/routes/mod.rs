@@ -45,14 +45,23 @@ pub fn kpi_cards(
         .collect_view()
 }
 
-/// The empty state: what to upload, with a link to the data view.
+/// What the summary needs, and any view that names nothing more specific.
+pub const NEEDS_POSTS: &str = "Load a posts file (CSV, JSON or XLSX: platform, date, impressions, reach, likes, comments, shares, saves, clicks, conversions, revenue, cost), or an Instagram, Facebook, TikTok, YouTube, X or Shopify export, and optionally campaigns and creators";
+
+/// The empty state: that there is nothing to show `what`, and what the view `needs`
+/// (a sentence without its end, followed by where to load it), with a link to the
+/// Data page.
 #[component]
-pub fn EmptyState(#[prop(into)] what: String) -> impl IntoView {
+pub fn EmptyState(
+    #[prop(into)] what: String,
+    #[prop(optional)] needs: Option<&'static str>,
+) -> impl IntoView {
+    let needs = needs.unwrap_or(NEEDS_POSTS);
     view! {
         <div class="empty-state">
-            <p>{format!("No data to show {what}.")}</p>
-            <p>
-                "Upload posts (CSV or JSON: platform, date, impressions, reach, likes, comments, shares, saves, clicks, conversions, revenue, cost) and optionally campaigns and creators on the "
+            <p class="empty-title">{format!("No data to show {what}.")}</p>
+            <p class="empty-needs">
+                {needs} " on the "
                 <a href="/data">"Data page"</a>
                 ", or load the demo there."
             </p>

@@ -19,6 +19,9 @@ use crate::ui::{id_path, link};
 
 use super::EmptyState;
 
+/// What a report needs.
+const NEEDS_DATES: &str = "Load a posts file with a date column (a report goes period by period)";
+
 /// The reports view.
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -61,7 +64,7 @@ pub fn ReportsPage() -> impl IntoView {
         <h1>{move || format!("{} report", cadence.get().label())}</h1>
         <nav aria-label="Report cadence" class="cadence-tabs"><ul>{tabs}</ul></nav>
         {move || match report.get() {
-            None => view! { <EmptyState what="in a report: the data has no dates"/> }.into_any(),
+            None => view! { <EmptyState what="in a report: the data has no dates" needs=NEEDS_DATES/> }.into_any(),
             Some(r) => view! { <ReportBody report=r/> }.into_any(),
         }}
     }
