@@ -20,7 +20,8 @@
 // `wasm-opt -g` (see the report of issue 16's profiling; `bench/profile-names.sh`).
 //
 // usage: node tests/e2e/bench/profile.mjs --data DIR [--dist DIR] [--runs 3]
-//        [--part filter,demo,load] [--changes 20] [--out DIR] [--top 15]
+//        [--part filter,demo,load] [--changes 20] [--out DIR] [--top 15] [--no-cpu]
+// (--no-cpu: the filter part's timings only, without its CPU-profiled pass)
 // Writes each CPU profile (.cpuprofile, openable in DevTools) under --out.
 
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,7 @@ function options() {
     changes: 20,
     out: path.join(REPO_ROOT, 'target/profiles'),
     top: 15,
+    cpu: true,
   };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i += 2) {
@@ -52,6 +54,10 @@ function options() {
     else if (flag === '--changes') out.changes = Number(value);
     else if (flag === '--out') out.out = path.resolve(value);
     else if (flag === '--top') out.top = Number(value);
+    else if (flag === '--no-cpu') {
+      out.cpu = false;
+      i -= 1;
+    }
     else throw new Error(`unknown argument ${flag}`);
   }
   if (!out.data && out.parts.some((p) => p !== 'demo')) throw new Error('usage: profile.mjs --data DIR [...]');
@@ -547,7 +553,7 @@ async function filterProfile(browser, baseUrl, files, opts, label) {
       await context.close();
     }
     // Pass 2, the CPU profiles of the page and the worker (same changes, a fresh load).
-    {
+    if (opts.cpu) {
       const { context, page, prof, errors } = await loaded(browser, baseUrl, files);
       await page.waitForTimeout(300);
       const changes = await changesOf(page, opts.changes);
