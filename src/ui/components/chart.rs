@@ -196,6 +196,9 @@ fn draw(
         })
         .collect_view();
     let count = frame.marks.len();
+    // One tab stop (the last focused mark, else the first); listeners are delegated to
+    // the marks' group, so a mark costs one element and its attributes.
+    let stop = tab.get_untracked().min(count.saturating_sub(1));
     let marks = frame
         .marks
         .iter()
@@ -208,54 +211,79 @@ fn draw(
                 .map(|m| m.accessible_name())
                 .unwrap_or_default();
             let class = format!("chart-mark {}", placed.color.class());
-            let tabindex = move || if tab.get() == index { "0" } else { "-1" };
-            let focus = move |_| {
-                tab.set(index);
-                active.set(Some(index));
-            };
-            let hover = move |_| active.set(Some(index));
-            let leave = move |_| active.set(None);
-            let blur = move |_| active.set(None);
-            let key = move |ev: web_sys::KeyboardEvent| {
-                let next = match ev.key().as_str() {
-                    "ArrowRight" | "ArrowDown" => (index + 1).min(count.saturating_sub(1)),
-                    "ArrowLeft" | "ArrowUp" => index.saturating_sub(1),
-                    "Home" => 0,
-                    "End" => count.saturating_sub(1),
-                    "Escape" => {
-                        active.set(None);
-                        return;
-                    }
-                    _ => return,
-                };
-                ev.prevent_default();
-                focus_mark(host, next);
-            };
+            let tabindex = if index == stop { "0" } else { "-1" };
             match placed.shape {
                 Placed::Rect(r) => view! {
                     <rect class=class data-mark=index.to_string() role="img" aria-label=name
-                        tabindex=tabindex x=px(r.x) y=px(r.y) width=px(r.w) height=px(r.h)
-                        on:focus=focus on:blur=blur on:mouseenter=hover on:mouseleave=leave
-                        on:keydown=key/>
+                        tabindex=tabindex x=px(r.x) y=px(r.y) width=px(r.w) height=px(r.h)/>
                 }
                 .into_any(),
                 Placed::Circle { cx, cy, r } => view! {
                     <circle class=class data-mark=index.to_string() role="img" aria-label=name
-                        tabindex=tabindex cx=px(cx) cy=px(cy) r=px(r)
-                        on:focus=focus on:blur=blur on:mouseenter=hover on:mouseleave=leave
-                        on:keydown=key/>
+                        tabindex=tabindex cx=px(cx) cy=px(cy) r=px(r)/>
                 }
                 .into_any(),
             }
         })
         .collect_view();
+    let focus = move |ev: web_sys::FocusEvent| {
+        let Some((element, index)) = mark_of(&ev) else {
+            return;
+        };
+        // Roving tab stop: the focused mark becomes the chart's only one.
+        if let Some(previous) = element
+            .parent_element()
+            .and_then(|group| group.query_selector("[tabindex=\"0\"]").ok().flatten())
+        {
+            let _ = previous.set_attribute("tabindex", "-1");
+        }
+        let _ = element.set_attribute("tabindex", "0");
+        tab.set(index);
+        active.set(Some(index));
+    };
+    let hover = move |ev: web_sys::MouseEvent| {
+        if let Some((_, index)) = mark_of(&ev) {
+            active.set(Some(index));
+        }
+    };
+    let key = move |ev: web_sys::KeyboardEvent| {
+        let Some((_, index)) = mark_of(&ev) else {
+            return;
+        };
+        let next = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (index + 1).min(count.saturating_sub(1)),
+            "ArrowLeft" | "ArrowUp" => index.saturating_sub(1),
+            "Home" => 0,
+            "End" => count.saturating_sub(1),
+            "Escape" => {
+                active.set(None);
+                return;
+            }
+            _ => return,
+        };
+        ev.prevent_default();
+        focus_mark(host, next);
+    };
+    let marks = view! {
+        <g class="chart-marks" on:focusin=focus on:focusout=move |_| active.set(None)
+            on:mouseover=hover on:mouseout=move |_| active.set(None) on:keydown=key>
+            {marks}
+        </g>
+    };
     view! {
         <svg class="chart-plot" width=w.clone() height=h.clone() viewBox=format!("0 0 {w} {h}")>
             <g aria-hidden="true">{grid}{bands}{axes}{lines}</g>
-            <g class="chart-marks">{marks}</g>
+            {marks}
             <g class="chart-texts" aria-hidden="true">{texts}</g>
         </svg>
     }
+}
+
+/// The mark an event happened on, and its index.
+fn mark_of(ev: &web_sys::Event) -> Option<(web_sys::Element, usize)> {
+    let element = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let index = element.get_attribute("data-mark")?.parse().ok()?;
+    Some((element, index))
 }
 
 /// Moves keyboard focus to mark `index` of the chart in `host`.
