@@ -20,6 +20,7 @@ use crate::ui::components::table::{Cell, DataTable};
 use crate::ui::state::use_app;
 use crate::ui::{id_path, link};
 
+use super::campaign::trend_chart;
 use super::{display_name, group_kpi, groups_by, key_label, money_cell, subject_link, EmptyState};
 
 /// The Executive Summary view.
@@ -36,6 +37,7 @@ pub fn SummaryPage() -> impl IntoView {
         <h1>"Executive Summary"</h1>
         <Show when=move || !is_empty() fallback=|| view! { <EmptyState what="yet"/> }>
             <Headline/>
+            <HeroChart/>
             <AlertSummary/>
             <GroupSections/>
             <CampaignOverview/>
@@ -77,6 +79,26 @@ fn Headline() -> impl IntoView {
                     <p class="notice">{format!("{undated} rows have no date: they count in totals but not in trends or date ranges.")}</p>
                 })
             }}
+        </section>
+    }
+}
+
+/// The hero chart: ROAS (the spec's first headline KPI) over the periods in view, with
+/// its target band, full width under the headline cards.
+#[component]
+fn HeroChart() -> impl IntoView {
+    let state = use_app();
+    let chart = move || {
+        let results = state.results.get();
+        state
+            .compute
+            .with(|s| trend_chart(&results, KpiId::Roas, s))
+            .map(|(title, chart)| view! { <ChartView chart=chart title=title/> })
+    };
+    view! {
+        <section class="panel hero" aria-labelledby="hero-title">
+            <h2 id="hero-title">"Return on ad spend over time"</h2>
+            {chart}
         </section>
     }
 }
@@ -252,7 +274,29 @@ fn CampaignOverview() -> impl IntoView {
     }
 }
 
-/// Top creators by revenue and campaigns by ROAS: built once, the rows patched.
+/// How many groups a top or bottom list shows.
+const LIST_LENGTH: usize = 5;
+
+/// The keys of the groups a top list shows, which its bottom list leaves out (with few
+/// creators or campaigns the two lists would otherwise repeat the same rows).
+fn listed_keys(rows: &[GroupResult]) -> Vec<String> {
+    rows.iter().map(|g| g.key.clone()).collect()
+}
+
+/// The lowest-ROAS groups of `dimension`, worst first, leaving out those in `shown`
+/// (groups whose ROAS is n/a are in neither list).
+fn lowest_roas(r: &Results, dimension: Dimension, shown: &[String]) -> Vec<GroupResult> {
+    r.ranked(dimension, KpiId::Roas)
+        .into_iter()
+        .rev()
+        .filter(|(g, _)| !shown.contains(&g.key))
+        .take(LIST_LENGTH)
+        .map(|(g, _)| g.clone())
+        .collect()
+}
+
+/// Top creators by revenue and campaigns by ROAS, beside the lowest-ROAS creators and
+/// campaigns: built once, the rows patched.
 #[component]
 fn TopLists() -> impl IntoView {
     let state = use_app();
@@ -261,9 +305,8 @@ fn TopLists() -> impl IntoView {
         let r = state.results.get();
         let q = state.query.get();
         let ws = state.names.get();
-        groups_by(&r, Dimension::Creator, Measure::Revenue)
+        top_creators(&r)
             .into_iter()
-            .take(5)
             .map(|g| {
                 vec![
                     subject_link(&ws, Dimension::Creator, &g.key, &q),
@@ -279,22 +322,43 @@ fn TopLists() -> impl IntoView {
         let r = state.results.get();
         let q = state.query.get();
         let ws = state.names.get();
-        by_kpi_highest_first(
-            groups_by(&r, Dimension::Campaign, Measure::Revenue),
-            KpiId::Roas,
-        )
-        .into_iter()
-        .take(5)
-        .map(|g| {
-            vec![
-                subject_link(&ws, Dimension::Campaign, &g.key, &q),
-                group_kpi(&g, KpiId::Roas),
-                money_cell(g.sums.total(Measure::Revenue)),
-                group_kpi(&g, KpiId::ConversionRate),
-            ]
-        })
-        .collect::<Vec<Vec<Cell>>>()
+        top_campaigns(&r)
+            .into_iter()
+            .map(|g| {
+                vec![
+                    subject_link(&ws, Dimension::Campaign, &g.key, &q),
+                    group_kpi(&g, KpiId::Roas),
+                    money_cell(g.sums.total(Measure::Revenue)),
+                    group_kpi(&g, KpiId::ConversionRate),
+                ]
+            })
+            .collect::<Vec<Vec<Cell>>>()
     });
+    let bottom = move |dimension: Dimension| {
+        Memo::new(move |_| {
+            state.style.track();
+            let r = state.results.get();
+            let q = state.query.get();
+            let ws = state.names.get();
+            let top = match dimension {
+                Dimension::Creator => top_creators(&r),
+                _ => top_campaigns(&r),
+            };
+            lowest_roas(&r, dimension, &listed_keys(&top))
+                .into_iter()
+                .map(|g| {
+                    vec![
+                        subject_link(&ws, dimension, &g.key, &q),
+                        group_kpi(&g, KpiId::Roas),
+                        money_cell(g.sums.total(Measure::Cost)),
+                        money_cell(g.sums.total(Measure::Revenue)),
+                    ]
+                })
+                .collect::<Vec<Vec<Cell>>>()
+        })
+    };
+    let (bottom_creators, bottom_campaigns) =
+        (bottom(Dimension::Creator), bottom(Dimension::Campaign));
     view! {
         <section class="panel two-col" aria-labelledby="top-title">
             <h2 id="top-title">"Top performers"</h2>
@@ -303,5 +367,29 @@ fn TopLists() -> impl IntoView {
             <DataTable caption="Top campaigns by ROAS" headers=vec!["Campaign", "ROAS", "Revenue", "Conversion rate"]
                 rows=campaigns/>
         </section>
+        <section class="panel two-col" aria-labelledby="bottom-title">
+            <h2 id="bottom-title">"Bottom performers"</h2>
+            <DataTable caption="Creators with the lowest ROAS (not in the top list)" headers=vec!["Creator", "ROAS", "Spend", "Revenue"]
+                rows=bottom_creators
+                empty_text="Every creator with a ROAS is in the top list."/>
+            <DataTable caption="Campaigns with the lowest ROAS (not in the top list)" headers=vec!["Campaign", "ROAS", "Spend", "Revenue"]
+                rows=bottom_campaigns
+                empty_text="Every campaign with a ROAS is in the top list."/>
+        </section>
     }
+}
+
+/// The top creators: the most revenue first.
+fn top_creators(r: &Results) -> Vec<GroupResult> {
+    let mut groups = groups_by(r, Dimension::Creator, Measure::Revenue);
+    groups.truncate(LIST_LENGTH);
+    groups
+}
+
+/// The top campaigns: the highest ROAS first.
+fn top_campaigns(r: &Results) -> Vec<GroupResult> {
+    let groups = groups_by(r, Dimension::Campaign, Measure::Revenue);
+    let mut groups = by_kpi_highest_first(groups, KpiId::Roas);
+    groups.truncate(LIST_LENGTH);
+    groups
 }
