@@ -97,7 +97,7 @@ fn HeroChart() -> impl IntoView {
     };
     view! {
         <section class="panel hero" aria-labelledby="hero-title">
-            <h2 id="hero-title">"Return on ad spend over time"</h2>
+            <h2 id="hero-title">"The trend at a glance"</h2>
             {chart}
         </section>
     }
