@@ -433,8 +433,10 @@ fn Shell() -> impl IntoView {
             </div>
         </header>
         <Show when=move || show_filters() && !hides_view()>
-            <FilterBar/>
-            <SharePanel/>
+            <div class="view-tools">
+                <FilterBar/>
+                <SharePanel/>
+            </div>
         </Show>
         <Show when=move || !on_data_page()>
             <IngestProgressView progress=progress/>
