@@ -585,12 +585,7 @@ mod wire {
         pub fn from_js(value: &JsValue) -> Result<FromWorker, String> {
             match kind_of(value)? {
                 Kind::Ready => Ok(FromWorker::Ready),
-                Kind::Progress => Ok(FromWorker::Progress {
-                    file: text(value, "file").unwrap_or_default(),
-                    done: number(value, "done").unwrap_or(0.0),
-                    total: number(value, "total").unwrap_or(0.0),
-                    rows: number(value, "rows").unwrap_or(0.0) as usize,
-                }),
+                Kind::Progress => Ok(progress_from_js(value)),
                 Kind::Done => Ok(FromWorker::Done {
                     result: json(value, "result")?,
                     outline: json(value, "outline")?,
@@ -640,18 +635,23 @@ mod wire {
         }
     }
 
+    /// A progress message's fields (a missing one reads as nothing done yet).
+    fn progress_from_js(value: &JsValue) -> FromWorker {
+        FromWorker::Progress {
+            file: text(value, "file").unwrap_or_default(),
+            done: number(value, "done").unwrap_or(0.0),
+            total: number(value, "total").unwrap_or(0.0),
+            rows: number(value, "rows").unwrap_or(0.0) as usize,
+        }
+    }
+
     impl FromWorker {
         /// A message from a helper worker to the data worker: ready, progress, its part
         /// or a failure (reads only these kinds, as [`FromWorker::copy_from_js`]).
         pub fn from_helper_js(value: &JsValue) -> Result<FromWorker, String> {
             match kind_of(value)? {
                 Kind::Ready => Ok(FromWorker::Ready),
-                Kind::Progress => Ok(FromWorker::Progress {
-                    file: text(value, "file").unwrap_or_default(),
-                    done: number(value, "done").unwrap_or(0.0),
-                    total: number(value, "total").unwrap_or(0.0),
-                    rows: number(value, "rows").unwrap_or(0.0) as usize,
-                }),
+                Kind::Progress => Ok(progress_from_js(value)),
                 Kind::Failed => Err(text(value, "error").unwrap_or_else(|_| "it failed".into())),
                 Kind::Part => Ok(FromWorker::Part {
                     state: text(value, "state")?,

@@ -1,6 +1,6 @@
 //! A laid-out chart written as a standalone SVG document (the "SVG" and "PNG" exports).
 
-use super::model::{Frame, Placed, Swatch};
+use super::model::{Frame, Placed, Segment, Swatch};
 use super::{escape_xml, Chart};
 
 /// Exported files are this wide (and [`super::model::height_for`] it tall: 320).
@@ -52,19 +52,24 @@ fn root_tag(frame: &Frame, title: &str, summary: &str) -> String {
     )
 }
 
+/// One `<line>` of the grid or the axes, in `stroke`.
+fn write_line(out: &mut String, line: &Segment, stroke: &str) {
+    out.push_str(&format!(
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{stroke}\"/>\n",
+        px(line.from.0),
+        px(line.from.1),
+        px(line.to.0),
+        px(line.to.1)
+    ));
+}
+
 fn write_body(out: &mut String, frame: &Frame) {
     let (w, h) = (px(frame.width), px(frame.height));
     out.push_str(&format!(
         "<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#FFFFFF\"/>\n"
     ));
     for line in &frame.grid {
-        out.push_str(&format!(
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{GRID}\"/>\n",
-            px(line.from.0),
-            px(line.from.1),
-            px(line.to.0),
-            px(line.to.1)
-        ));
+        write_line(out, line, GRID);
     }
     for (rect, color) in &frame.bands {
         out.push_str(&format!(
@@ -77,13 +82,7 @@ fn write_body(out: &mut String, frame: &Frame) {
         ));
     }
     for line in &frame.axes {
-        out.push_str(&format!(
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{AXIS}\"/>\n",
-            px(line.from.0),
-            px(line.from.1),
-            px(line.to.0),
-            px(line.to.1)
-        ));
+        write_line(out, line, AXIS);
     }
     for (points, color) in &frame.lines {
         out.push_str(&format!(

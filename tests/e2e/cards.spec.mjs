@@ -78,13 +78,7 @@ test('every KPI card on the summary has a sparkline named in words', async () =>
 test('a period without a value is a gap, never a zero', async () => {
   const app = await session.open('/data');
   try {
-    await app.clearWorkspace();
-    await app.page
-      .locator('input#file-input')
-      .setInputFiles({ name: 'posts.csv', mimeType: 'text/csv', buffer: Buffer.from(POSTS) });
-    await app.waitForFileReport('posts.csv');
-    await app.navigate('/');
-    await app.waitForKpis();
+    await app.loadCsvAndShowSummary('posts.csv', POSTS);
     await app.setFilter('#filter-granularity', 'month');
     const spark = app.page.locator('[data-sparkline="roas"]');
     await eventually(async () => assert.equal(await spark.getAttribute('data-periods'), '5'));

@@ -191,6 +191,20 @@ export class AppPage {
     await this.page.locator('input#file-input').setInputFiles(filePaths);
   }
 
+  /**
+   * From `/data`: clears the workspace, loads a CSV given as text (as a picked file
+   * named `fileName`), then opens the Executive Summary and waits for its KPIs.
+   */
+  async loadCsvAndShowSummary(fileName, text) {
+    await this.clearWorkspace();
+    await this.page
+      .locator('input#file-input')
+      .setInputFiles({ name: fileName, mimeType: 'text/csv', buffer: Buffer.from(text) });
+    await this.waitForFileReport(fileName);
+    await this.navigate('/');
+    await this.waitForKpis();
+  }
+
   /** Waits for the `/data` report of a loaded file. */
   async waitForFileReport(fileName) {
     const report = this.page.locator(`[data-file-report="${fileName}"]`);

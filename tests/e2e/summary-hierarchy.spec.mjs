@@ -70,13 +70,7 @@ test('the summary leads with the headline cards and one hero chart, then the gro
 test('bottom performers sit beside the top ones, worst first, without repeating them', async () => {
   const app = await session.open('/data');
   try {
-    await app.clearWorkspace();
-    await app.page
-      .locator('input#file-input')
-      .setInputFiles({ name: 'posts.csv', mimeType: 'text/csv', buffer: Buffer.from(POSTS) });
-    await app.waitForFileReport('posts.csv');
-    await app.navigate('/');
-    await app.waitForKpis();
+    await app.loadCsvAndShowSummary('posts.csv', POSTS);
     await eventually(async () =>
       assert.deepEqual(await firstColumn(app.page, 'Top campaigns by ROAS'), ['C7', 'C6', 'C5', 'C4', 'C3']),
     );
