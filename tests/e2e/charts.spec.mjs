@@ -45,6 +45,11 @@ test('a bar has a tooltip with its value on focus and on hover; arrow keys move 
     assert.ok(name.includes(value), `the tooltip's value ${value} is the mark's (${name})`);
     // The same number is in the chart's table (without its currency symbol or unit).
     const digits = value.match(/[\d,.]+/)[0].replace(/\.$/, '');
+    // The table's rows are built when it is opened (a closed one holds none).
+    assert.equal(await figure.locator('details tbody tr').count(), 0, 'no hidden rows');
+    // Opened without a click, so that the focus (and the tooltip) stay on the bar.
+    await figure.locator('details').evaluate((d) => { d.open = true; });
+    await figure.locator('details tbody tr').first().waitFor();
     const tableText = await figure.locator('details table').evaluate((t) => t.textContent);
     assert.ok(tableText.includes(digits), `the table has ${digits}`);
     // The tooltip points at its bar: above its top (or just below it near the chart's top

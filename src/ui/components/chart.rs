@@ -65,13 +65,29 @@ pub fn ChartView(chart: Chart, #[prop(into)] title: String) -> impl IntoView {
         .into_iter()
         .map(|h| view! { <th scope="col">{h}</th> })
         .collect_view();
-    let body_rows = body
-        .into_iter()
-        .map(|r| {
-            let cells = r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view();
-            view! { <tr>{cells}</tr> }
+    // The rows are built when the table is opened: a closed `<details>` shows nothing, and
+    // a chart rebuilt on each filter change then builds no hidden rows (hundreds of
+    // creators on the scatter plot).
+    let open = RwSignal::new(false);
+    let body_rows = move || {
+        open.get().then(|| {
+            body.iter()
+                .map(|r| {
+                    let cells = r
+                        .iter()
+                        .map(|c| view! { <td>{c.clone()}</td> })
+                        .collect_view();
+                    view! { <tr>{cells}</tr> }
+                })
+                .collect_view()
         })
-        .collect_view();
+    };
+    let on_toggle = move |event: web_sys::Event| {
+        let element = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        open.set(element.is_some_and(|e| e.has_attribute("open")));
+    };
     view! {
         <figure class="chart">
             <figcaption>{title.clone()}</figcaption>
@@ -81,7 +97,7 @@ pub fn ChartView(chart: Chart, #[prop(into)] title: String) -> impl IntoView {
                 {drawing}
                 {tip}
             </div>
-            <details>
+            <details on:toggle=on_toggle>
                 <summary>"Show the data as a table"</summary>
                 <div class="table-wrap">
                     <table>
