@@ -419,9 +419,12 @@ fn Shell() -> impl IntoView {
             </div>
             <nav aria-label="Main"><ul>{nav}</ul></nav>
             <div class="header-meta">
-                <a id="critical-badge" href="/alerts" class=badge_class data-count=critical>
-                    {critical} " critical"
-                </a>
+                // No data (cleared, or a hosted file still loading): no count to show.
+                <Show when=move || !state.outline.with(|o| o.is_empty())>
+                    <a id="critical-badge" href="/alerts" class=badge_class data-count=critical>
+                        {critical} " critical"
+                    </a>
+                </Show>
                 <span class="dataset">"Dataset: " <span id="dataset-name">{move || match state.hosted.get() {
                     Some(Hosted::Loading { name, .. }) => format!("Loading {name}…"),
                     _ => state.dataset_name.get(),

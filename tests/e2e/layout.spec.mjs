@@ -78,6 +78,7 @@ test('?data= shows "Loading <file>…" and never the demo\'s ROAS while the file
     assert.equal(await app.page.locator('[data-kpi]').count(), 0, 'no KPI while loading');
     assert.equal(await app.page.locator('#first-visit').count(), 0);
     assert.equal(await app.page.locator('.empty-state').count(), 0, 'no empty state while loading');
+    assert.equal(await app.page.locator('#critical-badge').count(), 0, 'no alert count before the data');
     release();
     await app.waitForKpis();
     await eventually(async () => assertClose(await app.kpiValue('roas'), HOSTED_ROAS, 'ROAS of the hosted file'));
