@@ -327,14 +327,7 @@ fn HostedFailed(progress: IngestProgress) -> impl IntoView {
 fn FirstVisit(progress: IngestProgress) -> impl IntoView {
     let state = super::state::use_app();
     let dragging = RwSignal::new(false);
-    let on_input = move |ev: web_sys::Event| {
-        use wasm_bindgen::JsCast;
-        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        if let Some(input) = input {
-            read_and_accept(state, progress, input.files());
-            input.set_value("");
-        }
-    };
+    let on_input = upload::on_files_picked(state, progress);
     view! {
         <section id="first-visit" class="first-visit" class:dragging=move || dragging.get()
             aria-label="Load your own data"

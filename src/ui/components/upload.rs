@@ -73,6 +73,21 @@ impl Arriving {
 
 /// Reads every file of a list and [`load`]s it: the one loader of dropped and picked
 /// files (the drop zone, the file input and a drop anywhere on the page,
+/// The `change` handler of a file `<input>`: reads and accepts the files picked, then
+/// empties the input (so that picking the same file again loads it again).
+pub fn on_files_picked(
+    state: AppState,
+    progress: IngestProgress,
+) -> impl Fn(web_sys::Event) + Copy {
+    move |ev: web_sys::Event| {
+        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(input) = input {
+            read_and_accept(state, progress, input.files());
+            input.set_value("");
+        }
+    }
+}
+
 /// [`crate::ui::app`]).
 pub fn read_and_accept(state: AppState, progress: IngestProgress, list: Option<web_sys::FileList>) {
     let Some(list) = list else { return };
@@ -280,13 +295,7 @@ pub fn Upload() -> impl IntoView {
     // The page's progress (shared with a drop anywhere), or one of its own.
     let progress = use_context::<IngestProgress>().unwrap_or_default();
     let dragging = RwSignal::new(false);
-    let on_input = move |ev: web_sys::Event| {
-        let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        if let Some(input) = input {
-            read_and_accept(state, progress, input.files());
-            input.set_value("");
-        }
-    };
+    let on_input = on_files_picked(state, progress);
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
