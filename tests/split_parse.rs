@@ -3,6 +3,9 @@
 //! newlines, quoted quotes, CRLF, a BOM, rejected rows, duplicate post ids in different
 //! ranges, blank cells, ambiguous dates settled by a later range and times of day, with
 //! cuts at and around every quoted newline, for 1 to 8 parts.
+//!
+//! Native only: some parts run on threads (the browser's parts run in workers).
+#![cfg(not(target_arch = "wasm32"))]
 
 use kpi_dash::data::ingest::{load, DuplicatePolicy, FileReport, LoadOptions};
 use kpi_dash::data::packed::pack;

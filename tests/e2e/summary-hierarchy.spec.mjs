@@ -1,5 +1,6 @@
 // The Executive Summary's hierarchy (issue 20 item 3): the headline cards first, then
-// one full-width hero chart (ROAS over time), then the alerts and the KPI groups; and
+// one full-width hero chart (ROAS over time; the engagement rate over time when no
+// period has a ROAS, as in an organic export), then the alerts and the KPI groups; and
 // the bottom performers beside the top performers.
 //
 // The fixture: campaign Ck with creator Kk, one post each, cost 100 and revenue 100·k,
@@ -91,6 +92,25 @@ test('bottom performers sit beside the top ones, worst first, without repeating 
     );
     assert.equal(tops.length, 2);
     assert.equal(tops[0], tops[1]);
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('an export with no cost or revenue gets the engagement rate as its hero chart', async () => {
+  // Organic posts: likes / reach = 40 / 800 = 5% and 80 / 800 = 10%, two months.
+  const organic = [
+    'platform,date,post_id,campaign_id,creator_id,impressions,reach,likes',
+    'tiktok,2025-01-10,p1,C1,K1,1000,800,40',
+    'tiktok,2025-02-10,p2,C1,K1,1000,800,80',
+  ].join('\n');
+  const app = await session.open('/data');
+  try {
+    await app.loadCsvAndShowSummary('organic.csv', organic);
+    const caption = app.page.locator('section.hero figcaption');
+    await eventually(async () => assert.equal(await caption.innerText(), 'Engagement rate over time'));
+    assert.equal(await app.kpiValue('roas'), null, 'ROAS is n/a');
     assert.deepEqual(app.errors, []);
   } finally {
     await app.close();

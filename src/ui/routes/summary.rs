@@ -83,16 +83,26 @@ fn Headline() -> impl IntoView {
     }
 }
 
-/// The hero chart: ROAS (the spec's first headline KPI) over the periods in view, with
-/// its target band, full width under the headline cards.
+/// The hero chart, full width under the headline cards: ROAS (the spec's first headline
+/// KPI) over the periods in view with its target band, or the engagement rate when no
+/// period has a ROAS (an organic export with no cost or revenue).
 #[component]
 fn HeroChart() -> impl IntoView {
     let state = use_app();
     let chart = move || {
         let results = state.results.get();
+        let has_roas = results
+            .periods
+            .iter()
+            .any(|p| p.kpis.get(KpiId::Roas).value().is_some());
+        let id = if has_roas {
+            KpiId::Roas
+        } else {
+            KpiId::EngagementRate
+        };
         state
             .compute
-            .with(|s| trend_chart(&results, KpiId::Roas, s))
+            .with(|s| trend_chart(&results, id, s))
             .map(|(title, chart)| view! { <ChartView chart=chart title=title/> })
     };
     view! {
