@@ -310,12 +310,15 @@ fn lowest_roas(r: &Results, dimension: Dimension, shown: &[String]) -> Vec<Group
 #[component]
 fn TopLists() -> impl IntoView {
     let state = use_app();
+    // The top lists, ranked once: their tables show them, the bottom lists leave them out.
+    let top_creators = Memo::new(move |_| top_creators(&state.results.get()));
+    let top_campaigns = Memo::new(move |_| top_campaigns(&state.results.get()));
     let creators = Memo::new(move |_| {
         state.style.track();
-        let r = state.results.get();
         let q = state.query.get();
         let ws = state.names.get();
-        top_creators(&r)
+        top_creators
+            .get()
             .into_iter()
             .map(|g| {
                 vec![
@@ -329,10 +332,10 @@ fn TopLists() -> impl IntoView {
     });
     let campaigns = Memo::new(move |_| {
         state.style.track();
-        let r = state.results.get();
         let q = state.query.get();
         let ws = state.names.get();
-        top_campaigns(&r)
+        top_campaigns
+            .get()
             .into_iter()
             .map(|g| {
                 vec![
@@ -351,10 +354,10 @@ fn TopLists() -> impl IntoView {
             let q = state.query.get();
             let ws = state.names.get();
             let top = match dimension {
-                Dimension::Creator => top_creators(&r),
-                _ => top_campaigns(&r),
+                Dimension::Creator => top_creators,
+                _ => top_campaigns,
             };
-            lowest_roas(&r, dimension, &listed_keys(&top))
+            lowest_roas(&r, dimension, &top.with(|t| listed_keys(t)))
                 .into_iter()
                 .map(|g| {
                     vec![
