@@ -407,6 +407,10 @@ pub struct Results {
     /// The as-of day budget pacing used (Settings, else the last date in the data).
     #[serde(default)]
     pub as_of: Option<Day>,
+    /// The measures some loaded posts row has (bit `Measure as usize`), whatever the
+    /// filter: what [`super::parts::ratio_parts`] reads.
+    #[serde(default)]
+    pub measures: u32,
 }
 
 impl Results {
@@ -557,6 +561,10 @@ pub fn compute_uncached(
         er_denominator: settings.er_denominator,
         site_aov,
         as_of: ctx.as_of,
+        measures: Measure::ALL
+            .into_iter()
+            .filter(|m| p.has(*m))
+            .fold(0, |bits, m| bits | 1 << m as usize),
     }
 }
 

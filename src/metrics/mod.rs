@@ -7,6 +7,7 @@ pub mod emv;
 pub mod engine;
 pub mod entities;
 pub mod objective;
+pub mod parts;
 pub mod ranking;
 pub mod registry;
 pub mod renewal;
