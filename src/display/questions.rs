@@ -14,11 +14,13 @@ use crate::data::ingest::workspace_json;
 use crate::data::store::{PostRow, Workspace};
 use crate::metrics::alerts::{evaluate, Alert};
 use crate::metrics::engine::{compute, Filter, Results};
+use crate::metrics::explain::{explain, ExplainQuery, Explanation};
 use crate::metrics::renewal::{renewal_inputs, RenewalInputs};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::{compare_window, CompareMode, CompareWindow};
 use crate::metrics::value_json::{from_json_sharing_reasons, to_json_sharing_reasons};
 
+use super::explain::rows_csv;
 use super::report::{build_report, Cadence, CadenceReport};
 
 /// What a view asks of the data.
@@ -53,6 +55,10 @@ pub enum Question {
     Post { campaign: String, post_id: String },
     /// The whole workspace as its JSON document (export, "remember").
     Document,
+    /// One KPI of a view taken apart (the explain panel).
+    Explain(ExplainQuery),
+    /// Every row behind one KPI of a view, as CSV (an [`Answer::Text`]).
+    ExplainRows(ExplainQuery),
 }
 
 /// The answer to a [`Question`], variant for variant.
@@ -65,6 +71,9 @@ pub enum Answer {
     Renewal(RenewalInputs),
     Post(Option<Box<PostRow>>),
     Document(Arc<String>),
+    Explain(Arc<Explanation>),
+    /// A text file (the explain panel's rows CSV).
+    Text(Arc<String>),
 }
 
 /// Answers `question` from `ws` under `settings`.
@@ -103,6 +112,8 @@ pub fn answer(ws: &Workspace, settings: &Settings, question: &Question) -> Answe
             Answer::Post(find_post(ws, campaign, post_id).map(Box::new))
         }
         Question::Document => Answer::Document(Arc::new(workspace_json(ws))),
+        Question::Explain(q) => Answer::Explain(Arc::new(explain(ws, settings, q))),
+        Question::ExplainRows(q) => Answer::Text(Arc::new(rows_csv(ws, settings, q))),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod emv;
 pub mod engine;
 pub mod entities;
+pub mod explain;
 pub mod objective;
 pub mod parts;
 pub mod ranking;
