@@ -3,6 +3,7 @@
 
 mod aggregate;
 pub mod alerts;
+pub mod drivers;
 pub mod emv;
 pub mod engine;
 pub mod entities;
@@ -18,4 +19,5 @@ pub mod settings;
 pub mod targets;
 pub mod tiers;
 pub mod trend;
+pub mod variation;
 pub mod value_json;
