@@ -10,6 +10,7 @@ pub mod entities;
 pub mod explain;
 pub mod objective;
 pub mod parts;
+pub mod plan;
 pub mod ranking;
 pub mod registry;
 pub mod renewal;
