@@ -447,3 +447,64 @@ fn print_demo_plan() {
         }
     }
 }
+
+#[test]
+fn the_plan_question_crosses_as_json_and_exports_as_csv_with_its_assumptions() {
+    use kpi_dash::display::export::ExportContext;
+    use kpi_dash::display::format::NumberStyle;
+    use kpi_dash::display::plan::{forecast_warning, plan_csv, summary_lines};
+    use kpi_dash::display::questions::{
+        answer, answer_from_json, answer_to_json, Answer, Question,
+    };
+    use kpi_dash::metrics::plan::plan_table;
+    let ws = demo::generate(DEMO_SEED);
+    let settings = Settings::default();
+    let a = answer(
+        &ws,
+        &settings,
+        &Question::Plan {
+            filter: Filter::default(),
+        },
+    );
+    let (json, reasons) = answer_to_json(&a).unwrap();
+    assert!(json.len() < 60_000, "a small answer: {} bytes", json.len());
+    assert_eq!(answer_from_json(&json, &reasons).unwrap(), a);
+    let Answer::Plan(Some(p)) = a else {
+        panic!("the demo has a plan")
+    };
+    let c08 = p
+        .forecasts
+        .iter()
+        .find(|f| f.campaign_id == OVER_PACED_CAMPAIGN)
+        .unwrap();
+    let warning = forecast_warning(c08, "C08").unwrap();
+    assert!(warning.starts_with("At this pace C08 spends "), "{warning}");
+    assert!(warning.contains("of its budget by 2026-12-31"), "{warning}");
+    let tables: Vec<_> = [Dimension::Platform, Dimension::Format, Dimension::Creator]
+        .into_iter()
+        .map(|d| plan_table(&p, d, p.last_quarter_spend, &[]))
+        .collect();
+    let style = NumberStyle::default();
+    let csv = plan_csv(&ExportContext { entries: vec![] }, &p, &tables, &style);
+    for line in [
+        "# Pace window: ",
+        "# Curve: weekly revenue = a·ln(1 + spend/b)",
+        "# Caps and floors: current spend ± 50%",
+    ] {
+        assert!(csv.contains(line), "{line}");
+    }
+    assert!(csv.contains("\nplatform,tiktok,"));
+    assert!(csv.contains("\nC08,38600,"));
+    // A what-if edit changes the expected outcome at once and the total follows it.
+    let t = &tables[0];
+    let edited = plan_table(
+        &p,
+        Dimension::Platform,
+        p.last_quarter_spend,
+        &[(t.rows[0].key.clone(), t.rows[0].proposed + 1000.0)],
+    );
+    assert!(edited.rows[0].edited);
+    assert!(edited.expected.0 > t.expected.0);
+    assert!((edited.proposed_total - t.proposed_total - 1000.0).abs() < 0.005);
+    assert_eq!(summary_lines(&p, t, &style).len(), 3);
+}

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod export;
 pub mod format;
 pub mod loads;
+pub mod plan;
 pub mod query;
 pub mod questions;
 pub mod report;

@@ -55,6 +55,9 @@ pub enum Question {
     Post { campaign: String, post_id: String },
     /// The whole workspace as its JSON document (export, "remember").
     Document,
+    /// The plan of `filter` (its dates aside): forecasts, curves and what the
+    /// reallocation needs (see [`crate::metrics::plan`]).
+    Plan { filter: Filter },
     /// One KPI of a view taken apart (the explain panel).
     Explain(ExplainQuery),
     /// Every row behind one KPI of a view, as CSV (an [`Answer::Text`]).
@@ -71,6 +74,7 @@ pub enum Answer {
     Renewal(RenewalInputs),
     Post(Option<Box<PostRow>>),
     Document(Arc<String>),
+    Plan(Option<Arc<crate::metrics::plan::Plan>>),
     Explain(Arc<Explanation>),
     /// A text file (the explain panel's rows CSV).
     Text(Arc<String>),
@@ -112,6 +116,9 @@ pub fn answer(ws: &Workspace, settings: &Settings, question: &Question) -> Answe
             Answer::Post(find_post(ws, campaign, post_id).map(Box::new))
         }
         Question::Document => Answer::Document(Arc::new(workspace_json(ws))),
+        Question::Plan { filter } => {
+            Answer::Plan(crate::metrics::plan::plan(ws, filter, settings).map(Arc::new))
+        }
         Question::Explain(q) => Answer::Explain(Arc::new(explain(ws, settings, q))),
         Question::ExplainRows(q) => Answer::Text(Arc::new(rows_csv(ws, settings, q))),
     }
