@@ -506,6 +506,20 @@ fn the_rows_csv_escapes_cells_and_names_its_settings() {
         "tiktok,2025-03-10,\"p4,\"\"q\"\"\",C2,'=K5,video,600,150,600,150"
     );
     assert_eq!(rows[3], "tiktok,,p5,C2,K2,video,100,50,100,50");
+    // FTC compliance names its two counts apart.
+    let csv = kpi_dash::display::explain::rows_csv(
+        &ws,
+        &Settings::default(),
+        &query(KpiId::FtcCompliance, Filter::default()),
+    );
+    assert!(csv.contains(
+        "\nplatform,date,post_id,campaign_id,creator_id,format,disclosed_posts,disclosure_known_posts,numerator,denominator\n"
+    ));
+    // Row 1 (known, not disclosed): 0 of 1.
+    assert!(
+        csv.contains("\ninstagram,2025-03-02,p2,C1,K1,reel,0,1,0,1\n"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -547,6 +561,56 @@ fn explain_answers_cross_as_json() {
         };
         assert!(csv.contains("# KPI: "));
     }
+}
+
+#[test]
+fn campaign_level_kpis_count_campaigns() {
+    let mut ws = fixture();
+    // C3 has no budget, dates or survey; C4 has no posts.
+    let campaigns = "campaign_id,name,start_date,end_date,budget,awareness_pre,awareness_post\n\
+                     C1,One,2025-03-01,2025-03-10,1000,0.2,0.3\n\
+                     C2,Two,2025-03-01,2025-03-20,500,0.4,0.5\n\
+                     C3,Three,,,,,\n\
+                     C4,Four,2025-03-01,2025-03-20,500,0.1,0.2\n";
+    load(
+        &mut ws,
+        "campaigns.csv",
+        campaigns.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let settings = Settings {
+        as_of: parse_iso_day("2025-03-05"),
+        ..Settings::default()
+    };
+    let e = explain(
+        &ws,
+        &settings,
+        &query(KpiId::BudgetPacing, Filter::default()),
+    );
+    // As of 5 March: C1 planned 1000 × 5/10 = 500, C2 500 × 5/20 = 125; 625 in all.
+    // Σcost of their rows: C1 100 + 200 = 300, C2 300 + 150 + 50 = 500; 800 in all.
+    assert_eq!(part(&e, PartRole::Numerator), 800.0);
+    assert_eq!(part(&e, PartRole::Denominator), 625.0);
+    assert_eq!(e.value, KpiValue::Value(800.0 / 625.0));
+    assert_eq!(e.coverage.unit, "campaigns");
+    // Used C1 and C2; C3 (in view) lacks a budget; C4 has no posts in view.
+    assert_eq!(e.coverage.used, 2);
+    assert_eq!(excluded(&e, &ExcludeReason::FilteredOut), 1);
+    assert_eq!(e.coverage.used + e.coverage.excluded_total(), 4);
+    assert!(e
+        .settings_used
+        .contains(&("As of".into(), "2025-03-05 (Settings)".into())));
+    assert!(!e.additive);
+    let e = explain(
+        &ws,
+        &settings,
+        &query(KpiId::BrandRecallLift, Filter::default()),
+    );
+    // C1 (0.3 − 0.2) / 0.2 = 0.5, C2 (0.5 − 0.4) / 0.4 = 0.25: mean 0.375 over 2.
+    assert!(close(part(&e, PartRole::Mean), 0.375));
+    assert_eq!(part(&e, PartRole::Count), 2.0);
+    assert!(close(e.value.value().unwrap(), 0.375));
 }
 
 #[test]
@@ -635,4 +699,56 @@ fn on_the_demo_every_kpi_is_its_parts() {
         part(&e, PartRole::Denominator),
         ws.posts.sum(Measure::Cost)
     ));
+}
+
+/// The benchmark's large workspace of `posts` posts.
+fn large(posts: usize) -> Workspace {
+    let scenario = demo::large_scenario(DEMO_SEED, posts);
+    let mut ws = Workspace::default();
+    let mut stream = scenario.posts();
+    for row in stream.by_ref() {
+        ws.posts.push(&row);
+    }
+    ws.campaigns = scenario.campaign_rows(stream.spend());
+    ws.creators = scenario.creator_rows();
+    ws
+}
+
+/// `EXPLAIN_POSTS=1000000 cargo test --release --offline --test explain -- --ignored
+/// --nocapture`: the time of one explanation (the engine's results memoised, as after
+/// the cards were drawn) and of the rows CSV, and the explanation's JSON size.
+#[test]
+#[ignore]
+fn explain_time_on_large_workspaces() {
+    let posts = std::env::var("EXPLAIN_POSTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let ws = large(posts);
+    let settings = Settings::default();
+    let last = ws.posts.date_span().unwrap().1;
+    let filter = Filter {
+        from: Some(last - 89),
+        to: Some(last),
+        ..Filter::default()
+    };
+    for kpi in [KpiId::Roas, KpiId::EngagementRate, KpiId::Emv] {
+        let q = query(kpi, filter.clone());
+        compute(&ws, &q.filter, &settings, q.granularity);
+        let start = std::time::Instant::now();
+        let e = explain(&ws, &settings, &q);
+        let explained = start.elapsed();
+        let start = std::time::Instant::now();
+        let csv = kpi_dash::display::explain::rows_csv(&ws, &settings, &q);
+        let exported = start.elapsed();
+        let (json, _) = answer_to_json(&Answer::Explain(std::sync::Arc::new(e.clone()))).unwrap();
+        println!(
+            "{posts} posts, {kpi}: explain {explained:?} ({} bytes of JSON, {} contributions, {} used), rows CSV {exported:?} ({} bytes)",
+            json.len(),
+            e.contributions.len(),
+            e.coverage.used,
+            csv.len()
+        );
+        assert_eq!(e.coverage.used + e.coverage.excluded_total(), posts as u64);
+    }
 }

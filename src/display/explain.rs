@@ -3,6 +3,7 @@
 
 use crate::data::calendar::format_day;
 use crate::data::export::{push_cell, push_safe_field, Cell};
+use crate::data::schema::Measure;
 use crate::data::store::{Workspace, NO_DAY};
 use crate::metrics::engine::{compute, KpiValue};
 use crate::metrics::explain::{
@@ -81,7 +82,13 @@ pub fn rows_csv(ws: &Workspace, settings: &Settings, q: &ExplainQuery) -> String
         header.push(',');
     }
     for m in &inputs {
-        push_safe_field(&mut header, m.column());
+        // Both disclosure counts come from the one `disclosed` column: name them apart.
+        let name = match m {
+            Measure::DisclosedPosts => "disclosed_posts",
+            Measure::DisclosureKnownPosts => "disclosure_known_posts",
+            m => m.column(),
+        };
+        push_safe_field(&mut header, name);
         header.push(',');
     }
     header.push_str("numerator,denominator\n");

@@ -975,7 +975,7 @@ fn ratio_explanation(e: &mut Explanation, def: &KpiDef, parts: &RatioParts, resu
     }
 }
 
-/// Campaigns (or creators) in view: their ids, and what is known of them.
+/// The ids of the campaigns (or creators) with posts in view.
 fn in_view_ids(results: &Results, dimension: Dimension) -> Vec<String> {
     results
         .groups_of(dimension)
@@ -1102,7 +1102,7 @@ fn entity_parts(
             .group(Dimension::Campaign, id)
             .map_or(0.0, |g| g.sums.get(m))
     };
-    // (unit, in view, in the workspace, per entity in view: its pair if it has the inputs)
+    // (unit, how many the workspace has, per entity in view: its pair if it has the inputs)
     let (unit, universe, pairs): (&str, u64, Vec<Option<(f64, f64)>>) = match def.eval {
         Eval::Campaigns(_) => (
             "campaigns",
