@@ -1097,11 +1097,19 @@ fn entity_parts(
         .iter()
         .map(|c| (c.creator_id.as_str(), c))
         .collect();
-    let campaign_sums = |id: &str, m: Measure| {
+    // The campaign and creator groups by key (thousands of creators: no linear finds).
+    let groups_by_key = |dimension: Dimension| -> HashMap<&str, &GroupResult> {
         results
-            .group(Dimension::Campaign, id)
-            .map_or(0.0, |g| g.sums.get(m))
+            .groups_of(dimension)
+            .map(|g| (g.key.as_str(), g))
+            .collect()
     };
+    let (campaign_groups, creator_groups) = (
+        groups_by_key(Dimension::Campaign),
+        groups_by_key(Dimension::Creator),
+    );
+    let campaign_sums =
+        |id: &str, m: Measure| campaign_groups.get(id).map_or(0.0, |g| g.sums.get(m));
     // (unit, how many the workspace has, per entity in view: its pair if it has the inputs)
     let (unit, universe, pairs): (&str, u64, Vec<Option<(f64, f64)>>) = match def.eval {
         Eval::Campaigns(_) => (
@@ -1138,7 +1146,7 @@ fn entity_parts(
             creators_in_view
                 .iter()
                 .map(|id| {
-                    let g = results.group(Dimension::Creator, id)?;
+                    let g = creator_groups.get(id.as_str())?;
                     g.kpis.get(kpi).value().map(|v| (v, 1.0))
                 })
                 .collect(),
@@ -1181,9 +1189,12 @@ fn entity_parts(
         ),
         _ => {
             // Asset approval time: the approved assets of the campaigns and creators in view.
+            let campaign_set: BTreeSet<&str> =
+                campaigns_in_view.iter().map(String::as_str).collect();
+            let creator_set: BTreeSet<&str> = creators_in_view.iter().map(String::as_str).collect();
             let in_scope = |a: &crate::data::store::Asset| {
-                (!a.campaign_id.is_empty() && campaigns_in_view.contains(&a.campaign_id))
-                    || (!a.creator_id.is_empty() && creators_in_view.contains(&a.creator_id))
+                (!a.campaign_id.is_empty() && campaign_set.contains(a.campaign_id.as_str()))
+                    || (!a.creator_id.is_empty() && creator_set.contains(a.creator_id.as_str()))
             };
             (
                 "assets",
