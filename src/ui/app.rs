@@ -10,6 +10,7 @@ use leptos_router::path;
 use crate::metrics::alerts::Severity;
 
 use super::browser::{file_name_of, js_error, same_origin_url};
+use super::components::explain::ExplainPanel;
 use super::components::filters::FilterBar;
 use super::components::progress::{refuse_too_big, IngestProgress, IngestProgressView};
 use super::components::remember::RememberedWorkspace;
@@ -467,3 +468,4 @@ fn Shell() -> impl IntoView {
         </footer>
     }
 }
+        <ExplainPanel/>

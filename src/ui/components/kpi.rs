@@ -16,6 +16,8 @@ use crate::metrics::targets::{effective_target, kpi_status, resolved_target, tar
 use crate::metrics::trend::{trend, Trend};
 use crate::ui::state::use_app;
 
+use super::explain::EXPLAIN_HINT_ID;
+
 /// `data-group` value for a group key.
 pub fn group_attr(dimension: Dimension, key: &str) -> String {
     format!("{}:{key}", dimension.name())
@@ -47,7 +49,8 @@ pub fn KpiValueView(
     };
     view! {
         <span class="kpi-value" class:na=na data-kpi=def.id.as_str() data-value=raw data-group=group
-            data-coverage=coverage_attr(coverage) title=coverage_note(coverage)>
+            data-coverage=coverage_attr(coverage) title=coverage_note(coverage)
+            tabindex="0" role="button" aria-describedby=EXPLAIN_HINT_ID>
             {text}
         </span>
     }
@@ -205,7 +208,8 @@ pub fn LiveKpiCard(
                 <span class="kpi-value" class:na=na data-kpi=id.as_str()
                     data-value=move || value.with(raw_value)
                     data-coverage=move || coverage_attr(coverage.get())
-                    title=move || coverage_note(coverage.get())>
+                    title=move || coverage_note(coverage.get())
+                    tabindex="0" role="button" aria-describedby=EXPLAIN_HINT_ID>
                     {text}
                 </span>
             </p>

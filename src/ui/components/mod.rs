@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod chart;
+pub mod explain;
 pub mod export;
 pub mod filters;
 pub mod kpi;

@@ -1,0 +1,737 @@
+//! The explain panel, `#explain`: click (or Enter/Space on) any KPI value and a modal
+//! dialog shows where that number comes from in the current view: its formula in words
+//! and symbols, the settings it used, its parts (numerator and denominator), its
+//! coverage, the contribution of each group, its top rows and the rows it left out,
+//! with the rows behind it as a CSV download. Everything in it is an answer to a
+//! [`Question`] (so it works the same on data a worker holds); nothing reads rows here.
+//!
+//! One delegated listener ([`listen_for_values`]) serves every `.kpi-value[data-kpi]`
+//! of the page. `?explain=<kpi id>` opens the panel on load; opening sets that
+//! parameter (history replace) and closing removes it. Closing returns the focus to
+//! the value that opened it.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+use wasm_bindgen::JsCast;
+
+use crate::data::calendar::{format_day, Granularity};
+use crate::data::schema::TableKind;
+use crate::display::format::{raw_number, NumberStyle};
+use crate::display::questions::{Answer, Names, Question};
+use crate::metrics::engine::{Dimension, Filter};
+use crate::metrics::explain::{
+    Contribution, ExcludeReason, ExcludedRows, ExplainCoverage, ExplainQuery, Explanation, RowLine,
+};
+use crate::metrics::registry::{KpiDef, KpiId};
+use crate::ui::browser::download;
+use crate::ui::routes::display_name;
+use crate::ui::state::{use_app, AppState};
+
+use super::share::route_path;
+
+/// The id of the hidden hint every KPI value is described by ("explains this number").
+pub const EXPLAIN_HINT_ID: &str = "explain-hint";
+/// The URL parameter that opens the panel on load: `?explain=<kpi id>`.
+pub const EXPLAIN_PARAM: &str = "explain";
+
+/// A KPI value the user asked to explain: its KPI and, when it belongs to a group, the
+/// `"<dimension>:<key>"` of its `data-group`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Asked {
+    pub kpi: KpiId,
+    pub group: Option<String>,
+}
+
+/// The KPI value element an event happened on (or inside), and what it names.
+fn value_of_event(ev: &web_sys::Event) -> Option<(web_sys::HtmlElement, Asked)> {
+    let element = ev
+        .target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(".kpi-value[data-kpi]")
+        .ok()??;
+    let kpi = KpiId::parse(&element.get_attribute("data-kpi")?)?;
+    let group = element.get_attribute("data-group");
+    let element = element.dyn_into::<web_sys::HtmlElement>().ok()?;
+    Some((element, Asked { kpi, group }))
+}
+
+/// The one delegated listener of the page: a click on a KPI value, or Enter or Space
+/// while one has the focus, calls `open` with the value's element and what it names.
+pub fn listen_for_values(open: impl Fn(web_sys::HtmlElement, Asked) + Clone + 'static) {
+    let on_click = open.clone();
+    let _ = window_event_listener(leptos::ev::click, move |ev| {
+        if let Some((element, asked)) = value_of_event(&ev) {
+            ev.prevent_default();
+            on_click(element, asked);
+        }
+    });
+    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !matches!(ev.key().as_str(), "Enter" | " ") || ev.repeat() {
+            return;
+        }
+        if let Some((element, asked)) = value_of_event(&ev) {
+            // Space would scroll the page.
+            ev.prevent_default();
+            open(element, asked);
+        }
+    });
+}
+
+/// The hidden text every KPI value's `aria-describedby` names.
+#[component]
+pub fn ExplainHint() -> impl IntoView {
+    view! {
+        <span id=EXPLAIN_HINT_ID class="visually-hidden">
+            "Press Enter or click to explain this number: its formula, sums, coverage and rows."
+        </span>
+    }
+}
+
+/// The filter a value of the current view is computed over: the URL query's filter,
+/// narrowed on a campaign's or creator's page to it (as `scoped_results` does) and, for
+/// a group's value (`"<dimension>:<key>"`), to that group.
+pub fn view_filter(base: Filter, route: &str, group: Option<&str>) -> Filter {
+    let mut filter = base;
+    let segment = |prefix: &str| {
+        route
+            .strip_prefix(prefix)
+            .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+            .map(decode_segment)
+    };
+    if let Some(id) = segment("/campaigns/") {
+        filter.campaigns = vec![id];
+    } else if let Some(id) = segment("/creators/") {
+        filter.creators = vec![id];
+    }
+    if let Some((dim, key)) = group.and_then(|g| g.split_once(':')) {
+        let key = vec![key.to_owned()];
+        match dim {
+            "platform" => filter.platforms = key,
+            "campaign" => filter.campaigns = key,
+            "creator" => filter.creators = key,
+            "format" => filter.formats = key,
+            _ => {}
+        }
+    }
+    filter
+}
+
+/// A percent-encoded path segment back to its text (as is when it does not decode).
+fn decode_segment(segment: &str) -> String {
+    js_sys::decode_uri_component(segment)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| segment.to_owned())
+}
+
+/// The dimension of a `data-group` name.
+pub fn dimension_named(name: &str) -> Option<Dimension> {
+    Dimension::ALL.into_iter().find(|d| d.name() == name)
+}
+
+/// Posts rows rejected when the loaded files were read.
+fn rejected_posts_rows(state: &AppState) -> u64 {
+    state.reports.with_untracked(|reports| {
+        reports
+            .iter()
+            .filter(|r| r.detection.kind == TableKind::Posts)
+            .map(|r| r.rows_rejected as u64)
+            .sum()
+    })
+}
+
+/// What the open panel explains: the KPI, the value's group, and the view it was in.
+#[derive(Clone, Debug, PartialEq)]
+struct Opened {
+    asked: Asked,
+    filter: Filter,
+    granularity: Granularity,
+    rejected_at_load: u64,
+}
+
+/// Moves the focus to `element`.
+fn focus(element: &web_sys::HtmlElement) {
+    let _ = element.focus();
+}
+
+/// Where the focus goes when the panel closes: the value that opened it; for a deep
+/// link, that KPI's overall value on the page, else the view's heading.
+fn focus_after_close(opener: Option<web_sys::HtmlElement>, kpi: KpiId) {
+    if let Some(element) = opener.filter(|e| e.is_connected()) {
+        return focus(&element);
+    }
+    let document = document();
+    let selector = format!(
+        ".kpi-value[data-kpi=\"{}\"]:not([data-group])",
+        kpi.as_str()
+    );
+    let target = document
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .or_else(|| document.query_selector("main h1").ok().flatten());
+    if let Some(element) = target.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if element.tag_name() == "H1" && !element.has_attribute("tabindex") {
+            let _ = element.set_attribute("tabindex", "-1");
+        }
+        focus(&element);
+    }
+}
+
+/// The explain panel of the dashboard, mounted once in the layout: the delegated
+/// listener, the `?explain=` deep link and the dialog.
+#[component]
+pub fn ExplainPanel() -> impl IntoView {
+    let state = use_app();
+    let location = use_location();
+    let navigate = use_navigate();
+    let opened = RwSignal::new(None::<Opened>);
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+
+    // The URL's `explain` parameter, replaced (not pushed) so Back leaves the view.
+    let set_param = move |value: Option<&str>| {
+        let search = window().location().search().unwrap_or_default();
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else {
+            return;
+        };
+        match value {
+            Some(v) => params.set(EXPLAIN_PARAM, v),
+            None => params.delete(EXPLAIN_PARAM),
+        }
+        let query: String = params.to_string().into();
+        let path = route_path(&location.pathname.get_untracked());
+        let url = if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..NavigateOptions::default()
+            },
+        );
+    };
+    let param_on_open = set_param.clone();
+    let open = move |element: Option<web_sys::HtmlElement>, asked: Asked| {
+        let route = route_path(&location.pathname.get_untracked());
+        let (filter, granularity) = state.query.with_untracked(|q| (q.filter(), q.granularity));
+        let id = asked.kpi.as_str();
+        opener.set_value(element);
+        opened.set(Some(Opened {
+            filter: view_filter(filter, &route, asked.group.as_deref()),
+            asked,
+            granularity,
+            rejected_at_load: rejected_posts_rows(&state),
+        }));
+        param_on_open(Some(id));
+    };
+    let open_clicked = open.clone();
+    listen_for_values(move |element, asked| open_clicked(Some(element), asked));
+
+    // `?explain=<id>` opens the panel once the data is there (an unknown id, nothing).
+    let deep_link = StoredValue::new(
+        window()
+            .location()
+            .search()
+            .ok()
+            .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+            .and_then(|p| p.get(EXPLAIN_PARAM))
+            .and_then(|id| KpiId::parse(&id)),
+    );
+    Effect::new(move |_| {
+        let ready = !state.outline.with(|o| o.is_empty()) && state.hosted.with(Option::is_none);
+        if !ready {
+            return;
+        }
+        if let Some(kpi) = deep_link.get_value() {
+            deep_link.set_value(None);
+            open(None, Asked { kpi, group: None });
+        }
+    });
+
+    // The dialog follows `opened`: shown modal when set.
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else { return };
+        let is_open = opened.with(Option::is_some);
+        if is_open && !dialog.open() {
+            let _ = dialog.show_modal();
+        } else if !is_open && dialog.open() {
+            dialog.close();
+        }
+    });
+    // Closed by Escape, the close button or the form: forget it, drop the parameter,
+    // give the focus back.
+    // A post link followed from the panel: the panel closes, then the app goes there.
+    let follow = StoredValue::new(None::<String>);
+    let navigate_to = use_navigate();
+    let on_close = move |_| {
+        let Some(was) = opened.get_untracked() else {
+            return;
+        };
+        opened.set(None);
+        let opener = opener.try_update_value(Option::take).flatten();
+        if let Some(href) = follow.try_update_value(Option::take).flatten() {
+            navigate_to(&href, NavigateOptions::default());
+            return;
+        }
+        set_param(None);
+        focus_after_close(opener, was.asked.kpi);
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let anchor = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten());
+        let Some(href) = anchor.and_then(|a| a.get_attribute("href")) else {
+            return;
+        };
+        if href.starts_with('/') && !href.starts_with("//") {
+            ev.prevent_default();
+            follow.set_value(Some(href));
+            if let Some(dialog) = dialog.get_untracked() {
+                dialog.close();
+            }
+        }
+    };
+    let close = move |_| {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+    };
+    let body = move || opened.get().map(|o| view! { <ExplainBody opened=o/> });
+    let title = move || {
+        opened.with(|o| {
+            o.as_ref()
+                .map(|o| format!("Explain: {}", o.asked.kpi.def().name))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <ExplainHint/>
+        <dialog id="explain" class="explain" node_ref=dialog aria-modal="true"
+            aria-labelledby="explain-title" on:close=on_close on:click=on_click>
+            <header class="explain-head">
+                <h2 id="explain-title">{title}</h2>
+                <button type="button" id="explain-close" class="explain-close" on:click=close
+                    aria-label="Close the explanation">"Close"</button>
+            </header>
+            {body}
+        </dialog>
+    }
+}
+
+/// A part's number: whole numbers grouped, others with two decimals.
+fn number_text(style: &NumberStyle, value: f64) -> String {
+    let decimals = if value.fract() == 0.0 { 0 } else { 2 };
+    style.number(value, decimals)
+}
+
+/// `"<dimension> <name>"` of a `data-group`, in words.
+fn group_words(names: &Names, group: &str) -> String {
+    match group.split_once(':') {
+        Some((dim, key)) => match dimension_named(dim) {
+            Some(d) => format!("{dim} {}", display_name(names, d, key)),
+            None => group.to_owned(),
+        },
+        None => group.to_owned(),
+    }
+}
+
+/// The panel's content for one opened value: the answer to its explain question
+/// (from wherever the data is), and the rows download.
+#[component]
+fn ExplainBody(opened: Opened) -> impl IntoView {
+    let state = use_app();
+    let def: &'static KpiDef = opened.asked.kpi.def();
+    let query = ExplainQuery {
+        kpi: opened.asked.kpi,
+        filter: opened.filter.clone(),
+        granularity: opened.granularity,
+        rejected_at_load: opened.rejected_at_load,
+    };
+    let question = Question::Explain(query.clone());
+    let explanation = Memo::new(move |_| match state.ask(&question) {
+        Some(Answer::Explain(e)) => Some(e),
+        _ => None,
+    });
+    let group = opened
+        .asked
+        .group
+        .as_deref()
+        .map(|g| state.names.with_untracked(|n| group_words(n, g)));
+    let downloading = RwSignal::new(false);
+    let download_rows = move |_| {
+        if downloading.get_untracked() {
+            return;
+        }
+        downloading.set(true);
+        let question = Question::ExplainRows(query.clone());
+        leptos::task::spawn_local(async move {
+            let file = format!("{}-rows.csv", def.id.as_str());
+            match state.ask_async(&question).await {
+                Ok(Answer::Text(csv)) => {
+                    if let Err(e) = download(&file, "text/csv", &csv) {
+                        state.add_errors(vec![e]);
+                    }
+                }
+                Ok(_) => state.add_errors(vec!["the rows came back as another answer".into()]),
+                Err(e) => state.add_errors(vec![e]),
+            }
+            downloading.set(false);
+        });
+    };
+    let content = move || match explanation.get() {
+        None => view! { <p class="hint" role="status">"Computing…"</p> }.into_any(),
+        Some(e) => explained(&state, def, &e).into_any(),
+    };
+    view! {
+        <div class="explain-body" aria-busy=move || explanation.with(Option::is_none).to_string()>
+            {group.map(|g| view! { <p class="explain-group">{format!("For {g}, in this view")}</p> })}
+            {content}
+            <p class="explain-download">
+                <button type="button" id="explain-download" on:click=download_rows
+                    disabled=move || downloading.get()>
+                    "Download rows (CSV)"
+                </button>
+                <span class="hint">" Every row behind this number, with the settings in its first lines."</span>
+            </p>
+        </div>
+    }
+}
+
+/// The sections of an answered explanation.
+fn explained(state: &AppState, def: &'static KpiDef, e: &Explanation) -> impl IntoView {
+    let style = state.style.get_untracked();
+    let value_text = style.kpi(&e.value, def.unit);
+    let parts = e
+        .parts
+        .iter()
+        .map(|p| {
+            view! {
+                <li data-explain-part=p.role.hook() data-value=raw_number(Some(p.value))>
+                    <span class="explain-part-label">{p.label.clone()}</span>
+                    <span class="explain-part-value">{number_text(&style, p.value)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let settings = e
+        .settings_used
+        .iter()
+        .map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> })
+        .collect_view();
+    view! {
+        <p class="explain-value" data-explain-value=raw_number(e.value.value())>
+            <span class="explain-value-name">{def.name}</span>" = "
+            <strong>{value_text}</strong>
+        </p>
+        <section class="explain-formula" aria-labelledby="explain-formula-title">
+            <h3 id="explain-formula-title">"Formula"</h3>
+            <p class="explain-definition">{def.definition}</p>
+            {(def.formula != e.formula).then(|| view! { <p class="explain-words">{def.formula}</p> })}
+            <p class="explain-symbols"><code>{e.formula.clone()}</code></p>
+        </section>
+        {(!e.parts.is_empty()).then(|| view! {
+            <section class="explain-parts-section" aria-labelledby="explain-parts-title">
+                <h3 id="explain-parts-title">"Its parts"</h3>
+                <ul class="explain-parts">{parts}</ul>
+            </section>
+        })}
+        {coverage_view(&e.coverage, &style)}
+        <section class="explain-settings" aria-labelledby="explain-settings-title">
+            <h3 id="explain-settings-title">"Settings used"</h3>
+            <dl>{settings}</dl>
+        </section>
+        <Contributions def=def contributions=e.contributions.clone()/>
+        {rows_view(state, &e.top_rows, &style)}
+        {excluded_view(state, &e.excluded, &style)}
+    }
+}
+
+/// `data-explain-part="coverage"`: the rows used, and those left out by reason.
+fn coverage_view(c: &ExplainCoverage, style: &NumberStyle) -> impl IntoView {
+    let excluded = c.excluded_total();
+    let reasons = c
+        .excluded
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(reason, n)| {
+            view! {
+                <li data-exclude-reason=reason_hook(reason) data-rows=n.to_string()>
+                    {format!("{} {}: {}", style.number(*n as f64, 0), c.unit, reason.words())}
+                </li>
+            }
+        })
+        .collect_view();
+    let sentence = format!(
+        "Used {} {}; left out {}.",
+        style.number(c.used as f64, 0),
+        c.unit,
+        style.number(excluded as f64, 0)
+    );
+    view! {
+        <section class="explain-coverage" aria-labelledby="explain-coverage-title"
+            data-explain-part="coverage" data-used=c.used.to_string()
+            data-excluded=excluded.to_string()>
+            <h3 id="explain-coverage-title">"Coverage"</h3>
+            <p>{sentence}</p>
+            {(excluded > 0).then(|| view! { <ul class="explain-reasons">{reasons}</ul> })}
+        </section>
+    }
+}
+
+/// A reason's `data-exclude-reason` hook.
+fn reason_hook(reason: &ExcludeReason) -> &'static str {
+    match reason {
+        ExcludeReason::FilteredOut => "filtered_out",
+        ExcludeReason::Undated => "undated",
+        ExcludeReason::OutOfRange => "out_of_range",
+        ExcludeReason::AbsentInputs(_) => "absent_inputs",
+        ExcludeReason::RejectedAtLoad => "rejected_at_load",
+    }
+}
+
+/// What the contributions table sorts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortBy {
+    Numerator,
+    Denominator,
+    Value,
+}
+
+/// The contribution of each group of a chosen dimension to the numerator and the
+/// denominator, sortable by either or by the group's own value.
+#[component]
+fn Contributions(def: &'static KpiDef, contributions: Vec<Contribution>) -> impl IntoView {
+    let state = use_app();
+    let style = state.style.get_untracked();
+    let dims: Vec<Dimension> = Dimension::ALL
+        .into_iter()
+        .filter(|d| contributions.iter().any(|c| c.dimension == *d))
+        .collect();
+    if dims.is_empty() {
+        return None;
+    }
+    let dimension = RwSignal::new(dims[0]);
+    let sort = RwSignal::new((SortBy::Numerator, true));
+    let has_denominator = contributions.iter().any(|c| c.denominator.is_some());
+    let switcher = dims
+        .iter()
+        .map(|&d| {
+            view! {
+                <button type="button" class="explain-dim" data-dimension=d.name()
+                    aria-pressed=move || (dimension.get() == d).to_string()
+                    on:click=move |_| dimension.set(d)>
+                    {dimension_label(d)}
+                </button>
+            }
+        })
+        .collect_view();
+    let header = move |by: SortBy, label: &'static str| {
+        let aria_sort = move || match sort.get() {
+            (s, true) if s == by => "descending",
+            (s, false) if s == by => "ascending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=aria_sort>
+                <button type="button" class="explain-sort" data-sort=sort_hook(by)
+                    on:click=move |_| sort.update(|(s, desc)| {
+                        if *s == by { *desc = !*desc } else { *s = by; *desc = true }
+                    })>
+                    {label}
+                </button>
+            </th>
+        }
+    };
+    let all = StoredValue::new(contributions);
+    let rows = move || {
+        let (by, desc) = sort.get();
+        let dim = dimension.get();
+        let mut shown: Vec<Contribution> =
+            all.with_value(|a| a.iter().filter(|c| c.dimension == dim).cloned().collect());
+        let key = |c: &Contribution| match by {
+            SortBy::Numerator => Some(c.numerator),
+            SortBy::Denominator => c.denominator,
+            SortBy::Value => c.value,
+        };
+        shown.sort_by(|a, b| {
+            let order = match (key(a), key(b)) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Greater,
+                (None, Some(_)) => std::cmp::Ordering::Less,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+            if desc {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        let names = state.names.get_untracked();
+        shown
+            .into_iter()
+            .map(|c| {
+                let value = c.value.map_or_else(|| "n/a".to_owned(), |v| style.value(v, def.unit));
+                view! {
+                    <tr data-contribution=format!("{}:{}", c.dimension.name(), c.key)
+                        data-numerator=raw_number(Some(c.numerator))
+                        data-denominator=raw_number(c.denominator)>
+                        <th scope="row">{display_name(&names, c.dimension, &c.key)}</th>
+                        <td>{number_text(&style, c.numerator)}</td>
+                        {has_denominator.then(|| view! {
+                            <td>{c.denominator.map_or_else(|| "n/a".to_owned(), |d| number_text(&style, d))}</td>
+                        })}
+                        <td>{style.number(c.rows as f64, 0)}</td>
+                        <td data-value=raw_number(c.value)>{value}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    Some(view! {
+        <section class="explain-contributions" aria-labelledby="explain-contributions-title">
+            <h3 id="explain-contributions-title">"Contribution by group"</h3>
+            <div class="explain-dims" role="group" aria-label="Group by">{switcher}</div>
+            <div class="table-wrap">
+                <table>
+                    <thead><tr>
+                        <th scope="col">"Group"</th>
+                        {header(SortBy::Numerator, "Numerator")}
+                        {has_denominator.then(|| header(SortBy::Denominator, "Denominator"))}
+                        <th scope="col">"Rows"</th>
+                        {header(SortBy::Value, "Value")}
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    })
+}
+
+fn sort_hook(by: SortBy) -> &'static str {
+    match by {
+        SortBy::Numerator => "numerator",
+        SortBy::Denominator => "denominator",
+        SortBy::Value => "value",
+    }
+}
+
+/// A dimension's name for the switcher.
+fn dimension_label(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Platform => "Platform",
+        Dimension::Campaign => "Campaign",
+        Dimension::Creator => "Creator",
+        Dimension::Format => "Format",
+    }
+}
+
+/// A table of posts rows (the top rows, or a sample of the excluded ones), each linking
+/// to its post.
+fn row_table(
+    state: &AppState,
+    rows: &[RowLine],
+    style: &NumberStyle,
+    caption: String,
+) -> impl IntoView {
+    let names = state.names.get_untracked();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let post = if r.post_id.is_empty() {
+                format!("row {}", r.row + 1)
+            } else {
+                r.post_id.clone()
+            };
+            let post = if r.link.is_empty() {
+                view! { <span>{post}</span> }.into_any()
+            } else {
+                view! { <a href=r.link.clone() class="explain-post">{post}</a> }.into_any()
+            };
+            let num = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |v| number_text(style, v));
+            view! {
+                <tr data-row=r.row.to_string()>
+                    <th scope="row">{post}</th>
+                    <td>{r.platform.clone()}</td>
+                    <td>{display_name(&names, Dimension::Campaign, &r.campaign)}</td>
+                    <td>{display_name(&names, Dimension::Creator, &r.creator)}</td>
+                    <td>{r.day.map(format_day).unwrap_or_else(|| "undated".into())}</td>
+                    <td data-value=raw_number(r.numerator)>{num(r.numerator)}</td>
+                    <td data-value=raw_number(r.denominator)>{num(r.denominator)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption>{caption}</caption>
+                <thead><tr>
+                    <th scope="col">"Post"</th><th scope="col">"Platform"</th>
+                    <th scope="col">"Campaign"</th><th scope="col">"Creator"</th>
+                    <th scope="col">"Date"</th><th scope="col">"Numerator"</th>
+                    <th scope="col">"Denominator"</th>
+                </tr></thead>
+                <tbody>{body}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// The used rows that contribute most to the numerator.
+fn rows_view(state: &AppState, rows: &[RowLine], style: &NumberStyle) -> impl IntoView {
+    (!rows.is_empty()).then(|| {
+        let caption = format!("The {} rows that contribute most", rows.len());
+        view! {
+            <section class="explain-top-rows" aria-labelledby="explain-rows-title">
+                <h3 id="explain-rows-title">"Top rows"</h3>
+                {row_table(state, rows, style, caption)}
+            </section>
+        }
+    })
+}
+
+/// The rows left out, by reason, each with its first few rows.
+fn excluded_view(
+    state: &AppState,
+    excluded: &[ExcludedRows],
+    style: &NumberStyle,
+) -> impl IntoView {
+    let groups = excluded
+        .iter()
+        .filter(|x| x.rows > 0)
+        .map(|x| {
+            let summary = format!(
+                "{} rows: {}",
+                style.number(x.rows as f64, 0),
+                x.reason.words()
+            );
+            let sample = (!x.sample.is_empty()).then(|| {
+                let caption = format!("The first {} of them", x.sample.len());
+                row_table(state, &x.sample, style, caption)
+            });
+            view! {
+                <details class="explain-excluded-reason" data-excluded-reason=reason_hook(&x.reason)
+                    data-rows=x.rows.to_string()>
+                    <summary>{summary}</summary>
+                    {sample}
+                </details>
+            }
+        })
+        .collect_view();
+    (excluded.iter().any(|x| x.rows > 0)).then(|| {
+        view! {
+            <section class="explain-excluded" aria-labelledby="explain-excluded-title">
+                <h3 id="explain-excluded-title">"Rows left out"</h3>
+                {groups}
+            </section>
+        }
+    })
+}
