@@ -771,7 +771,33 @@ pub fn explain(ws: &Workspace, settings: &Settings, q: &ExplainQuery) -> Explana
     let (contributions, left_out) = cap_contributions(std::mem::take(&mut e.contributions));
     e.contributions = contributions;
     e.contributions_left_out = left_out;
+    keep_finite(&mut e);
     e
+}
+
+/// Drops the numbers that overflowed (sums of hostile values): JSON has no infinity,
+/// and an answer must cross from the worker.
+fn keep_finite(e: &mut Explanation) {
+    let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+    if e.value.value().is_some_and(|v| !v.is_finite()) {
+        e.value = KpiValue::na("the sum overflowed");
+    }
+    e.parts.retain(|p| p.value.is_finite());
+    for c in &mut e.contributions {
+        if !c.numerator.is_finite() {
+            c.numerator = 0.0;
+        }
+        c.denominator = finite(c.denominator);
+        c.value = finite(c.value);
+    }
+    let rows = e
+        .top_rows
+        .iter_mut()
+        .chain(e.excluded.iter_mut().flat_map(|x| x.sample.iter_mut()));
+    for r in rows {
+        r.numerator = finite(r.numerator);
+        r.denominator = finite(r.denominator);
+    }
 }
 
 /// Sorts contributions by dimension, then largest numerator first, and keeps at most
