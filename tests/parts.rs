@@ -6,9 +6,9 @@ use kpi_dash::data::calendar::Granularity;
 use kpi_dash::data::demo::{self, DEMO_SEED};
 use kpi_dash::data::ingest::{load, LoadOptions};
 use kpi_dash::data::store::Workspace;
-use kpi_dash::metrics::engine::{compute, Dimension, Filter, KpiSet, Results, Sums};
+use kpi_dash::metrics::engine::{compute, Dimension, Filter, KpiSet, KpiValue, Results, Sums};
 use kpi_dash::metrics::parts::ratio_parts;
-use kpi_dash::metrics::registry::registry;
+use kpi_dash::metrics::registry::{registry, KpiId};
 use kpi_dash::metrics::settings::{ErDenominator, Settings};
 
 /// Every ratio KPI of `kpis` equals its parts over `sums` (to 1e-12, relative), and
@@ -92,4 +92,33 @@ fn every_ratio_kpi_equals_its_parts_with_blank_cells() {
     .unwrap();
     let checked = check_all(&ws, &Settings::default());
     assert!(checked > 50, "only {checked} values checked");
+}
+
+#[test]
+fn a_total_that_overflows_is_na_not_infinite() {
+    // 1e308 + 1e308 is infinite in f64: impressions and reach are n/a saying so.
+    let csv = "platform,date,post_id,impressions,reach\n\
+               tiktok,2025-03-01,p1,1e308,1e308\n\
+               tiktok,2025-03-02,p2,1e308,1e308\n";
+    let mut ws = Workspace::default();
+    load(
+        &mut ws,
+        "posts.csv",
+        csv.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let r = compute(
+        &ws,
+        &Filter::default(),
+        &Settings::default(),
+        Granularity::Month,
+    );
+    for id in [KpiId::Impressions, KpiId::Reach] {
+        let value = r.overall.get(id);
+        assert!(
+            matches!(&value, KpiValue::NotAvailable { reason } if reason.contains("overflowed")),
+            "{id}: {value:?}"
+        );
+    }
 }

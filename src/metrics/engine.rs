@@ -827,7 +827,8 @@ impl<'a> Context<'a> {
     /// A Σ of one measure over the scope's rows that have it.
     fn total(&self, sums: &Sums, m: Measure) -> KpiValue {
         match self.rows_with(sums, &[m]) {
-            Ok(s) => KpiValue::Value(s.get(m)),
+            Ok(s) if s.get(m).is_finite() => KpiValue::Value(s.get(m)),
+            Ok(_) => KpiValue::na(format!("the sum of {} overflowed", m.column())),
             Err(na) => na,
         }
     }
