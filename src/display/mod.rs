@@ -7,6 +7,7 @@ pub mod drivers;
 pub mod explain;
 pub mod export;
 pub mod format;
+pub mod live;
 pub mod loads;
 pub mod plan;
 pub mod query;
