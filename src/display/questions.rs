@@ -13,12 +13,16 @@ use crate::data::calendar::{format_day, Day, Granularity};
 use crate::data::ingest::workspace_json;
 use crate::data::store::{PostRow, Workspace};
 use crate::metrics::alerts::{evaluate, Alert};
+use crate::metrics::drivers::{drivers, Drivers};
+use crate::metrics::engine::Dimension;
 use crate::metrics::engine::{compute, Filter, Results};
 use crate::metrics::explain::{explain, ExplainQuery, Explanation};
+use crate::metrics::registry::KpiId;
 use crate::metrics::renewal::{renewal_inputs, RenewalInputs};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::{compare_window, CompareMode, CompareWindow};
 use crate::metrics::value_json::{from_json_sharing_reasons, to_json_sharing_reasons};
+use crate::metrics::variation::{variations, Variation};
 
 use super::explain::rows_csv;
 use super::report::{build_report, Cadence, CadenceReport};
@@ -62,6 +66,15 @@ pub enum Question {
     Explain(ExplainQuery),
     /// Every row behind one KPI of a view, as CSV (an [`Answer::Text`]).
     ExplainRows(ExplainQuery),
+    /// Why `kpi` moved over the trend comparison of `filter`: its change split by the
+    /// groups of `dimension` (see [`crate::metrics::drivers`]).
+    Drivers {
+        filter: Filter,
+        compare: CompareMode,
+        granularity: Granularity,
+        kpi: KpiId,
+        dimension: Dimension,
+    },
 }
 
 /// The answer to a [`Question`], variant for variant.
@@ -78,6 +91,7 @@ pub enum Answer {
     Explain(Arc<Explanation>),
     /// A text file (the explain panel's rows CSV).
     Text(Arc<String>),
+    Drivers(Option<Arc<Drivers>>),
 }
 
 /// Answers `question` from `ws` under `settings`.
@@ -121,6 +135,24 @@ pub fn answer(ws: &Workspace, settings: &Settings, question: &Question) -> Answe
         }
         Question::Explain(q) => Answer::Explain(Arc::new(explain(ws, settings, q))),
         Question::ExplainRows(q) => Answer::Text(Arc::new(rows_csv(ws, settings, q))),
+        Question::Drivers {
+            filter,
+            compare,
+            granularity,
+            kpi,
+            dimension,
+        } => Answer::Drivers(
+            drivers(
+                ws,
+                settings,
+                filter,
+                *compare,
+                *granularity,
+                *kpi,
+                *dimension,
+            )
+            .map(Arc::new),
+        ),
     }
 }
 
@@ -156,6 +188,9 @@ pub struct Comparison {
     pub current: Results,
     pub previous: Results,
     pub window: CompareWindow,
+    /// Whether each change is within the days' normal variation (the KPIs it applies to).
+    #[serde(default)]
+    pub variation: Vec<(KpiId, Variation)>,
 }
 
 impl Comparison {
@@ -171,6 +206,14 @@ impl Comparison {
     /// The compare window's dates, `YYYY-MM-DD to YYYY-MM-DD`.
     pub fn previous_range(&self) -> String {
         date_range(&self.window.previous)
+    }
+
+    /// The variation flag of one KPI's change, when it has one.
+    pub fn variation(&self, id: KpiId) -> Option<&Variation> {
+        self.variation
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, v)| v)
     }
 }
 
@@ -191,15 +234,26 @@ pub fn comparison(
     granularity: Granularity,
 ) -> Option<Comparison> {
     let window = compare_window(ws, filter, compare)?;
-    let overall_of = |filter: &Filter| Results {
+    // At day level: the days give the variation flag its series, in the same pass
+    // (the overall values do not depend on the granularity).
+    let current = compute(ws, &window.current, settings, Granularity::Day);
+    let previous = compute(ws, &window.previous, settings, Granularity::Day);
+    let variation = variations(
+        settings,
+        (&previous, &window.previous),
+        (&current, &window.current),
+    );
+    let overall_of = |r: Results| Results {
         groups: Vec::new(),
         periods: Vec::new(),
-        ..compute(ws, filter, settings, granularity)
+        granularity,
+        ..r
     };
     Some(Comparison {
-        current: overall_of(&window.current),
-        previous: overall_of(&window.previous),
+        current: overall_of(current),
+        previous: overall_of(previous),
         window,
+        variation,
     })
 }
 
