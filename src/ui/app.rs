@@ -24,15 +24,17 @@ use super::routes::{
     creators::CreatorsPage, data::DataPage, glossary::GlossaryPage, not_found::NotFound,
     privacy::PrivacyPage, report::ReportsPage, settings::SettingsPage, summary::SummaryPage,
 };
+use super::routes::plan::PlanPage;
 use super::state::{AppState, Hosted};
 
 /// Main navigation entries.
-const NAV: [(&str, &str); 8] = [
+const NAV: [(&str, &str); 9] = [
     ("/", "Summary"),
     ("/campaigns", "Campaigns"),
     ("/creators", "Creators"),
     ("/alerts", "Alerts"),
     ("/reports", "Reports"),
+    ("/plan", "Plan"),
     ("/glossary", "Glossary"),
     ("/data", "Data"),
     ("/settings", "Settings"),
@@ -460,6 +462,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/settings") view=SettingsPage/>
                 <Route path=path!("/privacy") view=PrivacyPage/>
                 <Route path=path!("/reports") view=ReportsPage/>
+                <Route path=path!("/plan") view=PlanPage/>
             </Routes>
             </Show>
         </main>

@@ -117,6 +117,7 @@ pub fn CampaignPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
     let (results, comparison) = scoped_results(Dimension::Campaign, id);
+    let forecast_id = id;
     let query_map = use_query_map();
     let post = Memo::new(move |_| query_map.with(|m| m.get("post")).unwrap_or_default());
     move || {
@@ -223,6 +224,7 @@ pub fn CampaignPage() -> impl IntoView {
             <section class="panel" aria-labelledby="camp-budget"><h2 id="camp-budget">"Budget pacing"</h2>
                 <p>{budget_text}</p>
                 <div class="cards">{pacing}</div>
+                <super::plan::CampaignForecast campaign=forecast_id/>
             </section>
         }
         .into_any()

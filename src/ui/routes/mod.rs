@@ -8,6 +8,7 @@ pub mod creators;
 pub mod data;
 pub mod glossary;
 pub mod not_found;
+pub mod plan;
 pub mod privacy;
 pub mod report;
 pub mod settings;

@@ -163,6 +163,7 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
                 {creator_table("report-top", "Top creators", &report.top, &q)}
                 {creator_table("report-bottom", "Bottom creators", &report.bottom, &q)}
             </section>
+            {(report.cadence == Cadence::Quarterly).then(|| view! { <super::plan::PlanSummary/> })}
             <section class="panel report-text" aria-labelledby="report-text-title">
                 <h2 id="report-text-title">"Text summary"</h2>
                 <pre id="report-text">{text}</pre>
