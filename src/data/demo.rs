@@ -12,12 +12,17 @@
 //! - [`LOW_ROAS_CAMPAIGN`] returns ~2.3×, [`HIGH_ROAS_CAMPAIGN`] ~8.9×;
 //! - [`OVER_PACED_CAMPAIGN`] is still running and has spent ~1.4× its planned spend to date;
 //! - [`LOW_SCORE_CREATOR`] scores ~36 (weak engagement and conversion, brand fit 34);
-//! - [`STAR_CREATOR`] has one post of ≥ 1M impressions and > $100K revenue in total.
+//! - [`STAR_CREATOR`] has one post of ≥ 1M impressions and > $100K revenue in total;
+//! - every post has a time of day (lunch and evening peaks), and the best slot is
+//!   [`BEST_SLOT`]: Tuesdays 18–20h hold the Tuesday posts that engage best (planted
+//!   through times only, from a stream of its own, so no other value changes).
 
+use super::calendar::weekday;
 use super::calendar::{day_from_ymd, Day};
 use super::rng::Rng;
+use super::schema::Measure;
 use super::schema::Objective;
-use super::store::{Campaign, Creator, Workspace};
+use super::store::{Campaign, Creator, PostRow, Workspace};
 use super::synth::{comments_for, CampaignPlan, CreatorPlan, Scenario, PLATFORMS};
 
 /// The seed the app ships with.
@@ -43,6 +48,15 @@ pub const CONTRACT_BREACH_CREATOR: &str = "K29";
 pub const UNDISCLOSED_CREATORS: [&str; 2] = ["K08", "K42"];
 /// Creator with the viral post and more than $100K revenue.
 pub const STAR_CREATOR: &str = "K01";
+
+/// The planted best posting slot: (weekday, Monday = 0; first hour; hours): Tuesdays
+/// 18:00–19:59, file-local time.
+pub const BEST_SLOT: (u32, u32, u32) = (1, 18, 2);
+/// The rng stream of the demo's times of day (apart from every other value's).
+const TIME_STREAM: u64 = 30;
+/// Tuesday posts whose engagement rate is at least this quantile of all posts' go to
+/// the best slot.
+const BEST_SLOT_QUANTILE: f64 = 0.65;
 
 /// Number of demo posts.
 const DEMO_POSTS: usize = 3_000;
@@ -159,6 +173,54 @@ fn demo_rosters(k: usize, platform: usize) -> [usize; 2] {
     let a = k % 8;
     let b = (k * 5 + 3) % 8;
     [a, if b == a { (a + 1) % 8 } else { b }]
+}
+
+/// Relative share of posts by hour of day: quiet nights, a lunch and an evening peak.
+const HOUR_WEIGHTS: [f64; 24] = [
+    0.3, 0.15, 0.1, 0.05, 0.05, 0.1, 0.3, 0.7, 1.1, 1.3, 1.4, 1.6, 2.0, 1.9, 1.4, 1.3, 1.5, 1.9,
+    2.2, 2.4, 2.3, 1.8, 1.2, 0.6,
+];
+
+/// A post's engagement rate over reach (`None` without reach).
+fn post_er(row: &PostRow) -> Option<f64> {
+    let v = |m: Measure| row.values[m as usize].unwrap_or(0.0);
+    let reach = row.values[Measure::Reach as usize].filter(|r| *r > 0.0)?;
+    Some(
+        (v(Measure::Likes) + v(Measure::Comments) + v(Measure::Shares) + v(Measure::Saves)) / reach,
+    )
+}
+
+/// Gives every dated post a time of day, drawn from [`HOUR_WEIGHTS`] with its own rng
+/// stream, and plants [`BEST_SLOT`]: the Tuesday posts with an engagement rate at or
+/// above the [`BEST_SLOT_QUANTILE`] of all posts are put there, and no other post is.
+fn plant_times(rows: &mut [PostRow], seed: u64) {
+    let mut rng = Rng::derive(seed, TIME_STREAM);
+    let mut rates: Vec<f64> = rows.iter().filter_map(post_er).collect();
+    rates.sort_by(f64::total_cmp);
+    let cut = rates
+        .get(((rates.len() as f64) * BEST_SLOT_QUANTILE) as usize)
+        .copied()
+        .unwrap_or(f64::INFINITY);
+    let (slot_day, slot_hour, slot_hours) = BEST_SLOT;
+    let in_slot = |h: usize| (slot_hour..slot_hour + slot_hours).contains(&(h as u32));
+    let elsewhere: Vec<f64> = HOUR_WEIGHTS
+        .iter()
+        .enumerate()
+        .map(|(h, w)| if in_slot(h) { 0.0 } else { *w })
+        .collect();
+    for row in rows.iter_mut() {
+        let Some(day) = row.date else { continue };
+        let tuesday = weekday(day) == slot_day;
+        let hour = if tuesday && post_er(row).is_some_and(|er| er >= cut) {
+            slot_hour as usize + rng.below(slot_hours as usize)
+        } else if tuesday {
+            rng.weighted(elsewhere.iter().copied())
+        } else {
+            rng.weighted(HOUR_WEIGHTS.iter().copied())
+        };
+        let minute = rng.below(60);
+        row.time = Some((hour * 3600 + minute * 60) as u32);
+    }
 }
 
 fn ymd((y, m, d): (i32, u32, u32)) -> Day {
@@ -329,8 +391,10 @@ pub fn generate(seed: u64) -> Workspace {
     let scenario = demo_scenario(seed);
     let mut ws = Workspace::default();
     let mut stream = scenario.posts();
-    for row in stream.by_ref() {
-        ws.posts.push(&row);
+    let mut rows: Vec<PostRow> = stream.by_ref().collect();
+    plant_times(&mut rows, seed);
+    for row in &rows {
+        ws.posts.push(row);
     }
     ws.campaigns = scenario.campaign_rows(stream.spend());
     ws.creators = scenario.creator_rows();
