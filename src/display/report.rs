@@ -8,11 +8,14 @@ use serde::{Deserialize, Serialize};
 use crate::data::calendar::{format_day, saturate, Day, Granularity};
 use crate::data::store::Workspace;
 use crate::metrics::alerts::{evaluate, Alert, Severity};
+use crate::metrics::drivers::{drivers_between, Drivers};
 use crate::metrics::engine::{compute, Coverage, Dimension, Filter, KpiValue, Results};
 use crate::metrics::registry::{kpi, KpiDef, KpiId};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::{trend, Trend};
+use crate::metrics::variation::{variations, Variation};
 
+use super::drivers::{drivers_sentence, platform_name, unkeyed};
 use super::format::NumberStyle;
 
 /// How often a report is made.
@@ -82,6 +85,18 @@ pub const REPORT_KPIS: [KpiId; 10] = [
     KpiId::Emv,
     KpiId::BudgetPacing,
 ];
+/// The KPIs whose change a report explains by its drivers (those of [`REPORT_KPIS`]
+/// that are a ratio of posts sums or a total).
+pub const DRIVER_KPIS: [KpiId; 8] = [
+    KpiId::Roas,
+    KpiId::EngagementRate,
+    KpiId::CommentSentiment,
+    KpiId::ConversionRate,
+    KpiId::Ctr,
+    KpiId::Cpa,
+    KpiId::Impressions,
+    KpiId::Reach,
+];
 /// How many creators the top and bottom lists hold.
 const RANKED_CREATORS: usize = 3;
 
@@ -131,6 +146,74 @@ pub struct ReportKpi {
     pub coverage: Option<Coverage>,
     pub previous: KpiValue,
     pub trend: Trend,
+    /// Whether the change is within the days' normal variation.
+    #[serde(default)]
+    pub variation: Option<Variation>,
+}
+
+/// Why one KPI moved in the report's period: its change split by the dimension whose
+/// groups moved most (largest `Σ|mix| + |rate|`; platform on a tie).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportDrivers {
+    pub drivers: Drivers,
+    /// The display name of each driver's group, in the order of `drivers.drivers`.
+    pub names: Vec<String>,
+}
+
+impl ReportDrivers {
+    /// "ROAS fell 0.6: TikTok's rate fell (−0.4) and spend moved to YouTube (−0.2)".
+    pub fn sentence(&self, style: &NumberStyle) -> String {
+        let name = |_: Dimension, key: &str| {
+            self.drivers
+                .drivers
+                .iter()
+                .zip(&self.names)
+                .find(|(d, _)| d.key == key)
+                .map_or_else(|| key.to_owned(), |(_, n)| n.clone())
+        };
+        drivers_sentence(&self.drivers, name, style)
+    }
+}
+
+/// A group's display name: a platform's ("TikTok"), a campaign's or creator's from its
+/// table, else its key; rows without a key are "posts without a …".
+pub fn group_name(ws: &Workspace, dimension: Dimension, key: &str) -> String {
+    if key.is_empty() {
+        return unkeyed(dimension);
+    }
+    match dimension {
+        Dimension::Platform => platform_name(key),
+        Dimension::Campaign => ws.campaign_name(key).unwrap_or(key).to_owned(),
+        Dimension::Creator => ws.creator_name(key).unwrap_or(key).to_owned(),
+        Dimension::Format => key.to_owned(),
+    }
+}
+
+/// The split of `kpi`'s change by the dimension whose groups moved most (platform
+/// first on a tie), with the groups' names.
+pub fn largest_drivers(
+    ws: &Workspace,
+    previous: &Results,
+    current: &Results,
+    settings: &Settings,
+    kpi: KpiId,
+) -> Option<ReportDrivers> {
+    let mut best: Option<Drivers> = None;
+    for dimension in Dimension::ALL {
+        let Some(d) = drivers_between(previous, current, settings, kpi, dimension) else {
+            continue;
+        };
+        if best.as_ref().is_none_or(|b| d.movement() > b.movement()) {
+            best = Some(d);
+        }
+    }
+    let drivers = best?;
+    let names = drivers
+        .drivers
+        .iter()
+        .map(|d| group_name(ws, d.dimension, &d.key))
+        .collect();
+    Some(ReportDrivers { drivers, names })
 }
 
 /// A creator in the top or bottom list.
@@ -154,6 +237,9 @@ pub struct CadenceReport {
     pub top: Vec<RankedCreator>,
     /// Worst creators by ROAS, worst first (none of them in `top`).
     pub bottom: Vec<RankedCreator>,
+    /// Why the KPIs of [`DRIVER_KPIS`] moved (those with a value in both periods).
+    #[serde(default)]
+    pub drivers: Vec<ReportDrivers>,
 }
 
 /// The report of `cadence` for the rows `filter` selects (its dates are replaced by the
@@ -175,8 +261,29 @@ pub fn build_report(
     };
     let g = cadence.granularity();
     let current_filter = window(period.current);
+    let previous_filter = window(period.previous);
     let current = compute(ws, &current_filter, settings, g);
-    let previous = compute(ws, &window(period.previous), settings, g);
+    let previous = compute(ws, &previous_filter, settings, g);
+    // The variation flags read the days of each period.
+    let variation = if g == Granularity::Day {
+        variations(
+            settings,
+            (&previous, &previous_filter),
+            (&current, &current_filter),
+        )
+    } else {
+        variations(
+            settings,
+            (
+                &compute(ws, &previous_filter, settings, Granularity::Day),
+                &previous_filter,
+            ),
+            (
+                &compute(ws, &current_filter, settings, Granularity::Day),
+                &current_filter,
+            ),
+        )
+    };
     let kpis = REPORT_KPIS
         .iter()
         .map(|&id| kpi(id))
@@ -189,11 +296,19 @@ pub fn build_report(
                 trend: trend(&now, &before, def.direction),
                 current: now,
                 previous: before,
+                variation: variation
+                    .iter()
+                    .find(|(id, _)| *id == def.id)
+                    .map(|(_, v)| *v),
             }
         })
         .collect();
     let alerts = evaluate(ws, &current_filter, settings, &current);
     let (top, bottom) = ranked_creators(ws, &current);
+    let drivers = DRIVER_KPIS
+        .iter()
+        .filter_map(|&id| largest_drivers(ws, &previous, &current, settings, id))
+        .collect();
     Some(CadenceReport {
         cadence,
         period,
@@ -201,6 +316,7 @@ pub fn build_report(
         alerts,
         top,
         bottom,
+        drivers,
     })
 }
 
@@ -241,13 +357,27 @@ pub fn plain_text(
     );
     out.push_str("Key KPIs\n");
     for k in &report.kpis {
+        let flag = match (&k.variation, k.trend.change) {
+            (Some(v), Some(_)) => format!(", {}", v.verdict.words()),
+            _ => String::new(),
+        };
         out.push_str(&format!(
-            "- {}: {} (previous {}, change {})\n",
+            "- {}: {} (previous {}, change {}{flag})\n",
             k.def.name,
             style.kpi(&k.current, k.def.unit),
             style.kpi(&k.previous, k.def.unit),
             style.change(k.trend.change)
         ));
+    }
+    if !report.drivers.is_empty() {
+        out.push_str("\nWhy it moved\n");
+        for d in &report.drivers {
+            out.push_str(&format!(
+                "- {} (by {})\n",
+                d.sentence(style),
+                d.drivers.dimension.name()
+            ));
+        }
     }
     let count = |s: Severity| report.alerts.iter().filter(|a| a.severity == s).count();
     out.push_str(&format!(
@@ -368,6 +498,61 @@ mod tests {
         assert!(text.contains("- ROAS: "));
         assert!(text.contains("- K1: ROAS 5"));
         assert!(text.ends_with("- Currency: $\n"));
+    }
+
+    #[test]
+    fn the_report_says_why_roas_moved_and_flags_few_days() {
+        let ws = workspace();
+        let r = build_report(
+            &ws,
+            &Filter::default(),
+            &Settings::default(),
+            Cadence::Monthly,
+        )
+        .unwrap();
+        // ROAS 3 → 2 by creator. February: K1 300/100. March: K1 500/100, K2 300/300.
+        // Shares of cost: K1 1 → 0.25, K2 0 → 0.75; average ROAS (3 + 2)/2 = 2.5.
+        // K1: mix (0.25 − 1)·((3 + 5)/2 − 2.5) = −1.125, rate (5 − 3)·(1 + 0.25)/2 = 1.25.
+        // K2 (new, ratio 1): mix 0.75·(1 − 2.5) = −1.125, rate 0. Σ = −1 = 2 − 3.
+        // Creators moved Σ|effects| = 3.5; platform, campaign and format have one
+        // group each (1 apiece): the split is by creator.
+        let roas = r
+            .drivers
+            .iter()
+            .find(|d| d.drivers.kpi == KpiId::Roas)
+            .unwrap();
+        assert_eq!(roas.drivers.dimension, Dimension::Creator);
+        let by_key = |k: &str| {
+            let d = roas.drivers.drivers.iter().find(|d| d.key == k).unwrap();
+            (d.mix, d.rate)
+        };
+        assert_eq!(by_key("K1"), (-1.125, 1.25));
+        assert_eq!(by_key("K2"), (-1.125, 0.0));
+        assert_eq!(roas.drivers.change(), -1.0);
+        assert_eq!(
+            roas.sentence(&NumberStyle::default()),
+            "ROAS fell 1.0: K1's rate rose (+1.2), spend moved to K2 (−1.1) and spend moved away from K1 (−1.1)"
+        );
+        assert!(r
+            .drivers
+            .iter()
+            .any(|d| d.drivers.kpi == KpiId::EngagementRate));
+        // Two days with data a month: too few to tell.
+        let flag = r.kpis.iter().find(|k| k.def.id == KpiId::Roas).unwrap();
+        assert_eq!(
+            flag.variation.map(|v| v.verdict),
+            Some(crate::metrics::variation::Verdict::TooFewDays)
+        );
+        let text = plain_text(&r, &NumberStyle::default(), &[]);
+        assert!(
+            text.contains("change ▼ 33.3%, too few days to tell)"),
+            "{text}"
+        );
+        assert!(text.contains("\nWhy it moved\n- ROAS fell 1.0: K1's rate rose"));
+        let (json, reasons) = crate::metrics::value_json::to_json_sharing_reasons(&r).unwrap();
+        let back: CadenceReport =
+            crate::metrics::value_json::from_json_sharing_reasons(&json, reasons).unwrap();
+        assert_eq!(back, r);
     }
 
     #[test]
