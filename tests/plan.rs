@@ -508,3 +508,35 @@ fn the_plan_question_crosses_as_json_and_exports_as_csv_with_its_assumptions() {
     assert!((edited.proposed_total - t.proposed_total - 1000.0).abs() < 0.005);
     assert_eq!(summary_lines(&p, t, &style).len(), 3);
 }
+
+#[test]
+fn the_plans_renewal_advice_is_the_renewal_rules_on_the_same_inputs() {
+    use kpi_dash::data::calendar::Granularity;
+    use kpi_dash::metrics::engine::compute;
+    use kpi_dash::metrics::renewal::{recommend, renewal_inputs};
+    let ws = demo::generate(DEMO_SEED);
+    let settings = Settings::default();
+    let filter = Filter::default();
+    let p = plan(&ws, &filter, &settings).unwrap();
+    let results = compute(&ws, &filter, &settings, Granularity::Month);
+    let creators: Vec<_> = p.groups_of(Dimension::Creator).collect();
+    assert_eq!(creators.len(), 60);
+    for g in creators {
+        let expected = recommend(
+            &renewal_inputs(&ws, &filter, &g.key, &results, None),
+            &settings,
+        );
+        assert_eq!(g.renewal.as_ref(), Some(&expected), "{}", g.key);
+    }
+    // The planted ones: K29 broke its contract, K15 scores below 70 (drop); K08 has
+    // undisclosed posts (renegotiate).
+    let verdict = |k: &str| {
+        p.groups_of(Dimension::Creator)
+            .find(|g| g.key == k)
+            .and_then(|g| g.renewal.as_ref())
+            .map(|r| r.verdict)
+    };
+    assert_eq!(verdict("K29"), Some(Verdict::Drop));
+    assert_eq!(verdict("K15"), Some(Verdict::Drop));
+    assert_eq!(verdict("K08"), Some(Verdict::Renegotiate));
+}

@@ -25,11 +25,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::calendar::{Day, Granularity};
 use crate::data::schema::{Measure, Objective};
-use crate::data::store::{Campaign, Workspace, NO_DAY};
+use crate::data::store::{Campaign, Disclosure, Workspace, NO_DAY};
 
 use super::engine::{compute, select_rows, Dimension, Filter};
 use super::entities::planned_spend;
-use super::renewal::{recommend, renewal_inputs, Recommendation, Verdict};
+use super::registry::KpiId;
+use super::renewal::{recommend, Recommendation, RenewalInputs, Verdict};
 use super::settings::Settings;
 
 /// Days of the pace window (the last days of the campaign up to as-of).
@@ -498,8 +499,13 @@ pub fn plan(ws: &Workspace, filter: &Filter, settings: &Settings) -> Option<Plan
     type Week = (f64, f64, bool);
     let mut weekly: HashMap<(usize, u32), BTreeMap<i32, Week>> = HashMap::new();
     let mut quarter_spend = 0.0;
+    // Undisclosed posts by creator code (the renewal rules' input, in the same pass).
+    let mut undisclosed: HashMap<u32, usize> = HashMap::new();
     for &r in &rows {
         let i = r as usize;
+        if p.disclosure[i] == Disclosure::Undisclosed {
+            *undisclosed.entry(p.creator[i]).or_default() += 1;
+        }
         let Some(cost) = p.value(cost_m, i) else {
             continue;
         };
@@ -567,7 +573,20 @@ pub fn plan(ws: &Workspace, filter: &Filter, settings: &Settings) -> Option<Plan
                 let points: Vec<(f64, f64)> =
                     weeks.values().filter(|w| w.2).map(|w| (w.0, w.1)).collect();
                 let renewal = (dimension == Dimension::Creator).then(|| {
-                    let inputs = renewal_inputs(ws, &filter, &key, &results, None);
+                    // As `renewal::renewal_inputs` gathers them (without a previous
+                    // period, as `Question::Renewal` asks), the posts counted in one pass.
+                    let value = |id: KpiId| {
+                        results
+                            .group(Dimension::Creator, &key)
+                            .and_then(|g| g.kpis.get(id).value())
+                    };
+                    let inputs = RenewalInputs {
+                        score: value(KpiId::InfluencerScore),
+                        roas: value(KpiId::Roas),
+                        previous_roas: None,
+                        undisclosed_posts: undisclosed.get(&code).copied().unwrap_or(0),
+                        contract_terms_met: ws.creator(&key).and_then(|c| c.contract_terms_met),
+                    };
                     recommend(&inputs, settings)
                 });
                 GroupPlan {
