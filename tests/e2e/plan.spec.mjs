@@ -2,13 +2,19 @@
 // projection recomputed here in JavaScript from the demo's CSVs, C08's over-pace flagged
 // before the fact; the next quarter's budget defaults to last quarter's spend, and
 // changing #plan-budget changes the proposals and keeps their sum equal to it (to the
-// cent), within each group's floor and cap; a what-if edit recomputes the outcome.
+// cent), within each group's floor and cap; a what-if edit recomputes the outcome. The
+// plan exports as CSV with its assumptions, prints cleanly in the quarterly report, has
+// no serious axe violation, and is answered by the data worker for a big load.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { writePostsCsv } from './bench/posts.mjs';
 import { demoData } from './demo-data.mjs';
-import { eventually, startSession } from './helpers.mjs';
+import { ARTIFACTS_DIR, AppPage, downloadOf, eventually, parseCsv, startSession } from './helpers.mjs';
 
 const DAY = 86_400_000;
 const dayOf = (iso) => Date.parse(`${iso}T00:00:00Z`) / DAY;
@@ -131,6 +137,21 @@ test('changing #plan-budget changes the proposals and keeps their sum equal to i
     assert.equal(cents(await footer.getAttribute('data-proposed')), cents(next) + 100_000);
   });
   await app.screenshot('plan');
+  // The CSV: the assumptions as `# ` lines, a row per group with the proposed amounts.
+  const { name, text } = await downloadOf(page, page.locator('#plan-export'));
+  assert.equal(name, 'plan.csv');
+  for (const line of ['# Pace window: ', '# Curve: weekly revenue = a·ln(1 + spend/b)', '# Caps and floors: current spend ± 50%', '# Budget: ']) {
+    assert.ok(text.includes(`\n${line}`) || text.includes(`\n"${line}`), line);
+  }
+  const records = parseCsv(text.replace(/^\uFEFF/, '').split('\n').filter((l) => !/^"?# /.test(l)).join('\n'));
+  const header = records[0];
+  const proposedAt = header.indexOf('Proposed spend');
+  const csvPlatforms = records.filter((r) => r[0] === 'platform' && r[1] !== 'Total');
+  assert.equal(csvPlatforms.length, (await allocRows(page, 'platform')).length);
+  const csvTotal = csvPlatforms.reduce((s, r) => s + cents(r[proposedAt]), 0);
+  assert.equal(csvTotal, cents(next) + 100_000, 'the CSV carries the edited proposals');
+  // No serious accessibility violation on the plan.
+  assert.deepEqual(await app.seriousA11yViolations(), []);
   assert.deepEqual(app.errors, []);
   await app.close();
 });
@@ -146,6 +167,43 @@ test('the campaign page shows its forecast and the quarterly report its plan', a
   await summary.waitFor();
   assert.match(await summary.textContent(), /Next quarter by platform/);
   assert.match(await summary.textContent(), /Pace window/);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await summary.isVisible(), true, 'the plan prints with the report');
+  assert.equal(await page.locator('#report-plan a').first().isVisible(), false, 'no links to follow in print');
+  await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'report-quarterly-plan-print.png'), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
   assert.deepEqual(app.errors, []);
   await app.close();
+});
+
+test('the data worker answers the plan of a big load', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kpi-plan-'));
+  const file = 'plan-big-posts.csv';
+  writePostsCsv(path.join(dir, file), { rows: 200_000, seed: 18, idPrefix: 'Q' });
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(30_000);
+  const app = new AppPage(await context.newPage(), session.baseUrl);
+  try {
+    await app.goto('/data');
+    await app.clearWorkspace();
+    await app.upload([path.join(dir, file)]);
+    await app.page.locator(`[data-file-report="${file}"]`).waitFor({ timeout: 120_000 });
+    assert.equal(app.page.workers().length, 1, 'a data worker holds the load');
+    await app.navigate('/plan');
+    await app.page.locator('[data-alloc^="platform:"]').first().waitFor({ timeout: 60_000 });
+    const budget = cents(await app.page.locator('#plan-budget').inputValue());
+    assert.ok(budget > 0);
+    for (const dim of ['platform', 'creator']) {
+      const rows = await allocRows(app.page, dim);
+      assert.equal(rows.reduce((s, r) => s + cents(r.proposed), 0), budget, `${dim}: proposals sum to the budget`);
+      // The default budget is last quarter's spend: the groups' current spend adds up to it.
+      assert.equal(Math.round(rows.reduce((s, r) => s + r.current, 0) * 100), budget, dim);
+    }
+    // No campaigns table: nothing to forecast, and the page says so.
+    assert.match(await app.page.locator('.plan-forecast').textContent(), /No campaign in view has a budget/);
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -7,9 +7,10 @@ use crate::metrics::alerts::{Alert, AlertRule, Severity};
 use crate::ui::state::use_app;
 
 /// Every severity in display order with its label.
-pub const SEVERITIES: [(Severity, &str, &str); 3] = [
+pub const SEVERITIES: [(Severity, &str, &str); 4] = [
     (Severity::Critical, "critical", "Critical"),
     (Severity::Warning, "warning", "Warning"),
+    (Severity::Notice, "notice", "Notice"),
     (Severity::Success, "success", "Success"),
 ];
 
