@@ -14,6 +14,7 @@ use crate::metrics::engine::{Coverage, Dimension, KpiValue, Results};
 use crate::metrics::registry::{KpiDef, KpiId};
 use crate::metrics::targets::{effective_target, kpi_status, resolved_target, target_band};
 use crate::metrics::trend::{trend, Trend};
+use crate::metrics::variation::Variation;
 use crate::ui::state::use_app;
 
 use super::explain::EXPLAIN_HINT_ID;
@@ -49,6 +50,7 @@ pub fn KpiValueView(
     };
     view! {
         <span class="kpi-value" class:na=na data-kpi=def.id.as_str() data-value=raw data-group=group
+            data-changed=changed
             data-coverage=coverage_attr(coverage) title=coverage_note(coverage)
             tabindex="0" role="button" aria-describedby=EXPLAIN_HINT_ID>
             {text}
@@ -74,8 +76,9 @@ pub fn KpiById(
 pub fn KpiCard(
     def: &'static KpiDef,
     value: KpiValue,
-    /// The trend against the compare period and the label of both windows.
-    trend: Option<(Trend, String)>,
+    /// The trend against the compare period, the label of both windows and whether
+    /// the change is within normal variation.
+    trend: Option<(Trend, String, Option<Variation>)>,
     /// The scope's site AOV (the AOV target is relative to it).
     site_aov: Option<f64>,
     #[prop(optional_no_strip)] group: Option<String>,
@@ -110,18 +113,23 @@ pub fn KpiCard(
         })
     };
     let coverage_line = coverage_note(coverage).filter(|_| value.value().is_some());
-    let change = trend.as_ref().and_then(|(t, _)| t.change);
+    let change = trend.as_ref().and_then(|(t, _, _)| t.change);
+    let flag = trend
+        .as_ref()
+        .and_then(|(_, _, v)| *v)
+        .filter(|_| change.is_some())
+        .map(|v| variation_flag(&v));
     let trend_text = state.style.with_untracked(|s| s.change(change));
     let trend_class = format!(
         "kpi-trend {}",
-        tone(trend.as_ref().and_then(|(t, _)| t.good))
+        tone(trend.as_ref().and_then(|(t, _, _)| t.good))
     );
     let trend_label = if change.is_some() {
         format!("{trend_text} vs compare period")
     } else {
         trend_text
     };
-    let trend_window = trend.as_ref().map(|(_, window)| window.clone());
+    let trend_window = trend.as_ref().map(|(_, window, _)| window.clone());
     view! {
         <article class=card_class title=def.definition aria-describedby=described_by>
             <h3 class="kpi-name">{def.name}</h3>
@@ -132,19 +140,37 @@ pub fn KpiCard(
             {note.map(|n| view! { <p class="kpi-note">{n}</p> })}
             <p class="kpi-target">{target_text}</p>
             <p class=trend_class title=trend_window data-trend=crate::display::format::raw_number(change)>
-                {trend_label}
+                {trend_label}{flag}
             </p>
             <p id=desc_id class="visually-hidden">{def.definition}</p>
         </article>
     }
 }
 
-/// The trend of a KPI in a comparison, with the comparison's label.
-pub fn kpi_trend(def: &KpiDef, comparison: Option<&Comparison>) -> Option<(Trend, String)> {
+/// `<span class="variation" data-variation="normal|real|too_few_days">`: whether a
+/// change is within the days' normal variation, in words, with z and the days as title.
+pub fn variation_flag(v: &Variation) -> impl IntoView {
+    view! {
+        " "<span class="variation" data-variation=v.verdict.name() title=v.detail()>
+            {v.verdict.words()}
+        </span>
+    }
+}
+
+/// The trend of a KPI in a comparison, with the comparison's label and the change's
+/// variation flag.
+pub fn kpi_trend(
+    def: &KpiDef,
+    comparison: Option<&Comparison>,
+) -> Option<(Trend, String, Option<Variation>)> {
     comparison.map(|c| {
         let now = c.current.overall.get(def.id);
         let before = c.previous.overall.get(def.id);
-        (trend(&now, &before, def.direction), c.label())
+        (
+            trend(&now, &before, def.direction),
+            c.label(),
+            c.variation(def.id).copied(),
+        )
     })
 }
 
@@ -183,9 +209,13 @@ pub fn LiveKpiCard(
         let note = coverage_note(coverage.get()).filter(|_| !na())?;
         Some(view! { <p class="kpi-coverage">{note}</p> })
     };
-    let change = move || trend.with(|t| t.as_ref().and_then(|(t, _)| t.change));
+    let change = move || trend.with(|t| t.as_ref().and_then(|(t, _, _)| t.change));
+    let flag = move || {
+        let v = trend.with(|t| t.as_ref().and_then(|(_, _, v)| *v))?;
+        change().is_some().then(|| variation_flag(&v))
+    };
     let trend_class = move || {
-        let good = trend.with(|t| t.as_ref().and_then(|(t, _)| t.good));
+        let good = trend.with(|t| t.as_ref().and_then(|(t, _, _)| t.good));
         format!("kpi-trend {}", tone(good))
     };
     let trend_label = move || {
@@ -197,7 +227,7 @@ pub fn LiveKpiCard(
             text
         }
     };
-    let trend_window = move || trend.with(|t| t.as_ref().map(|(_, window)| window.clone()));
+    let trend_window = move || trend.with(|t| t.as_ref().map(|(_, window, _)| window.clone()));
     let desc_id = format!("def-{id}");
     let described_by = desc_id.clone();
     view! {
@@ -217,7 +247,7 @@ pub fn LiveKpiCard(
             {note.map(|n| view! { <p class="kpi-note">{n}</p> })}
             <p class="kpi-target">{target_text}</p>
             <p class=trend_class title=trend_window data-trend=move || raw_number(change())>
-                {trend_label}
+                {trend_label}{flag}
             </p>
             <Sparkline def=def results=results site_aov=site_aov/>
             <p id=desc_id class="visually-hidden">{def.definition}</p>

@@ -93,5 +93,30 @@ pub fn GlossaryPage() -> impl IntoView {
             <h2 id="gloss-terms">"Influencer marketing terms"</h2>
             <dl class="glossary">{terms}</dl>
         </section>
+        <MethodsSection/>
+    }
+}
+
+/// How "why it moved" splits a change, and how the variation flag is decided
+/// (`#drivers-method`, `#variation-method`).
+#[component]
+fn MethodsSection() -> impl IntoView {
+    let min_days = crate::metrics::variation::MIN_DAYS;
+    let real_z = crate::metrics::variation::REAL_Z;
+    view! {
+        <section class="panel" id="drivers-method" aria-labelledby="gloss-drivers">
+            <h2 id="gloss-drivers">"Why it moved: mix and rate"</h2>
+            <p>"A ratio KPI such as ROAS is Σnumerator / Σdenominator, which is the average of each group's own ratio r weighted by its share w of the denominator (spend, reach…). Between two periods each group's part of the change splits into a "<strong>"mix"</strong>" effect, (w₁ − w₀) × ((r₀ + r₁)/2 − (R₀ + R₁)/2): its share moved, and that counts for the KPI when the group is better or worse than average; and a "<strong>"rate"</strong>" effect, (r₁ − r₀) × (w₀ + w₁)/2: its own ratio moved. Over all groups the effects add up exactly to the change. A group present in one period only has its whole effect as mix. For a total (impressions, reach) each group's effect is its own change."</p>
+        </section>
+        <section class="panel" id="variation-method" aria-labelledby="gloss-variation">
+            <h2 id="gloss-variation">"Is it real? The variation flag"</h2>
+            <p>"Beside each change against the compare period, a flag says whether the change is larger than the rows' own day-to-day variation would give by chance. Each period is treated as a sample of days. For a ratio R = ΣN / ΣD its variance is estimated from the days d with data (the delta method): var(R) ≈ n/(n − 1) × Σ(N_d − R·D_d)² / (ΣD)², with n the number of such days. For a total, the variance of the period's total is the number of days times the variance of the daily totals, days without posts counting as 0. Then z = (R₁ − R₀) / √(var₀ + var₁)."</p>
+            <ul>
+                <li><strong>"a real change"</strong>{format!(": |z| ≥ {real_z} (a move this large happens by chance about 1 time in 20 or less)")}</li>
+                <li><strong>"within normal variation"</strong>{format!(": |z| < {real_z}")}</li>
+                <li><strong>"too few days to tell"</strong>{format!(": fewer than {min_days} days with data in either period; no guess is made")}</li>
+            </ul>
+            <p class="muted">"The flag's tooltip gives z and the days with data of each period. Days are taken as independent: a weekly rhythm or a trend within a period makes the test less exact. It is not computed for one platform's engagement rate, EMV or the campaign- and creator-level KPIs."</p>
+        </section>
     }
 }

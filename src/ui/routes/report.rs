@@ -6,8 +6,12 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::display::drivers::signed;
+use crate::display::format::raw_number;
 use crate::display::questions::{Answer, Question};
-use crate::display::report::{plain_text, Cadence, CadenceReport, RankedCreator, ReportPeriod};
+use crate::display::report::{
+    plain_text, Cadence, CadenceReport, RankedCreator, ReportDrivers, ReportPeriod,
+};
 use crate::display::status::tone;
 use crate::metrics::engine::{Dimension, Filter};
 use crate::metrics::registry::{kpi, KpiId};
@@ -101,12 +105,16 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
             let previous = style.kpi(&k.previous, k.def.unit);
             let change = style.change(k.trend.change);
             let tone = tone(k.trend.good);
+            let flag = k
+                .variation
+                .filter(|_| k.trend.change.is_some())
+                .map(|v| crate::ui::components::kpi::variation_flag(&v));
             view! {
                 <tr>
                     <th scope="row">{k.def.name}</th>
                     <td><KpiValueView def=k.def value=k.current.clone() coverage=k.coverage/></td>
                     <td>{previous}</td>
-                    <td class=tone data-trend=crate::display::format::raw_number(k.trend.change)>{change}</td>
+                    <td class=tone data-trend=crate::display::format::raw_number(k.trend.change)>{change}{flag}</td>
                 </tr>
             }
         })
@@ -153,6 +161,7 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
                     <tbody>{kpi_rows}</tbody>
                 </table></div>
             </section>
+            {drivers_section(&report.drivers)}
             <section class="panel" id="report-alerts" aria-labelledby="report-alerts-title">
                 <h2 id="report-alerts-title">{format!("Alerts raised in the period ({})", report.alerts.len())}</h2>
                 {no_alerts.then(|| view! { <p>"No alerts in this period."</p> })}
@@ -173,6 +182,65 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
                 <dl class="export-context">{settings}</dl>
             </section>
         </article>
+    }
+}
+
+/// "Why it moved": each KPI's change in words, and every group's effect in a table
+/// (`[data-driver="<dim>:<key>"]` with `data-mix` and `data-rate`, which add up to the
+/// block's `data-change`).
+fn drivers_section(drivers: &[ReportDrivers]) -> impl IntoView {
+    let style = use_app().style.get_untracked();
+    let blocks = drivers
+        .iter()
+        .map(|rd| {
+            let d = &rd.drivers;
+            let def = d.kpi.def();
+            let dim = d.dimension.name();
+            let rows = d
+                .drivers
+                .iter()
+                .zip(&rd.names)
+                .map(|(g, name)| {
+                    view! {
+                        <tr data-driver=group_attr(g.dimension, &g.key)
+                            data-mix=raw_number(Some(g.mix)) data-rate=raw_number(Some(g.rate))>
+                            <th scope="row">{name.clone()}</th>
+                            <td>{signed(g.mix, def.unit, &style)}</td>
+                            <td>{signed(g.rate, def.unit, &style)}</td>
+                            <td>{signed(g.total(), def.unit, &style)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let caption = format!("{}: each {dim}'s effect", def.name);
+            view! {
+                <div class="report-drivers" data-drivers=d.kpi.as_str() data-dimension=dim
+                    data-before=raw_number(Some(d.before)) data-after=raw_number(Some(d.after))
+                    data-change=raw_number(Some(d.change()))>
+                    <p class="drivers-sentence">{rd.sentence(&style)}</p>
+                    <details>
+                        <summary>{format!("By {dim}: mix and rate of each")}</summary>
+                        <div class="table-wrap"><table>
+                            <caption>{caption}</caption>
+                            <thead><tr>
+                                <th scope="col">{dim}</th><th scope="col">"Mix"</th>
+                                <th scope="col">"Rate"</th><th scope="col">"Total"</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table></div>
+                    </details>
+                </div>
+            }
+        })
+        .collect_view();
+    let empty = drivers.is_empty();
+    view! {
+        <section class="panel" id="report-drivers" aria-labelledby="report-drivers-title">
+            <h2 id="report-drivers-title">"Why it moved"</h2>
+            <p class="muted">"Each change split into the groups that made it: a group's mix is its share of the denominator (spend, reach…) moving, its rate is its own ratio moving; they add up exactly to the change. Each KPI is split by the dimension (platform, campaign, creator or format) whose groups moved most."</p>
+            {empty.then(|| view! { <p>"No KPI has a value in both periods to split."</p> })}
+            {blocks}
+        </section>
     }
 }
 
