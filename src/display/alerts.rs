@@ -133,7 +133,55 @@ pub fn message(alert: &Alert, style: &NumberStyle) -> String {
         Finding::Compliance { contract_breached } => {
             compliance(&label, *contract_breached, &alert.posts)
         }
+        Finding::Anomaly { .. } => anomaly(&label, &alert.subject, &alert.finding),
     }
+}
+
+/// A figure of the anomaly rule: a ratio as a percentage, a multiple as `4.20:1`.
+fn anomaly_figure(f: &crate::metrics::alerts::Figure) -> String {
+    match f.unit {
+        crate::metrics::registry::Unit::Multiple => format!("{:.2}:1", f.value),
+        _ => pct(f.value),
+    }
+}
+
+/// The anomaly sentence, with its baseline: "Creator K12: engagement rate 14.2% in the
+/// week to 2026-10-31 is 4.1 robust deviations above its baseline of 6.1% ± 0.9%
+/// (median of 8 weeks of the 8 before; alert beyond 3.0)."
+fn anomaly(label: &str, subject: &Subject, finding: &Finding) -> String {
+    let Finding::Anomaly {
+        kpi,
+        value,
+        median,
+        deviation,
+        deviations,
+        threshold,
+        points,
+        weeks,
+        week_end,
+    } = finding
+    else {
+        return String::new();
+    };
+    let name = match kpi {
+        crate::metrics::registry::KpiId::Roas => "ROAS".to_owned(),
+        other => other.def().name.to_lowercase(),
+    };
+    let direction = if *deviations > 0.0 { "above" } else { "below" };
+    let drawn = match subject {
+        Subject::Post(_) => {
+            format!("{points} posts of its creator (or platform) in the {weeks} weeks before")
+        }
+        _ => format!("{points} of the {weeks} weeks before"),
+    };
+    format!(
+        "{label}: {name} {} in the week to {} is {:.1} robust deviations {direction} its baseline of {} ± {} (median of {drawn}; alerts beyond {threshold:.1}).",
+        anomaly_figure(value),
+        crate::data::calendar::format_day(*week_end),
+        deviations.abs(),
+        anomaly_figure(median),
+        anomaly_figure(deviation),
+    )
 }
 
 #[cfg(test)]

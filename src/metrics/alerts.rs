@@ -43,6 +43,8 @@ use super::targets::effective_floor;
 pub enum Severity {
     Critical,
     Warning,
+    /// Worth a look: the anomaly rule (far from its own baseline, up or down).
+    Notice,
     Success,
 }
 
@@ -59,6 +61,8 @@ pub enum AlertRule {
     RoasAboveTarget,
     ViralPost,
     PartnershipRevenue,
+    /// Beside the spec's nine (issue 19): a metric far outside its own baseline.
+    Anomaly,
 }
 
 /// What raised the alert.
@@ -184,6 +188,20 @@ pub enum Finding {
     /// The creator's contract terms were not met (`contract_breached`), and/or the
     /// alert's `posts` are sponsored posts with no ad disclosure.
     Compliance { contract_breached: bool },
+    /// `kpi` at `value` in the week ending `week_end` is `deviations` robust deviations
+    /// from its baseline: the `median` (± `deviation`) of `points` weeks (or posts) of
+    /// the `weeks` before; it fires beyond `threshold`.
+    Anomaly {
+        kpi: KpiId,
+        value: Figure,
+        median: Figure,
+        deviation: Figure,
+        deviations: f64,
+        threshold: f64,
+        points: u32,
+        weeks: u32,
+        week_end: crate::data::calendar::Day,
+    },
 }
 
 /// Posts a compliance message names by id before "and N more".
@@ -215,6 +233,7 @@ pub fn evaluate(
     creator_alerts(ws, settings, results, &mut alerts);
     let undisclosed = post_alerts(ws, filter, settings, &mut alerts);
     compliance_alerts(ws, filter, results, undisclosed, &mut alerts);
+    anomaly_alerts(ws, filter, settings, &mut alerts);
     alerts.sort_by(|a, b| (a.severity, a.rule, &a.subject).cmp(&(b.severity, b.rule, &b.subject)));
     alerts
 }
@@ -518,5 +537,54 @@ fn compliance_alerts(
         );
         a.posts = posts;
         alerts.push(a);
+    }
+}
+
+/// The anomaly rule's alerts ([`super::anomaly`]), severity [`Severity::Notice`].
+fn anomaly_alerts(ws: &Workspace, filter: &Filter, settings: &Settings, alerts: &mut Vec<Alert>) {
+    use super::anomaly::{anomalies, AnomalySubject};
+    for a in anomalies(ws, filter, settings) {
+        let figure = |v: f64| Figure {
+            value: v,
+            unit: kpi(a.kpi).unit,
+        };
+        let k = settings.anomaly.threshold;
+        let bound = if a.deviations > 0.0 {
+            a.baseline.median + k * a.baseline.deviation
+        } else {
+            a.baseline.median - k * a.baseline.deviation
+        };
+        let finding = Finding::Anomaly {
+            kpi: a.kpi,
+            value: figure(a.value),
+            median: figure(a.baseline.median),
+            deviation: figure(a.baseline.deviation),
+            deviations: a.deviations,
+            threshold: k,
+            points: a.baseline.points as u32,
+            weeks: a.weeks,
+            week_end: a.week.1,
+        };
+        let (subject, link) = match a.subject {
+            AnomalySubject::Platform(key) => (Subject::Platform(key), None),
+            AnomalySubject::Creator(id) => (Subject::Creator(id), None),
+            AnomalySubject::Post { id, campaign } => {
+                let link =
+                    (!campaign.is_empty()).then(|| format!("/campaigns/{campaign}?post={id}"));
+                (Subject::Post(id), link)
+            }
+        };
+        let mut alert = alert(
+            Severity::Notice,
+            AlertRule::Anomaly,
+            subject,
+            a.value,
+            bound,
+            finding,
+        );
+        if let Some(link) = link {
+            alert.link = link;
+        }
+        alerts.push(alert);
     }
 }

@@ -3,6 +3,7 @@
 
 mod aggregate;
 pub mod alerts;
+pub mod anomaly;
 pub mod drivers;
 pub mod emv;
 pub mod engine;
@@ -10,6 +11,7 @@ pub mod entities;
 pub mod explain;
 pub mod objective;
 pub mod parts;
+pub mod patterns;
 pub mod plan;
 pub mod ranking;
 pub mod registry;

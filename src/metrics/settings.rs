@@ -159,6 +159,30 @@ impl Default for AlertThresholds {
     }
 }
 
+/// The anomaly alert rule (issue 19): on/off and its tuning.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnomalySettings {
+    /// The rule runs.
+    pub enabled: bool,
+    /// Fires beyond this many robust deviations (MAD × 1.4826) from the baseline.
+    pub threshold: f64,
+    /// Trailing weeks of the baseline.
+    pub weeks: f64,
+    /// No baseline from fewer weeks with data than this.
+    pub min_weeks: f64,
+}
+
+impl Default for AnomalySettings {
+    fn default() -> Self {
+        AnomalySettings {
+            enabled: true,
+            threshold: 3.0,
+            weeks: 8.0,
+            min_weeks: 6.0,
+        }
+    }
+}
+
 /// The settings that change a computed number (see the module doc).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Settings {
@@ -174,6 +198,11 @@ pub struct Settings {
     pub alerts: AlertThresholds,
     /// The "today" of budget pacing; `None` = the last date in the data.
     pub as_of: Option<Day>,
+    /// Hours added to the files' times of day for the engagement patterns (the time
+    /// zone they are shown in; 0 = as the files give them).
+    pub utc_offset_hours: f64,
+    /// The anomaly alert rule.
+    pub anomaly: AnomalySettings,
 }
 
 /// Display preferences and import options: they change how numbers look and how files
@@ -244,6 +273,8 @@ impl Default for Settings {
             tiers: TierBounds::default(),
             alerts: AlertThresholds::default(),
             as_of: None,
+            utc_offset_hours: 0.0,
+            anomaly: AnomalySettings::default(),
         }
     }
 }
@@ -302,6 +333,8 @@ impl Settings {
             tiers,
             alerts,
             as_of,
+            utc_offset_hours,
+            anomaly,
         } = self;
         let mut h = KeyHasher(0xcbf2_9ce4_8422_2325);
         h.tag(*er_denominator as u8);
@@ -379,6 +412,17 @@ impl Settings {
                 h.bytes(&day.to_le_bytes());
             }
         }
+        h.number(*utc_offset_hours);
+        let AnomalySettings {
+            enabled,
+            threshold,
+            weeks,
+            min_weeks,
+        } = *anomaly;
+        h.tag(enabled as u8);
+        [threshold, weeks, min_weeks]
+            .into_iter()
+            .for_each(|x| h.number(x));
         h.0
     }
 }
@@ -625,6 +669,8 @@ impl Settings {
             tiers: overlay(map, "tiers", d.tiers, i),
             alerts: overlay(map, "alerts", d.alerts, i),
             as_of: as_of_field(map, i),
+            utc_offset_hours: whole(map, "utc_offset_hours", d.utc_offset_hours, i),
+            anomaly: overlay(map, "anomaly", d.anomaly, i),
         }
     }
 
@@ -819,6 +865,37 @@ impl Settings {
             da.partnership_revenue,
             UNBOUNDED,
         );
+        check_number(
+            i,
+            "utc_offset_hours",
+            &mut self.utc_offset_hours,
+            d.utc_offset_hours,
+            -12.0..=14.0,
+        );
+        let (an, dan) = (&mut self.anomaly, d.anomaly);
+        check_number(
+            i,
+            "anomaly.threshold",
+            &mut an.threshold,
+            dan.threshold,
+            0.5..=100.0,
+        );
+        check_number(i, "anomaly.weeks", &mut an.weeks, dan.weeks, 3.0..=52.0);
+        check_number(
+            i,
+            "anomaly.min_weeks",
+            &mut an.min_weeks,
+            dan.min_weeks,
+            2.0..=52.0,
+        );
+        if an.min_weeks > an.weeks {
+            i.push(SettingIssue::new(
+                "anomaly.min_weeks",
+                "no more than the baseline's weeks; the defaults are used",
+            ));
+            an.weeks = dan.weeks;
+            an.min_weeks = dan.min_weeks;
+        }
         issues
     }
 }

@@ -326,6 +326,24 @@ pub fn SettingsPage() -> impl IntoView {
                 {num!("alert-partnership", "Success: partnership revenue above", alerts.partnership_revenue)}
             </div>
         </section>
+        <section class="panel" aria-labelledby="set-anomaly"><h2 id="set-anomaly">"Anomaly alerts"</h2>
+            <p>"Notice: a platform, creator or post whose engagement rate (or ROAS) this week is far from its own baseline, the median of its trailing weeks, up or down."</p>
+            <div class="form-grid">
+                <div class="field">
+                    <label for="anomaly-enabled">"Raise anomaly alerts"</label>
+                    <input id="anomaly-enabled" type="checkbox" prop:checked=move || state.settings.with(|s| s.compute.anomaly.enabled)
+                        on:change=move |ev| { let on = event_target_checked(&ev); state.settings.update(|s| s.compute.anomaly.enabled = on); }/>
+                </div>
+                {num!("anomaly-threshold", "Beyond this many robust deviations (MAD × 1.4826)", anomaly.threshold)}
+                {num!("anomaly-weeks", "Baseline: trailing weeks", anomaly.weeks)}
+                {num!("anomaly-min-weeks", "No baseline from fewer weeks with data than", anomaly.min_weeks)}
+            </div>
+        </section>
+        <section class="panel" aria-labelledby="set-patterns"><h2 id="set-patterns">"Engagement patterns"</h2>
+            <div class="form-grid">
+                {num!("utc-offset", "Time zone: hours added to the files' times (e.g. -5 for UTC-05:00)", utc_offset_hours)}
+            </div>
+        </section>
         <section class="panel" aria-labelledby="set-targets"><h2 id="set-targets">"KPI targets"</h2>
             <div class="form-grid">{targets}</div>
         </section>
