@@ -540,3 +540,30 @@ fn the_plans_renewal_advice_is_the_renewal_rules_on_the_same_inputs() {
     assert_eq!(verdict("K15"), Some(Verdict::Drop));
     assert_eq!(verdict("K08"), Some(Verdict::Renegotiate));
 }
+
+#[test]
+fn extreme_dates_cannot_overflow_the_plan() {
+    let ws = demo::generate(DEMO_SEED);
+    for as_of in [Day::MAX, Day::MIN, Day::MAX - 1, Day::MIN + 1] {
+        let settings = Settings {
+            as_of: Some(as_of),
+            ..Settings::default()
+        };
+        let p = plan(&ws, &Filter::default(), &settings).unwrap();
+        assert_eq!(p.as_of, as_of);
+        let _ = serde_json::to_string(&p).unwrap();
+    }
+    // A campaign over every day there is, as of either end.
+    let forever = Campaign {
+        campaign_id: "C".into(),
+        budget: Some(100.0),
+        start_date: Some(Day::MIN),
+        end_date: Some(Day::MAX),
+        ..Campaign::default()
+    };
+    let daily: BTreeMap<Day, f64> = [(Day::MIN, 1.0), (Day::MAX, 1.0)].into_iter().collect();
+    for as_of in [Day::MIN, Day::MIN + 1, 0, Day::MAX - 1, Day::MAX] {
+        let f = forecast(&forever, as_of, &daily, 0.0).unwrap();
+        assert!(f.projected.is_some_and(f64::is_finite));
+    }
+}

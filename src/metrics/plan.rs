@@ -149,7 +149,7 @@ pub fn forecast(
         return Some(f);
     }
     let last = as_of.min(end);
-    let first = start.max(last - (PACE_WINDOW_DAYS - 1));
+    let first = start.max(last.saturating_sub(PACE_WINDOW_DAYS - 1));
     let days: Vec<f64> = (first..=last)
         .map(|d| daily.get(&d).copied().unwrap_or(0.0))
         .collect();
@@ -165,7 +165,8 @@ pub fn forecast(
         f.high = Some(spent);
         return Some(f);
     }
-    let remaining = end - as_of;
+    // Day differences in i64: no date can overflow them.
+    let remaining = (i64::from(end) - i64::from(as_of)).min(i64::from(i32::MAX)) as i32;
     let rem = f64::from(remaining);
     let margin = 2.0 * sd / n.sqrt();
     let projected = spent + rem * mean;
@@ -177,7 +178,7 @@ pub fn forecast(
     if ran_out.is_none() && mean > 0.0 {
         let days_left = ((budget - spent) / mean).ceil();
         if days_left <= rem {
-            f.exhaust_date = Some(as_of + days_left.max(0.0) as Day);
+            f.exhaust_date = Some(as_of.saturating_add(days_left.max(0.0) as Day));
         }
     }
     let share = projected / budget;
@@ -491,7 +492,7 @@ pub fn plan(ws: &Workspace, filter: &Filter, settings: &Settings) -> Option<Plan
     let has_cost = p.has(Measure::Cost);
     let outcome = plan_outcome(ws, &filter);
     let out_m = outcome.measure() as usize;
-    let quarter = (as_of - (QUARTER_WEEKS * 7 - 1), as_of);
+    let quarter = (as_of.saturating_sub(QUARTER_WEEKS * 7 - 1), as_of);
 
     // Spend by campaign and day; weekly spend and outcome by group.
     let mut by_day: HashMap<u32, BTreeMap<Day, f64>> = HashMap::new();
