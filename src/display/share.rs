@@ -79,6 +79,10 @@ pub struct SnapshotKpi {
     /// The rows the value used, `[used, of]` (KPIs computed from posts rows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub c: Option<[u64; 2]>,
+    /// A ratio KPI's numerator and denominator, `[Σnumerator, Σdenominator]`, for the
+    /// explain panel (links made before it have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p: Option<[f64; 2]>,
 }
 
 impl SnapshotKpi {
@@ -94,7 +98,13 @@ impl SnapshotKpi {
             v,
             na,
             c: coverage.map(|c| [c.used, c.of]),
+            p: None,
         }
+    }
+
+    /// The numerator and denominator the snapshot carries, when both are finite.
+    pub fn parts(&self) -> Option<[f64; 2]> {
+        self.p.filter(|p| p.iter().all(|v| v.is_finite()))
     }
 
     /// The coverage the snapshot carries (none when the used rows exceed the scope's).

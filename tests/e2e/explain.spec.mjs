@@ -215,3 +215,56 @@ test('on 100k rows a data worker holds, the parts equal the sums of the generate
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('with a comparison, "Why it moved" splits the change into mix and rate that add up', async () => {
+  const app = await session.open('/?explain=roas');
+  try {
+    await waitForPanel(app);
+    const why = app.page.locator('#explain .explain-why');
+    await why.locator('[data-driver]').first().waitFor({ timeout: 30_000 });
+    const drivers = await why
+      .locator('[data-driver^="platform:"]')
+      .evaluateAll((rows) => rows.map((r) => [Number(r.getAttribute('data-mix')), Number(r.getAttribute('data-rate'))]));
+    assert.ok(drivers.length > 1, 'a driver per platform');
+    const change = Number(await why.locator('[data-change]').getAttribute('data-change'));
+    const total = drivers.reduce((s, [mix, rate]) => s + mix + rate, 0);
+    assert.ok(Math.abs(total - change) <= 1e-9 * Math.max(1, Math.abs(change)), `Σ(mix + rate) ${total} = change ${change}`);
+    assert.match(await why.locator('.explain-sentence').innerText(), /^ROAS (rose|fell|did not move)/);
+    // The change is judged against the days' own variation.
+    assert.ok(['normal', 'real', 'too_few_days'].includes(await why.locator('[data-variation]').getAttribute('data-variation')));
+    // Another dimension: the campaigns' drivers.
+    await why.locator('button[data-why-dimension="campaign"]').click();
+    await why.locator('[data-driver^="campaign:"]').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('on a snapshot link a value explains what the link carries, and says the rows are not in it', async () => {
+  const { posts } = demoData();
+  const app = await session.open('/');
+  try {
+    await app.waitForKpis();
+    await app.page.locator('#make-snapshot').click();
+    const link = await app.page.locator('#snapshot-link').inputValue();
+    await app.page.goto(link);
+    const value = app.page.locator('.kpi-value[data-kpi="roas"]:not([data-group])').first();
+    await value.waitFor({ timeout: 20_000 });
+    await value.click();
+    await app.page.locator('#explain[open]').waitFor();
+    await app.page.locator('#explain-snapshot-note').waitFor();
+    const revenue = sumWhereBoth(posts, 'revenue', 'revenue', 'cost');
+    const cost = sumWhereBoth(posts, 'cost', 'revenue', 'cost');
+    assertClose(await part(app, 'numerator'), revenue, 'snapshot Σrevenue');
+    assertClose(await part(app, 'denominator'), cost, 'snapshot Σcost');
+    assert.ok((await app.page.locator('#explain [data-contribution^="platform:"]').count()) > 0, 'group values');
+    assert.equal(await app.page.locator('#explain-download').count(), 0, 'no rows to download');
+    await app.page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await app.page.locator('#explain[open]').count(), 0));
+    assert.ok(await value.evaluate((e) => document.activeElement === e), 'focus back on the value');
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});

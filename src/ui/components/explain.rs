@@ -10,20 +10,28 @@
 //! parameter (history replace) and closing removes it. Closing returns the focus to
 //! the value that opened it.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
-use crate::data::calendar::{format_day, Granularity};
+use crate::data::calendar::{format_day, parse_iso_day, Day, Granularity};
 use crate::data::schema::TableKind;
+use crate::display::drivers::drivers_sentence;
 use crate::display::format::{raw_number, NumberStyle};
-use crate::display::questions::{Answer, Names, Question};
-use crate::metrics::engine::{Dimension, Filter};
+use crate::display::questions::{Answer, Comparison, Names, Question};
+use crate::display::share::{Snapshot, GROUP_KPIS};
+use crate::metrics::engine::{Dimension, Filter, KpiValue, Results};
 use crate::metrics::explain::{
     Contribution, ExcludeReason, ExcludedRows, ExplainCoverage, ExplainQuery, Explanation, RowLine,
 };
+use crate::metrics::parts::ratio_parts;
 use crate::metrics::registry::{KpiDef, KpiId};
+use crate::metrics::settings::Settings;
+use crate::metrics::trend::CompareMode;
+use crate::metrics::variation::{Variation, Verdict};
 use crate::ui::browser::download;
 use crate::ui::routes::display_name;
 use crate::ui::state::{use_app, AppState};
@@ -41,6 +49,10 @@ pub const EXPLAIN_PARAM: &str = "explain";
 pub struct Asked {
     pub kpi: KpiId,
     pub group: Option<String>,
+    /// The dates of the value's own window, when an ancestor names them with
+    /// `data-explain-from` / `data-explain-to` (a report's period): they replace the
+    /// view's date range.
+    pub window: Option<(Day, Day)>,
 }
 
 /// The KPI value element an event happened on (or inside), and what it names.
@@ -53,8 +65,16 @@ fn value_of_event(ev: &web_sys::Event) -> Option<(web_sys::HtmlElement, Asked)> 
         .ok()??;
     let kpi = KpiId::parse(&element.get_attribute("data-kpi")?)?;
     let group = element.get_attribute("data-group");
+    let window = element
+        .closest("[data-explain-from][data-explain-to]")
+        .ok()
+        .flatten()
+        .and_then(|scope| {
+            let day = |name: &str| parse_iso_day(&scope.get_attribute(name)?);
+            Some((day("data-explain-from")?, day("data-explain-to")?))
+        });
     let element = element.dyn_into::<web_sys::HtmlElement>().ok()?;
-    Some((element, Asked { kpi, group }))
+    Some((element, Asked { kpi, group, window }))
 }
 
 /// The one delegated listener of the page: a click on a KPI value, or Enter or Space
@@ -118,6 +138,15 @@ pub fn view_filter(base: Filter, route: &str, group: Option<&str>) -> Filter {
     filter
 }
 
+/// `filter` over a value's own window, when it has one.
+fn in_window(mut filter: Filter, window: Option<(Day, Day)>) -> Filter {
+    if let Some((from, to)) = window {
+        filter.from = Some(from);
+        filter.to = Some(to);
+    }
+    filter
+}
+
 /// A percent-encoded path segment back to its text (as is when it does not decode).
 fn decode_segment(segment: &str) -> String {
     js_sys::decode_uri_component(segment)
@@ -148,6 +177,8 @@ struct Opened {
     asked: Asked,
     filter: Filter,
     granularity: Granularity,
+    /// The view's compare mode ("Why it moved" splits the change it compares).
+    compare: CompareMode,
     rejected_at_load: u64,
 }
 
@@ -220,13 +251,19 @@ pub fn ExplainPanel() -> impl IntoView {
     let param_on_open = set_param.clone();
     let open = move |element: Option<web_sys::HtmlElement>, asked: Asked| {
         let route = route_path(&location.pathname.get_untracked());
-        let (filter, granularity) = state.query.with_untracked(|q| (q.filter(), q.granularity));
+        let (filter, granularity, compare) = state
+            .query
+            .with_untracked(|q| (q.filter(), q.granularity, q.compare));
         let id = asked.kpi.as_str();
         opener.set_value(element);
         opened.set(Some(Opened {
-            filter: view_filter(filter, &route, asked.group.as_deref()),
+            filter: in_window(
+                view_filter(filter, &route, asked.group.as_deref()),
+                asked.window,
+            ),
             asked,
             granularity,
+            compare,
             rejected_at_load: rejected_posts_rows(&state),
         }));
         param_on_open(Some(id));
@@ -251,7 +288,14 @@ pub fn ExplainPanel() -> impl IntoView {
         }
         if let Some(kpi) = deep_link.get_value() {
             deep_link.set_value(None);
-            open(None, Asked { kpi, group: None });
+            open(
+                None,
+                Asked {
+                    kpi,
+                    group: None,
+                    window: None,
+                },
+            );
         }
     });
 
@@ -316,11 +360,11 @@ pub fn ExplainPanel() -> impl IntoView {
         <ExplainHint/>
         <dialog id="explain" class="explain" node_ref=dialog aria-modal="true"
             aria-labelledby="explain-title" on:close=on_close on:click=on_click>
-            <header class="explain-head">
+            <div class="explain-head">
                 <h2 id="explain-title">{title}</h2>
                 <button type="button" id="explain-close" class="explain-close" on:click=close
                     aria-label="Close the explanation">"Close"</button>
-            </header>
+            </div>
             {body}
         </dialog>
     }
@@ -394,6 +438,7 @@ fn ExplainBody(opened: Opened) -> impl IntoView {
         <div class="explain-body" aria-busy=move || explanation.with(Option::is_none).to_string()>
             {group.map(|g| view! { <p class="explain-group">{format!("For {g}, in this view")}</p> })}
             {content}
+            <WhyItMoved opened=opened.clone()/>
             <p class="explain-download">
                 <button type="button" id="explain-download" on:click=download_rows
                     disabled=move || downloading.get()>
@@ -734,4 +779,356 @@ fn excluded_view(
             </section>
         }
     })
+}
+
+/// The view's comparison of the opened value's filter, if it has one.
+fn comparison_of(answer: Option<Answer>) -> Option<Arc<Comparison>> {
+    match answer {
+        Some(Answer::Comparison(c)) => c,
+        _ => None,
+    }
+}
+
+/// "Why it moved": when the view compares two windows, the KPI's change split into
+/// each group's mix and rate effects for a chosen dimension (the worker's drivers), in
+/// a sentence and a table, with the variation flag of the change.
+#[component]
+fn WhyItMoved(opened: Opened) -> impl IntoView {
+    let state = use_app();
+    let kpi = opened.asked.kpi;
+    let def = kpi.def();
+    let comparison_question = Question::Comparison {
+        filter: opened.filter.clone(),
+        compare: opened.compare,
+        granularity: opened.granularity,
+    };
+    let comparison = Memo::new(move |_| comparison_of(state.ask(&comparison_question)));
+    // A group's own value splits by the other dimensions only.
+    let own = opened
+        .asked
+        .group
+        .as_deref()
+        .and_then(|g| g.split_once(':'))
+        .and_then(|(d, _)| dimension_named(d));
+    let dims: Vec<Dimension> = Dimension::ALL
+        .into_iter()
+        .filter(|d| Some(*d) != own)
+        .collect();
+    let dimension = RwSignal::new(dims[0]);
+    let (filter, compare, granularity) =
+        (opened.filter.clone(), opened.compare, opened.granularity);
+    let drivers = Memo::new(move |_| {
+        let question = Question::Drivers {
+            filter: filter.clone(),
+            compare,
+            granularity,
+            kpi,
+            dimension: dimension.get(),
+        };
+        match state.ask(&question) {
+            Some(Answer::Drivers(d)) => Some(d),
+            _ => None,
+        }
+    });
+    let switcher = move || {
+        dims.iter()
+            .map(|&d| {
+                view! {
+                    <button type="button" class="explain-dim" data-why-dimension=d.name()
+                        aria-pressed=move || (dimension.get() == d).to_string()
+                        on:click=move |_| dimension.set(d)>
+                        {dimension_label(d)}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let flag = move || {
+        comparison.with(|c| {
+            let c = c.as_ref()?;
+            let v = c.variation(kpi)?;
+            Some(view! {
+                <p class="explain-variation" data-variation=v.verdict.name() title=v.detail()>
+                    {variation_sentence(v)}
+                </p>
+            })
+        })
+    };
+    let split = move || {
+        let style = state.style.get_untracked();
+        match drivers.get() {
+            None => view! { <p class="hint" role="status">"Computing…"</p> }.into_any(),
+            Some(None) => view! {
+                <p class="hint">"This KPI's change cannot be split by group (it is not a sum or a ratio of sums of posts rows, or a window has no rows)."</p>
+            }
+            .into_any(),
+            Some(Some(d)) => {
+                let names = state.names.get_untracked();
+                let sentence = drivers_sentence(&d, |dim, key| display_name(&names, dim, key), &style);
+                let unit = def.unit;
+                let rows = d
+                    .drivers
+                    .iter()
+                    .map(|g| {
+                        let signed = |v: f64| crate::display::drivers::signed(v, unit, &style);
+                        view! {
+                            <tr data-driver=format!("{}:{}", g.dimension.name(), g.key)
+                                data-mix=raw_number(Some(g.mix)) data-rate=raw_number(Some(g.rate))>
+                                <th scope="row">{display_name(&names, g.dimension, &g.key)}</th>
+                                <td>{signed(g.mix)}</td>
+                                <td>{signed(g.rate)}</td>
+                                <td>{signed(g.total())}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <p class="explain-sentence" data-change=raw_number(Some(d.change()))>{sentence}</p>
+                    <div class="table-wrap">
+                        <table>
+                            <caption>{format!("{}: {} → {}", def.name, style.value(d.before, unit), style.value(d.after, unit))}</caption>
+                            <thead><tr>
+                                <th scope="col">"Group"</th>
+                                <th scope="col">"Mix (share of the denominator moved)"</th>
+                                <th scope="col">"Rate (its own ratio moved)"</th>
+                                <th scope="col">"Together"</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+    move || {
+        comparison.with(Option::is_some).then(|| {
+            let label = comparison.with(|c| c.as_ref().map(|c| c.label()).unwrap_or_default());
+            view! {
+                <section class="explain-why" aria-labelledby="explain-why-title">
+                    <h3 id="explain-why-title">"Why it moved"</h3>
+                    <p class="hint">{label}</p>
+                    {flag}
+                    <div class="explain-dims" role="group" aria-label="Split the change by">{switcher()}</div>
+                    {split}
+                </section>
+            }
+        })
+    }
+}
+
+/// Each overall KPI's numerator and denominator in `results` under `settings`, for a
+/// snapshot link to carry (`SnapshotKpi::p`): the ratio KPIs whose inputs some file
+/// has, with finite sums (a platform's engagement rate from that platform's group).
+pub fn snapshot_parts(results: &Results, settings: &Settings, id: KpiId) -> Option<[f64; 2]> {
+    let parts = ratio_parts(id.def(), settings, results.measures).filter(|p| p.available)?;
+    let sums = match parts.platform {
+        Some(key) => &results.group(Dimension::Platform, key)?.sums,
+        None => &results.overall_sums,
+    };
+    let s = parts.of(sums);
+    [s.numerator, s.denominator]
+        .iter()
+        .all(|v| v.is_finite())
+        .then_some([s.numerator, s.denominator])
+}
+
+/// The explain panel of a snapshot link: a click on a value shows what the link
+/// carries (the value, its coverage, the numerator and denominator when the link has
+/// them, the groups' values as contributions) with the formula and definition from the
+/// registry, and says that the rows are not in the link.
+#[component]
+pub fn SnapshotExplain(snapshot: Snapshot) -> impl IntoView {
+    let style = NumberStyle {
+        currency_symbol: snapshot.currency_symbol.clone(),
+        locale: snapshot.locale,
+    };
+    let snapshot = StoredValue::new(snapshot);
+    let opened = RwSignal::new(None::<Asked>);
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    listen_for_values(move |element, asked| {
+        opener.set_value(Some(element));
+        opened.set(Some(asked));
+    });
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else { return };
+        let is_open = opened.with(Option::is_some);
+        if is_open && !dialog.open() {
+            let _ = dialog.show_modal();
+        } else if !is_open && dialog.open() {
+            dialog.close();
+        }
+    });
+    let on_close = move |_| {
+        let Some(was) = opened.get_untracked() else {
+            return;
+        };
+        opened.set(None);
+        let opener = opener.try_update_value(Option::take).flatten();
+        focus_after_close(opener, was.kpi);
+    };
+    let close = move |_| {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+    };
+    let title = move || {
+        opened.with(|o| {
+            o.as_ref()
+                .map(|o| format!("Explain: {}", o.kpi.def().name))
+                .unwrap_or_default()
+        })
+    };
+    let body = move || {
+        let asked = opened.get()?;
+        Some(snapshot.with_value(|s| snapshot_body(s, &asked, &style)))
+    };
+    view! {
+        <ExplainHint/>
+        <dialog id="explain" class="explain" node_ref=dialog aria-modal="true"
+            aria-labelledby="explain-title" on:close=on_close>
+            <div class="explain-head">
+                <h2 id="explain-title">{title}</h2>
+                <button type="button" id="explain-close" class="explain-close" on:click=close
+                    aria-label="Close the explanation">"Close"</button>
+            </div>
+            {body}
+        </dialog>
+    }
+}
+
+/// What a snapshot can tell of one of its values.
+fn snapshot_body(snapshot: &Snapshot, asked: &Asked, style: &NumberStyle) -> impl IntoView {
+    let def = asked.kpi.def();
+    let id = def.id.as_str();
+    let group = asked
+        .group
+        .as_deref()
+        .and_then(|g| g.split_once(':'))
+        .and_then(|(dim, key)| {
+            snapshot
+                .groups
+                .iter()
+                .find(|g| g.dim == dim && g.key == key)
+        });
+    let kpi = match group {
+        Some(g) => g
+            .kpis
+            .iter()
+            .zip(GROUP_KPIS)
+            .find(|(_, k)| k.as_str() == id)
+            .map(|(k, _)| k),
+        None => snapshot.kpis.iter().find(|k| k.id == id),
+    };
+    let value = kpi.map(|k| k.value());
+    let value_text = value
+        .as_ref()
+        .map_or_else(|| "not in this link".to_owned(), |v| style.kpi(v, def.unit));
+    let coverage = kpi.and_then(|k| k.coverage()).map(|c| {
+        let excluded = c.of - c.used;
+        view! {
+            <section class="explain-coverage" aria-labelledby="explain-coverage-title"
+                data-explain-part="coverage" data-used=c.used.to_string()
+                data-excluded=excluded.to_string()>
+                <h3 id="explain-coverage-title">"Coverage"</h3>
+                <p>{format!(
+                    "Used {} of the {} posts rows in view; {} lack one of its inputs.",
+                    style.number(c.used as f64, 0),
+                    style.number(c.of as f64, 0),
+                    style.number(excluded as f64, 0)
+                )}</p>
+            </section>
+        }
+    });
+    let parts = kpi
+        .filter(|_| group.is_none())
+        .and_then(|k| k.parts())
+        .map(|[n, d]| {
+            view! {
+                <section class="explain-parts-section" aria-labelledby="explain-parts-title">
+                    <h3 id="explain-parts-title">"Its parts"</h3>
+                    <ul class="explain-parts">
+                        <li data-explain-part="numerator" data-value=raw_number(Some(n))>
+                            <span class="explain-part-label">"Numerator"</span>
+                            <span class="explain-part-value">{number_text(style, n)}</span>
+                        </li>
+                        <li data-explain-part="denominator" data-value=raw_number(Some(d))>
+                            <span class="explain-part-label">"Denominator"</span>
+                            <span class="explain-part-value">{number_text(style, d)}</span>
+                        </li>
+                    </ul>
+                </section>
+            }
+        });
+    let position = GROUP_KPIS.iter().position(|k| *k == def.id);
+    let contributions = position.map(|i| {
+        let rows = snapshot
+            .groups
+            .iter()
+            .filter_map(|g| {
+                let k = g.kpis.get(i)?;
+                let v = k.value();
+                let text = style.kpi(&v, def.unit);
+                let rows = k.coverage().map(|c| style.number(c.used as f64, 0)).unwrap_or_default();
+                Some(view! {
+                    <tr data-contribution=format!("{}:{}", g.dim, g.key)>
+                        <th scope="row">{format!("{} {}", g.dim, g.name)}</th>
+                        <td data-value=raw_number(v.value())>{text}</td>
+                        <td>{rows}</td>
+                    </tr>
+                })
+            })
+            .collect_view();
+        view! {
+            <section class="explain-contributions" aria-labelledby="explain-contributions-title">
+                <h3 id="explain-contributions-title">"Value by group"</h3>
+                <div class="table-wrap"><table>
+                    <thead><tr>
+                        <th scope="col">"Group"</th><th scope="col">"Value"</th><th scope="col">"Rows used"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table></div>
+            </section>
+        }
+    });
+    let settings = snapshot
+        .context
+        .iter()
+        .map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> })
+        .collect_view();
+    view! {
+        <div class="explain-body">
+            {group.map(|g| view! { <p class="explain-group">{format!("For {} {}", g.dim, g.name)}</p> })}
+            <p class="explain-value" data-explain-value=raw_number(value.as_ref().and_then(KpiValue::value))>
+                <span class="explain-value-name">{def.name}</span>" = "<strong>{value_text}</strong>
+            </p>
+            <p class="explain-snapshot-note" id="explain-snapshot-note">
+                "This is a snapshot link: it carries the computed values, not the rows. The rows behind this number, their sums by group and the rows download are not in the link; open the dashboard on the data to see them."
+            </p>
+            <section class="explain-formula" aria-labelledby="explain-formula-title">
+                <h3 id="explain-formula-title">"Formula"</h3>
+                <p class="explain-definition">{def.definition}</p>
+                <p class="explain-symbols"><code>{def.formula}</code></p>
+            </section>
+            {parts}
+            {coverage}
+            <section class="explain-settings" aria-labelledby="explain-settings-title">
+                <h3 id="explain-settings-title">"Settings used"</h3>
+                <dl>{settings}</dl>
+            </section>
+            {contributions}
+        </div>
+    }
+}
+
+/// The variation flag in a sentence.
+fn variation_sentence(v: &Variation) -> String {
+    match v.verdict {
+        Verdict::TooFewDays => format!(
+            "Too few days to tell whether the change is real ({}).",
+            v.detail()
+        ),
+        _ => format!("The change is {} ({}).", v.verdict.words(), v.detail()),
+    }
 }

@@ -11,10 +11,11 @@ use crate::display::share::{
 };
 use crate::display::status::card_class;
 use crate::metrics::engine::{Coverage, Dimension, KpiValue};
-use crate::metrics::registry::{kpi, registry, KpiDef, KpiGroup};
+use crate::metrics::registry::{kpi, registry, KpiDef, KpiGroup, KpiId};
 use crate::metrics::targets::Status;
 use crate::ui::state::use_app;
 
+use super::explain::{snapshot_parts, SnapshotExplain};
 use super::export::export_context;
 use super::kpi::KpiValueView;
 
@@ -176,7 +177,7 @@ pub fn SharePanel() -> impl IntoView {
             currency_symbol: &currency_symbol,
             locale,
         };
-        let snapshot = Snapshot::of(&results, &source, |dim, key| {
+        let mut snapshot = Snapshot::of(&results, &source, |dim, key| {
             let name = match dim {
                 Dimension::Campaign => ws.campaign_name(key),
                 Dimension::Creator => ws.creator_name(key),
@@ -184,6 +185,11 @@ pub fn SharePanel() -> impl IntoView {
             };
             name.unwrap_or(key).to_owned()
         });
+        // Each ratio KPI's numerator and denominator, for the snapshot's explain panel.
+        let settings = state.compute.get_untracked();
+        for k in &mut snapshot.kpis {
+            k.p = KpiId::parse(&k.id).and_then(|id| snapshot_parts(&results, &settings, id));
+        }
         match encode(&snapshot) {
             Ok(payload) => {
                 let location = web_sys::window().map(|w| w.location());
@@ -232,7 +238,10 @@ pub fn SharePanel() -> impl IntoView {
 pub fn SnapshotPage(payload: String) -> impl IntoView {
     let home = app_base();
     let body = match decode(&payload) {
-        Ok(snapshot) => snapshot_view(snapshot).into_any(),
+        Ok(snapshot) => {
+            let explain = view! { <SnapshotExplain snapshot=snapshot.clone()/> };
+            view! { {snapshot_view(snapshot)} {explain} }.into_any()
+        }
         Err(e) => snapshot_error_view(e).into_any(),
     };
     view! {
