@@ -567,3 +567,32 @@ fn extreme_dates_cannot_overflow_the_plan() {
         assert!(f.projected.is_some_and(f64::is_finite));
     }
 }
+
+#[test]
+fn the_outcome_follows_the_objective_of_the_campaigns_in_view() {
+    use kpi_dash::metrics::plan::Outcome;
+    let ws = demo::generate(DEMO_SEED);
+    let settings = Settings::default();
+    let of = |ids: &[&str]| {
+        let filter = Filter {
+            campaigns: ids.iter().map(|s| s.to_string()).collect(),
+            ..Filter::default()
+        };
+        plan(&ws, &filter, &settings).unwrap().outcome
+    };
+    // All campaigns (sales, leads and awareness): revenue. C02 and C06 are lead
+    // campaigns: leads; C03 sells: revenue; C04 and C07 build awareness: impressions.
+    assert_eq!(of(&[]), Outcome::Revenue);
+    assert_eq!(of(&["C02", "C06"]), Outcome::Leads);
+    assert_eq!(of(&["C03"]), Outcome::Revenue);
+    assert_eq!(of(&["C04", "C07"]), Outcome::Impressions);
+    // A mix of two objectives: revenue.
+    assert_eq!(of(&["C02", "C03"]), Outcome::Revenue);
+    // One campaign's plan forecasts only it.
+    let filter = Filter {
+        campaigns: vec!["C08".into()],
+        ..Filter::default()
+    };
+    let p = plan(&ws, &filter, &settings).unwrap();
+    assert_eq!(p.forecasts.len(), 1);
+}

@@ -56,7 +56,11 @@ pub const BEST_SLOT: (u32, u32, u32) = (1, 18, 2);
 const TIME_STREAM: u64 = 30;
 /// Tuesday posts whose engagement rate is at least this quantile of all posts' go to
 /// the best slot.
-const BEST_SLOT_QUANTILE: f64 = 0.65;
+const BEST_SLOT_QUANTILE: f64 = 0.75;
+/// A post reaching this many people (the viral one) went out at night, 02:00–03:59: alone
+/// it would outweigh the rate of any slot it is in (those night slots stay under the
+/// best slots' minimum of posts).
+const NIGHT_REACH: f64 = 500_000.0;
 
 /// Number of demo posts.
 const DEMO_POSTS: usize = 3_000;
@@ -192,7 +196,8 @@ fn post_er(row: &PostRow) -> Option<f64> {
 
 /// Gives every dated post a time of day, drawn from [`HOUR_WEIGHTS`] with its own rng
 /// stream, and plants [`BEST_SLOT`]: the Tuesday posts with an engagement rate at or
-/// above the [`BEST_SLOT_QUANTILE`] of all posts are put there, and no other post is.
+/// above the [`BEST_SLOT_QUANTILE`] of all posts are put there, and no other post is
+/// (a post of [`NIGHT_REACH`] or more goes out at night).
 fn plant_times(rows: &mut [PostRow], seed: u64) {
     let mut rng = Rng::derive(seed, TIME_STREAM);
     let mut rates: Vec<f64> = rows.iter().filter_map(post_er).collect();
@@ -211,7 +216,10 @@ fn plant_times(rows: &mut [PostRow], seed: u64) {
     for row in rows.iter_mut() {
         let Some(day) = row.date else { continue };
         let tuesday = weekday(day) == slot_day;
-        let hour = if tuesday && post_er(row).is_some_and(|er| er >= cut) {
+        let viral = row.values[Measure::Reach as usize].is_some_and(|r| r >= NIGHT_REACH);
+        let hour = if viral {
+            2 + rng.below(2)
+        } else if tuesday && post_er(row).is_some_and(|er| er >= cut) {
             slot_hour as usize + rng.below(slot_hours as usize)
         } else if tuesday {
             rng.weighted(elsewhere.iter().copied())

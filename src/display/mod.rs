@@ -9,6 +9,7 @@ pub mod export;
 pub mod format;
 pub mod live;
 pub mod loads;
+pub mod patterns;
 pub mod plan;
 pub mod query;
 pub mod questions;

@@ -75,6 +75,8 @@ pub enum Question {
         kpi: KpiId,
         dimension: Dimension,
     },
+    /// The engagement patterns of `filter` (see [`crate::metrics::patterns`]).
+    Patterns { filter: Filter },
 }
 
 /// The answer to a [`Question`], variant for variant.
@@ -92,11 +94,15 @@ pub enum Answer {
     /// A text file (the explain panel's rows CSV).
     Text(Arc<String>),
     Drivers(Option<Arc<Drivers>>),
+    Patterns(Arc<crate::metrics::patterns::Patterns>),
 }
 
 /// Answers `question` from `ws` under `settings`.
 pub fn answer(ws: &Workspace, settings: &Settings, question: &Question) -> Answer {
     match question {
+        Question::Patterns { filter } => Answer::Patterns(Arc::new(
+            crate::metrics::patterns::patterns(ws, filter, settings),
+        )),
         Question::Results {
             filter,
             granularity,

@@ -114,7 +114,9 @@ struct Acc {
 
 /// Week index of `day` counted back from the current week (0 = the current week).
 fn week_back(day: Day, end: Day) -> Option<usize> {
-    (day <= end).then(|| ((end - day) / 7) as usize)
+    // In i64: an as-of at the ends of the day range cannot overflow.
+    let back = (i64::from(end) - i64::from(day)) / 7;
+    (day <= end).then(|| usize::try_from(back).unwrap_or(usize::MAX))
 }
 
 /// Every anomaly in the view `filter` selects, under `settings.anomaly` (none when the
@@ -137,7 +139,7 @@ pub fn anomalies(ws: &Workspace, filter: &Filter, settings: &Settings) -> Vec<An
     };
     let weeks = cfg.weeks.clamp(1.0, 520.0) as usize;
     let min_weeks = cfg.min_weeks.clamp(1.0, 520.0) as usize;
-    let week = (end - 6, end);
+    let week = (end.saturating_sub(6), end);
     let mut out = Vec::new();
     for id in [KpiId::EngagementRate, KpiId::Roas] {
         let Some(ratio) = RowRatio::of(id, settings, p) else {

@@ -6,6 +6,7 @@ pub mod chart;
 pub mod explain;
 pub mod export;
 pub mod filters;
+pub mod heatmap;
 pub mod kpi;
 pub mod progress;
 pub mod remember;

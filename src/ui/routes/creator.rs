@@ -134,6 +134,7 @@ pub fn CreatorPage() -> impl IntoView {
                     rows=Signal::derive(move || history.clone())/>
             </section>
             <section class="panel" aria-labelledby="creator-audience"><h2 id="creator-audience">"Audience"</h2>{audience_view}</section>
+            <crate::ui::components::heatmap::PatternsPanel creator=Signal::stored(id.clone())/>
         }
         .into_any()
     }

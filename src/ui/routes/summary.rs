@@ -42,6 +42,7 @@ pub fn SummaryPage() -> impl IntoView {
             <GroupSections/>
             <CampaignOverview/>
             <TopLists/>
+            <crate::ui::components::heatmap::PatternsPanel/>
         </Show>
     }
 }
