@@ -270,6 +270,7 @@ fn demo_campaign(i: usize, c: &DemoCampaign, rng: &mut Rng) -> CampaignPlan {
             sentiment_post: Some(round2(sentiment_pre * rng.range(1.05, 1.25))),
             brand_conversation: Some((category * rng.range(0.14, 0.3)).round()),
             category_conversation: Some(category),
+            ..Campaign::default()
         },
         weight: 1.0,
         ctr: c.ctr,

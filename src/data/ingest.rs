@@ -999,8 +999,18 @@ fn finalize(
             _ => error,
         });
     }
+    let audience_kinds = prepared.iter().any(|p| {
+        matches!(
+            p.loader.detection.kind,
+            TableKind::Creators | TableKind::Audience
+        )
+    });
     for p in prepared {
         p.apply(ws, disclosure_method);
+    }
+    if audience_kinds {
+        // Percent readings and shares summing over 1, in the load report (never rescaled).
+        report.notices.extend(super::audience::book(ws).notes);
     }
     Ok(report)
 }

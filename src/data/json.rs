@@ -346,6 +346,12 @@ pub fn workspace_document_json(ws: &Workspace) -> String {
         "comments".into(),
         table_json(TableKind::Comments, &ws.comments),
     );
+    if !ws.audience.is_empty() {
+        doc.insert(
+            "audience".into(),
+            table_json(TableKind::Audience, &ws.audience),
+        );
+    }
     doc.insert(
         "disclosure_method".into(),
         serde_json::to_value(ws.posts.disclosure_method).unwrap_or(Value::Null),

@@ -325,7 +325,9 @@ impl TableLoader {
                     Some(field) => post_fields.push((i, field)),
                     None => {}
                 }
-            } else if let Some(col) = kind.columns().iter().find(|c| c.name == *target) {
+            } else if let Some(col) =
+                (kind.columns().iter().chain(kind.extra_columns())).find(|c| c.name == *target)
+            {
                 dim_fields.push((i, col));
             }
         }
@@ -963,6 +965,7 @@ impl TableLoader {
                 TableKind::Comments | TableKind::Posts => {
                     Change::Comments(self.prepare_rows(rows, &ws.comments, |_| ""))
                 }
+                TableKind::Audience => Change::Audience(super::audience::rows_from_maps(rows)),
             },
         };
         if self.undated > 0 {
@@ -1423,6 +1426,7 @@ enum Change {
     Creators(Vec<(Option<usize>, Creator)>),
     Assets(Vec<(Option<usize>, Asset)>),
     Comments(Vec<(Option<usize>, Comment)>),
+    Audience(Vec<super::audience::AudienceRow>),
 }
 
 impl Prepared {
@@ -1489,6 +1493,7 @@ impl Prepared {
             Change::Creators(rows) => apply_rows(&mut ws.creators, rows),
             Change::Assets(rows) => apply_rows(&mut ws.assets, rows),
             Change::Comments(rows) => apply_rows(&mut ws.comments, rows),
+            Change::Audience(rows) => super::audience::apply_rows(&mut ws.audience, rows),
         }
     }
 }
@@ -1597,7 +1602,8 @@ fn apply_user_mapping(
     kind: TableKind,
 ) {
     let valid = |t: &str| {
-        [DISCOUNT_CODE, CURRENCY].contains(&t) || kind.columns().iter().any(|c| c.name == t)
+        [DISCOUNT_CODE, CURRENCY].contains(&t)
+            || (kind.columns().iter().chain(kind.extra_columns())).any(|c| c.name == t)
     };
     for m in mapping.iter_mut() {
         let norm = mapping::normalize_header(&m.source);

@@ -62,6 +62,8 @@ pub enum RowModel {
     Asset,
     /// A comment.
     Comment,
+    /// One share of a creator's audience.
+    AudienceShare,
 }
 
 impl RowModel {
@@ -73,6 +75,7 @@ impl RowModel {
             TableKind::Campaigns => RowModel::Campaign,
             TableKind::Assets => RowModel::Asset,
             TableKind::Comments => RowModel::Comment,
+            TableKind::Audience => RowModel::AudienceShare,
         }
     }
 
@@ -87,6 +90,7 @@ impl RowModel {
             RowModel::Campaign => "a campaign",
             RowModel::Asset => "an asset",
             RowModel::Comment => "a comment",
+            RowModel::AudienceShare => "one share of a creator's audience",
         }
     }
 
@@ -443,8 +447,60 @@ fn generic_aliases(kind: TableKind) -> &'static [(&'static str, &'static str)] {
         TableKind::Campaigns => CAMPAIGNS_ALIASES,
         TableKind::Assets => ASSETS_ALIASES,
         TableKind::Comments => COMMENTS_ALIASES,
+        TableKind::Audience => AUDIENCE_ALIASES,
     }
 }
+
+/// Header variants of the creators' wide audience columns and the campaigns' targets
+/// (normalised: `Age 18-24` → `age_18_24`, `18-24` → `18_24`, `Female %` → `female`).
+const AUDIENCE_EXTRA_ALIASES: &[(&str, &str)] = &[
+    ("13_17", "age_13_17"),
+    ("18_24", "age_18_24"),
+    ("25_34", "age_25_34"),
+    ("35_44", "age_35_44"),
+    ("45_54", "age_45_54"),
+    ("55_64", "age_55_64"),
+    ("65", "age_65_plus"),
+    ("65_plus", "age_65_plus"),
+    ("age_65", "age_65_plus"),
+    ("age_65_and_over", "age_65_plus"),
+    ("female", "female_share"),
+    ("females", "female_share"),
+    ("women", "female_share"),
+    ("female_pct", "female_share"),
+    ("female_percent", "female_share"),
+    ("female_percentage", "female_share"),
+    ("male", "male_share"),
+    ("males", "male_share"),
+    ("men", "male_share"),
+    ("male_pct", "male_share"),
+    ("male_percent", "male_share"),
+    ("male_percentage", "male_share"),
+    ("top_country_share", "country_share"),
+    ("top_country_pct", "country_share"),
+    ("top_country_percent", "country_share"),
+    ("target_countries", "target_country"),
+    ("target_markets", "target_country"),
+    ("target_ages", "target_age"),
+    ("target_age_range", "target_age"),
+    ("target_genders", "target_gender"),
+];
+
+const AUDIENCE_ALIASES: &[(&str, &str)] = &[
+    ("creator", "creator_id"),
+    ("username", "creator_id"),
+    ("handle", "creator_id"),
+    ("influencer", "creator_id"),
+    ("breakdown", "dimension"),
+    ("dimension_name", "dimension"),
+    ("bucket", "value"),
+    ("segment", "value"),
+    ("group", "value"),
+    ("percentage", "share"),
+    ("percent", "share"),
+    ("pct", "share"),
+    ("share_of_audience", "share"),
+];
 
 /// The canonical column a normalised header maps to for a table kind and format.
 fn target_of(normalized: &str, kind: TableKind, format: ExportFormat) -> Option<&'static str> {
@@ -460,11 +516,19 @@ fn target_of(normalized: &str, kind: TableKind, format: ExportFormat) -> Option<
     if format == ExportFormat::ShopifyOrders {
         return None;
     }
+    let extra = kind.extra_columns();
     kind.columns()
         .iter()
+        .chain(extra)
         .find(|c| c.name == normalized)
         .map(|c| c.name)
         .or_else(|| lookup(generic_aliases(kind)))
+        .or_else(|| {
+            lookup(AUDIENCE_EXTRA_ALIASES).filter(|t| {
+                extra.iter().any(|c| c.name == *t)
+                    || (*t == "female_share" && kind == TableKind::Creators)
+            })
+        })
 }
 
 /// Maps each header onto a canonical column of `kind` (`None` = ignored).

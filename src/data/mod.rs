@@ -1,6 +1,7 @@
 //! Getting rows in: the canonical schema, readers, header mapping, value parsing,
 //! validation reports and the columnar workspace. Pure Rust.
 
+pub mod audience;
 pub mod calendar;
 pub mod chunks;
 pub mod csv;

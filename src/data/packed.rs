@@ -130,6 +130,9 @@ struct Header {
     /// The workspace's currency.
     #[serde(default)]
     currency: Option<String>,
+    /// Long audience rows (creator × dimension × share).
+    #[serde(default)]
+    audience: Vec<crate::data::audience::AudienceRow>,
     /// Per packed measure column: how its values are kept and whether an absence bitset
     /// follows them (format 2).
     #[serde(default)]
@@ -149,6 +152,7 @@ pub fn pack(ws: Workspace) -> Packed {
         assets,
         comments,
         currency,
+        audience,
     } = ws;
     let rows = posts.len();
     let index = posts.cached_index().cloned();
@@ -219,6 +223,7 @@ pub fn pack(ws: Workspace) -> Packed {
         index: index.map(|i| (i.days_sorted, i.day_span)),
         currency,
         columns,
+        audience,
     };
     Packed {
         header: serde_json::to_string(&header).unwrap_or_default(),
@@ -440,6 +445,7 @@ pub fn unpack(packed: Packed) -> Result<Workspace, UnpackError> {
         assets: header.assets,
         comments: header.comments,
         currency,
+        audience: header.audience,
     })
 }
 

@@ -12,16 +12,19 @@ pub enum TableKind {
     Creators,
     Assets,
     Comments,
+    /// Long audience rows: creator × dimension × value × share (see [`super::audience`]).
+    Audience,
 }
 
 impl TableKind {
     /// Every table kind, in display order.
-    pub const ALL: [TableKind; 5] = [
+    pub const ALL: [TableKind; 6] = [
         TableKind::Posts,
         TableKind::Campaigns,
         TableKind::Creators,
         TableKind::Assets,
         TableKind::Comments,
+        TableKind::Audience,
     ];
 
     /// The snake_case name used in workspace documents and the UI.
@@ -32,6 +35,7 @@ impl TableKind {
             TableKind::Creators => "creators",
             TableKind::Assets => "assets",
             TableKind::Comments => "comments",
+            TableKind::Audience => "audience",
         }
     }
 
@@ -48,6 +52,18 @@ impl TableKind {
             TableKind::Creators => CREATORS_COLUMNS,
             TableKind::Assets => ASSETS_COLUMNS,
             TableKind::Comments => COMMENTS_COLUMNS,
+            TableKind::Audience => AUDIENCE_COLUMNS,
+        }
+    }
+
+    /// Columns read beside [`TableKind::columns`] but not written by the CSV exports
+    /// (which keep their canonical headers): the creators' wide audience shares and the
+    /// campaigns' target audience. The workspace JSON document carries them.
+    pub fn extra_columns(self) -> &'static [Column] {
+        match self {
+            TableKind::Creators => CREATOR_AUDIENCE_COLUMNS,
+            TableKind::Campaigns => CAMPAIGN_TARGET_COLUMNS,
+            _ => &[],
         }
     }
 }
@@ -193,6 +209,46 @@ pub const COMMENTS_COLUMNS: &[Column] = &[
     col("created_at", DateTime),
     col("sentiment", Text),
     col("replied_at", DateTime),
+];
+
+/// audience: one share of one creator's audience (`K01,country,US,0.41`). Blank share =
+/// absent; shares above 1 are percents when the dimension's values say so.
+pub const AUDIENCE_COLUMNS: &[Column] = &[
+    req("creator_id", Text),
+    col("dimension", Text),
+    col("value", Text),
+    col("share", Number),
+];
+
+/// The creators' wide audience columns (see [`TableKind::extra_columns`]);
+/// `female_share` and `country` (the top country) are canonical creators columns.
+pub const CREATOR_AUDIENCE_COLUMNS: &[Column] = &[
+    col("age_13_17", Number),
+    col("age_18_24", Number),
+    col("age_25_34", Number),
+    col("age_35_44", Number),
+    col("age_45_54", Number),
+    col("age_55_64", Number),
+    col("age_65_plus", Number),
+    col("male_share", Number),
+    col("country_share", Number),
+    col("country_1", Text),
+    col("country_1_share", Number),
+    col("country_2", Text),
+    col("country_2_share", Number),
+    col("country_3", Text),
+    col("country_3_share", Number),
+    col("country_4", Text),
+    col("country_4_share", Number),
+    col("country_5", Text),
+    col("country_5_share", Number),
+];
+
+/// The campaigns' target audience (`US;CA`, `18-34` or `18-24;25-34`, `female`).
+pub const CAMPAIGN_TARGET_COLUMNS: &[Column] = &[
+    col("target_country", Text),
+    col("target_age", Text),
+    col("target_gender", Text),
 ];
 
 /// The numeric columns of the posts table, stored as one column each.

@@ -1308,6 +1308,9 @@ pub struct Campaign {
     pub sentiment_post: Option<f64>,
     pub brand_conversation: Option<f64>,
     pub category_conversation: Option<f64>,
+    /// The target audience the campaign names (`target_country`, `target_age`, …).
+    #[serde(flatten)]
+    pub target: super::audience::AudienceTarget,
 }
 
 /// One creator (the partnership with them).
@@ -1338,6 +1341,9 @@ pub struct Creator {
     pub engagement_rate: Option<f64>,
     pub avg_likes: Option<f64>,
     pub influence_score: Option<f64>,
+    /// The wide audience columns (`age_18_24`, `male_share`, `country_1`, …).
+    #[serde(flatten)]
+    pub audience: super::audience::AudienceColumns,
 }
 
 /// One asset submitted for approval.
@@ -1389,6 +1395,8 @@ pub struct Workspace {
     pub creators: Vec<Creator>,
     pub assets: Vec<Asset>,
     pub comments: Vec<Comment>,
+    /// Long audience rows (creator × dimension × share), see [`super::audience`].
+    pub audience: Vec<super::audience::AudienceRow>,
     /// The ISO code of the currency of the posts' money, from the first file that
     /// states one (see [`super::currency`]); `None` when no file did.
     pub currency: Option<String>,
@@ -1402,6 +1410,7 @@ impl Workspace {
             && self.creators.is_empty()
             && self.assets.is_empty()
             && self.comments.is_empty()
+            && self.audience.is_empty()
     }
 
     /// The campaign with this id.

@@ -3,6 +3,7 @@
 //! exports, alert sentences, snapshot links, cadence reports, and the questions views ask of the data.
 
 pub mod alerts;
+pub mod audience;
 pub mod drivers;
 pub mod explain;
 pub mod export;

@@ -77,6 +77,9 @@ pub enum Question {
     },
     /// The engagement patterns of `filter` (see [`crate::metrics::patterns`]).
     Patterns { filter: Filter },
+    /// The audience of a view, a creator, or a campaign against its target (see
+    /// [`crate::metrics::audience`]).
+    Audience(crate::metrics::audience::AudienceQuery),
 }
 
 /// The answer to a [`Question`], variant for variant.
@@ -95,11 +98,15 @@ pub enum Answer {
     Text(Arc<String>),
     Drivers(Option<Arc<Drivers>>),
     Patterns(Arc<crate::metrics::patterns::Patterns>),
+    Audience(Arc<crate::metrics::audience::AudienceView>),
 }
 
 /// Answers `question` from `ws` under `settings`.
 pub fn answer(ws: &Workspace, settings: &Settings, question: &Question) -> Answer {
     match question {
+        Question::Audience(q) => {
+            Answer::Audience(Arc::new(crate::metrics::audience::audience(ws, q)))
+        }
         Question::Patterns { filter } => Answer::Patterns(Arc::new(
             crate::metrics::patterns::patterns(ws, filter, settings),
         )),
@@ -314,6 +321,7 @@ pub fn shell(ws: &Workspace) -> Workspace {
     Workspace {
         campaigns: ws.campaigns.clone(),
         creators: ws.creators.clone(),
+        audience: ws.audience.clone(),
         ..Workspace::default()
     }
 }

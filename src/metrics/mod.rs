@@ -3,6 +3,7 @@
 
 mod aggregate;
 pub mod alerts;
+pub mod audience;
 pub mod anomaly;
 pub mod drivers;
 pub mod emv;

@@ -149,6 +149,7 @@ pub fn fixture() -> Workspace {
             sentiment_post: Some(0.6),
             brand_conversation: Some(100.0),
             category_conversation: Some(500.0),
+            ..Campaign::default()
         },
         Campaign {
             campaign_id: "C2".into(),

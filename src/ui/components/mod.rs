@@ -2,6 +2,7 @@
 //! charts, alerts and upload.
 
 pub mod alerts;
+pub mod audience;
 pub mod chart;
 pub mod explain;
 pub mod export;

@@ -118,6 +118,7 @@ pub fn CampaignPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
     let (results, comparison) = scoped_results(Dimension::Campaign, id);
     let forecast_id = id;
+    let audience_id = id;
     let query_map = use_query_map();
     let post = Memo::new(move |_| query_map.with(|m| m.get("post")).unwrap_or_default());
     move || {
@@ -225,6 +226,9 @@ pub fn CampaignPage() -> impl IntoView {
                 <p>{budget_text}</p>
                 <div class="cards">{pacing}</div>
                 <super::plan::CampaignForecast campaign=forecast_id/>
+            </section>
+            <section class="panel" aria-labelledby="camp-audience"><h2 id="camp-audience">"Audience"</h2>
+                <crate::ui::components::audience::AudiencePanel scope=crate::ui::components::audience::AudienceScope::Campaign id=audience_id/>
             </section>
         }
         .into_any()

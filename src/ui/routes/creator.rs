@@ -34,6 +34,7 @@ pub fn CreatorPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
     let (results, comparison) = scoped_results(Dimension::Creator, id);
+    let audience_id = id;
     move || {
         let id = id.get();
         let ws = state.names.get();
@@ -133,7 +134,9 @@ pub fn CreatorPage() -> impl IntoView {
                 <DataTable caption="Performance per period" headers=vec!["Period", "Impressions", "Engagement rate", "Revenue", "ROAS"]
                     rows=Signal::derive(move || history.clone())/>
             </section>
-            <section class="panel" aria-labelledby="creator-audience"><h2 id="creator-audience">"Audience"</h2>{audience_view}</section>
+            <section class="panel" aria-labelledby="creator-audience"><h2 id="creator-audience">"Audience"</h2>{audience_view}
+                <crate::ui::components::audience::AudiencePanel scope=crate::ui::components::audience::AudienceScope::Creator id=audience_id/>
+            </section>
             <crate::ui::components::heatmap::PatternsPanel creator=Signal::stored(id.clone())/>
         }
         .into_any()

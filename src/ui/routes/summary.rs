@@ -43,6 +43,9 @@ pub fn SummaryPage() -> impl IntoView {
             <CampaignOverview/>
             <TopLists/>
             <crate::ui::components::heatmap::PatternsPanel/>
+            <section class="panel" aria-labelledby="summary-audience"><h2 id="summary-audience">"Audience"</h2>
+                <crate::ui::components::audience::AudiencePanel scope=crate::ui::components::audience::AudienceScope::Selection/>
+            </section>
         </Show>
     }
 }
