@@ -236,9 +236,15 @@ fn the_change_is_said_in_counts() {
     let words = change_words(&changes, 1).unwrap();
     assert!(words.ends_with(" · 1 new alert"), "{words}");
     assert!(
-        words.contains(" up, ") && words.contains(" down"),
+        words.contains(" KPIs changed: ") && words.contains(" up, "),
         "{words}"
     );
+    // Only the overall values are counted (ROAS up, CTR down among them).
+    let (up, down) = changes.counts();
+    let overall = changes.0.keys().filter(|(_, g)| g.is_none()).count();
+    assert_eq!(up + down, overall);
+    assert!(up >= 1 && down >= 1);
+    assert!(changes.0.len() > overall, "groups changed too");
     assert_eq!(change_words(&kpi_changes(&after, &after), 0), None);
     assert_eq!(
         change_words(&kpi_changes(&after, &after), 2).as_deref(),

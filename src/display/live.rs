@@ -75,10 +75,11 @@ impl KpiChanges {
         self.0.is_empty()
     }
 
-    /// How many values went up and down.
+    /// How many of the view's overall KPI values went up and down (groups aside).
     pub fn counts(&self) -> (usize, usize) {
-        let up = self.0.values().filter(|c| **c == Change::Up).count();
-        (up, self.0.len() - up)
+        let overall = self.0.iter().filter(|((_, group), _)| group.is_none());
+        let (up, down): (Vec<_>, Vec<_>) = overall.partition(|(_, c)| **c == Change::Up);
+        (up.len(), down.len())
     }
 }
 
@@ -220,17 +221,17 @@ pub fn last_read_words(last: Option<Clock>, interval: Option<u32>, state: &ReadS
     }
 }
 
-/// What the header says of the last change: "3 values up, 1 down · 2 new alerts", or
-/// `None` when nothing changed.
+/// What the header says of the last change: "4 KPIs changed: 3 up, 1 down · 2 new
+/// alerts" (the view's overall KPIs), or `None` when nothing changed.
 pub fn change_words(changes: &KpiChanges, new_alerts: usize) -> Option<String> {
     let (up, down) = changes.counts();
     let mut parts = Vec::new();
     if up + down > 0 {
-        let values = if up + down == 1 { "value" } else { "values" };
+        let kpis = if up + down == 1 { "KPI" } else { "KPIs" };
         parts.push(match (up, down) {
-            (u, 0) => format!("{u} {values} up"),
-            (0, d) => format!("{d} {values} down"),
-            (u, d) => format!("{} {values}: {u} up, {d} down", u + d),
+            (u, 0) => format!("{u} {kpis} up"),
+            (0, d) => format!("{d} {kpis} down"),
+            (u, d) => format!("{} {kpis} changed: {u} up, {d} down", u + d),
         });
     }
     if new_alerts > 0 {

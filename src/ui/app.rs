@@ -12,6 +12,7 @@ use crate::metrics::alerts::Severity;
 use super::browser::{file_name_of, js_error, same_origin_url};
 use super::components::explain::ExplainPanel;
 use super::components::filters::FilterBar;
+use super::components::live::{self, Live, LiveControl};
 use super::components::progress::{refuse_too_big, IngestProgress, IngestProgressView};
 use super::components::remember::RememberedWorkspace;
 use super::components::share::{
@@ -91,6 +92,7 @@ fn load_data_param(state: AppState, progress: IngestProgress) {
                     return failed(name);
                 }
             };
+            live::note_file(&file);
             let version = state.load_version.get_untracked();
             upload::load(state, progress, Source::Files, vec![Arriving::detect(file)]).await;
             // Still this link's load (not cleared, nor replaced by the demo meanwhile).
@@ -135,6 +137,7 @@ async fn fetch_file(state: AppState, url: &str, name: &str) -> Result<web_sys::F
             response.status()
         )));
     }
+    live::note_response(&response);
     let length = response
         .headers()
         .get("content-length")
@@ -354,6 +357,7 @@ fn Shell() -> impl IntoView {
     let progress = IngestProgress::new();
     provide_context(progress);
     load_data_param(state, progress);
+    Live::provide(state, progress);
     accept_drops_anywhere(state, progress);
     let location = use_location();
     let on_data_page = move || route_path(&location.pathname.get()) == "/data";
@@ -425,6 +429,7 @@ fn Shell() -> impl IntoView {
                     Some(Hosted::Loading { name, .. }) => format!("Loading {name}…"),
                     _ => state.dataset_name.get(),
                 }}</span></span>
+                <LiveControl/>
                 <span id="computing" class="computing" aria-live="polite">
                     {move || state.computing.get().then_some("Computing…")}
                 </span>
@@ -469,6 +474,6 @@ fn Shell() -> impl IntoView {
         <footer class="app-footer">
             <p>"Computed in your browser with Rust + WebAssembly. Nothing is uploaded."</p>
         </footer>
+        <ExplainPanel/>
     }
 }
-        <ExplainPanel/>

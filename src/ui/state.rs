@@ -98,6 +98,9 @@ pub struct AppState {
     pub comparison: Memo<Option<Arc<Comparison>>>,
     pub alerts: Memo<Arc<Vec<Alert>>>,
     answerer: Answerer,
+    /// True while a re-read of a watched file runs ([`AppState::set_replacing`]): its
+    /// load replaces the data instead of adding to it.
+    replacing: RwSignal<bool>,
 }
 
 /// Adds errors to a `load_error` signal, one per line.
@@ -229,6 +232,7 @@ impl AppState {
             comparison: answerer.memo(question(1), comparison_of),
             alerts: answerer.memo(question(2), alerts_of),
             answerer,
+            replacing: RwSignal::new(false),
         };
         provide_context(state);
         state
@@ -250,9 +254,21 @@ impl AppState {
         self.answerer.settings_untracked()
     }
 
-    /// True when a data worker holds the data (not tracked).
+    /// True when a data worker holds the data the next load adds to (not tracked; a
+    /// re-read replaces the data, so it adds to none).
     pub fn held_by_worker(&self) -> bool {
-        self.data_owner().is_some()
+        self.data_owner().is_some() && !self.replaces()
+    }
+
+    /// Marks the loads from now on as re-reads of a watched file (issue 19): each
+    /// replaces the data (workspace, dataset name, reports) instead of adding to it.
+    pub fn set_replacing(&self, on: bool) {
+        self.replacing.set(on);
+    }
+
+    /// True while a re-read runs (see [`AppState::set_replacing`]; not tracked).
+    pub fn replaces(&self) -> bool {
+        self.replacing.get_untracked()
     }
 
     /// The data worker that holds the data, if one does (not tracked).
@@ -336,7 +352,10 @@ impl AppState {
             return;
         }
         mark("ingest-start");
-        let mut ws = self.workspace_to_load_into();
+        let mut ws = match self.replaces() {
+            true => Workspace::default(),
+            false => self.workspace_to_load_into(),
+        };
         let mut reports = Vec::new();
         let mut errors = Vec::new();
         // One batch: creators load before the orders they attribute, whatever the order.
@@ -382,19 +401,21 @@ impl AppState {
         // Added to the errors of the loads before it since the last drop (a queued
         // load's errors never hide those of the load it waited for).
         self.add_errors(errors);
+        // A re-read of a watched file replaces the name and reports as the demo's are.
+        let replaces = was_demo || self.replaces();
         if !reports.is_empty() {
             let names: Vec<String> = reports.iter().map(|r| r.file_name.clone()).collect();
             self.set_data(source);
             self.is_demo.set(false);
             self.dataset_name.update(|d| {
-                if was_demo || d.is_empty() || d == "No data loaded" {
+                if replaces || d.is_empty() || d == "No data loaded" {
                     *d = names.join(", ");
                 } else {
                     *d = format!("{d}, {}", names.join(", "));
                 }
             });
             self.reports.update(|r| {
-                if was_demo {
+                if replaces {
                     r.clear();
                 }
                 r.extend(reports);

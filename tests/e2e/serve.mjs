@@ -5,6 +5,8 @@
 //   /campaigns/C1 opens the app on that route, as a host with a rewrite rule would.
 // - Optional base path (--base /sub/) to test builds made with `--public-url /sub/`.
 // - Never serves outside its root; no caching, so every run sees the fresh build.
+// - ETag / Last-Modified on every file, and a 304 to a request whose If-None-Match
+//   (else If-Modified-Since) says it is unchanged (a watched `?live=` file).
 //
 // CLI: node tests/e2e/serve.mjs [--dir dist] [--host 127.0.0.1] [--port 0] [--base /]
 // prints "serving <dir> at http://127.0.0.1:<port>/" once it listens (port 0 = a free one).
@@ -89,11 +91,27 @@ export function startServer({ dir, host = '127.0.0.1', port = 0, base = '/' } = 
     }
     try {
       const body = await readFile(filePath);
+      // Validators, so that a watched file (`?live=`) is re-read with a 304 when unchanged.
+      const info = await stat(filePath);
+      const etag = `W/"${body.length.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+      const lastModified = info.mtime.toUTCString();
+      const since = Date.parse(req.headers['if-modified-since'] ?? '');
+      const noneMatch = req.headers['if-none-match'];
+      const unchanged =
+        noneMatch !== undefined
+          ? noneMatch.split(',').some((tag) => tag.trim() === etag)
+          : Number.isFinite(since) && Math.floor(info.mtimeMs / 1000) * 1000 <= since;
+      if (unchanged) {
+        res.writeHead(304, { ETag: etag, 'Last-Modified': lastModified, 'Cache-Control': 'no-store' }).end();
+        return;
+      }
       res.writeHead(200, {
         'Content-Type': mimeType(filePath),
         'Content-Length': body.length,
         'Cache-Control': 'no-store',
         'X-Content-Type-Options': 'nosniff',
+        ETag: etag,
+        'Last-Modified': lastModified,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (error) {

@@ -51,9 +51,17 @@ pub fn AlertSummary() -> impl IntoView {
 /// Posts an alert lists as links (the rest are counted).
 const SHOWN_POSTS: usize = 10;
 
+/// `alerts` in the order a list shows them: those new since the last read of a
+/// watched file first (see [`super::live`]), each with whether it is new (tracked).
+pub fn new_first(alerts: Vec<Alert>) -> Vec<(Alert, bool)> {
+    super::live::alerts_new_first(alerts)
+}
+
 /// One alert, linking to its subject (and to the posts it names, `data-alert-post`).
+/// An alert new since the last read of a watched file is marked (`data-new="true"`
+/// and a "new" badge).
 #[component]
-pub fn AlertItem(alert: Alert) -> impl IntoView {
+pub fn AlertItem(alert: Alert, #[prop(optional)] is_new: bool) -> impl IntoView {
     let state = use_app();
     let subject = subject_label(&alert.subject);
     // The posts behind the alert (a compliance alert's undisclosed posts), after the
@@ -75,7 +83,9 @@ pub fn AlertItem(alert: Alert) -> impl IntoView {
     });
     let (rule, link) = (alert.rule, alert.link.clone());
     view! {
-        <li class="alert" data-alert-rule=rule_name(rule)>
+        <li class="alert" class:alert-new=is_new data-alert-rule=rule_name(rule)
+            data-new=is_new.then_some("true")>
+            {is_new.then(|| view! { <span class="new-badge">"new"</span> })}
             <p>{move || state.style.with(|style| message(&alert, style))}</p>
             <a href=link>{subject}</a>
             {posts}

@@ -43,6 +43,8 @@ pub fn KpiValueView(
     let live = style.is_none().then(|| use_app().style);
     let raw = raw_value(&value);
     let na = value.value().is_none();
+    let (kpi, place, watch) = (def.id, group.clone(), super::live::use_live());
+    let changed = move || watch.and_then(|w| w.changed(kpi, place.as_deref()));
     let text = move || match (&style, live) {
         (Some(fixed), _) => fixed.kpi(&value, def.unit),
         (None, Some(live)) => live.with(|s| s.kpi(&value, def.unit)),
@@ -188,6 +190,7 @@ pub fn LiveKpiCard(
     note: Option<Signal<String>>,
 ) -> impl IntoView {
     let state = use_app();
+    let watch = super::live::use_live();
     let id = def.id;
     let value = Memo::new(move |_| results.with(|r| r.overall.get(id)));
     let coverage = Memo::new(move |_| results.with(|r| r.overall.coverage(id)));
@@ -237,6 +240,7 @@ pub fn LiveKpiCard(
             <p class="kpi-main">
                 <span class="kpi-value" class:na=na data-kpi=id.as_str()
                     data-value=move || value.with(raw_value)
+                    data-changed=move || watch.and_then(|w| w.changed(id, None))
                     data-coverage=move || coverage_attr(coverage.get())
                     title=move || coverage_note(coverage.get())
                     tabindex="0" role="button" aria-describedby=EXPLAIN_HINT_ID>

@@ -9,6 +9,7 @@ pub mod export;
 pub mod filters;
 pub mod heatmap;
 pub mod kpi;
+pub mod live;
 pub mod progress;
 pub mod remember;
 pub mod share;

@@ -305,6 +305,9 @@ struct Running {
 /// worker to the new one on a channel, never through the page), the page's (none while
 /// the demo is shown), or nothing.
 fn load_base(state: AppState) -> Result<Base, String> {
+    if state.replaces() {
+        return Ok(Base::Empty); // a re-read of a watched file replaces the data
+    }
     if let Some(owner) = state.data_owner() {
         let channel = web_sys::MessageChannel::new().map_err(js_error)?;
         owner.send_copy(channel.port1())?;

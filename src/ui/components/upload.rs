@@ -35,19 +35,21 @@ pub enum Source {
     Files,
     /// The workspace remembered on this device.
     Remembered,
+    /// A watched file read again after it changed ([`reread`]): it replaces the data.
+    Reread,
 }
 
 impl Source {
     fn refused(self, refusal: String) -> String {
         match self {
-            Source::Files => refusal,
+            Source::Files | Source::Reread => refusal,
             Source::Remembered => format!("The remembered workspace is not loaded: {refusal}"),
         }
     }
 
     fn unreadable(self, name: &str, error: &str) -> String {
         match self {
-            Source::Files => format!("{name}: could not read the file ({error})"),
+            Source::Files | Source::Reread => format!("{name}: could not read the file ({error})"),
             Source::Remembered => format!("Could not read the remembered workspace: {error}"),
         }
     }
@@ -167,6 +169,13 @@ pub async fn load(state: AppState, progress: IngestProgress, source: Source, fil
     let _ = wasm_bindgen_futures::JsFuture::from(ended).await;
 }
 
+/// Reads a watched file again (issue 19): the same loader as a drop ([`load`]), the
+/// data it loads replacing the data shown (page or data worker, by its size), and
+/// waits until it has ended.
+pub async fn reread(state: AppState, progress: IngestProgress, file: web_sys::File) {
+    load(state, progress, Source::Reread, vec![Arriving::detect(file)]).await;
+}
+
 /// Runs the queued load `id` (the queue calls it when its turn comes).
 pub async fn run(state: AppState, progress: IngestProgress, id: LoadId, job: Job) {
     match job {
@@ -175,7 +184,10 @@ pub async fn run(state: AppState, progress: IngestProgress, id: LoadId, job: Job
             files,
             done,
         } => {
+            // A re-read replaces the data: its load starts from nothing.
+            state.set_replacing(source == Source::Reread);
             run_files(state, progress, id, source, files).await;
+            state.set_replacing(false);
             drop(done);
         }
         Job::Pending(pending) => run_pending(state, progress, id, pending).await,

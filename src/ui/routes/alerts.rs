@@ -20,10 +20,11 @@ pub fn AlertsPage() -> impl IntoView {
         .map(|&(sev, key, label)| {
             let items = move || {
                 let list: Vec<_> = state.alerts.with(|a| a.iter().filter(|x| x.severity == sev).cloned().collect());
+                let list = crate::ui::components::alerts::new_first(list);
                 if list.is_empty() {
                     view! { <p class="empty">{format!("No {} alerts in this selection.", label.to_lowercase())}</p> }.into_any()
                 } else {
-                    view! { <ul class="alert-list">{list.into_iter().map(|a| view! { <AlertItem alert=a/> }).collect_view()}</ul> }.into_any()
+                    view! { <ul class="alert-list">{list.into_iter().map(|(a, is_new)| view! { <AlertItem alert=a is_new=is_new/> }).collect_view()}</ul> }.into_any()
                 }
             };
             let title_id = format!("sev-{key}");
