@@ -344,3 +344,70 @@ fn comparison_time_on_1m_posts() {
         before[2], after[2]
     );
 }
+
+#[test]
+fn the_demo_monthly_reports_roas_split_adds_up() {
+    use kpi_dash::display::format::NumberStyle;
+    use kpi_dash::display::report::{build_report, Cadence};
+    let ws = demo::generate(DEMO_SEED);
+    let r = build_report(
+        &ws,
+        &Filter::default(),
+        &Settings::default(),
+        Cadence::Monthly,
+    )
+    .unwrap();
+    let roas = r
+        .drivers
+        .iter()
+        .find(|d| d.drivers.kpi == KpiId::Roas)
+        .expect("the demo's monthly ROAS has drivers");
+    let d = &roas.drivers;
+    let shown = r.kpis.iter().find(|k| k.def.id == KpiId::Roas).unwrap();
+    assert!((d.after - shown.current.value().unwrap()).abs() < 1e-12);
+    assert!((d.before - shown.previous.value().unwrap()).abs() < 1e-12);
+    let total: f64 = d.drivers.iter().map(Driver::total).sum();
+    assert!(
+        (total - d.change()).abs() < 1e-12,
+        "Σ {total} vs {}",
+        d.change()
+    );
+    println!("{}", roas.sentence(&NumberStyle::default()));
+    println!(
+        "ROAS {} → {} (change {}), by {}: Σ(mix + rate) = {total}",
+        d.before,
+        d.after,
+        d.change(),
+        d.dimension.name()
+    );
+    // The sums behind it, to check by hand.
+    for (label, range) in [("before", r.period.previous), ("after", r.period.current)] {
+        let f = Filter {
+            from: Some(range.0),
+            to: Some(range.1),
+            ..Filter::default()
+        };
+        let res =
+            kpi_dash::metrics::engine::compute(&ws, &f, &Settings::default(), Granularity::Month);
+        for g in res.groups_of(d.dimension) {
+            use kpi_dash::data::schema::Measure;
+            println!(
+                "  {label} {}: revenue {} cost {}",
+                g.key,
+                g.sums.get(Measure::Revenue),
+                g.sums.get(Measure::Cost)
+            );
+        }
+    }
+    for (g, name) in d.drivers.iter().zip(&roas.names) {
+        println!(
+            "  {name} ({}): mix {:+.6} rate {:+.6} total {:+.6} share {:.4} → {:.4}",
+            g.key,
+            g.mix,
+            g.rate,
+            g.total(),
+            g.share.0,
+            g.share.1
+        );
+    }
+}

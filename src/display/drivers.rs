@@ -40,8 +40,12 @@ pub fn top_effects(d: &Drivers, n: usize) -> Vec<Effect<'_>> {
     effects
 }
 
-/// A change in the KPI's unit, signed with a true minus: `−0.4`, `+1.2 pp`, `−$3.10`.
+/// A change in the KPI's unit, signed with a true minus: `−0.4`, `+1.2 pp`, `−$3.10`
+/// (`0` for none).
 pub fn signed(value: f64, unit: Unit, style: &NumberStyle) -> String {
+    if value == 0.0 {
+        return "0".to_owned();
+    }
     let sign = if value < 0.0 { "−" } else { "+" };
     format!("{sign}{}", magnitude(value.abs(), unit, style))
 }
@@ -198,6 +202,7 @@ mod tests {
         let style = NumberStyle::default();
         assert_eq!(signed(0.0123, Unit::Ratio, &style), "+1.2 pp");
         assert_eq!(signed(-0.0004, Unit::Ratio, &style), "−0.04 pp");
+        assert_eq!(signed(0.0, Unit::Multiple, &style), "0");
         let d = Drivers {
             kpi: KpiId::Impressions,
             dimension: Dimension::Format,
