@@ -77,7 +77,13 @@ pub fn denominator_words(name: &str) -> String {
     }
 }
 
-fn effect_words(effect: &Effect, d: &Drivers, name: &str, unit: Unit, style: &NumberStyle) -> String {
+fn effect_words(
+    effect: &Effect,
+    d: &Drivers,
+    name: &str,
+    unit: Unit,
+    style: &NumberStyle,
+) -> String {
     let value = signed(effect.value(), unit, style);
     match effect {
         Effect::Rate(_) if d.denominator.is_empty() => {

@@ -171,11 +171,7 @@ pub fn decompose(
 }
 
 /// A total's change split by groups: each group's change, all of it rate.
-pub fn decompose_total(
-    kpi: KpiId,
-    dimension: Dimension,
-    groups: &[(String, f64, f64)],
-) -> Drivers {
+pub fn decompose_total(kpi: KpiId, dimension: Dimension, groups: &[(String, f64, f64)]) -> Drivers {
     let mut drivers: Vec<Driver> = groups
         .iter()
         .filter(|(_, b, a)| *b != 0.0 || *a != 0.0)
