@@ -83,10 +83,13 @@ pub fn forecast_note(f: &Forecast, style: &NumberStyle) -> String {
                 .landing_daily
                 .map(|d| format!(" Landing on budget takes {} a day.", style.money(d)))
                 .unwrap_or_default();
+            // The average so far, beside the recent pace, shows a pace that changed.
+            let elapsed = (i64::from(f.as_of) - i64::from(f.start) + 1).max(1) as f64;
             format!(
-                "{} a day over the last {} days; {} days left.{landing}",
+                "{} a day over the last {} days ({} a day on average since the start); {} days left.{landing}",
                 style.money(f.daily_mean),
                 f.window.map_or(0, |(a, b)| b - a + 1),
+                style.money(f.spent / elapsed),
                 f.remaining_days
             )
         }
@@ -489,6 +492,16 @@ mod tests {
             "At this pace C08 spends only 80% of its budget by 2026-12-31."
         );
         assert!(forecast_warning(&forecast(PaceStatus::OnTrack, 1000.0, None), "C08").is_none());
+    }
+
+    #[test]
+    fn the_note_shows_the_recent_pace_beside_the_average() {
+        // 1 September to 31 October: 61 days, 500 spent = 8.20 a day on average.
+        let f = forecast(PaceStatus::Under, 800.0, None);
+        assert_eq!(
+            forecast_note(&f, &NumberStyle::default()),
+            "$10.00 a day over the last 0 days ($8.20 a day on average since the start); 61 days left. Landing on budget takes $8.20 a day."
+        );
     }
 
     #[test]

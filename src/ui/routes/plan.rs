@@ -135,7 +135,7 @@ fn PlanBody(plan: Arc<Plan>) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <p class="subtitle">{format!("As of {}. Outcome planned for: {} (by the campaigns' objective).", format_day(plan.as_of), outcome.name())}</p>
+        <p class="subtitle">{format!("As of {}. Outcome planned for: {} (by the campaigns' objective). The filter bar's other filters apply; its dates do not: the plan looks back from the as-of day.", format_day(plan.as_of), outcome.name())}</p>
         {no_cost.then(|| view! { <p class="plan-note">"No posts row has a cost: there is no spend to forecast or reallocate."</p> })}
         <ForecastSection plan=plan.clone()/>
         <section class="panel plan-allocation" aria-labelledby="plan-alloc-title">
