@@ -86,7 +86,7 @@ fn PlanBody(plan: Arc<Plan>) -> impl IntoView {
         .collect();
     let clear_edits = edits.clone();
     let on_budget = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev).trim().replace(',', "");
+        let value = event_target_value(&ev).trim().to_owned();
         if let Ok(v) = value.parse::<f64>() {
             if v.is_finite() && v >= 0.0 {
                 budget.set((v * 100.0).round() / 100.0);
@@ -283,7 +283,7 @@ fn AllocTable(
                     };
                     let edit_key = key.clone();
                     let on_edit = move |ev: leptos::ev::Event| {
-                        let value = event_target_value(&ev).trim().replace(',', "");
+                        let value = event_target_value(&ev).trim().to_owned();
                         if let Ok(v) = value.parse::<f64>() {
                             if v.is_finite() && v >= 0.0 {
                                 let v = (v * 100.0).round() / 100.0;
