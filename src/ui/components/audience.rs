@@ -1,7 +1,7 @@
 //! The audience panel (issue 19, part 3): one block per dimension
 //! (`[data-audience="age|gender|country"]`) of bars (`<meter>`s, since the page's CSP
 //! allows no inline styles) with `data-bucket` and `data-share` (the share as a
-//! fraction); for a campaign, the match against its target (`[data-audience-match]`
+//! fraction, shortest round-trip digits); for a campaign, the match against its target (`[data-audience-match]`
 //! with `data-value`, empty when n/a); coverage and the weighting (followers by
 //! default, or reach in view, switched here). Answered by `Question::Audience`, so
 //! worker-held data works. Hidden with a sentence when no file has audiences.
@@ -56,7 +56,7 @@ fn bars(d: &Distribution, compact: bool) -> impl IntoView {
             let label = bucket_label(d.dimension, &s.bucket);
             let value = s.share.clamp(0.0, 1.0);
             view! {
-                <li class="audience-bar" data-bucket=s.bucket.clone() data-share=format!("{:.6}", s.share)>
+                <li class="audience-bar" data-bucket=s.bucket.clone() data-share=s.share.to_string()>
                     <span class="audience-bucket">{label.clone()}</span>
                     " "
                     <meter min="0" max="1" value=value.to_string() aria-label=format!("{label}: {}", pct(s.share))></meter>
@@ -143,7 +143,7 @@ pub fn AudiencePanel(
             }
         });
         let matched = a.matched.as_ref().map(|m| {
-            let value = m.value.map(|v| format!("{v:.6}")).unwrap_or_default();
+            let value = m.value.map(|v| v.to_string()).unwrap_or_default();
             let headline = m.value.map_or_else(|| "n/a".to_owned(), pct);
             view! {
                 <p class="audience-match" data-audience-match="" data-value=value>
