@@ -268,3 +268,33 @@ test('on a snapshot link a value explains what the link carries, and says the ro
     await app.close();
   }
 });
+
+test('any value explains the number it shows: a group cell, a campaign page, a report period', async () => {
+  const app = await session.open('/');
+  try {
+    await app.waitForKpis();
+    /** Clicks `selector`'s first match and checks the panel explains its data-value. */
+    const explainsItself = async (selector, label) => {
+      const value = app.page.locator(selector).first();
+      await value.waitFor({ timeout: 20_000 });
+      const shown = Number(await value.getAttribute('data-value'));
+      await value.click();
+      await app.page.locator('#explain[open] [data-explain-value]').waitFor({ timeout: 30_000 });
+      const explained = Number(await app.page.locator('#explain [data-explain-value]').getAttribute('data-explain-value'));
+      assertClose(explained, shown, label);
+      await app.page.keyboard.press('Escape');
+      await eventually(async () => assert.equal(await app.page.locator('#explain[open]').count(), 0));
+    };
+    await explainsItself('.kpi-value[data-kpi="roas"][data-group^="platform:"]', 'a platform group value');
+    await app.navigate('/campaigns');
+    await app.page.locator('table a[href^="/campaigns/"]').first().click();
+    await app.page.waitForURL((url) => /^\/campaigns\/./.test(url.pathname));
+    await explainsItself('main .kpi-value[data-kpi]:not(.na)', 'a campaign page value');
+    await app.navigate('/reports');
+    await app.page.locator('[data-cadence="monthly"]').first().click();
+    await explainsItself('#report-kpis .kpi-value[data-kpi="roas"]', "the monthly report's value");
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});

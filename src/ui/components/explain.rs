@@ -31,7 +31,7 @@ use crate::metrics::parts::ratio_parts;
 use crate::metrics::registry::{KpiDef, KpiId};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::CompareMode;
-use crate::metrics::variation::{Variation, Verdict};
+use crate::metrics::variation::Variation;
 use crate::ui::browser::download;
 use crate::ui::routes::display_name;
 use crate::ui::state::{use_app, AppState};
@@ -1122,13 +1122,14 @@ fn snapshot_body(snapshot: &Snapshot, asked: &Asked, style: &NumberStyle) -> imp
     }
 }
 
-/// The variation flag in a sentence.
+/// The variation flag in a sentence: "Within normal variation: z = −0.7 (90 and 90
+/// days with data)."
 fn variation_sentence(v: &Variation) -> String {
-    match v.verdict {
-        Verdict::TooFewDays => format!(
-            "Too few days to tell whether the change is real ({}).",
-            v.detail()
-        ),
-        _ => format!("The change is {} ({}).", v.verdict.words(), v.detail()),
-    }
+    let words = v.verdict.words();
+    let mut chars = words.chars();
+    let first = chars
+        .next()
+        .map(|c| c.to_uppercase().to_string())
+        .unwrap_or_default();
+    format!("{first}{}: {}.", chars.as_str(), v.detail())
 }

@@ -141,7 +141,10 @@ fn ReportBody(report: std::sync::Arc<CadenceReport>) -> impl IntoView {
         .map(|(k, v)| view! { <dt>{*k}</dt><dd>{v.clone()}</dd> })
         .collect_view();
     view! {
-        <article class="report" data-cadence=report.cadence.name()>
+        // The explain panel explains a value here over the report's period.
+        <article class="report" data-cadence=report.cadence.name()
+            data-explain-from=crate::data::calendar::format_day(report.period.current.0)
+            data-explain-to=crate::data::calendar::format_day(report.period.current.1)>
             <p id="report-period" class="report-period">
                 {format!("{} compared with {}", ReportPeriod::label(report.period.current), ReportPeriod::label(report.period.previous))}
             </p>
