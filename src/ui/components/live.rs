@@ -660,11 +660,18 @@ pub fn LiveControl() -> impl IntoView {
                     {move || format!("Watch {} for changes", live.watched.get().unwrap_or_default())}
                 </label>
                 <select id="live-interval" name="live" on:change=on_interval.clone()>{options}</select>
-                <span id="live-status" class="live-status" role="status" data-read-state=read_state
+                // The clock ticks on each read: not a live region (it would talk every
+                // few seconds); what changed, and a failure, are announced instead.
+                <span id="live-status" class="live-status" data-read-state=read_state
                     title=move || live.watched.get().map(|n| format!("Watching {n}"))>
                     {status}
                 </span>
-                {move || live.last_change.get().map(|c| view! { <span id="live-change" class="live-change">{c}</span> })}
+                <span id="live-change" class="live-change" role="status">
+                    {move || match live.read_state.get() {
+                        ReadState::Failed { why, .. } => format!("The last check failed ({why})"),
+                        _ => live.last_change.get().unwrap_or_default(),
+                    }}
+                </span>
             </Show>
             {(!hosted).then(|| view! {
                 <button id="live-pick" type="button" class="live-pick"
