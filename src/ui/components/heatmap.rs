@@ -19,9 +19,9 @@ use crate::ui::state::use_app;
 
 /// Colour levels of the heatmap (`data-level` 0 … LEVELS − 1; CSS variables colour them).
 const LEVELS: usize = 5;
-/// A cell needs this many posts to set the colour scale's ends (a lone post's rate would
-/// stretch it).
-const SCALE_MIN_POSTS: u64 = 3;
+/// A cell needs this many posts to count in the colour scale; one with fewer is faded
+/// (`data-few`): a handful of posts' rate is noise.
+const SCALE_MIN_POSTS: u64 = 10;
 
 fn pick(answer: Answer) -> Option<Option<Arc<Patterns>>> {
     match answer {
@@ -37,30 +37,31 @@ enum Show {
     Posts,
 }
 
-/// The colour level of each cell (None = empty or n/a) for `show`.
+/// The colour level of each cell (None = empty or n/a) for `show`: its quantile among
+/// the cells with at least [`SCALE_MIN_POSTS`] posts (so a few outliers do not wash
+/// the rest out), in [`LEVELS`] steps.
 fn levels(p: &Patterns, show: Show) -> Vec<Option<usize>> {
     let value = |c: &Bucket| match show {
         Show::Rate => c.rate(),
         Show::Posts => (c.posts > 0).then_some(c.posts as f64),
     };
-    let scale: Vec<f64> = p
+    let mut scale: Vec<f64> = p
         .cells
         .iter()
         .filter(|c| show == Show::Posts || c.posts >= SCALE_MIN_POSTS)
         .filter_map(value)
         .collect();
-    let lo = scale.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = scale.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    scale.sort_by(f64::total_cmp);
     p.cells
         .iter()
         .map(|c| {
             let v = value(c)?;
-            let level = if hi > lo {
-                ((v - lo) / (hi - lo) * LEVELS as f64).floor()
-            } else {
-                0.0
-            };
-            Some(level.clamp(0.0, (LEVELS - 1) as f64) as usize)
+            if scale.is_empty() {
+                return Some(0);
+            }
+            let below = scale.partition_point(|x| *x < v);
+            let level = below * LEVELS / scale.len().max(1);
+            Some(level.min(LEVELS - 1))
         })
         .collect()
 }
@@ -81,8 +82,10 @@ fn heatmap_table(p: &Patterns, show: Show) -> impl IntoView {
                     let level = levels.get(i).copied().flatten();
                     let label = cell_label(wd, h, &bucket);
                     let title = label.clone();
+                    let few = (show == Show::Rate && bucket.posts > 0 && bucket.posts < SCALE_MIN_POSTS)
+                        .then_some("true");
                     view! {
-                        <td data-cell=format!("{}-{h}", WEEKDAYS[wd]) data-value=value
+                        <td data-cell=format!("{}-{h}", WEEKDAYS[wd]) data-value=value data-few=few
                             data-posts=bucket.posts.to_string()
                             data-level=level.map(|l| l.to_string()).unwrap_or_else(|| "empty".into())
                             title=title>
@@ -99,7 +102,7 @@ fn heatmap_table(p: &Patterns, show: Show) -> impl IntoView {
         Show::Posts => "Posts",
     };
     view! {
-        <div class="heatmap-scroll">
+        <div class="heatmap-scroll" tabindex="0" role="region" aria-label=format!("{what} heatmap")>
             <table class="heatmap" data-pattern="weekday-hour" data-show=match show { Show::Rate => "rate", Show::Posts => "posts" }>
                 <caption>{format!("{what} by weekday (rows) and hour of day (columns)")}</caption>
                 <thead><tr><th scope="col">"Day"</th>{head}</tr></thead>
@@ -112,6 +115,10 @@ fn heatmap_table(p: &Patterns, show: Show) -> impl IntoView {
             <span>{match show { Show::Rate => "Higher rate", Show::Posts => "More posts" }}</span>
             <span class="swatch" data-level="empty"></span>
             <span>"No post (or no rate)"</span>
+            {(show == Show::Rate).then(|| view! {
+                <span class="swatch few" data-level="2"></span>
+                <span>{format!("Faded: fewer than {SCALE_MIN_POSTS} posts")}</span>
+            })}
         </div>
     }
 }
