@@ -307,3 +307,40 @@ fn breakdowns_survive_the_worker_and_the_workspace_document() {
     assert_eq!(read, a);
     assert!(matches!(read, Answer::Audience(_)));
 }
+
+#[test]
+fn the_demo_shows_its_creators_female_share_weighted_by_followers() {
+    // The demo is left as it was: its creators carry `female_share` (and a single
+    // country and age band, which are no breakdown), so its audience is gender only.
+    let ws = kpi_dash::data::demo::generate(kpi_dash::data::demo::DEMO_SEED);
+    let view = audience(&ws, &AudienceQuery::default());
+    assert!(view.any_audience);
+    let dims: Vec<AudienceDimension> = view.distributions.iter().map(|d| d.dimension).collect();
+    assert_eq!(dims, vec![AudienceDimension::Gender]);
+    // Independently: Σ followers·female_share / Σ followers over the creators with posts.
+    let with_posts: std::collections::BTreeSet<&str> = ws
+        .posts
+        .creators
+        .values()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let (mut num, mut den) = (0.0, 0.0);
+    for c in ws
+        .creators
+        .iter()
+        .filter(|c| with_posts.contains(c.creator_id.as_str()))
+    {
+        if let (Some(f), Some(s)) = (c.followers, c.female_share) {
+            num += f * s;
+            den += f;
+        }
+    }
+    let female = share(&view, AudienceDimension::Gender, "female").unwrap();
+    assert!(close(female, num / den), "{female} vs {}", num / den);
+    println!(
+        "demo female share {female} over {} creators; followers total {den}",
+        view.distributions[0].creators
+    );
+    assert_eq!(view.coverage.creators_in_view, view.coverage.with_breakdown);
+}

@@ -14,10 +14,11 @@
 //   By reach in C1 (8,000, 20,000, 4,000): 18-24 = 7,200 / 32,000 = 0.225.
 
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { REPO_ROOT, assertClose, eventually, startSession } from './helpers.mjs';
+import { REPO_ROOT, SCREENSHOTS_DIR, assertClose, eventually, startSession } from './helpers.mjs';
 
 const DIR = path.join(REPO_ROOT, 'tests/fixtures/audience');
 const FILES = ['creators_wide.csv', 'campaigns.csv', 'posts.csv', 'audience_long.csv'];
@@ -111,6 +112,26 @@ test('creator bars, the campaign match and the summary selection from the upload
       assertClose(age['18-24'], 95_000 / 450_000, 'selection 18-24');
     });
     assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+// The demo is left as it was: its creators' `female_share` is its only breakdown.
+// Σ followers·female_share / Σ followers over its 60 creators with posts (followers
+// total 6,363,663) = 0.6635505965667884 (tests/audience.rs computes it independently).
+test('the demo summary shows the followers-weighted female share', async () => {
+  const app = await session.open('/');
+  try {
+    await app.waitForKpis();
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    const scope = '[data-audience-scope="selection"]';
+    await app.page.locator(`${scope} [data-audience="gender"]`).waitFor();
+    const gender = await bars(app, 'gender', scope);
+    assertClose(gender.female, 0.6635505965667884, 'demo female share');
+    assert.equal(await app.page.locator(`${scope} [data-audience="age"]`).count(), 0);
+    await app.page.locator(scope).scrollIntoViewIfNeeded();
+    await app.page.locator(scope).screenshot({ path: path.join(SCREENSHOTS_DIR, 'audience-demo-summary.png') });
   } finally {
     await app.close();
   }
