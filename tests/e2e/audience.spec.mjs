@@ -14,7 +14,7 @@
 //   By reach in C1 (8,000, 20,000, 4,000): 18-24 = 7,200 / 32,000 = 0.225.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -111,6 +111,46 @@ test('creator bars, the campaign match and the summary selection from the upload
       const age = await bars(app, 'age', '[data-audience-scope="selection"]');
       assertClose(age['18-24'], 95_000 / 450_000, 'selection 18-24');
     });
+    assert.deepEqual(app.panics(), []);
+  } finally {
+    await app.close();
+  }
+});
+
+// Worker-held data: the posts file padded past 1 MiB (STREAM_FROM_BYTES) with 20,000
+// posts of a creator Z9 in campaign C9 (no breakdown, not in C1), so the drop loads in
+// the data worker; K01's bars and C1's match are the same numbers as on the page.
+test('worker-held data: the creator bars and the campaign match come from the worker', { timeout: 180_000 }, async () => {
+  const app = await session.open('/data');
+  try {
+    await app.waitForView();
+    await app.clearWorkspace();
+    const filler = Array.from({ length: 20_000 }, (_, i) =>
+      `instagram,2026-03-15,f${i},C9,Z9,reel,1000,800,40,2,1,1,10,50\n`).join('');
+    const posts = readFileSync(path.join(DIR, 'posts.csv'), 'utf8') + filler;
+    assert.ok(posts.length > 1024 * 1024);
+    const files = FILES.map((name) => ({
+      name,
+      mimeType: 'text/csv',
+      buffer: name === 'posts.csv' ? Buffer.from(posts) : readFileSync(path.join(DIR, name)),
+    }));
+    await app.page.locator('input#file-input').setInputFiles(files);
+    for (const f of FILES) await app.waitForFileReport(f);
+    await eventually(async () => {
+      const marks = await app.page.evaluate(() => performance.getEntriesByName('ingest-answered').length);
+      assert.ok(marks > 0, 'the load was answered by the data worker');
+    }, 30_000);
+    await visit(app, '/creators/K01');
+    await eventually(async () => {
+      const age = await bars(app, 'age');
+      assertClose(age['25-34'], 0.5, 'worker K01 25-34');
+      assertClose((await bars(app, 'gender')).female, 0.62, 'worker K01 female');
+    }, 30_000);
+    await visit(app, '/campaigns/C1');
+    await eventually(async () => {
+      const match = app.page.locator('[data-audience-match]');
+      assertClose(Number(await match.getAttribute('data-value')), 93_800 / 450_000, 'worker C1 match');
+    }, 30_000);
     assert.deepEqual(app.panics(), []);
   } finally {
     await app.close();
