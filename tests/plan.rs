@@ -596,3 +596,34 @@ fn the_outcome_follows_the_objective_of_the_campaigns_in_view() {
     let p = plan(&ws, &filter, &settings).unwrap();
     assert_eq!(p.forecasts.len(), 1);
 }
+
+#[test]
+fn narrower_caps_hold_and_the_budget_still_adds_up() {
+    use kpi_dash::metrics::plan::plan_table_with;
+    let ws = demo::generate(DEMO_SEED);
+    let p = plan(&ws, &Filter::default(), &Settings::default()).unwrap();
+    let budget = (p.last_quarter_spend * 100.0).round() / 100.0;
+    let cents = |x: f64| (x * 100.0).round() as i64;
+    for share in [0.0, 0.1, 0.2, 0.5, 1.0] {
+        let t = plan_table_with(&p, Dimension::Platform, budget, share, &[]);
+        assert_eq!(t.bound_share, share);
+        for r in &t.rows {
+            // Floor and cap: current × (1 ∓ share), in whole cents.
+            assert!(
+                cents(r.proposed) >= cents(r.current * (1.0 - share)) - 1,
+                "{share}"
+            );
+            assert!(
+                cents(r.proposed) <= cents(r.current * (1.0 + share)) + 1,
+                "{share}"
+            );
+        }
+        assert_eq!(cents(t.proposed_total), cents(budget), "{share}");
+    }
+    // At ± 0% nothing moves: every proposal is its current spend.
+    let still = plan_table_with(&p, Dimension::Platform, budget, 0.0, &[]);
+    assert!(still
+        .rows
+        .iter()
+        .all(|r| cents(r.proposed) == cents(r.current)));
+}

@@ -5,8 +5,8 @@
 use crate::data::calendar::format_day;
 use crate::metrics::engine::Dimension;
 use crate::metrics::plan::{
-    AllocRow, Forecast, NoCurve, Outcome, PaceStatus, Plan, PlanTable, Strategy, BOUND_SHARE,
-    HISTORY_WEEKS, MIN_SPEND_CV, MIN_WEEKS, OVER_PACE, PACE_WINDOW_DAYS, QUARTER_WEEKS, UNDER_PACE,
+    AllocRow, Forecast, NoCurve, Outcome, PaceStatus, Plan, PlanTable, Strategy, HISTORY_WEEKS,
+    MIN_SPEND_CV, MIN_WEEKS, OVER_PACE, PACE_WINDOW_DAYS, QUARTER_WEEKS, UNDER_PACE,
 };
 
 use super::export::{table_csv, ExportCell, ExportContext};
@@ -222,7 +222,7 @@ pub fn assumptions(plan: &Plan, table: &PlanTable) -> Vec<(&'static str, String)
             "Caps and floors",
             format!(
                 "current spend ± {:.0}% (creators to drop: only cut; to renegotiate: not grown); groups without a curve keep their current spend and last quarter's outcome",
-                BOUND_SHARE * 100.0
+                table.bound_share * 100.0
             ),
         ),
         ("Split by", table.dimension.name().to_owned()),

@@ -434,15 +434,26 @@ impl GroupPlan {
         self.curve.as_ref().ok().map(|c| c.marginal(weekly))
     }
 
-    /// Default floor and cap: the current spend ∓ 50%, in whole cents; a creator to drop
-    /// can only be cut (cap = floor), one to renegotiate not grown (cap = current).
+    /// Default floor and cap: the current spend ∓ 50% ([`GroupPlan::bounds`]).
     pub fn default_bounds(&self) -> (f64, f64) {
+        self.bounds(BOUND_SHARE)
+    }
+
+    /// Floor and cap: the current spend ∓ `share` (clamped to 0–1), in whole cents; a
+    /// creator to drop can only be cut (cap = floor), one to renegotiate not grown
+    /// (cap = current).
+    pub fn bounds(&self, share: f64) -> (f64, f64) {
+        let share = if share.is_finite() {
+            share.clamp(0.0, 1.0)
+        } else {
+            BOUND_SHARE
+        };
         let cents = |x: f64| (x * 100.0).round() / 100.0;
-        let floor = cents(self.current * (1.0 - BOUND_SHARE));
+        let floor = cents(self.current * (1.0 - share));
         let cap = match self.renewal.as_ref().map(|r| r.verdict) {
             Some(Verdict::Drop) => floor,
             Some(Verdict::Renegotiate) => cents(self.current),
-            _ => cents(self.current * (1.0 + BOUND_SHARE)),
+            _ => cents(self.current * (1.0 + share)),
         };
         (floor, cap)
     }
@@ -879,6 +890,8 @@ pub struct AllocRow {
 pub struct PlanTable {
     pub dimension: Dimension,
     pub budget: f64,
+    /// Floors and caps are the current spend ∓ this share.
+    pub bound_share: f64,
     pub rows: Vec<AllocRow>,
     /// Σ proposed (the budget, unless bounds or edits say otherwise).
     pub proposed_total: f64,
@@ -901,11 +914,22 @@ pub fn plan_table(
     budget: f64,
     edits: &[(String, f64)],
 ) -> PlanTable {
+    plan_table_with(plan, dimension, budget, BOUND_SHARE, edits)
+}
+
+/// [`plan_table`] with floors and caps at the current spend ∓ `bound_share`.
+pub fn plan_table_with(
+    plan: &Plan,
+    dimension: Dimension,
+    budget: f64,
+    bound_share: f64,
+    edits: &[(String, f64)],
+) -> PlanTable {
     let groups: Vec<&GroupPlan> = plan.groups_of(dimension).collect();
     let inputs: Vec<AllocGroup> = groups
         .iter()
         .map(|g| {
-            let (floor, cap) = g.default_bounds();
+            let (floor, cap) = g.bounds(bound_share);
             AllocGroup {
                 current: g.current,
                 floor,
@@ -964,6 +988,11 @@ pub fn plan_table(
     PlanTable {
         dimension,
         budget,
+        bound_share: if bound_share.is_finite() {
+            bound_share.clamp(0.0, 1.0)
+        } else {
+            BOUND_SHARE
+        },
         proposed_total: rows.iter().map(|r| cents(r.proposed)).sum::<i64>() as f64 / 100.0,
         current_total: rows.iter().map(|r| r.current).sum(),
         expected,

@@ -16,7 +16,9 @@ use crate::display::plan::{
 use crate::display::query::ViewQuery;
 use crate::display::questions::{Answer, Question};
 use crate::metrics::engine::{Dimension, Filter};
-use crate::metrics::plan::{plan_table, Forecast, Plan, PlanTable, PLAN_DIMENSIONS};
+use crate::metrics::plan::{
+    plan_table, plan_table_with, Forecast, Plan, PlanTable, BOUND_SHARE, PLAN_DIMENSIONS,
+};
 use crate::ui::browser::download;
 use crate::ui::components::export::export_context;
 use crate::ui::state::{use_app, AppState};
@@ -84,6 +86,19 @@ fn PlanBody(plan: Arc<Plan>) -> impl IntoView {
         .iter()
         .map(|_| RwSignal::new(Vec::new()))
         .collect();
+    let bound = RwSignal::new(BOUND_SHARE);
+    let clear_bound_edits = edits.clone();
+    let on_bound = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev).trim().to_owned();
+        if let Ok(v) = value.parse::<f64>() {
+            if v.is_finite() && (0.0..=100.0).contains(&v) {
+                bound.set(v / 100.0);
+                for e in &clear_bound_edits {
+                    e.set(Vec::new());
+                }
+            }
+        }
+    };
     let clear_edits = edits.clone();
     let on_budget = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev).trim().to_owned();
@@ -109,7 +124,9 @@ fn PlanBody(plan: Arc<Plan>) -> impl IntoView {
         let tables: Vec<PlanTable> = PLAN_DIMENSIONS
             .iter()
             .zip(&csv_edits)
-            .map(|(&d, e)| plan_table(&csv_plan, d, b, &e.get_untracked()))
+            .map(|(&d, e)| {
+                plan_table_with(&csv_plan, d, b, bound.get_untracked(), &e.get_untracked())
+            })
             .collect();
         let csv = plan_csv(&export_context(&state), &csv_plan, &tables, &style);
         if let Err(e) = download("plan.csv", "text/csv", &csv) {
@@ -120,14 +137,20 @@ fn PlanBody(plan: Arc<Plan>) -> impl IntoView {
         .iter()
         .zip(edits)
         .map(|(&dimension, edits)| {
-            view! { <AllocTable plan=plan.clone() dimension=dimension budget=budget edits=edits/> }
+            view! { <AllocTable plan=plan.clone() dimension=dimension budget=budget bound=bound edits=edits/> }
         })
         .collect_view();
     let outcome = plan.outcome;
     let no_cost = !plan.has_cost;
     let for_assumptions = plan.clone();
     let assumed = move || {
-        let table = plan_table(&for_assumptions, Dimension::Platform, budget.get(), &[]);
+        let table = plan_table_with(
+            &for_assumptions,
+            Dimension::Platform,
+            budget.get(),
+            bound.get(),
+            &[],
+        );
         assumptions(&for_assumptions, &table)
             .into_iter()
             .filter(|(k, _)| *k != "Split by")
@@ -145,6 +168,10 @@ fn PlanBody(plan: Arc<Plan>) -> impl IntoView {
                 <input id="plan-budget" type="number" min="0" step="0.01"
                     prop:value=move || cents_attr(budget.get()) on:change=on_budget/>
                 <span class="plan-hint">{format!("Default: last quarter's spend ({quarter}), {}.", state.style.with_untracked(|s| s.money(default_budget)))}</span>
+                <label for="plan-bound">"Floors and caps: current spend ±"</label>
+                <input id="plan-bound" type="number" min="0" max="100" step="1"
+                    prop:value=move || format!("{:.0}", bound.get() * 100.0) on:change=on_bound/>
+                <span aria-hidden="true">"%"</span>
                 <button type="button" id="plan-export" class="export export-csv" on:click=export>"Export plan as CSV"</button>
             </div>
             <p class="plan-hint">"Each table splits the same budget another way. Proposed amounts are editable: the expected outcome follows at once."</p>
@@ -249,15 +276,25 @@ fn AllocTable(
     plan: Arc<Plan>,
     dimension: Dimension,
     budget: RwSignal<f64>,
+    bound: RwSignal<f64>,
     edits: RwSignal<Vec<(String, f64)>>,
 ) -> impl IntoView {
     let state = use_app();
     let outcome = plan.outcome;
     let for_table = plan.clone();
-    let table = Memo::new(move |_| plan_table(&for_table, dimension, budget.get(), &edits.get()));
+    let table = Memo::new(move |_| {
+        plan_table_with(
+            &for_table,
+            dimension,
+            budget.get(),
+            bound.get(),
+            &edits.get(),
+        )
+    });
     // The rows are rebuilt when the budget changes, not on an edit (the input keeps focus).
     let for_base = plan.clone();
-    let base = Memo::new(move |_| plan_table(&for_base, dimension, budget.get(), &[]));
+    let base =
+        Memo::new(move |_| plan_table_with(&for_base, dimension, budget.get(), bound.get(), &[]));
     let dim_name = dimension.name();
     let title = match dimension {
         Dimension::Platform => "By platform",
