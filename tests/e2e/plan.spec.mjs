@@ -156,6 +156,30 @@ test('changing #plan-budget changes the proposals and keeps their sum equal to i
   await app.close();
 });
 
+test('#plan-bound narrows every floor and cap and the proposals still sum to the budget', async () => {
+  const app = await session.open('/plan');
+  const { page } = app;
+  await page.locator('[data-alloc^="platform:"]').first().waitFor();
+  const budget = cents(await page.locator('#plan-budget').inputValue());
+  const bound = page.locator('#plan-bound');
+  assert.equal(await bound.inputValue(), '50');
+  await bound.fill('10');
+  await bound.dispatchEvent('change');
+  for (const dim of ['platform', 'format', 'creator']) {
+    await eventually(async () => {
+      const rows = await allocRows(page, dim);
+      for (const r of rows) {
+        assert.ok(cents(r.proposed) <= Math.round(r.current * 110) + 1, `${r.key}: within ±10%`);
+        assert.ok(cents(r.proposed) >= Math.round(r.current * 90) - 1, `${r.key}: within ±10%`);
+      }
+      assert.equal(rows.reduce((s, r) => s + cents(r.proposed), 0), budget, `${dim}: sums to the budget`);
+    });
+  }
+  assert.match(await page.locator('#plan-assumptions').textContent(), /current spend ± 10%/);
+  assert.deepEqual(app.errors, []);
+  await app.close();
+});
+
 test('the campaign page shows its forecast and the quarterly report its plan', async () => {
   const app = await session.open('/campaigns/C08');
   const { page } = app;
