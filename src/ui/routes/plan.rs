@@ -168,10 +168,9 @@ fn PlanBody(plan: Arc<Plan>) -> impl IntoView {
                 <input id="plan-budget" type="number" min="0" step="0.01"
                     prop:value=move || cents_attr(budget.get()) on:change=on_budget/>
                 <span class="plan-hint">{format!("Default: last quarter's spend ({quarter}), {}.", state.style.with_untracked(|s| s.money(default_budget)))}</span>
-                <label for="plan-bound">"Floors and caps: current spend ±"</label>
+                <label for="plan-bound">"Floors and caps (± % of current spend)"</label>
                 <input id="plan-bound" type="number" min="0" max="100" step="1"
                     prop:value=move || format!("{:.0}", bound.get() * 100.0) on:change=on_bound/>
-                <span aria-hidden="true">"%"</span>
                 <button type="button" id="plan-export" class="export export-csv" on:click=export>"Export plan as CSV"</button>
             </div>
             <p class="plan-hint">"Each table splits the same budget another way. Proposed amounts are editable: the expected outcome follows at once."</p>
