@@ -122,3 +122,57 @@ fn a_total_that_overflows_is_na_not_infinite() {
         );
     }
 }
+
+#[test]
+fn day_sums_are_the_engines_day_periods() {
+    use kpi_dash::metrics::engine::day_sums;
+    // The demo (complete columns) and a file with blank cells (rows that lack measures
+    // split each day's sums into parts): the light pass gives each day's sums as the
+    // engine's day periods do, and each ratio's parts over them agree.
+    let blank = "platform,date,post_id,impressions,reach,likes,revenue,cost\n\
+                 tiktok,2025-02-10,p1,1000,800,40,300,100\n\
+                 tiktok,2025-02-10,p2,2000,,60,500,\n\
+                 youtube,2025-02-11,p3,1500,900,,80,20\n\
+                 youtube,,p4,500,400,5,0,50\n";
+    let mut with_blanks = Workspace::default();
+    load(
+        &mut with_blanks,
+        "p.csv",
+        blank.as_bytes(),
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let demo = demo::generate(DEMO_SEED);
+    for ws in [&demo, &with_blanks] {
+        let span = ws.posts.date_span().unwrap();
+        let filter = Filter {
+            from: Some(span.1 - 40),
+            to: Some(span.1),
+            ..Filter::default()
+        };
+        let settings = Settings::default();
+        let r = compute(ws, &filter, &settings, Granularity::Day);
+        let days = day_sums(ws, &filter);
+        assert_eq!(days.len(), r.periods.len());
+        for ((day, sums), period) in days.iter().zip(&r.periods) {
+            assert_eq!(*day, period.start);
+            assert_eq!(sums.rows, period.sums.rows);
+            for def in registry() {
+                let Some(parts) = ratio_parts(def, &settings, r.measures) else {
+                    continue;
+                };
+                // The same rows, summed in another order: equal to rounding.
+                let (a, b) = (parts.of(sums), parts.of(&period.sums));
+                let close = |x: f64, y: f64| (x - y).abs() <= 1e-12 * x.abs().max(1.0);
+                assert!(
+                    a.rows == b.rows
+                        && close(a.numerator, b.numerator)
+                        && close(a.denominator, b.denominator),
+                    "{} {}: {a:?} vs {b:?}",
+                    period.label,
+                    def.id
+                );
+            }
+        }
+    }
+}

@@ -15,14 +15,14 @@ use crate::data::store::{PostRow, Workspace};
 use crate::metrics::alerts::{evaluate, Alert};
 use crate::metrics::drivers::{drivers, Drivers};
 use crate::metrics::engine::Dimension;
-use crate::metrics::engine::{compute, Filter, Results};
+use crate::metrics::engine::{compute, compute_sums, day_sums, Filter, Results};
 use crate::metrics::explain::{explain, ExplainQuery, Explanation};
 use crate::metrics::registry::KpiId;
 use crate::metrics::renewal::{renewal_inputs, RenewalInputs};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::{compare_window, CompareMode, CompareWindow};
 use crate::metrics::value_json::{from_json_sharing_reasons, to_json_sharing_reasons};
-use crate::metrics::variation::{variations, Variation};
+use crate::metrics::variation::{variations, Variation, Window};
 
 use super::explain::rows_csv;
 use super::report::{build_report, Cadence, CadenceReport};
@@ -247,19 +247,30 @@ pub fn comparison(
     granularity: Granularity,
 ) -> Option<Comparison> {
     let window = compare_window(ws, filter, compare)?;
-    // At day level: the days give the variation flag its series, in the same pass
-    // (the overall values do not depend on the granularity).
-    let current = compute(ws, &window.current, settings, Granularity::Day);
-    let previous = compute(ws, &window.previous, settings, Granularity::Day);
+    // The two windows' overall values, and their rows' sums by day (a light pass) for
+    // the variation flag.
+    let current = compute_sums(ws, &window.current, settings, granularity);
+    let previous = compute_sums(ws, &window.previous, settings, granularity);
+    let (current_days, previous_days) = (
+        day_sums(ws, &window.current),
+        day_sums(ws, &window.previous),
+    );
     let variation = variations(
         settings,
-        (&previous, &window.previous),
-        (&current, &window.current),
+        Window {
+            results: &previous,
+            days: &previous_days,
+            filter: &window.previous,
+        },
+        Window {
+            results: &current,
+            days: &current_days,
+            filter: &window.current,
+        },
     );
     let overall_of = |r: Results| Results {
         groups: Vec::new(),
         periods: Vec::new(),
-        granularity,
         ..r
     };
     Some(Comparison {

@@ -9,11 +9,11 @@ use crate::data::calendar::{format_day, saturate, Day, Granularity};
 use crate::data::store::Workspace;
 use crate::metrics::alerts::{evaluate, Alert, Severity};
 use crate::metrics::drivers::{drivers_between, Drivers};
-use crate::metrics::engine::{compute, Coverage, Dimension, Filter, KpiValue, Results};
+use crate::metrics::engine::{compute, day_sums, Coverage, Dimension, Filter, KpiValue, Results};
 use crate::metrics::registry::{kpi, KpiDef, KpiId};
 use crate::metrics::settings::Settings;
 use crate::metrics::trend::{trend, Trend};
-use crate::metrics::variation::{variations, Variation};
+use crate::metrics::variation::{variations, Variation, Window};
 
 use super::drivers::{drivers_sentence, platform_name, unkeyed};
 use super::format::NumberStyle;
@@ -265,25 +265,23 @@ pub fn build_report(
     let current = compute(ws, &current_filter, settings, g);
     let previous = compute(ws, &previous_filter, settings, g);
     // The variation flags read the days of each period.
-    let variation = if g == Granularity::Day {
-        variations(
-            settings,
-            (&previous, &previous_filter),
-            (&current, &current_filter),
-        )
-    } else {
-        variations(
-            settings,
-            (
-                &compute(ws, &previous_filter, settings, Granularity::Day),
-                &previous_filter,
-            ),
-            (
-                &compute(ws, &current_filter, settings, Granularity::Day),
-                &current_filter,
-            ),
-        )
-    };
+    let (previous_days, current_days) = (
+        day_sums(ws, &previous_filter),
+        day_sums(ws, &current_filter),
+    );
+    let variation = variations(
+        settings,
+        Window {
+            results: &previous,
+            days: &previous_days,
+            filter: &previous_filter,
+        },
+        Window {
+            results: &current,
+            days: &current_days,
+            filter: &current_filter,
+        },
+    );
     let kpis = REPORT_KPIS
         .iter()
         .map(|&id| kpi(id))

@@ -487,6 +487,90 @@ fn scatter<T: Copy + Into<f64>>(
     }
 }
 
+/// The selected dated rows' sums by day, oldest first (days without rows left out),
+/// each split by what its rows lack as [`Sums`] parts. One light pass: its cells are
+/// (day, what the rows lack) pairs, a few per day, not (combo, day) pairs, so it costs
+/// a fraction of [`aggregate`] at day granularity. The comparison's variation flag
+/// reads it. Comment-table sentiment counts are not in it.
+pub(crate) fn day_sums(p: &Posts, sel: &Selection) -> Vec<(Day, Sums)> {
+    let present: Vec<usize> = (0..MEASURE_COUNT)
+        .filter(|&m| p.present[m] && p.measures.get(m).is_some_and(|c| c.len() == p.len()))
+        .collect();
+    let has = present.iter().fold(0u32, |bits, &m| bits | 1 << m);
+    let periods = PeriodMap::new(p, sel, Granularity::Day);
+    let undated = periods.starts.len() as u32;
+    // What each combo's rows lack, as a small code (most files: one code).
+    let mut lacks_values: Vec<u32> = Vec::new();
+    let combo_lacks: Vec<u32> = sel
+        .index
+        .absent
+        .iter()
+        .map(|lacks| match lacks_values.iter().position(|l| l == lacks) {
+            Some(code) => code as u32,
+            None => {
+                lacks_values.push(*lacks);
+                (lacks_values.len() - 1) as u32
+            }
+        })
+        .collect();
+    let kinds = lacks_values.len().max(1);
+    let cell_count = periods.starts.len().saturating_mul(kinds);
+    let mut acc: Vec<Vec<f64>> = vec![vec![0.0; cell_count]; present.len()];
+    let mut counts = vec![0u64; cell_count];
+    let columns: Vec<&ColumnValues> = present.iter().map(|&m| p.measures[m].values()).collect();
+    let mut block_rows = [0u32; BLOCK];
+    let mut block_cells = [0u32; BLOCK];
+    let mut n = 0;
+    let flush = |n: usize, rows: &[u32; BLOCK], cells: &[u32; BLOCK], acc: &mut [Vec<f64>]| {
+        let (rows, cells) = (&rows[..n], &cells[..n]);
+        for (sums, col) in acc.iter_mut().zip(&columns) {
+            match col {
+                ColumnValues::U8(c) => scatter(sums, cells, rows, c, false),
+                ColumnValues::U16(c) => scatter(sums, cells, rows, c, false),
+                ColumnValues::U32(c) => scatter(sums, cells, rows, c, false),
+                ColumnValues::F64(c) => scatter(sums, cells, rows, c, false),
+            }
+        }
+    };
+    sel.for_each(&p.day, |r, combo| {
+        let slot = periods.slot(p.day[r]);
+        if slot >= undated {
+            return;
+        }
+        let lacks = combo_lacks.get(combo as usize).copied().unwrap_or(0) as usize;
+        let cell = slot as usize * kinds + lacks;
+        counts[cell] += 1;
+        block_rows[n] = r as u32;
+        block_cells[n] = cell as u32;
+        n += 1;
+        if n == BLOCK {
+            flush(n, &block_rows, &block_cells, &mut acc);
+            n = 0;
+        }
+    });
+    flush(n, &block_rows, &block_cells, &mut acc);
+    let mut days = Vec::new();
+    for (slot, &start) in periods.starts.iter().enumerate() {
+        let mut day = Sums::default();
+        for kind in 0..kinds {
+            let cell = slot * kinds + kind;
+            if counts[cell] == 0 {
+                continue;
+            }
+            let mut values = vec![0.0; MEASURE_COUNT];
+            for (sums, &m) in acc.iter().zip(&present) {
+                values[m] = sums[cell];
+            }
+            let lacks = lacks_values.get(kind).copied().unwrap_or(0);
+            day.merge(&Sums::with_lacks(values, counts[cell], has, lacks));
+        }
+        if day.rows > 0 {
+            days.push((start, day));
+        }
+    }
+    days
+}
+
 /// Runs the pass over the selected rows.
 pub(crate) fn aggregate(
     ws: &Workspace,

@@ -36,7 +36,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::calendar::Granularity;
 use crate::data::store::Workspace;
 
-use super::engine::{compute, Dimension, Filter, Results};
+use super::engine::{compute_sums, Dimension, Filter, Results};
 use super::parts::{ratio_parts, RatioSums};
 use super::registry::{Eval, KpiId};
 use super::sentiment::SentimentSource;
@@ -267,13 +267,14 @@ pub fn drivers(
     settings: &Settings,
     filter: &Filter,
     compare: CompareMode,
-    _granularity: Granularity,
+    granularity: Granularity,
     kpi: KpiId,
     dimension: Dimension,
 ) -> Option<Drivers> {
     let window = compare_window(ws, filter, compare)?;
-    let previous = compute(ws, &window.previous, settings, Granularity::Day);
-    let current = compute(ws, &window.current, settings, Granularity::Day);
+    // The groups' sums, as the comparison of the same view has them (one memo).
+    let previous = compute_sums(ws, &window.previous, settings, granularity);
+    let current = compute_sums(ws, &window.current, settings, granularity);
     drivers_between(&previous, &current, settings, kpi, dimension)
 }
 

@@ -290,6 +290,16 @@ pub struct KpiSet {
 }
 
 impl KpiSet {
+    /// A set with no values (each KPI n/a) for a scope of `rows` rows.
+    pub fn empty(rows: u64) -> KpiSet {
+        KpiSet {
+            values: Vec::new(),
+            rows,
+            covered: 0,
+            partial: Vec::new(),
+        }
+    }
+
     /// Builds a set by evaluating `f` for every registry entry (no coverage).
     pub fn from_fn(mut f: impl FnMut(&KpiDef) -> KpiValue) -> KpiSet {
         Self::with_coverage(0, |def| (f(def), None))
@@ -496,12 +506,57 @@ fn memo_key(ws: &Workspace, filter: &Filter, settings: &Settings, granularity: G
     h.finish()
 }
 
+/// [`compute`] with the KPIs evaluated only overall: every group and period carries
+/// its sums, and its `kpis` are empty (each n/a). What the comparison's day series and
+/// the "why it moved" split read, at a fraction of the cost of evaluating every KPI
+/// for every day and group. Memoised like [`compute`].
+pub fn compute_sums(
+    ws: &Workspace,
+    filter: &Filter,
+    settings: &Settings,
+    granularity: Granularity,
+) -> Results {
+    let mut h = FastHasher::default();
+    memo_key(ws, filter, settings, granularity).hash(&mut h);
+    "sums only".hash(&mut h);
+    ws.posts.key_index().memo(h.finish(), || {
+        evaluate_results(ws, filter, settings, granularity, Detail::SumsOnly)
+    })
+}
+
+/// The sums of the rows `filter` selects, by day, oldest first (days without rows and
+/// undated rows left out): a light pass for day series (the variation flag), far
+/// cheaper than [`compute`] at [`Granularity::Day`].
+pub fn day_sums(ws: &Workspace, filter: &Filter) -> Vec<(Day, Sums)> {
+    let selection = Selection::new(&ws.posts, filter);
+    super::aggregate::day_sums(&ws.posts, &selection)
+}
+
+/// How much of a [`Results`] to evaluate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Detail {
+    /// Every KPI of the view, of each group and of each period.
+    Full,
+    /// The view's KPIs; groups and periods carry their sums only.
+    SumsOnly,
+}
+
 /// [`compute`] without the memo (what the benchmark times).
 pub fn compute_uncached(
     ws: &Workspace,
     filter: &Filter,
     settings: &Settings,
     granularity: Granularity,
+) -> Results {
+    evaluate_results(ws, filter, settings, granularity, Detail::Full)
+}
+
+fn evaluate_results(
+    ws: &Workspace,
+    filter: &Filter,
+    settings: &Settings,
+    granularity: Granularity,
+    detail: Detail,
 ) -> Results {
     let p = &ws.posts;
     let selection = Selection::new(p, filter);
@@ -515,8 +570,10 @@ pub fn compute_uncached(
             if sums.rows == 0 {
                 continue;
             }
-            let members = ctx.members(&agg, family, code);
-            let (kpis, site_aov) = ctx.evaluate(sums, &members);
+            let (kpis, site_aov) = match detail {
+                Detail::Full => ctx.evaluate(sums, &ctx.members(&agg, family, code)),
+                Detail::SumsOnly => (KpiSet::empty(sums.rows), None),
+            };
             groups.push(GroupResult {
                 dimension: dim,
                 key: dicts[family].value(code as u32).to_owned(),
@@ -528,7 +585,10 @@ pub fn compute_uncached(
     }
     let periods = agg.period_starts.iter().enumerate().map(|(i, &start)| {
         let sums = &agg.sums[PERIOD][i];
-        let (kpis, site_aov) = ctx.evaluate(sums, &ctx.members(&agg, PERIOD, i));
+        let (kpis, site_aov) = match detail {
+            Detail::Full => ctx.evaluate(sums, &ctx.members(&agg, PERIOD, i)),
+            Detail::SumsOnly => (KpiSet::empty(sums.rows), None),
+        };
         PeriodResult {
             start,
             label: granularity.label(start),

@@ -3,8 +3,8 @@
 
 mod aggregate;
 pub mod alerts;
-pub mod audience;
 pub mod anomaly;
+pub mod audience;
 pub mod drivers;
 pub mod emv;
 pub mod engine;
@@ -23,5 +23,5 @@ pub mod settings;
 pub mod targets;
 pub mod tiers;
 pub mod trend;
-pub mod variation;
 pub mod value_json;
+pub mod variation;

@@ -13,9 +13,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::calendar::Granularity;
+use crate::data::calendar::Day;
 
-use super::engine::{Filter, Results};
+use super::engine::{Filter, Results, Sums};
 use super::parts::{ratio_parts, RatioSums};
 use super::registry::{registry, Eval, KpiDef, KpiId};
 use super::sentiment::SentimentSource;
@@ -170,24 +170,34 @@ pub fn judge(before: &Estimate, after: &Estimate) -> Variation {
 
 /// The days of a filter's window (`to − from + 1`), or the days of `results`' periods
 /// when the filter has no complete range.
-fn window_days(filter: &Filter, results: &Results) -> usize {
-    match (filter.from, filter.to) {
+fn window_days(window: &Window) -> usize {
+    match (window.filter.from, window.filter.to) {
         (Some(from), Some(to)) if to >= from => (i64::from(to) - i64::from(from) + 1) as usize,
-        _ => results.periods.len(),
+        _ => window.days.len(),
     }
 }
 
-/// The estimate of one KPI over one window of day-level `results`.
-fn estimate(def: &KpiDef, settings: &Settings, r: &Results, filter: &Filter) -> Option<Estimate> {
+/// One window of a comparison: its results (at any granularity), its rows' sums by day
+/// ([`super::engine::day_sums`]) and its filter.
+#[derive(Clone, Copy)]
+pub struct Window<'a> {
+    pub results: &'a Results,
+    pub days: &'a [(Day, Sums)],
+    pub filter: &'a Filter,
+}
+
+/// The estimate of one KPI over one window.
+fn estimate(def: &KpiDef, settings: &Settings, w: &Window) -> Option<Estimate> {
+    let r = w.results;
     if let Eval::Total(m) = def.eval {
         r.overall_sums.total(m)?;
-        let days: Vec<f64> = r
-            .periods
+        let days: Vec<f64> = w
+            .days
             .iter()
-            .filter(|p| p.sums.total(m).is_some())
-            .map(|p| p.sums.get(m))
+            .filter(|(_, sums)| sums.total(m).is_some())
+            .map(|(_, sums)| sums.get(m))
             .collect();
-        return Some(total_estimate(&days, window_days(filter, r)));
+        return Some(total_estimate(&days, window_days(w)));
     }
     let parts = ratio_parts(def, settings, r.measures)?;
     let from_comments = matches!(def.eval, Eval::CommentSentiment)
@@ -195,27 +205,23 @@ fn estimate(def: &KpiDef, settings: &Settings, r: &Results, filter: &Filter) -> 
     if !parts.available || parts.platform.is_some() || from_comments {
         return None;
     }
-    let days: Vec<RatioSums> = r.periods.iter().map(|p| parts.of(&p.sums)).collect();
+    let days: Vec<RatioSums> = w.days.iter().map(|(_, sums)| parts.of(sums)).collect();
     ratio_estimate(&days, parts.scale)
 }
 
 /// The variation flag of every KPI it applies to (the ratios of posts sums and the
-/// totals; not one platform's engagement rate, whose days no period holds apart), from
-/// two windows' results computed at [`Granularity::Day`] and their filters. Empty when
-/// the results are not day-level.
+/// totals; not one platform's engagement rate, whose days the series does not hold
+/// apart), from the two windows of a comparison.
 pub fn variations(
     settings: &Settings,
-    previous: (&Results, &Filter),
-    current: (&Results, &Filter),
+    previous: Window,
+    current: Window,
 ) -> Vec<(KpiId, Variation)> {
-    if previous.0.granularity != Granularity::Day || current.0.granularity != Granularity::Day {
-        return Vec::new();
-    }
     registry()
         .iter()
         .filter_map(|def| {
-            let before = estimate(def, settings, previous.0, previous.1)?;
-            let after = estimate(def, settings, current.0, current.1)?;
+            let before = estimate(def, settings, &previous)?;
+            let after = estimate(def, settings, &current)?;
             Some((def.id, judge(&before, &after)))
         })
         .collect()
