@@ -131,6 +131,16 @@ test('clicking a value opens the panel; Escape closes it and gives the focus bac
     await app.page.locator('#explain-close').click();
     await eventually(async () => assert.equal(await app.page.locator('#explain[open]').count(), 0));
     assert.ok(await value.evaluate((e) => document.activeElement === e), 'focus back after the close button');
+
+    // A top row's link closes the panel and opens its post on its campaign's page.
+    await value.click();
+    await waitForPanel(app);
+    const post = app.page.locator('#explain .explain-top-rows a[href]').first();
+    const href = await post.getAttribute('href');
+    await post.click();
+    await app.page.waitForURL((url) => url.pathname.startsWith('/campaigns/') && url.searchParams.has('post'));
+    assert.equal(new URL(href, app.baseUrl).pathname, new URL(app.page.url()).pathname);
+    assert.equal(await app.page.locator('#explain[open]').count(), 0);
     assert.deepEqual(app.panics(), []);
   } finally {
     await app.close();

@@ -337,7 +337,9 @@ pub fn ExplainPanel() -> impl IntoView {
         };
         if href.starts_with('/') && !href.starts_with("//") {
             ev.prevent_default();
-            follow.set_value(Some(href));
+            // Under a sub-path the link was already moved under the base (share.rs's
+            // capture listener); the router adds the base itself.
+            follow.set_value(Some(route_path(&href)));
             if let Some(dialog) = dialog.get_untracked() {
                 dialog.close();
             }
