@@ -140,11 +140,11 @@ fn rate_table(
         })
         .collect_view();
     view! {
-        <table class="pattern-table">
+        <div class="pattern-table-wrap" tabindex="0" role="region" aria-label=caption><table class="pattern-table">
             <caption>{caption}</caption>
             <thead><tr><th scope="col">{key}</th><th scope="col">"Engagement rate"</th><th scope="col">"Posts"</th></tr></thead>
             <tbody>{body}</tbody>
-        </table>
+        </table></div>
     }
 }
 
