@@ -20,12 +20,12 @@ use super::components::share::{
     route_path, snapshot_in_url, SharePanel, SnapshotPage,
 };
 use super::components::upload::{self, read_and_accept, Arriving, Source};
+use super::routes::plan::PlanPage;
 use super::routes::{
     alerts::AlertsPage, campaign::CampaignPage, campaigns::CampaignsPage, creator::CreatorPage,
     creators::CreatorsPage, data::DataPage, glossary::GlossaryPage, not_found::NotFound,
     privacy::PrivacyPage, report::ReportsPage, settings::SettingsPage, summary::SummaryPage,
 };
-use super::routes::plan::PlanPage;
 use super::state::{AppState, Hosted};
 
 /// Main navigation entries.

@@ -173,7 +173,13 @@ pub async fn load(state: AppState, progress: IngestProgress, source: Source, fil
 /// data it loads replacing the data shown (page or data worker, by its size), and
 /// waits until it has ended.
 pub async fn reread(state: AppState, progress: IngestProgress, file: web_sys::File) {
-    load(state, progress, Source::Reread, vec![Arriving::detect(file)]).await;
+    load(
+        state,
+        progress,
+        Source::Reread,
+        vec![Arriving::detect(file)],
+    )
+    .await;
 }
 
 /// Runs the queued load `id` (the queue calls it when its turn comes).
