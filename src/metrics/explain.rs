@@ -1113,6 +1113,18 @@ fn entity_parts(
         ids.remove("");
         ids.len() as u64
     };
+    // Every campaign (creator) the workspace names, in its table or on a post.
+    let all_campaigns = all_ids(
+        ws.campaigns
+            .iter()
+            .map(|c| c.campaign_id.as_str())
+            .collect(),
+        &ws.posts.campaigns,
+    );
+    let all_creators = all_ids(
+        ws.creators.iter().map(|c| c.creator_id.as_str()).collect(),
+        &ws.posts.creators,
+    );
     let campaign_rows: HashMap<&str, &Campaign> = ws
         .campaigns
         .iter()
@@ -1140,13 +1152,7 @@ fn entity_parts(
     let (unit, universe, pairs): (&str, u64, Vec<Option<(f64, f64)>>) = match def.eval {
         Eval::Campaigns(_) => (
             "campaigns",
-            all_ids(
-                ws.campaigns
-                    .iter()
-                    .map(|c| c.campaign_id.as_str())
-                    .collect(),
-                &ws.posts.campaigns,
-            ),
+            all_campaigns,
             campaigns_in_view
                 .iter()
                 .map(|id| campaign_pair(kpi, campaign_rows.get(id.as_str())?))
@@ -1154,10 +1160,7 @@ fn entity_parts(
         ),
         Eval::Creators(_) => (
             "creators",
-            all_ids(
-                ws.creators.iter().map(|c| c.creator_id.as_str()).collect(),
-                &ws.posts.creators,
-            ),
+            all_creators,
             creators_in_view
                 .iter()
                 .map(|id| creator_pair(kpi, creator_rows.get(id.as_str())?))
@@ -1165,10 +1168,7 @@ fn entity_parts(
         ),
         Eval::InfluencerScore => (
             "creators",
-            all_ids(
-                ws.creators.iter().map(|c| c.creator_id.as_str()).collect(),
-                &ws.posts.creators,
-            ),
+            all_creators,
             creators_in_view
                 .iter()
                 .map(|id| {
@@ -1179,13 +1179,7 @@ fn entity_parts(
         ),
         Eval::ClvRatio => (
             "campaigns",
-            all_ids(
-                ws.campaigns
-                    .iter()
-                    .map(|c| c.campaign_id.as_str())
-                    .collect(),
-                &ws.posts.campaigns,
-            ),
+            all_campaigns,
             campaigns_in_view
                 .iter()
                 .map(|id| {
@@ -1197,13 +1191,7 @@ fn entity_parts(
         ),
         Eval::BudgetPacing => (
             "campaigns",
-            all_ids(
-                ws.campaigns
-                    .iter()
-                    .map(|c| c.campaign_id.as_str())
-                    .collect(),
-                &ws.posts.campaigns,
-            ),
+            all_campaigns,
             campaigns_in_view
                 .iter()
                 .map(|id| {
