@@ -171,6 +171,13 @@ fn top_instagram_creators() {
     assert_eq!(ronaldo.engagement_rate, Some(0.0139));
     assert_eq!(ronaldo.influence_score, Some(92.0));
     assert_eq!(ronaldo.country.as_deref(), Some("Spain"));
+    // A creator's own country is not an audience breakdown: no creator of the list has
+    // one, and no audience rows were read.
+    assert!(ws
+        .creators
+        .iter()
+        .all(|c| c.audience == kpi_dash::data::audience::AudienceColumns::default()));
+    assert!(ws.audience.is_empty());
     // Line 4: leomessi, country NaN.
     assert_eq!(ws.creator("leomessi").unwrap().country, None);
     // Line 134: hrithikroshan, "CÃ´te d'Ivoire" repaired.
