@@ -13,7 +13,9 @@ use super::browser::{file_name_of, js_error, same_origin_url};
 use super::components::explain::ExplainPanel;
 use super::components::filters::FilterBar;
 use super::components::live::{self, Live, LiveControl};
-use super::components::progress::{refuse_too_big, IngestProgress, IngestProgressView};
+use super::components::progress::{
+    refuse_too_big, response_length, IngestProgress, IngestProgressView,
+};
 use super::components::remember::RememberedWorkspace;
 use super::components::share::{
     app_base, keep_links_under_base, reload_on_snapshot_fragment, restore_redirected_path,
@@ -138,18 +140,7 @@ async fn fetch_file(state: AppState, url: &str, name: &str) -> Result<web_sys::F
         )));
     }
     live::note_response(&response);
-    let length = response
-        .headers()
-        .get("content-length")
-        .ok()
-        .flatten()
-        .and_then(|l| l.trim().parse::<f64>().ok());
-    if let Some(refusal) = length.and_then(|n| refuse_too_big(name, n)) {
-        if let Some(body) = response.body() {
-            let _ = body.cancel();
-        }
-        return Err(Fetched::TooBig(refusal));
-    }
+    let length = response_length(name, &response).map_err(Fetched::TooBig)?;
     let show = |received: f64| {
         state.hosted.update(|h| {
             if let Some(Hosted::Loading {

@@ -300,15 +300,7 @@ pub fn ExplainPanel() -> impl IntoView {
     });
 
     // The dialog follows `opened`: shown modal when set.
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else { return };
-        let is_open = opened.with(Option::is_some);
-        if is_open && !dialog.open() {
-            let _ = dialog.show_modal();
-        } else if !is_open && dialog.open() {
-            dialog.close();
-        }
-    });
+    show_while_open(dialog, move || opened.with(Option::is_some));
     // Closed by Escape, the close button or the form: forget it, drop the parameter,
     // give the focus back.
     // A post link followed from the panel: the panel closes, then the app goes there.
@@ -953,15 +945,7 @@ pub fn SnapshotExplain(snapshot: Snapshot) -> impl IntoView {
         opener.set_value(Some(element));
         opened.set(Some(asked));
     });
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else { return };
-        let is_open = opened.with(Option::is_some);
-        if is_open && !dialog.open() {
-            let _ = dialog.show_modal();
-        } else if !is_open && dialog.open() {
-            dialog.close();
-        }
-    });
+    show_while_open(dialog, move || opened.with(Option::is_some));
     let on_close = move |_| {
         let Some(was) = opened.get_untracked() else {
             return;
@@ -1134,4 +1118,20 @@ fn variation_sentence(v: &Variation) -> String {
         .map(|c| c.to_uppercase().to_string())
         .unwrap_or_default();
     format!("{first}{}: {}.", chars.as_str(), v.detail())
+}
+
+/// Keeps `dialog` shown (modal) while `is_open` says so, and closed otherwise.
+fn show_while_open(
+    dialog: NodeRef<leptos::html::Dialog>,
+    is_open: impl Fn() -> bool + Send + Sync + 'static,
+) {
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else { return };
+        let is_open = is_open();
+        if is_open && !dialog.open() {
+            let _ = dialog.show_modal();
+        } else if !is_open && dialog.open() {
+            dialog.close();
+        }
+    });
 }

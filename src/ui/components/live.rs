@@ -34,7 +34,7 @@ use crate::protocol::js_error;
 use crate::ui::browser::{file_name_of, mark, same_origin_url};
 use crate::ui::state::{results_of, view_questions, AppState, Hosted};
 
-use super::progress::{refuse_too_big, IngestProgress};
+use super::progress::{refuse_too_big, response_length, IngestProgress};
 use super::share::route_path;
 use super::upload;
 
@@ -326,18 +326,7 @@ impl Live {
         if !response.ok() {
             return Err(format!("HTTP {}", response.status()));
         }
-        let length = response
-            .headers()
-            .get("content-length")
-            .ok()
-            .flatten()
-            .and_then(|l| l.trim().parse::<f64>().ok());
-        if let Some(refusal) = length.and_then(|n| refuse_too_big(name, n)) {
-            if let Some(body) = response.body() {
-                let _ = body.cancel();
-            }
-            return Err(refusal);
-        }
+        response_length(name, &response)?;
         let (etag, last_modified) = validators_of(&response);
         let blob = response.blob().map_err(js_error)?;
         let blob: web_sys::Blob = JsFuture::from(blob)

@@ -53,6 +53,24 @@ pub fn refuse_too_big(name: &str, size: f64) -> Option<String> {
     refusal(name, size, max_file_bytes())
 }
 
+/// A fetched file's `Content-Length`, or its refusal when that is over the limit,
+/// before its body is read (the body is then cancelled). `Ok(None)`: no length given.
+pub fn response_length(name: &str, response: &web_sys::Response) -> Result<Option<f64>, String> {
+    let length = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|l| l.trim().parse::<f64>().ok());
+    if let Some(refusal) = length.and_then(|n| refuse_too_big(name, n)) {
+        if let Some(body) = response.body() {
+            let _ = body.cancel();
+        }
+        return Err(refusal);
+    }
+    Ok(length)
+}
+
 /// Where a streaming load stands.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Progress {
